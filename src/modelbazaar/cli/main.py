@@ -26,6 +26,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.source",  # init, build, verify
     "modelbazaar.cli.history",  # log, show, tag, generate, export, import
     "modelbazaar.cli.audit",  # audit
+    "modelbazaar.cli.keys",  # keys generate/show
 )
 
 for _module in COMMAND_GROUPS:
