@@ -1,0 +1,1 @@
+"""Data: manifests (hash, licence, provenance), tokenizer training, packing into token shards."""

@@ -1,0 +1,1 @@
+"""Training loops (pretraining, LoRA, distillation), their determinism and torchrun support."""
