@@ -49,7 +49,7 @@ def _no_quote(expected: object) -> object:
 
 
 def _sections(ref: str) -> list[str]:
-    """'1.b.i + 5.a' -> ['1.b.i', '5.a']; '5.1-5.3' -> ['5.1', '5.3']; "6 (Publication)" -> ['6']."""
+    """'1.b.i + 5.a' -> ['1.b.i', '5.a']; '5.1-5.3' -> ['5.1', '5.3']; "6 (Pub)" -> ['6']."""
     parts = re.split(r"\s*\+\s*|-", ref)
     return [p.split()[0].strip("'") for p in parts if p.strip()]
 
@@ -130,7 +130,10 @@ def test_open_licences_have_no_restrictive_clause(license_id: str) -> None:
 
 
 def test_sections_follow_numbering() -> None:
-    text = "1. Grant.\n  a. You may use it. You may not sell it.\n  b. Items:\n    i. one.\n    ii. two."
+    text = (
+        "1. Grant.\n  a. You may use it. You may not sell it.\n"
+        "  b. Items:\n    i. one.\n    ii. two."
+    )
     assert list(sentences(text)) == [
         ("1", "Grant."),
         ("1.a", "You may use it."),

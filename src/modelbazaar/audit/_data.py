@@ -53,7 +53,7 @@ def spdx_licenses() -> dict[str, dict[str, Any]]:
 
 @cache
 def mof_type_licenses() -> dict[str, frozenset[str]]:
-    """Type-appropriate licences per content type: {"code": {...}, "data": {...}, "document": {...}}.
+    """Type-appropriate licences per content type: {"code": {...}, "data": ..., "document": ...}.
 
     `ContentType` is a string or a list in mof-licenses.json (Apache-2.0 suits code and documents).
     """

@@ -57,7 +57,8 @@ RULES: dict[str, tuple[Callable[[str], bool], bool]] = {
     "naming": (
         _has(
             r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
-            r"|display \"(built|improved) (with|using)|\"(built|improved) (with|using) [^\"]{1,40}\""
+            r"|display \"(built|improved) (with|using)"
+            r"|\"(built|improved) (with|using) [^\"]{1,40}\""
             r"|is built using .{1,60} technology"
         ),
         True,
@@ -66,7 +67,8 @@ RULES: dict[str, tuple[Callable[[str], bool], bool]] = {
     "mau_cap": (_has(r"monthly active users?"), True),
     "litigation_termination": (
         _has(
-            r"(institute|initiate|commence|bring|file).{0,60}(litigation|lawsuit|proceeding|legal action)"
+            r"(institute|initiate|commence|bring|file).{0,60}"
+            r"(litigation|lawsuit|proceeding|legal action)"
             r".{0,400}terminat"
         ),
         True,
@@ -91,14 +93,16 @@ RULES: dict[str, tuple[Callable[[str], bool], bool]] = {
     "use_restriction": (
         _has(
             r"use[- ]based restrictions|attachment a|you agree not to use the model"
-            r"|not (to )?use the (model|work|materials) .{0,80}(ways|purposes) (described|listed|set)"
+            r"|not (to )?use the (model|work|materials) .{0,80}"
+            r"(ways|purposes) (described|listed|set)"
         ),
         True,
     ),
     "flow_down": (
         _has(
             r"(must|shall) be included as (an )?enforceable provisions?"
-            r"|give notice to subsequent users|(require|cause) .{0,80}(third part|recipients?|users)"
+            r"|give notice to subsequent users"
+            r"|(require|cause) .{0,80}(third part|recipients?|users)"
             r".{0,80}comply with .{0,40}(restrictions|acceptable use|use policy)"
         ),
         True,
@@ -130,7 +134,8 @@ def _threshold(sentence: str) -> int | None:
 
 def _law(sentence: str) -> str | None:
     match = re.search(
-        r"laws? of (the )?(state of |people's republic of )?([a-z][a-z ]{1,40}?)(,| without| and| excluding|\.|$)",
+        r"laws? of (the )?(state of |people's republic of )?([a-z][a-z ]{1,40}?)"
+        r"(,| without| and| excluding|\.|$)",
         sentence,
     )
     return match[3].strip().title() if match else None

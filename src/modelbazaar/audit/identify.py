@@ -20,10 +20,15 @@ from modelbazaar.audit import licenses as lic
 from modelbazaar.audit.models import LicenseMatch
 
 SHINGLE = 5  # words per shingle: long enough to be specific, short enough to survive edits
-MATCH_AT = 0.6  # Dice score from which a text counts as a copy of a corpus licence
+# Dice score from which a text is a copy of a corpus licence; Falcon's licence scores 0.75
+# against Apache-2.0 it derives from, and must not pass for it.
+MATCH_AT = 0.8
 MAX_BYTES = 2_000_000  # a licence longer than this is not a licence; do not read it all
 
-_COPYRIGHT = re.compile(r"^.*\b(copyright|\(c\)|©)\s.*$", re.IGNORECASE | re.MULTILINE)
+# A copyright line (short: a reflowed one-line licence must not vanish with it).
+_COPYRIGHT = re.compile(
+    r"^(?=[^\n]{0,200}$)[^\n]*\b(copyright|\(c\)|©)\s[^\n]*$", re.IGNORECASE | re.MULTILINE
+)
 _MARKUP = re.compile(r"<[^>]+>|[*_`#>|]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -73,6 +78,7 @@ def identify_license(text: str, source: str = "text") -> LicenseMatch:
     candidates = [(lid, round(score, 3)) for lid, score in scored[:3]]
     best_id, best = scored[0] if scored else (None, 0.0)
     license_id = best_id if best >= MATCH_AT else None
+    license_id = lic.EQUIVALENT.get(license_id or "", license_id)
     return LicenseMatch(
         source=source,
         license_id=license_id,

@@ -38,6 +38,10 @@ HF_ALIASES: dict[str, str] = {
     "agpl-3.0": "AGPL-3.0-only",
 }
 
+# Corpus texts that are a standard licence under another file name: DeepSeek's LICENSE-CODE is
+# the MIT text with DeepSeek's copyright line (SOURCES.tsv).
+EQUIVALENT: dict[str, str] = {"DeepSeek-LLM-LICENSE-CODE": "MIT"}
+
 # Ids that are never an open licence whatever their flags: "no licence" markers used in cards.
 NO_LICENSE = frozenset({"", "unlicensed", "none", "unknown", "other", "noassertion"})
 
