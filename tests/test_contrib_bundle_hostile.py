@@ -230,7 +230,19 @@ def test_not_a_zip_and_truncated_zip_are_refused(tmp_path: Path) -> None:
 
 
 def _zeros_bomb(path: Path, mib: int) -> Path:
+    """A signed bundle whose data/zeros.txt inflates to ``mib`` MiB, so that without the limits
+    open_bundle would really decompress it (the manifest lists it; its hash is checked last)."""
+    adapter = adapter_bytes()
+    zeros = {"name": "zeros.txt", "bytes": mib << 20, "sha256": hashlib.sha256(b"").hexdigest()}
+    card = {"files": [{**zeros, "provenance": "human", "license": "MIT", "included": True}]}
+    mb = manifest_bytes({"adapter.safetensors": adapter}, data_card=card)
+    doc = json.loads(mb)
+    doc["payload"].append({k: zeros[k] for k in ("sha256", "bytes")} | {"name": "data/zeros.txt"})
+    mb = json.dumps(doc).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [("manifest.json", mb), ("manifest.sig", KEY.sign(mb))]:
+            zf.writestr(name, data)
+        zf.writestr("adapter.safetensors", adapter)
         with zf.open("data/zeros.txt", "w", force_zip64=True) as f:
             chunk = bytes(1 << 20)
             for _ in range(mib):
