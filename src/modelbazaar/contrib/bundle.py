@@ -42,6 +42,7 @@ from modelbazaar.contrib.zipcheck import (
     BundleLimits,
     check_central_directory,
     check_member_name,
+    read_file_capped,
     read_member,
 )
 from modelbazaar.errors import BundleError
@@ -163,20 +164,6 @@ def write_bundle(
     return out_path
 
 
-def _read_capped(path: Path, cap: int) -> bytes:
-    # Read in chunks: f.read(cap) would allocate `cap` bytes up front even for a tiny file, and
-    # the file may grow after the stat above, so the cap is enforced here again.
-    chunks: list[bytes] = []
-    got = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(min(1 << 20, cap + 1 - got)):
-            got += len(chunk)
-            chunks.append(chunk)
-            if got > cap:
-                break
-    return b"".join(chunks)
-
-
 def open_bundle(
     path: Path,
     *,
@@ -198,7 +185,7 @@ def open_bundle(
             raise BundleError(
                 f"{path} is {size} bytes, the limit is {limits.max_archive_bytes}; refusing it"
             )
-        blob = _read_capped(path, limits.max_archive_bytes)
+        blob = read_file_capped(path, limits.max_archive_bytes)
     except OSError as exc:
         raise BundleError(f"cannot read bundle {path}: {exc.strerror or exc}") from None
     if len(blob) > limits.max_archive_bytes:

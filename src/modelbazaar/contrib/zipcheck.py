@@ -17,6 +17,7 @@ from __future__ import annotations
 import stat
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from modelbazaar.contrib.manifest import (
     ADAPTER_NAME,
@@ -190,4 +191,19 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
             f"zip member {info.filename!r} has {got} bytes but its header says {info.file_size}; "
             "the bundle is corrupt"
         )
+    return b"".join(chunks)
+
+
+def read_file_capped(path: Path, cap: int) -> bytes:
+    """Read at most ``cap + 1`` bytes of ``path``, so the caller can tell "over the cap"."""
+    # Read in chunks: f.read(cap) would allocate `cap` bytes up front even for a tiny file, and
+    # the file may grow after the caller's stat, so the cap is enforced here again.
+    chunks: list[bytes] = []
+    got = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(min(1 << 20, cap + 1 - got)):
+            got += len(chunk)
+            chunks.append(chunk)
+            if got > cap:
+                break
     return b"".join(chunks)
