@@ -1,6 +1,6 @@
 """The learned refusal detector: TF-IDF (character + word n-grams) and logistic regression.
 
-Trained at first use on the shipped synthetic ``data/refusal_train.jsonl`` (about 700 rows,
+Trained at first use on the shipped synthetic ``data/refusal_train.jsonl`` (about 800 rows,
 well under a second on 2 cores) and cached in memory. It is never pickled to disk: a model file
 would be opaque, and unpickling is code execution.
 
