@@ -191,7 +191,7 @@ def train_lora(
     peft_model.train()
     with progress_bar(disable=not show_progress) as bar:
         task = bar.add_task("lora", total=cfg.steps, info="")
-        for step in range(cfg.steps):
+        for _ in range(cfg.steps):
             if len(queue) < cfg.batch_size:  # a fresh shuffled epoch when the queue runs dry
                 queue += torch.randperm(len(rows), generator=order).tolist()
             picked, queue = queue[: cfg.batch_size], queue[cfg.batch_size :]

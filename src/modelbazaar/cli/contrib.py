@@ -1,0 +1,148 @@
+"""The bazaar loop: `contribute`, `review`, `merge`, `distill`.
+
+Example session::
+
+    bazaar contribute --data contributions/gsm8k/train.jsonl --task gsm8k --license MIT
+    bazaar review gsm8k.bazaar            # exit 0: accept, 1: reject
+    bazaar merge gsm8k.bazaar --method ties
+    bazaar log
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+import modelbazaar.merge as merging  # registers REPLAYS["merged"] for `bazaar verify`
+from modelbazaar.contribute import contribute as run_contribute
+from modelbazaar.progress import console, out
+from modelbazaar.review import review as run_review
+from modelbazaar.train.lora import LoraTrainConfig
+
+ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
+
+
+def contribute(
+    data: Annotated[Path, typer.Option(help="Your data: plain text, or JSONL prompt/response.")],
+    task: Annotated[str, typer.Option(help="A short name for what the data teaches.")],
+    license: Annotated[str, typer.Option("--license", help="SPDX id of your data and adapter.")],
+    base: Annotated[str, typer.Option(help="Version to fine-tune from.")] = "main",
+    include_data: Annotated[bool, typer.Option(help="Ship the data in the bundle.")] = False,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Bundle (TASK.bazaar).")] = None,
+    key: Annotated[Path | None, typer.Option(help="Private key (default: bazaar keys).")] = None,
+    steps: Annotated[int, typer.Option(min=1, help="LoRA training steps.")] = 60,
+    rank: Annotated[int, typer.Option(min=1, help="LoRA rank r.")] = 8,
+    lr: Annotated[float, typer.Option(min=0.0, help="Learning rate.")] = 3e-3,
+    batch_size: Annotated[int, typer.Option(min=1, help="Examples per step.")] = 8,
+    seed: Annotated[int, typer.Option(help="Seed: LoRA init and batch order.")] = 0,
+    provenance: Annotated[str, typer.Option(help="human or synthetic.")] = "human",
+    generator: Annotated[str | None, typer.Option(help="Model that wrote synthetic data.")] = None,
+    directory: ModelDir = Path("."),
+) -> None:
+    """Fine-tune a LoRA adapter on your data and write a signed bundle for review.
+
+    Without --include-data your data never leaves this machine: only its size, sha256 and
+    licence are in the bundle. Example: bazaar contribute --data qa.jsonl --task qa --license MIT
+    """
+    if provenance not in ("human", "synthetic"):
+        raise typer.BadParameter("--provenance must be human or synthetic")
+    cfg = LoraTrainConfig(
+        rank=rank, alpha=2.0 * rank, steps=steps, lr=lr, batch_size=batch_size, seed=seed
+    )
+    outcome = run_contribute(
+        directory,
+        data=data,
+        task=task,
+        license=license,
+        base=base,
+        include_data=include_data,
+        out=out_path,
+        key=key,
+        train=cfg,
+        provenance=provenance,  # type: ignore[arg-type]
+        generator=generator,
+    )
+    console.print(
+        f"wrote [bold]{outcome.bundle}[/] (base {outcome.base[:12]}); next: "
+        f"bazaar review {outcome.bundle}"
+    )
+
+
+def review(
+    bundle: Annotated[Path, typer.Argument(help="The .bazaar bundle to review.")],
+    report: Annotated[Path | None, typer.Option(help="Folder for review.{json,md,html}.")] = None,
+    directory: ModelDir = Path("."),
+) -> None:
+    """Review a contribution: integrity, licence, capability and safety vs its base.
+
+    Exit status 0 on accept, 1 on reject, 2 when the bundle is refused as malformed or hostile.
+    """
+    outcome = run_review(directory, bundle, report_dir=report)
+    colour = "green" if outcome.verdict == "accept" else "red"
+    out.print(f"[bold {colour}]{outcome.verdict}[/] {bundle} ({outcome.contribution[:12]})")
+    for reason in outcome.reasons:
+        out.print(f"  - {reason}", highlight=False)
+    console.print(f"report: {outcome.report_dir}/review.md")
+    if outcome.verdict != "accept":
+        raise typer.Exit(1)
+
+
+def merge(
+    bundles: Annotated[list[Path], typer.Argument(help="Accepted bundles to merge.")],
+    method: Annotated[
+        Literal["linear", "task_arithmetic", "ties", "dare_ties", "dare_linear"],
+        typer.Option(help="How deltas combine."),
+    ] = "ties",
+    density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
+    weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of DARE's random pruning.")] = 0,
+    directory: ModelDir = Path("."),
+) -> None:
+    """Merge accepted contributions into main, after reviewing the merged model against main.
+
+    Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5
+    """
+    outcome = merging.merge(
+        directory, bundles, method=method, density=density, weights=weights or None, seed=seed
+    )
+    if outcome.verdict == "accept":
+        out.print(f"[green]merged[/]: main is now {outcome.version[:12]}")
+        return
+    out.print(f"[red]merged model rejected[/]: main unchanged ({outcome.version[:12]} recorded)")
+    for reason in outcome.reasons:
+        out.print(f"  - {reason}", highlight=False)
+    raise typer.Exit(1)
+
+
+def distill(
+    data: Annotated[Path, typer.Option(help="Text (or JSONL) to distill on.")],
+    teacher: Annotated[str, typer.Option(help="Teacher version or ref.")] = "main",
+    student_config: Annotated[str, typer.Option(help="Student size: tiny, small, …")] = "small",
+    steps: Annotated[int, typer.Option(min=1, help="Training steps.")] = 200,
+    temperature: Annotated[float, typer.Option(help="Softening temperature T.")] = 2.0,
+    alpha: Annotated[
+        float, typer.Option(help="Weight of the KL term (1-alpha: next-token).")
+    ] = 0.5,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    tag: Annotated[str | None, typer.Option(help="Ref to point at the student.")] = None,
+    directory: ModelDir = Path("."),
+) -> None:
+    """Distill a smaller Llama student from a teacher version (relation `distilled`)."""
+    from modelbazaar.train.distill import DistillConfig, distill_version
+
+    cfg = DistillConfig(
+        student=student_config, steps=steps, temperature=temperature, alpha=alpha, seed=seed
+    )
+    outcome = distill_version(directory, teacher=teacher, data=data, cfg=cfg, tag=tag)
+    out.print(
+        f"distilled [bold]{outcome.version[:12]}[/] ({outcome.parameters / 1e6:.2f}M "
+        f"parameters) from {outcome.teacher[:12]}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add contribute, review, merge and distill to the `bazaar` app."""
+    for command in (contribute, review, merge, distill):
+        app.command()(command)

@@ -1,0 +1,93 @@
+"""Write a review as ``review.json``, ``review.md`` and ``review.html`` (same content, three forms).
+
+Example: write_reports(Path("reviews/ab12"), {"verdict": "reject", "reasons": ["…"], ...})
+-> reviews/ab12/review.json, review.md, review.html
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from modelbazaar.store.objects import atomic_write
+
+MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
+
+**Verdict: {{ r.verdict | upper }}**
+{% for reason in r.reasons %}
+- {{ reason }}
+{%- endfor %}
+
+- bundle: `{{ r.bundle }}`
+- base: `{{ r.base }}`
+- candidate (base + adapter): `{{ r.candidate }}`
+- author: `{{ r.author }}` ({{ r.signature }})
+
+## Checks (95% CI of the paired difference, candidate − base)
+
+| check | status | base | candidate | Δ | 95% CI | bound |
+|---|---|---|---|---|---|---|
+{% for c in r.checks -%}
+| {{ c.check }} | {{ c.status }} | {{ num(c.base) }} | {{ num(c.candidate) }} | {{ num(c.delta) }} \
+| {% if c.ci_low is defined %}[{{ num(c.ci_low) }}, {{ num(c.ci_high) }}]{% endif %} \
+| {{ c.bound or c.detail or "" }} |
+{% endfor %}
+## Licences (model: {{ r.licence.model }})
+
+| what | licence | family | verdict | reason |
+|---|---|---|---|---|
+{% for row in r.licence.rows -%}
+| {{ row.what }} | {{ row.license }} | {{ row.family }} | {{ row.verdict }} | {{ row.reason }} |
+{% endfor %}
+## The contributor's own numbers (reported, not trusted)
+
+{% for k, v in r.contributor_evaluation.items() -%}
+- {{ k }}: {{ num(v) }}
+{% endfor %}"""
+
+HTML = """<!doctype html><html><head><meta charset="utf-8">
+<title>Review {{ r.contribution[:12] }}: {{ r.verdict }}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .6em;
+border-bottom:1px solid #ddd}.accept{color:#070}.reject,.fail,.refused{color:#b00}</style>
+</head><body><h1>Review of {{ r.contribution[:12] }} ({{ r.task }})</h1>
+<p class="{{ r.verdict }}"><b>Verdict: {{ r.verdict | upper }}</b></p>
+<ul>{% for reason in r.reasons %}<li>{{ reason }}</li>{% endfor %}</ul>
+<p>base <code>{{ r.base }}</code><br>candidate <code>{{ r.candidate }}</code><br>
+author <code>{{ r.author }}</code> ({{ r.signature }})</p>
+<h2>Checks</h2><table><tr><th>check</th><th>status</th><th>base</th><th>candidate</th>
+<th>&Delta;</th><th>95% CI</th><th>bound</th></tr>
+{% for c in r.checks %}<tr><td>{{ c.check }}</td><td class="{{ c.status }}">{{ c.status }}</td>
+<td>{{ num(c.base) }}</td><td>{{ num(c.candidate) }}</td><td>{{ num(c.delta) }}</td>
+<td>{% if c.ci_low is defined %}[{{ num(c.ci_low) }}, {{ num(c.ci_high) }}]{% endif %}</td>
+<td>{{ c.bound or c.detail or "" }}</td></tr>{% endfor %}</table>
+<h2>Licences (model: {{ r.licence.model }})</h2><table>
+{% for row in r.licence.rows %}<tr><td>{{ row.what }}</td><td>{{ row.license }}</td>
+<td>{{ row.family }}</td><td class="{{ row.verdict }}">{{ row.verdict }}</td>
+<td>{{ row.reason }}</td></tr>{% endfor %}</table></body></html>
+"""
+
+
+def _num(value: Any) -> str:
+    return (
+        f"{value:.4g}" if isinstance(value, int | float) else ("" if value is None else str(value))
+    )
+
+
+def write_reports(out_dir: Path, report: dict[str, Any]) -> list[Path]:
+    """Write the three files atomically; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md_env = Environment(autoescape=False, keep_trailing_newline=True)  # Markdown: no escaping
+    html_env = Environment(autoescape=True)  # HTML: every string from a bundle is escaped
+    files = {
+        "review.json": json.dumps(report, indent=2, sort_keys=True) + "\n",
+        "review.md": md_env.from_string(MARKDOWN).render(r=report, num=_num),
+        "review.html": html_env.from_string(HTML).render(r=report, num=_num),
+    }
+    paths = []
+    for name, text in files.items():
+        atomic_write(out_dir / name, text.encode("utf-8"))
+        paths.append(out_dir / name)
+    return paths

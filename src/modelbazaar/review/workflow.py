@@ -1,0 +1,238 @@
+"""`bazaar review`: the model's CI. Verify a bundle, test base + adapter, decide, record.
+
+Reads top to bottom: setup (recipe, trusted keys, verify the bundle against the store — a hostile
+bundle stops here with a BundleError and nothing written) → licence gate → apply the adapter to
+the base in memory → judge the candidate under ``[policy]`` → record the contribution, its
+bundle bytes and the review in the catalogue → write the report (JSON, Markdown, HTML).
+
+Every gate is judged on the 95% CI of the paired difference (same examples, base vs candidate),
+never on the point estimate: a regression gate fails when the worst end of the CI is beyond the
+allowed bound; the own-task gate passes only when the whole CI is a gain above the minimum.
+
+The contribution's own task: when the bundle includes its data, the review recomputes the loss
+on the held-out slice the contributor declared (every ``held_out_every``-th example) and that
+number is judged. When the data stayed private, the contributor's claim is reported but not
+trusted: it can neither pass nor fail the gate; capability and safety suites still decide.
+
+Example::
+
+    outcome = review(Path("my-model"), Path("gsm8k.bazaar"))
+    outcome.verdict, outcome.reasons   # ('reject', ['licence of data train.jsonl: CC-BY-NC-4.0 …'])
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from modelbazaar.contrib import check_adapter_against_base, check_base_known, open_bundle
+from modelbazaar.contrib.zipcheck import read_file_capped
+from modelbazaar.errors import BundleError
+from modelbazaar.licensing import license_gate
+from modelbazaar.model import LoadedModel, load_version, weights_bytes
+from modelbazaar.progress import console
+from modelbazaar.recipe import Recipe, load_recipe
+from modelbazaar.review.report import write_reports
+from modelbazaar.store import Store
+from modelbazaar.store.objects import sha256_bytes
+from modelbazaar.store.store import version_hash
+from modelbazaar.train.lora import (
+    apply_adapter,
+    encode,
+    example_losses,
+    held_out_split,
+    paired_bootstrap,
+    parse_examples,
+)
+
+OWN_TASK_LIMIT = 200  # held-out examples scored per side: a tight CI in a few seconds
+
+
+@dataclass
+class ReviewOutcome:
+    verdict: str  # accept | reject
+    reasons: list[str]
+    contribution: str  # the bundle's sha256
+    report: dict[str, Any] = field(default_factory=dict)
+    report_dir: Path | None = None
+
+
+def trusted_keys(recipe: Recipe) -> set[str] | None:
+    """Maintainers + trusted contributors when signatures are required and someone is listed;
+    None (any valid signature) otherwise."""
+    keys = set(recipe.maintainers) | set(recipe.trusted_contributors)
+    return keys if recipe.policy.require_signature and keys else None
+
+
+def review(
+    model_dir: Path,
+    bundle_path: Path,
+    *,
+    report_dir: Path | None = None,
+    show_progress: bool = True,
+) -> ReviewOutcome:
+    """Review one bundle against its base under the model's policy; record and report it."""
+    # 1. setup: verify everything we can before writing anything
+    model_dir = Path(model_dir)
+    recipe = load_recipe(model_dir)
+    store = Store.for_model(model_dir)
+    keys = trusted_keys(recipe)
+    bundle = open_bundle(
+        bundle_path, trusted_keys=keys, require_signature=recipe.policy.require_signature
+    )
+    manifest = bundle.manifest
+    if manifest.kind != "adapter" or manifest.adapter_config is None:
+        raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
+    check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
+    base = load_version(store, manifest.base_version)
+    base_shapes = {k: tuple(v.shape) for k, v in base.model.state_dict().items()}
+    check_adapter_against_base(bundle.adapter, base_shapes, manifest.adapter_config)
+    blob = read_file_capped(Path(bundle_path), 1 << 34)
+    if sha256_bytes(blob) != bundle.sha256:
+        raise BundleError(f"{bundle_path} changed while it was being reviewed; review it again")
+    signature_note = (
+        f"signed by {bundle.signer}, a trusted key"
+        if keys is not None
+        else f"signed by {bundle.signer}; any valid signature was accepted because "
+        "bazaar.toml lists no maintainers or trusted contributors (or require_signature = false)"
+    )
+
+    # 2. licence gate: the adapter's licence and every data file's, against the model's
+    licenses = {"adapter": manifest.license} | {
+        f"data {f.name}": f.license for f in manifest.data_card.files
+    }
+    model_license = base.record.info.get("license", recipe.license.weights)
+    reasons, licence_rows = license_gate(licenses, model_license, recipe.policy.allowed_licenses)
+
+    # 3. candidate: base + adapter, merged in memory (the base stays untouched for comparison)
+    candidate = apply_adapter(copy.deepcopy(base.model), bundle.adapter, manifest.adapter_config)
+    candidate_hash = version_hash(
+        sha256_bytes(weights_bytes(candidate)), base.record.tokenizer, base.record.config
+    )  # what merging it alone would record
+    own_tasks = []
+    for f in manifest.data_card.files:
+        if f.included:
+            examples = parse_examples(
+                bundle.data_files[f.name].decode("utf-8"),
+                jsonl=f.name.endswith((".jsonl", ".json")),
+                where=f.name,
+            )
+            every = int(manifest.evaluation.get("held_out_every", 10))
+            own_tasks.append(
+                (f"{manifest.task} ({f.name}, held out)", held_out_split(examples, every)[1])
+            )
+    verdict, judged, checks = judge_candidate(
+        store, model_dir, recipe, base, candidate, own_tasks=own_tasks, show_progress=show_progress
+    )
+    if not own_tasks:
+        checks.append(
+            {
+                "check": f"own task {manifest.task}",
+                "status": "unverified",
+                "detail": "data not included: the contributor's claim is reported, not "
+                f"trusted: {manifest.evaluation}",
+            }
+        )
+    reasons += judged
+    verdict = "reject" if reasons else "accept"
+
+    # 4. record: the bundle bytes (so a merge can be replayed), the contribution, the review
+    report = {
+        "verdict": verdict,
+        "reasons": reasons,
+        "contribution": bundle.sha256,
+        "bundle": str(bundle_path),
+        "base": base.record.hash,
+        "candidate": candidate_hash,
+        "task": manifest.task,
+        "author": manifest.author,
+        "signature": signature_note,
+        "licence": {"model": model_license, "rows": licence_rows},
+        "contributor_evaluation": manifest.evaluation,
+        "checks": checks,
+        "policy": recipe.policy.model_dump(mode="json"),
+    }
+    store.catalogue.add_contribution(
+        {
+            "id": bundle.sha256,
+            "base": manifest.base_version,
+            "task": manifest.task,
+            "author": manifest.author,
+            "license": manifest.license,
+            "manifest": manifest.model_dump(mode="json"),
+            "bundle": store.objects.put_bytes(blob),
+        }
+    )
+    store.catalogue.add_review(
+        {
+            "contribution": bundle.sha256,
+            "candidate": candidate_hash,
+            "verdict": verdict,
+            "reasons": reasons,
+            "report": report,
+        }
+    )
+    out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
+    write_reports(out_dir, report)
+    return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
+
+
+def judge_candidate(
+    store: Store,
+    model_dir: Path,
+    recipe: Recipe,
+    base: LoadedModel,
+    candidate: torch.nn.Module,
+    *,
+    own_tasks: list[tuple[str, list]],
+    show_progress: bool = True,
+) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """(verdict, reasons, checks) of ``candidate`` against ``base`` under ``recipe.policy``.
+
+    Used by review (base + one adapter) and by merge (main + merged deltas).
+    """
+    from modelbazaar.review.suites import suite_checks  # the evals engine, loaded when used
+
+    policy = recipe.policy
+    reasons, checks = suite_checks(store, model_dir, policy, base, candidate, show_progress)
+    tokenizer, pad_id = base.tokenizer, base.tokenizer.pad_token_id or base.tokenizer.eos_token_id
+    max_len = min(256, base.model.config.max_position_embeddings)
+    for name, examples in own_tasks:
+        rows = encode(tokenizer, examples, max_len)[:OWN_TASK_LIMIT]
+        if not rows:
+            reasons.append(f"own task {name}: no held-out examples to measure the gain on")
+            continue
+        before, after = (
+            example_losses(base.model, rows, pad_id),
+            example_losses(candidate, rows, pad_id),
+        )
+        delta, low, high = paired_bootstrap(before, after)
+        mean_before = sum(before) / len(before)
+        needed = -policy.min_task_gain * mean_before  # the CI's upper end must lie below this
+        ok = high < needed
+        checks.append(
+            {
+                "check": f"own task {name}",
+                "status": "pass" if ok else "fail",
+                "metric": "loss",
+                "base": mean_before,
+                "candidate": sum(after) / len(after),
+                "delta": delta,
+                "ci_low": low,
+                "ci_high": high,
+                "n": len(rows),
+                "bound": f"whole CI below {needed:+.4f}",
+            }
+        )
+        if not ok:
+            reasons.append(
+                f"own task {name}: no significant gain — loss change {delta:+.4f}, "
+                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f}"
+            )
+    if show_progress:
+        console.print(f"judged {len(checks)} checks: {len(reasons)} failed")
+    return ("reject" if reasons else "accept"), reasons, checks
