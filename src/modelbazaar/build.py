@@ -38,8 +38,14 @@ from modelbazaar.train.pretrain import pretrain
 STAGE_CODE = {
     "tokenizer": ("data/tokenizer.py",),
     "pack": ("data/tokenizer.py", "data/packing.py"),
-    "pretrain": ("model.py", "data/packing.py", "train/pretrain.py", "train/schedule.py",
-                 "train/checkpoint.py", "train/determinism.py"),
+    "pretrain": (
+        "model.py",
+        "data/packing.py",
+        "train/pretrain.py",
+        "train/schedule.py",
+        "train/checkpoint.py",
+        "train/determinism.py",
+    ),
 }
 
 
@@ -85,28 +91,39 @@ def build(
     if not train_files or not val_files:
         raise_missing_split(train_files, val_files)
     world = init_world()
-    store = store or Store.for_model(model_dir)
+    if store is None:  # rank 0 creates/migrates the catalogue before the others open it
+        store = Store.for_model(model_dir) if world.is_main else None
+        barrier(world)
+        store = store or Store.for_model(model_dir)
     make_deterministic(recipe.train.seed)
     cached: dict[str, bool] = {}
 
     # 1. tokenizer: byte-level BPE over the training split
-    tok_inputs = {"data": [h for _, h in train_files], "config": recipe.tokenizer.model_dump(),
-                  "code": code_version("tokenizer")}
+    tok_inputs = {
+        "data": [h for _, h in train_files],
+        "config": recipe.tokenizer.model_dump(),
+        "code": code_version("tokenizer"),
+    }
     tok_key = stage_key("tokenizer", tok_inputs)
     cached["tokenizer"], tok_out = _cached(store, tok_key)
     if tok_out is None:
         started = time.perf_counter()
         tokenizer = train_bpe(
             (line for path, _ in train_files for line in lines(path.read_text("utf-8"))),
-            recipe.tokenizer.vocab_size, recipe.tokenizer.min_frequency,
+            recipe.tokenizer.vocab_size,
+            recipe.tokenizer.min_frequency,
         )
         tok_out = {"tokenizer": store.objects.put_bytes(tokenizer.to_str().encode())}
         _record(store, world, tok_key, "tokenizer", tok_inputs, tok_out, started)
     tokenizer = Tokenizer.from_str(store.objects.get_bytes(tok_out["tokenizer"]).decode())
 
     # 2. pack: token streams per split, and token counts per manifest (synthetic share)
-    pack_inputs = {"tokenizer": tok_out["tokenizer"], "train": [h for _, h in train_files],
-                   "validation": [h for _, h in val_files], "code": code_version("pack")}
+    pack_inputs = {
+        "tokenizer": tok_out["tokenizer"],
+        "train": [h for _, h in train_files],
+        "validation": [h for _, h in val_files],
+        "code": code_version("pack"),
+    }
     pack_key = stage_key("pack", pack_inputs)
     cached["pack"], pack_out = _cached(store, pack_key)
     if pack_out is None:
@@ -114,18 +131,36 @@ def build(
         train_ids = tokenize_files(tokenizer, [p for p, _ in train_files])
         val_ids = tokenize_files(tokenizer, [p for p, _ in val_files])
         streams = save_safetensors({"train": train_ids, "validation": val_ids})
-        pack_out = {"streams": store.objects.put_bytes(streams),
-                    "tokens_by_dataset": _tokens_by_dataset(tokenizer, manifests, model_dir)}
-        _record(store, world, pack_key, "pack", pack_inputs, pack_out, started,
-                tokens=int(train_ids.numel()))
+        pack_out = {
+            "streams": store.objects.put_bytes(streams),
+            "tokens_by_dataset": _tokens_by_dataset(tokenizer, manifests, model_dir),
+        }
+        _record(
+            store,
+            world,
+            pack_key,
+            "pack",
+            pack_inputs,
+            pack_out,
+            started,
+            tokens=int(train_ids.numel()),
+        )
     streams = load_safetensors(store.objects.get_bytes(pack_out["streams"]))
 
     # 3. pretrain a Llama of the recipe's size
-    config = llama_config(recipe.model, tokenizer.get_vocab_size(),
-                          tokenizer.token_to_id(EOS), tokenizer.token_to_id(PAD))
-    train_inputs = {"pack": pack_key, "model": recipe.model.model_dump(mode="json"),
-                    "train": recipe.train.model_dump(mode="json"), "world_size": world.size,
-                    "code": code_version("pretrain")}
+    config = llama_config(
+        recipe.model,
+        tokenizer.get_vocab_size(),
+        tokenizer.token_to_id(EOS),
+        tokenizer.token_to_id(PAD),
+    )
+    train_inputs = {
+        "pack": pack_key,
+        "model": recipe.model.model_dump(mode="json"),
+        "train": recipe.train.model_dump(mode="json"),
+        "world_size": world.size,
+        "code": code_version("pretrain"),
+    }
     train_key = stage_key("pretrain", train_inputs)
     cached["pretrain"], train_out = _cached(store, train_key)
     model = new_model(config, recipe.train.seed)
@@ -133,33 +168,60 @@ def build(
         checkpoint = store.scratch / train_key[:16] / "checkpoint.safetensors"
         if world.is_main and checkpoint.exists() and show_progress:
             console.print(f"resuming from {checkpoint}")
-        result = pretrain(model, streams["train"], streams["validation"], recipe.train,
-                          checkpoint=checkpoint, world=world, show_progress=show_progress)
-        train_out = {"weights": store.objects.put_bytes(weights_bytes(model)),
-                     "config": store.objects.put_bytes(config_bytes(config))}
+        result = pretrain(
+            model,
+            streams["train"],
+            streams["validation"],
+            recipe.train,
+            checkpoint=checkpoint,
+            world=world,
+            show_progress=show_progress,
+        )
+        train_out = {
+            "weights": store.objects.put_bytes(weights_bytes(model)),
+            "config": store.objects.put_bytes(config_bytes(config)),
+        }
         if world.is_main:
             store.catalogue.add_build(
-                {"key": train_key, "stage": "pretrain", "inputs": train_inputs,
-                 "outputs": train_out, "duration_s": result.seconds, "tokens": result.tokens,
-                 "final_train_loss": result.final_train_loss,
-                 "final_val_loss": result.final_val_loss, "machine": machine()},
+                {
+                    "key": train_key,
+                    "stage": "pretrain",
+                    "inputs": train_inputs,
+                    "outputs": train_out,
+                    "duration_s": result.seconds,
+                    "tokens": result.tokens,
+                    "final_train_loss": result.final_train_loss,
+                    "final_val_loss": result.final_val_loss,
+                    "machine": machine(),
+                },
                 result.metrics,
             )
             shutil.rmtree(checkpoint.parent, ignore_errors=True)
     barrier(world)
     build_row = store.catalogue.build(train_key)
-    version = _record_version(store, recipe, manifests, tok_out, pack_out, train_out,
-                              {"tokenizer": tok_key, "pack": pack_key, "pretrain": train_key},
-                              world)
-    return BuildOutcome(version=version, cached=cached, parameters=parameter_count(model),
-                        final_val_loss=build_row["final_val_loss"] if build_row else None)
+    version = _record_version(
+        store,
+        recipe,
+        manifests,
+        tok_out,
+        pack_out,
+        train_out,
+        {"tokenizer": tok_key, "pack": pack_key, "pretrain": train_key},
+        world,
+    )
+    return BuildOutcome(
+        version=version,
+        cached=cached,
+        parameters=parameter_count(model),
+        final_val_loss=build_row["final_val_loss"] if build_row else None,
+    )
 
 
 def raise_missing_split(train: list, val: list) -> None:
     from modelbazaar.errors import DataError
 
     missing = "train" if not train else "validation"
-    raise DataError(f"no data file has split = \"{missing}\"; a build needs train and validation")
+    raise DataError(f'no data file has split = "{missing}"; a build needs train and validation')
 
 
 def _cached(store: Store, key: str) -> tuple[bool, dict[str, Any] | None]:
@@ -169,14 +231,30 @@ def _cached(store: Store, key: str) -> tuple[bool, dict[str, Any] | None]:
     return False, None
 
 
-def _record(store: Store, world: World, key: str, stage: str, inputs: dict, outputs: dict,
-            started: float, tokens: int = 0) -> None:
+def _record(
+    store: Store,
+    world: World,
+    key: str,
+    stage: str,
+    inputs: dict,
+    outputs: dict,
+    started: float,
+    tokens: int = 0,
+) -> None:
     if world.is_main:
-        store.catalogue.add_build({
-            "key": key, "stage": stage, "inputs": inputs, "outputs": outputs,
-            "duration_s": time.perf_counter() - started, "tokens": tokens,
-            "final_train_loss": None, "final_val_loss": None, "machine": machine(),
-        })
+        store.catalogue.add_build(
+            {
+                "key": key,
+                "stage": stage,
+                "inputs": inputs,
+                "outputs": outputs,
+                "duration_s": time.perf_counter() - started,
+                "tokens": tokens,
+                "final_train_loss": None,
+                "final_val_loss": None,
+                "machine": machine(),
+            }
+        )
 
 
 def _tokens_by_dataset(tokenizer: Tokenizer, manifests: list[Manifest], model_dir: Path) -> dict:
@@ -187,25 +265,39 @@ def _tokens_by_dataset(tokenizer: Tokenizer, manifests: list[Manifest], model_di
     return counts
 
 
-def _record_version(store: Store, recipe: Recipe, manifests: list[Manifest], tok_out: dict,
-                    pack_out: dict, train_out: dict, keys: dict, world: World) -> str:
+def _record_version(
+    store: Store,
+    recipe: Recipe,
+    manifests: list[Manifest],
+    tok_out: dict,
+    pack_out: dict,
+    train_out: dict,
+    keys: dict,
+    world: World,
+) -> str:
     counts = pack_out["tokens_by_dataset"]
     synthetic = sum(counts.get(m.name, 0) for m in manifests if m.provenance == "synthetic")
     info = {
         "name": recipe.model.name,
         "license": recipe.license.weights,
         "recipe": recipe.model_dump(mode="json"),
-        "data": [m.model_dump(mode="json") | {"train_tokens": counts.get(m.name, 0)}
-                 for m in manifests],
+        "data": [
+            m.model_dump(mode="json") | {"train_tokens": counts.get(m.name, 0)} for m in manifests
+        ],
         "synthetic_token_share": synthetic / max(1, sum(counts.values())),
         "builds": keys,
         "code_version": __version__,
     }
     version = version_hash(train_out["weights"], tok_out["tokenizer"], train_out["config"])
     if world.is_main:
-        version = store.add_version(weights=train_out["weights"], tokenizer=tok_out["tokenizer"],
-                                    config=train_out["config"], relation="built", info=info,
-                                    message=f"build {recipe.model.name}")
+        version = store.add_version(
+            weights=train_out["weights"],
+            tokenizer=tok_out["tokenizer"],
+            config=train_out["config"],
+            relation="built",
+            info=info,
+            message=f"build {recipe.model.name}",
+        )
         _move_refs(store, version)
     return version
 
@@ -218,5 +310,7 @@ def _move_refs(store: Store, version: str) -> None:
     if main is None or store.version(main["version"]).relation == "built":
         store.catalogue.set_ref("main", version)
     elif main["version"] != version:
-        console.print("[yellow]main has merged work on top of an earlier build; it stays where "
-                      "it is. The new build is at ref `built`.[/]")
+        console.print(
+            "[yellow]main has merged work on top of an earlier build; it stays where "
+            "it is. The new build is at ref `built`.[/]"
+        )

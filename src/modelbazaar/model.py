@@ -12,8 +12,13 @@ from typing import Any
 import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
-from transformers import AutoConfig, LlamaConfig, LlamaForCausalLM, PreTrainedModel
-from transformers import PreTrainedTokenizerFast
+from transformers import (
+    AutoConfig,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedModel,
+    PreTrainedTokenizerFast,
+)
 
 from modelbazaar.data.tokenizer import EOS, PAD, wrap
 from modelbazaar.errors import StoreError
@@ -107,7 +112,9 @@ def load_version(store: Store, ref: str) -> LoadedModel:
     model = LlamaForCausalLM(config)
     state = load_safetensors(store.objects.get_bytes(record.weights))
     result = model.load_state_dict(state, strict=False)
-    missing = [k for k in result.missing_keys if not (config.tie_word_embeddings and "lm_head" in k)]
+    missing = [
+        k for k in result.missing_keys if not (config.tie_word_embeddings and "lm_head" in k)
+    ]
     if missing or result.unexpected_keys:
         raise StoreError(
             f"version {record.short}: weights do not fit its config "
@@ -116,4 +123,3 @@ def load_version(store: Store, ref: str) -> LoadedModel:
     model.tie_weights()
     model.eval()
     return LoadedModel(model=model, tokenizer=load_tokenizer(store, record), record=record)
-

@@ -76,12 +76,19 @@ def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
         scratch = Store(Path(scratch_dir), database_url=f"sqlite:///{scratch_dir}/catalogue.db")
         rebuilt = scratch.version(replay(store, Path(model_dir), record, scratch))
         if rebuilt.weights == record.weights and rebuilt.hash == record.hash:
-            return VerifyReport(True, f"rebuilt {record.short} from source: weights, tokenizer "
-                                      f"and config are bit-identical ({rebuilt.weights[:12]})")
+            return VerifyReport(
+                True,
+                f"rebuilt {record.short} from source: weights, tokenizer "
+                f"and config are bit-identical ({rebuilt.weights[:12]})",
+            )
         first, largest = compare_weights(
             store.objects.get_bytes(record.weights), scratch.objects.get_bytes(rebuilt.weights)
         )
-    where = f"first differing tensor {first}, largest difference {largest:.3g}" if first else \
-        "weights equal; tokenizer or config differ"
-    return VerifyReport(False, f"rebuild of {record.short} gave {rebuilt.short}: {where}",
-                        first, largest)
+    where = (
+        f"first differing tensor {first}, largest difference {largest:.3g}"
+        if first
+        else "weights equal; tokenizer or config differ"
+    )
+    return VerifyReport(
+        False, f"rebuild of {record.short} gave {rebuilt.short}: {where}", first, largest
+    )

@@ -30,8 +30,13 @@ def log(ref: Ref = "main", directory: ModelDir = Path(".")) -> None:
     table = Table("version", "relation", "created", "message", "parents")
     for record in store.history(ref):
         parents = ", ".join(f"{p['parent'][:12]} ({p['relation']})" for p in record.parents)
-        table.add_row(record.short + _refs_at(store, record.hash), record.relation,
-                      record.created_at, record.message, parents or "—")
+        table.add_row(
+            record.short + _refs_at(store, record.hash),
+            record.relation,
+            record.created_at,
+            record.message,
+            parents or "—",
+        )
     out.print(table)
 
 
@@ -40,31 +45,60 @@ def _metrics(store: Store, record: VersionRecord) -> dict[str, object]:
     build = store.catalogue.build(key) if key else None
     if not build:
         return {}
-    return {"train tokens": build["tokens"], "final train loss": round(build["final_train_loss"], 4),
-            "final validation loss": round(build["final_val_loss"], 4),
-            "training time (s)": round(build["duration_s"], 1)}
+    return {
+        "train tokens": build["tokens"],
+        "final train loss": round(build["final_train_loss"], 4),
+        "final validation loss": round(build["final_val_loss"], 4),
+        "training time (s)": round(build["duration_s"], 1),
+    }
 
 
-def show(ref: Ref = "main", directory: ModelDir = Path("."),
-         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def show(
+    ref: Ref = "main",
+    directory: ModelDir = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Show one version: hash, lineage, data with licences, config and metrics."""
     store = Store.for_model(directory)
     record = store.version(ref)
     config = json.loads(store.objects.get_bytes(record.config))
-    evals = {f"{e['suite']}@{e['suite_version']}": e["metrics"]
-             for e in store.catalogue.eval_results_for(record.hash)}
+    evals = {
+        f"{e['suite']}@{e['suite_version']}": e["metrics"]
+        for e in store.catalogue.eval_results_for(record.hash)
+    }
     summary = {
-        "version": record.hash, "refs": _refs_at(store, record.hash).strip(" ()"),
-        "relation": record.relation, "created": record.created_at, "message": record.message,
+        "version": record.hash,
+        "refs": _refs_at(store, record.hash).strip(" ()"),
+        "relation": record.relation,
+        "created": record.created_at,
+        "message": record.message,
         "licence": record.info.get("license"),
-        "parents": [{"version": p["parent"], "relation": p["relation"], **p["detail"]}
-                    for p in record.parents],
-        "data": [{"name": d["name"], "license": d["license"], "provenance": d["provenance"],
-                  "train_tokens": d.get("train_tokens")} for d in record.info.get("data", [])],
+        "parents": [
+            {"version": p["parent"], "relation": p["relation"], **p["detail"]}
+            for p in record.parents
+        ],
+        "data": [
+            {
+                "name": d["name"],
+                "license": d["license"],
+                "provenance": d["provenance"],
+                "train_tokens": d.get("train_tokens"),
+            }
+            for d in record.info.get("data", [])
+        ],
         "synthetic_token_share": record.info.get("synthetic_token_share"),
-        "config": {k: config.get(k) for k in ("vocab_size", "hidden_size", "num_hidden_layers",
-                                               "num_attention_heads", "intermediate_size")},
-        "metrics": _metrics(store, record), "evals": evals,
+        "config": {
+            k: config.get(k)
+            for k in (
+                "vocab_size",
+                "hidden_size",
+                "num_hidden_layers",
+                "num_attention_heads",
+                "intermediate_size",
+            )
+        },
+        "metrics": _metrics(store, record),
+        "evals": evals,
     }
     if as_json:
         out.print_json(data=summary)
@@ -79,8 +113,11 @@ def show(ref: Ref = "main", directory: ModelDir = Path("."),
     out.print(table)
 
 
-def tag(ref: Ref, name: Annotated[str, typer.Argument(help="The new tag.")],
-        directory: ModelDir = Path(".")) -> None:
+def tag(
+    ref: Ref,
+    name: Annotated[str, typer.Argument(help="The new tag.")],
+    directory: ModelDir = Path("."),
+) -> None:
     """Give a version a name (a tag that does not move)."""
     store = Store.for_model(directory)
     if name in ("main", "built"):
@@ -101,18 +138,30 @@ def generate(
 ) -> None:
     """Sample a continuation; instruct models answer through their chat template."""
     loaded = load_version(Store.for_model(directory), ref)
-    text = generate_text(loaded, prompt, max_new_tokens=max_new_tokens, temperature=temperature,
-                         top_p=top_p, seed=seed)
-    out.print(prompt + text if not loaded.tokenizer.chat_template else text, highlight=False,
-              markup=False)
+    text = generate_text(
+        loaded,
+        prompt,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_p=top_p,
+        seed=seed,
+    )
+    out.print(
+        prompt + text if not loaded.tokenizer.chat_template else text, highlight=False, markup=False
+    )
 
 
-def export(ref: Ref, out_dir: Annotated[Path, typer.Argument(help="Folder to write.")],
-           directory: ModelDir = Path(".")) -> None:
+def export(
+    ref: Ref,
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write.")],
+    directory: ModelDir = Path("."),
+) -> None:
     """Write a version as a Hugging Face folder (config, safetensors, tokenizer)."""
     record = run_export(Store.for_model(directory), ref, out_dir)
-    out.print(f"exported {record.short} to {out_dir}; load it with "
-              f"AutoModelForCausalLM.from_pretrained('{out_dir}')")
+    out.print(
+        f"exported {record.short} to {out_dir}; load it with "
+        f"AutoModelForCausalLM.from_pretrained('{out_dir}')"
+    )
 
 
 def import_(

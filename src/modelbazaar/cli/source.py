@@ -18,7 +18,9 @@ ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder
 def init(
     directory: Annotated[Path | None, typer.Argument(help="Folder to create.")] = None,
     template: Annotated[str, typer.Option(help="Template to copy.")] = "shakespeare",
-    list_templates: Annotated[bool, typer.Option("--list-templates", help="List templates.")] = False,
+    list_templates: Annotated[
+        bool, typer.Option("--list-templates", help="List templates.")
+    ] = False,
 ) -> None:
     """Create a model source (bazaar.toml + data manifests + data) from a template.
 
@@ -31,8 +33,10 @@ def init(
         console.print(table)
         return
     target = templates.create(directory, template)
-    console.print(f"created model source [bold]{target}[/] from template '{template}'; next: "
-                  f"cd {target} && bazaar build")
+    console.print(
+        f"created model source [bold]{target}[/] from template '{template}'; next: "
+        f"cd {target} && bazaar build"
+    )
 
 
 def build(directory: ModelDir = Path(".")) -> None:
@@ -44,8 +48,10 @@ def build(directory: ModelDir = Path(".")) -> None:
     hits = [stage for stage, hit in outcome.cached.items() if hit]
     note = f" (cached: {', '.join(hits)})" if hits else ""
     loss = f", validation loss {outcome.final_val_loss:.4f}" if outcome.final_val_loss else ""
-    console.print(f"built version [bold]{outcome.version[:12]}[/]: "
-                  f"{outcome.parameters / 1e6:.2f}M parameters{loss}{note}")
+    console.print(
+        f"built version [bold]{outcome.version[:12]}[/]: "
+        f"{outcome.parameters / 1e6:.2f}M parameters{loss}{note}"
+    )
 
 
 def verify(

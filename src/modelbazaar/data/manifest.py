@@ -1,14 +1,14 @@
 """Data manifests: one TOML file per dataset in `data/`, checked before anything trains.
 
-    name = "tinyshakespeare"
-    license = "LicenseRef-Public-Domain"
-    source = "https://github.com/karpathy/char-rnn data/tinyshakespeare/input.txt"
-    provenance = "human"            # or "synthetic", with generator = "model or program"
-    [[files]]
-    path = "tinyshakespeare/train.txt"   # relative to data/
-    split = "train"                      # train | validation | test
-    bytes = 1003854
-    sha256 = "…"
+name = "tinyshakespeare"
+license = "LicenseRef-Public-Domain"
+source = "https://github.com/karpathy/char-rnn data/tinyshakespeare/input.txt"
+provenance = "human"            # or "synthetic", with generator = "model or program"
+[[files]]
+path = "tinyshakespeare/train.txt"   # relative to data/
+split = "train"                      # train | validation | test
+bytes = 1003854
+sha256 = "…"
 """
 
 import tomllib
@@ -63,7 +63,9 @@ def load_manifest(path: Path) -> Manifest:
     if not is_license_id(manifest.license):
         hint = suggest_license(manifest.license)
         fix = f"did you mean '{hint}'?" if hint else "use an SPDX id (e.g. MIT) or LicenseRef-…"
-        raise DataError(f"data manifest {path}: license '{manifest.license}' is not an SPDX id; {fix}")
+        raise DataError(
+            f"data manifest {path}: license '{manifest.license}' is not an SPDX id; {fix}"
+        )
     return manifest
 
 

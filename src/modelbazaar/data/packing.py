@@ -24,7 +24,9 @@ def tokenize_files(tokenizer: Tokenizer, files: list[Path]) -> torch.Tensor:
     return torch.tensor(ids, dtype=torch.int32)
 
 
-def train_batch(stream: torch.Tensor, seq_len: int, batch: int, seed: int, step: int) -> torch.Tensor:
+def train_batch(
+    stream: torch.Tensor, seq_len: int, batch: int, seed: int, step: int
+) -> torch.Tensor:
     """A (batch, seq_len + 1) window of `stream` for `step`; inputs are [:, :-1], labels [:, 1:]."""
     if stream.numel() <= seq_len + 1:
         raise ValueError(f"the training split has {stream.numel()} tokens; need > {seq_len + 1}")

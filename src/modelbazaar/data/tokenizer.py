@@ -15,7 +15,11 @@ SPECIAL_TOKENS = [EOS, PAD]
 
 
 def train_bpe(texts: Iterable[str], vocab_size: int, min_frequency: int) -> Tokenizer:
-    """Train byte-level BPE. Example: train_bpe(["to be or not"], 300, 1).get_vocab_size() -> 262."""
+    """Train byte-level BPE.
+
+    Example: train_bpe(["to be or not"], 300, 1).get_vocab_size() -> 266
+    (256 bytes + 2 special tokens + 8 merges: all this tiny text supports).
+    """
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()

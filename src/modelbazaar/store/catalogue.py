@@ -108,7 +108,9 @@ class Catalogue:
     def add_build(self, row: dict[str, Any], metrics: list[dict[str, Any]] | None = None) -> None:
         """Record a finished stage and its per-step metrics in one transaction."""
         with self.engine.begin() as conn:
-            if conn.execute(select(schema.builds.c.key).where(schema.builds.c.key == row["key"])).first():
+            if conn.execute(
+                select(schema.builds.c.key).where(schema.builds.c.key == row["key"])
+            ).first():
                 return
             values = row | {
                 "inputs": canonical_json(row["inputs"]),

@@ -73,10 +73,14 @@ class ObjectStore:
     def get_bytes(self, digest: str) -> bytes:
         target = self.path_of(digest)
         if not target.exists():
-            raise StoreError(f"object {digest[:12]} is missing from {self.root}; the store is "
-                             "incomplete — rebuild the version or restore the store from a backup")
+            raise StoreError(
+                f"object {digest[:12]} is missing from {self.root}; the store is "
+                "incomplete — rebuild the version or restore the store from a backup"
+            )
         data = target.read_bytes()
         if sha256_bytes(data) != digest:
-            raise StoreError(f"object {digest[:12]} is corrupt (its bytes no longer hash to its "
-                             f"name); delete {target} and rebuild the version that needs it")
+            raise StoreError(
+                f"object {digest[:12]} is corrupt (its bytes no longer hash to its "
+                f"name); delete {target} and rebuild the version that needs it"
+            )
         return data

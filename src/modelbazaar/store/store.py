@@ -138,4 +138,3 @@ class Store:
             chain.append(record)
             current = record.parents[0]["parent"] if record.parents else None
         return chain
-

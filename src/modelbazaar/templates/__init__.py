@@ -29,8 +29,14 @@ def create(target: Path, template: str) -> Path:
         raise BazaarError(f"unknown template '{template}'; known: {', '.join(known)}.{hint}")
     target = Path(target)
     if (target / RECIPE_FILE).exists():
-        raise BazaarError(f"{target} already holds a model source ({RECIPE_FILE}); choose a new folder")
+        raise BazaarError(
+            f"{target} already holds a model source ({RECIPE_FILE}); choose a new folder"
+        )
     with resources.as_file(resources.files("modelbazaar.templates").joinpath(template)) as source:
-        shutil.copytree(source, target, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            source,
+            target,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
     return target

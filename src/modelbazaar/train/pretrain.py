@@ -30,7 +30,9 @@ class TrainResult:
     seconds: float = 0.0
 
 
-def causal_lm_loss(model: torch.nn.Module, batch: torch.Tensor, dtype: torch.dtype | None) -> torch.Tensor:
+def causal_lm_loss(
+    model: torch.nn.Module, batch: torch.Tensor, dtype: torch.dtype | None
+) -> torch.Tensor:
     """Mean next-token cross-entropy of a (B, T+1) window: inputs [:, :-1], targets [:, 1:]."""
     with torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
         logits = model(input_ids=batch[:, :-1]).logits  # (B, T, vocab)
@@ -40,7 +42,9 @@ def causal_lm_loss(model: torch.nn.Module, batch: torch.Tensor, dtype: torch.dty
 
 
 @torch.no_grad()
-def validation_loss(model: torch.nn.Module, batches: list[torch.Tensor], dtype: torch.dtype | None) -> float:
+def validation_loss(
+    model: torch.nn.Module, batches: list[torch.Tensor], dtype: torch.dtype | None
+) -> float:
     model.eval()
     losses = [causal_lm_loss(model, b, dtype).item() for b in batches]
     model.train()
@@ -86,8 +90,13 @@ def pretrain(
         try:
             for step in range(start_step, cfg.max_steps):
                 tick = time.perf_counter()
-                lr = lr_at(step, lr=cfg.lr, warmup=cfg.warmup_steps, max_steps=cfg.max_steps,
-                           min_ratio=cfg.min_lr_ratio)
+                lr = lr_at(
+                    step,
+                    lr=cfg.lr,
+                    warmup=cfg.warmup_steps,
+                    max_steps=cfg.max_steps,
+                    min_ratio=cfg.min_lr_ratio,
+                )
                 for group in optimizer.param_groups:
                     group["lr"] = lr
                 batch = train_batch(train_stream, cfg.seq_len, cfg.batch_size, cfg.seed, step)
@@ -112,8 +121,11 @@ def pretrain(
                 if world.is_main and ((step + 1) % cfg.checkpoint_every == 0):
                     save_checkpoint(checkpoint, model, optimizer, step + 1, metrics)
                 shown_val = f" · val {val_loss:.3f}" if val_loss is not None else ""
-                bar.update(task, advance=1,
-                           info=f"loss {loss_value:.3f}{shown_val} · {row['tokens_per_s']:,.0f} tok/s")
+                bar.update(
+                    task,
+                    advance=1,
+                    info=f"loss {loss_value:.3f}{shown_val} · {row['tokens_per_s']:,.0f} tok/s",
+                )
                 done = step + 1
         except KeyboardInterrupt:  # Ctrl-C: keep every finished step, then stop
             if world.is_main and done > start_step:
