@@ -28,7 +28,9 @@ class Params(BaseModel):
     batch_size: int = 32
 
 
-def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick) -> SuiteResult:  # noqa: ANN001, E501
+def evaluate(
+    model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick
+) -> SuiteResult:
     params = parse_params(suite, Params)
     rows = examples()
     questions = [str(pick(r, params.question_field, suite)) for r in rows]
@@ -42,8 +44,9 @@ def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick:
     requests, owner = [], []
     for i, (question, options) in enumerate(zip(questions, choices, strict=True)):
         for j, option in enumerate(options):
-            for request in choice_request(tokenizer, question, params.target_delimiter + option,
-                                          max_len):  # one request unless it overflows max_len
+            for request in choice_request(
+                tokenizer, question, params.target_delimiter + option, max_len
+            ):  # one request unless it overflows max_len
                 requests.append(request)
                 owner.append((i, j))
     tick.start(len(requests))
@@ -61,8 +64,13 @@ def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick:
     ones = [1.0] * len(rows)
     series = {"acc": Series(acc, ones), "acc_norm": Series(acc_norm, ones)}
     return SuiteResult(
-        suite=suite.name, suite_version=suite.version, kind=suite.kind, version=None,
+        suite=suite.name,
+        suite_version=suite.version,
+        kind=suite.kind,
+        version=None,
         metrics={name: s.value() for name, s in series.items()},
         higher_is_better={"acc": True, "acc_norm": True},
-        ids=[str(r["id"]) for r in rows], series=series, outputs=outputs,
+        ids=[str(r["id"]) for r in rows],
+        series=series,
+        outputs=outputs,
     )

@@ -61,8 +61,9 @@ def suite_examples(
     if suite.data.split is not None:
         if model_dir is None:
             raise EvalError(f"suite '{suite.name}' reads the model source's data: give its folder")
-        rows = split_examples(Path(model_dir), suite.data.split,
-                              int(suite.parameters.get("doc_chars", DOC_CHARS)))
+        rows = split_examples(
+            Path(model_dir), suite.data.split, int(suite.parameters.get("doc_chars", DOC_CHARS))
+        )
     else:
         id_field = suite.parameters.get("id_field", "id")
         rows = [

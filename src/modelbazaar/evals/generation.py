@@ -53,7 +53,9 @@ def correct(metric: str, output: str, target: str) -> bool:
     return expected is not None and got is not None and abs(expected - got) < 1e-6
 
 
-def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick) -> SuiteResult:  # noqa: ANN001, E501
+def evaluate(
+    model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick
+) -> SuiteResult:
     params = parse_params(suite, Params)
     rows = examples()
     targets = []
@@ -66,15 +68,28 @@ def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick:
     prompts = [render(tokenizer, params.prompt_template.format(**row), params.chat) for row in rows]
     check_encodable(tokenizer, prompts, suite.name)
     tick.start(len(prompts))
-    answers = greedy(model, tokenizer, prompts, params.max_new_tokens, params.stop,
-                     params.batch_size, tick.advance)
+    answers = greedy(
+        model,
+        tokenizer,
+        prompts,
+        params.max_new_tokens,
+        params.stop,
+        params.batch_size,
+        tick.advance,
+    )
     hits = [float(correct(params.metric, a, t)) for a, t in zip(answers, targets, strict=True)]
     series = {params.metric: Series(hits, [1.0] * len(rows))}
     return SuiteResult(
-        suite=suite.name, suite_version=suite.version, kind=suite.kind, version=None,
+        suite=suite.name,
+        suite_version=suite.version,
+        kind=suite.kind,
+        version=None,
         metrics={params.metric: series[params.metric].value()},
         higher_is_better={params.metric: True},
-        ids=[str(r["id"]) for r in rows], series=series,
-        outputs=[{"output": a, "target": t, "correct": bool(h)}
-                 for a, t, h in zip(answers, targets, hits, strict=True)],
+        ids=[str(r["id"]) for r in rows],
+        series=series,
+        outputs=[
+            {"output": a, "target": t, "correct": bool(h)}
+            for a, t, h in zip(answers, targets, hits, strict=True)
+        ],
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 
-def render(tokenizer, prompt: str, chat: bool) -> str:  # noqa: ANN001
+def render(tokenizer, prompt: str, chat: bool) -> str:
     """The prompt as the model should see it: through its chat template when asked and present."""
     if chat and getattr(tokenizer, "chat_template", None):
         messages = [{"role": "user", "content": prompt}]
@@ -27,7 +27,7 @@ def cut(text: str, stop: Sequence[str]) -> str:
 @torch.inference_mode()
 def greedy(
     model: torch.nn.Module,
-    tokenizer,  # noqa: ANN001
+    tokenizer,
     prompts: Sequence[str],
     max_new_tokens: int,
     stop: Sequence[str] = (),
@@ -43,14 +43,21 @@ def greedy(
         max_len = model.config.max_position_embeddings
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            enc = tokenizer([prompts[i] for i in chunk], return_tensors="pt", padding=True,
-                            add_special_tokens=False)
+            enc = tokenizer(
+                [prompts[i] for i in chunk],
+                return_tensors="pt",
+                padding=True,
+                add_special_tokens=False,
+            )
             keep = max(1, max_len - max_new_tokens)  # room for the answer inside the context
             ids, mask = enc["input_ids"][:, -keep:], enc["attention_mask"][:, -keep:]
             new = model.generate(
-                input_ids=ids, attention_mask=mask, do_sample=False,
+                input_ids=ids,
+                attention_mask=mask,
+                do_sample=False,
                 max_new_tokens=min(max_new_tokens, max_len - ids.shape[1]),
-                pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+                pad_token_id=tokenizer.pad_token_id,
+                eos_token_id=tokenizer.eos_token_id,
             )[:, ids.shape[1] :]  # B, new tokens
             for row, i in enumerate(chunk):
                 outputs[i] = cut(tokenizer.decode(new[row], skip_special_tokens=True), stop)

@@ -1,7 +1,8 @@
 """Log-likelihood scoring, done the way lm-evaluation-harness does it so the numbers agree.
 
 A *request* is (input_ids, targets): the model reads `input_ids` and the last len(targets) logits
-score `targets`. Example: tokens [5, 6, 7], prefix 0, window 4 -> one request ([0, 5, 6], [5, 6, 7]).
+score `targets`.
+Example: tokens [5, 6, 7], prefix 0, window 4 -> one request ([0, 5, 6], [5, 6, 7]).
 """
 
 from collections.abc import Callable, Sequence
@@ -14,13 +15,13 @@ from modelbazaar.errors import EvalError
 Request = tuple[list[int], list[int]]
 
 
-def encode(tokenizer, text: str) -> list[int]:  # noqa: ANN001 (any HF tokenizer)
+def encode(tokenizer, text: str) -> list[int]:
     """Token ids without special tokens (as lm-eval's causal HF backend does)."""
     return tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
-def check_encodable(tokenizer, texts: Sequence[str], suite: str) -> None:  # noqa: ANN001
-    """Refuse a suite whose text the tokenizer cannot represent (unknown tokens, lossy round trip)."""
+def check_encodable(tokenizer, texts: Sequence[str], suite: str) -> None:
+    """Refuse a suite whose text the tokenizer cannot represent (unknown token, lossy trip)."""
     unk = tokenizer.unk_token_id
     for text in texts:
         ids = encode(tokenizer, text)
@@ -33,7 +34,7 @@ def check_encodable(tokenizer, texts: Sequence[str], suite: str) -> None:  # noq
             )
 
 
-def prefix_token(tokenizer) -> int:  # noqa: ANN001
+def prefix_token(tokenizer) -> int:
     """The token the first real token is predicted from: BOS, else EOS (lm-eval's choice)."""
     return tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
 
@@ -75,7 +76,7 @@ def span_requests(sequence: list[int], n_targets: int, max_len: int) -> list[Req
     return out[::-1]
 
 
-def choice_request(tokenizer, context: str, continuation: str, max_len: int) -> list[Request]:  # noqa: ANN001, E501
+def choice_request(tokenizer, context: str, continuation: str, max_len: int) -> list[Request]:
     """(context, continuation) -> requests; trailing spaces of the context move to the
     continuation, and the pair is encoded whole then split, so word-boundary tokens match lm-eval's.
     """

@@ -30,8 +30,12 @@ def make_rows(source: list[dict[str, str]], n: int, seed: int = SEED) -> list[di
         rng.shuffle(choices)
         question = f'What does the {r["pos"]} "{r["word"]}" mean?\nAnswer:'
         rows.append(
-            {"id": f"wn-{i}", "question": question, "choices": choices,
-             "answer": choices.index(r["definition"])}
+            {
+                "id": f"wn-{i}",
+                "question": question,
+                "choices": choices,
+                "answer": choices.index(r["definition"]),
+            }
         )
     return rows
 

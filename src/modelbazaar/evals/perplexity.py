@@ -12,8 +12,13 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from modelbazaar.evals.common import Tick, parse_params, pick
-from modelbazaar.evals.loglik import check_encodable, encode, prefix_token, rolling_requests
-from modelbazaar.evals.loglik import score_requests
+from modelbazaar.evals.loglik import (
+    check_encodable,
+    encode,
+    prefix_token,
+    rolling_requests,
+    score_requests,
+)
 from modelbazaar.evals.result import Series, SuiteResult
 from modelbazaar.evals.suite import Suite
 
@@ -27,7 +32,9 @@ class Params(BaseModel):
     batch_size: int = 16
 
 
-def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick) -> SuiteResult:  # noqa: ANN001, E501
+def evaluate(
+    model, tokenizer, suite: Suite, examples: Callable[[], list], tick: Tick
+) -> SuiteResult:
     params = parse_params(suite, Params)
     rows = examples()
     texts = [str(pick(r, params.text_field, suite)) for r in rows]
@@ -50,7 +57,10 @@ def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick:
     bits = [x / math.log(2) for x in nll]
     loss = sum(nll) / max(1, sum(tokens))
     return SuiteResult(
-        suite=suite.name, suite_version=suite.version, kind=suite.kind, version=None,
+        suite=suite.name,
+        suite_version=suite.version,
+        kind=suite.kind,
+        version=None,
         metrics={
             "loss": loss,
             "perplexity": math.exp(loss),
@@ -59,7 +69,12 @@ def evaluate(model, tokenizer, suite: Suite, examples: Callable[[], list], tick:
         },
         higher_is_better={"loss": False, "bits_per_byte": False},
         ids=[str(r["id"]) for r in rows],
-        series={"loss": Series(nll, [float(t) for t in tokens]),
-                "bits_per_byte": Series(bits, [float(b) for b in n_bytes])},
-        outputs=[{"nll": x, "tokens": t, "bytes": b} for x, t, b in zip(nll, tokens, n_bytes)],
+        series={
+            "loss": Series(nll, [float(t) for t in tokens]),
+            "bits_per_byte": Series(bits, [float(b) for b in n_bytes]),
+        },
+        outputs=[
+            {"nll": x, "tokens": t, "bytes": b}
+            for x, t, b in zip(nll, tokens, n_bytes, strict=True)
+        ],
     )

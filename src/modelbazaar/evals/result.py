@@ -64,7 +64,12 @@ class SuiteResult:
     def to_dict(self) -> dict[str, Any]:
         """Summary for reports: no per-example data."""
         return {
-            "suite": self.suite, "suite_version": self.suite_version, "kind": self.kind,
-            "version": self.version, "n": self.n, "metrics": self.metrics,
-            "higher_is_better": self.higher_is_better, "extra": self.extra,
+            "suite": self.suite,
+            "suite_version": self.suite_version,
+            "kind": self.kind,
+            "version": self.version,
+            "n": self.n,
+            "metrics": self.metrics,
+            "higher_is_better": self.higher_is_better,
+            "extra": self.extra,
         }

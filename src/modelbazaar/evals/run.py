@@ -9,6 +9,7 @@ The cache key is (version hash, suite name, suite version); a `--limit` run is s
 suite finished, and an existing one is never replaced: a failed run leaves the catalogue as it was.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from modelbazaar.evals.common import Tick
@@ -16,7 +17,7 @@ from modelbazaar.evals.examples import cache_version, suite_examples
 from modelbazaar.evals.kinds import KINDS
 from modelbazaar.evals.result import SuiteResult
 from modelbazaar.evals.suite import Suite, load_suite
-from modelbazaar.model import load_version
+from modelbazaar.model import LoadedModel, load_version
 from modelbazaar.progress import progress_bar
 from modelbazaar.store import Store
 
@@ -26,8 +27,8 @@ def as_suite(suite: Suite | str, model_dir: Path | None) -> Suite:
 
 
 def run_suite_on_model(
-    model,  # noqa: ANN001 (a transformers causal LM in eval mode)
-    tokenizer,  # noqa: ANN001
+    model,
+    tokenizer,
     suite: Suite | str,
     limit: int | None = None,
     *,
@@ -46,8 +47,10 @@ def run_suite_on_model(
 
     with progress_bar(disable=not show_progress) as bar:
         task = bar.add_task(suite.name, total=None, info="")
-        tick = Tick(start=lambda total: bar.update(task, total=total),
-                    advance=lambda k: bar.update(task, advance=k))
+        tick = Tick(
+            start=lambda total: bar.update(task, total=total),
+            advance=lambda k: bar.update(task, advance=k),
+        )
         result = KINDS[suite.kind](model, tokenizer, suite, examples, tick)
     result.suite_version = result_key(suite, model_dir, limit)
     return result
@@ -79,7 +82,7 @@ def run_suite(
     *,
     model_dir: Path | None = None,
     show_progress: bool = False,
-    loaded=None,  # noqa: ANN001 (a LoadedModel already in memory, to load a version once)
+    load: Callable[[], LoadedModel] | None = None,
 ) -> SuiteResult:
     """Evaluate stored version `ref` on a suite; a stored result is returned at once (cached)."""
     suite = as_suite(suite, model_dir)
@@ -87,13 +90,25 @@ def run_suite(
     hit = stored_result(store, version, result_key(suite, model_dir, limit), suite.name)
     if hit is not None:
         return hit
-    loaded = loaded or load_version(store, version)
-    result = run_suite_on_model(loaded.model, loaded.tokenizer, suite, limit,
-                                model_dir=model_dir, show_progress=show_progress)
+    loaded = load() if load else load_version(store, version)  # a shared loader loads once
+    result = run_suite_on_model(
+        loaded.model,
+        loaded.tokenizer,
+        suite,
+        limit,
+        model_dir=model_dir,
+        show_progress=show_progress,
+    )
     result.version = version
     examples = store.objects.put_bytes(result.examples_json())
-    store.catalogue.add_eval_result({
-        "version": version, "suite": suite.name, "suite_version": result.suite_version,
-        "metrics": result.metrics, "examples": examples, "n": result.n,
-    })
+    store.catalogue.add_eval_result(
+        {
+            "version": version,
+            "suite": suite.name,
+            "suite_version": result.suite_version,
+            "metrics": result.metrics,
+            "examples": examples,
+            "n": result.n,
+        }
+    )
     return result

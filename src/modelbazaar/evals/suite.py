@@ -1,7 +1,7 @@
 """Eval suites are versioned data: one YAML file per suite, data checked against its hash.
 
     name: wordnet_mc                 # what `bazaar eval --suite` takes
-    version: "1"                     # bump it when data or parameters change (part of the cache key)
+    version: "1"                     # bump when data or parameters change (part of the cache key)
     kind: multiple_choice            # perplexity | generation | multiple_choice | safety
     description: Pick the WordNet definition of a word among four.
     data:                            # a file next to the YAML, with its manifest entry ...
@@ -51,7 +51,9 @@ class SuiteData(BaseModel):
         if (self.path is None) == (self.split is None):
             raise ValueError("give exactly one of `path` (a data file) or `split` (the source's)")
         if self.path is not None:
-            missing = [k for k in ("sha256", "bytes", "license", "source") if getattr(self, k) is None]
+            missing = [
+                k for k in ("sha256", "bytes", "license", "source") if getattr(self, k) is None
+            ]
             if missing:
                 raise ValueError(f"a data file needs {', '.join(missing)} (its manifest entry)")
             if not is_license_id(self.license or ""):
@@ -98,7 +100,8 @@ class Suite:
         digest = sha256_file(target)
         if digest != self.data.sha256 or target.stat().st_size != self.data.bytes:
             raise EvalError(
-                f"suite '{self.name}' v{self.version}: data {target.name} has sha256 {digest[:16]}…, "
+                f"suite '{self.name}' v{self.version}: data {target.name} has sha256 "
+                f"{digest[:16]}…, "
                 f"the suite says {str(self.data.sha256)[:16]}…; refusing to run on changed data "
                 "(restore the file, or update sha256/bytes and bump the suite version)"
             )
@@ -119,8 +122,15 @@ def parse_suite(path: Path) -> Suite:
             for e in exc.errors()
         )
         raise EvalError(f"suite file {path}: {problems}") from None
-    return Suite(spec.name, str(spec.version), spec.kind, spec.description, spec.data,
-                 dict(spec.parameters), Path(path))
+    return Suite(
+        spec.name,
+        str(spec.version),
+        spec.kind,
+        spec.description,
+        spec.data,
+        dict(spec.parameters),
+        Path(path),
+    )
 
 
 def suite_files(model_dir: Path | None = None) -> dict[str, Path]:
