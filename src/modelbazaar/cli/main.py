@@ -27,6 +27,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.history",  # log, show, tag, generate, export, import
     "modelbazaar.cli.audit",  # audit
     "modelbazaar.cli.keys",  # keys generate/show
+    "modelbazaar.cli.evals",  # eval, compare
     "modelbazaar.cli.contrib",  # contribute, review, merge, distill
 )
 
