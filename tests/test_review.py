@@ -1,0 +1,164 @@
+"""`bazaar review`: licence gate, policy suites on paired CIs, records, reports, hostile bundles."""
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from modelbazaar.cli.main import app
+from modelbazaar.contrib import generate_keypair
+from modelbazaar.contribute import contribute
+from modelbazaar.errors import BundleError
+from modelbazaar.licensing import check_inflow, family, license_gate
+from modelbazaar.review import review
+from modelbazaar.train.lora import LoraTrainConfig
+
+FAST = LoraTrainConfig(steps=4, lr=1e-2, batch_size=4)
+
+
+def prepare(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Key in tmp, a short review (8 examples per suite), Shakespeare text as a helpful task."""
+    monkeypatch.setenv("BAZAAR_KEYS", str(tmp_path / "keys" / "me"))
+    with (model_dir / "bazaar.toml").open("a") as f:
+        f.write("limit = 8\n")  # [policy] is the recipe's last table
+    text = (model_dir / "data" / "tinyshakespeare" / "train.txt").read_text()
+    (tmp_path / "verse.txt").write_text(text[20_000:40_000])
+    return generate_keypair(tmp_path / "keys" / "me")
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "model", "ok"),
+    [
+        ("MIT", "Apache-2.0", True),
+        ("CC0-1.0", "Apache-2.0", True),
+        ("CC-BY-NC-4.0", "Apache-2.0", False),
+        ("CC-BY-SA-4.0", "Apache-2.0", False),
+        ("GPL-3.0-only", "Apache-2.0", False),
+        ("LicenseRef-Mine", "Apache-2.0", False),
+        ("CC-BY-SA-4.0", "CC-BY-SA-4.0", True),
+        ("GPL-3.0-only", "CC-BY-SA-4.0", False),
+        ("CC-BY-ND-4.0", "MIT", False),
+        ("MIT", "CC-BY-NC-4.0", True),
+    ],
+)
+def test_licence_table(source: str, model: str, ok: bool) -> None:
+    assert (check_inflow(source, model) is None) is ok
+
+
+def test_licence_gate_names_every_problem() -> None:
+    reasons, rows = license_gate(
+        {"adapter": "MIT", "data a": "CC-BY-NC-4.0", "data b": "Zlib"},
+        "Apache-2.0",
+        ["MIT", "Apache-2.0"],
+    )
+    assert family("CC-BY-NC-SA-4.0") == "non-commercial"
+    assert [r["verdict"] for r in rows] == ["ok", "refused", "refused"]
+    assert "non-commercial" in reasons[0] and "allowed_licenses" in reasons[1]
+
+
+def test_non_commercial_data_rejected_with_report(fresh_tiny, tmp_path, monkeypatch) -> None:
+    model_dir, store = fresh_tiny
+    prepare(model_dir, tmp_path, monkeypatch)
+    data = model_dir / "contributions" / "alpaca" / "train.jsonl"
+    bundle = contribute(
+        model_dir,
+        data=data,
+        task="alpaca",
+        license="CC-BY-NC-4.0",
+        out=tmp_path / "alpaca.bazaar",
+        train=FAST,
+        show_progress=False,
+    ).bundle
+    result = CliRunner().invoke(
+        app, ["review", str(bundle), "-C", str(model_dir), "--report", str(tmp_path / "report")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "non-commercial" in result.output
+    (row,) = store.catalogue.reviews_for(hashlib.sha256(bundle.read_bytes()).hexdigest())
+    assert row["verdict"] == "reject" and any("CC-BY-NC-4.0" in r for r in row["reasons"])
+    contribution = store.catalogue.contribution(row["contribution"])
+    assert store.objects.get_bytes(contribution["bundle"]) == bundle.read_bytes()
+    for name in ("review.json", "review.md", "review.html"):
+        assert "CC-BY-NC-4.0" in (tmp_path / "report" / name).read_text()
+
+
+def test_helpful_contribution_accepted(fresh_tiny, tmp_path, monkeypatch) -> None:
+    model_dir, store = fresh_tiny
+    prepare(model_dir, tmp_path, monkeypatch)
+    bundle = contribute(
+        model_dir,
+        data=tmp_path / "verse.txt",
+        task="verse",
+        license="CC0-1.0",
+        include_data=True,
+        out=tmp_path / "verse.bazaar",
+        show_progress=False,
+        train=LoraTrainConfig(steps=30, lr=1e-2),
+    ).bundle
+    outcome = review(model_dir, bundle, show_progress=False)
+    assert outcome.verdict == "accept", outcome.reasons
+    own = [c for c in outcome.report["checks"] if c["check"].startswith("own task")]
+    assert own and own[0]["status"] == "pass" and own[0]["ci_high"] < 0
+    suites = {c["check"].split(":")[0] for c in outcome.report["checks"]}
+    assert {"validation", "safety_smoke"} <= suites
+    assert (outcome.report_dir / "review.html").is_file()
+
+
+def test_hostile_bundle_leaves_store_byte_identical(fresh_tiny, tmp_path, monkeypatch) -> None:
+    model_dir, store = fresh_tiny
+    prepare(model_dir, tmp_path, monkeypatch)
+    data = model_dir / "contributions" / "noise" / "train.txt"
+    good = contribute(
+        model_dir,
+        data=data,
+        task="noise",
+        license="CC0-1.0",
+        train=FAST,
+        out=tmp_path / "good.bazaar",
+        show_progress=False,
+    ).bundle
+    tampered = tmp_path / "tampered.bazaar"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data_bytes = src.read(info)
+            if info.filename == "adapter.safetensors":
+                data_bytes = data_bytes[:-4] + b"\0\0\0\0"  # flip the last weights
+            dst.writestr(info, data_bytes)
+    before = tree_digest(store.root)
+    with pytest.raises(BundleError, match="hash mismatch"):
+        review(model_dir, tampered, show_progress=False)
+    result = CliRunner().invoke(app, ["review", str(tampered), "-C", str(model_dir)])
+    assert result.exit_code != 0 and isinstance(result.exception, BundleError | SystemExit)
+    assert tree_digest(store.root) == before
+
+
+def test_foreign_signer_refused_when_maintainers_listed(fresh_tiny, tmp_path, monkeypatch) -> None:
+    model_dir, store = fresh_tiny
+    prepare(model_dir, tmp_path, monkeypatch)
+    maintainer = generate_keypair(tmp_path / "maintainer")
+    recipe = (model_dir / "bazaar.toml").read_text()
+    (model_dir / "bazaar.toml").write_text(f'maintainers = ["{maintainer}"]\n' + recipe)
+    data = model_dir / "contributions" / "noise" / "train.txt"
+    bundle = contribute(
+        model_dir,
+        data=data,
+        task="noise",
+        license="CC0-1.0",
+        train=FAST,
+        out=tmp_path / "n.bazaar",
+        show_progress=False,
+    ).bundle
+    before = tree_digest(store.root)
+    with pytest.raises(BundleError, match="foreign signature"):
+        review(model_dir, bundle, show_progress=False)
+    assert tree_digest(store.root) == before
