@@ -1,0 +1,199 @@
+"""`bazaar distill`: train a smaller Llama student on a teacher's softened predictions.
+
+Loss per token (Hinton et al. 2015): alpha * T^2 * KL(softmax(teacher/T) || softmax(student/T))
++ (1 - alpha) * cross-entropy(student, next token). The T^2 keeps the KL gradients the same size
+as the CE's when T changes. The student shares the teacher's tokenizer (so the two vocabularies,
+and logits, line up) and is recorded with relation ``distilled`` and the teacher as parent; the
+data is stored as an object so ``bazaar verify`` can replay the run bit for bit.
+
+Example::
+
+    outcome = distill_version(Path("my-model"), teacher="main", data=Path("stories.txt"),
+                              cfg=DistillConfig(student="tiny", steps=100))
+    outcome.version, outcome.parameters    # ('9be1…', 1_700_000)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from transformers import LlamaConfig
+
+from modelbazaar.errors import BazaarError, DataError
+from modelbazaar.model import (
+    LoadedModel,
+    config_bytes,
+    load_version,
+    new_model,
+    parameter_count,
+    weights_bytes,
+)
+from modelbazaar.progress import progress_bar
+from modelbazaar.store import Store, VersionRecord
+from modelbazaar.train.determinism import make_deterministic
+from modelbazaar.verify import REPLAYS
+
+# Student sizes; vocabulary and special tokens always come from the teacher.
+STUDENTS: dict[str, dict[str, int]] = {
+    "tiny": {
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 96,
+    },  # 3x width: a SwiGLU MLP of ~8 h^2 parameters
+    "small": {
+        "hidden_size": 128,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "intermediate_size": 352,
+    },
+    "medium": {
+        "hidden_size": 256,
+        "num_hidden_layers": 6,
+        "num_attention_heads": 4,
+        "intermediate_size": 688,
+    },
+}
+
+
+@dataclass(frozen=True)
+class DistillConfig:
+    student: str = "small"
+    steps: int = 200
+    temperature: float = 2.0  # T > 1 shows the student the teacher's ranking of wrong tokens
+    alpha: float = 0.5  # weight of the KL term; 1 - alpha on plain next-token loss
+    lr: float = 3e-3
+    batch_size: int = 8
+    seq_len: int = 128
+    seed: int = 0
+
+
+@dataclass
+class DistillOutcome:
+    version: str
+    teacher: str
+    parameters: int
+    final_loss: float
+
+
+def student_config(teacher: LlamaConfig, name: str, seq_len: int) -> LlamaConfig:
+    """A Llama of size ``name`` that reads the teacher's tokens and predicts its vocabulary."""
+    if name not in STUDENTS:
+        raise BazaarError(f"unknown student config {name!r}; known: {', '.join(STUDENTS)}")
+    return LlamaConfig(
+        vocab_size=teacher.vocab_size,
+        max_position_embeddings=seq_len,
+        tie_word_embeddings=True,  # a big vocab: do not pay for it twice
+        bos_token_id=teacher.bos_token_id,
+        eos_token_id=teacher.eos_token_id,
+        pad_token_id=teacher.pad_token_id,
+        **STUDENTS[name],
+    )
+
+
+def distill_loss(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor,
+    targets: torch.Tensor,
+    temperature: float,
+    alpha: float,
+) -> torch.Tensor:
+    """Mixed KD loss over (B, T, V) logits and (B, T) targets; a scalar."""
+    vocab = student_logits.shape[-1]
+    s, t = student_logits.float().reshape(-1, vocab), teacher_logits.float().reshape(-1, vocab)
+    kl = F.kl_div(
+        F.log_softmax(s / temperature, -1),
+        F.log_softmax(t / temperature, -1),
+        log_target=True,
+        reduction="batchmean",
+    )  # batchmean: per token, as CE
+    ce = F.cross_entropy(s, targets.reshape(-1))
+    return alpha * temperature**2 * kl + (1 - alpha) * ce
+
+
+def distill_model(
+    teacher: LoadedModel, text: str, cfg: DistillConfig, show_progress: bool = True
+) -> tuple[torch.nn.Module, LlamaConfig, float]:
+    """Train a fresh student on windows of ``text``; deterministic in ``cfg.seed``."""
+    make_deterministic(cfg.seed)
+    ids = torch.tensor(teacher.tokenizer(text, add_special_tokens=False)["input_ids"])
+    seq_len = min(cfg.seq_len, teacher.model.config.max_position_embeddings)
+    if ids.numel() < seq_len + 2:
+        raise DataError(f"distillation data is {ids.numel()} tokens; need more than {seq_len}")
+    config = student_config(teacher.model.config, cfg.student, seq_len)
+    student = new_model(config, cfg.seed)
+    optimizer = torch.optim.AdamW(student.parameters(), lr=cfg.lr, weight_decay=0.0, foreach=False)
+    order = torch.Generator().manual_seed(cfg.seed)
+    teacher.model.eval()
+    student.train()
+    loss_value = float("nan")
+    with progress_bar(disable=not show_progress) as bar:
+        task = bar.add_task("distill", total=cfg.steps, info="")
+        for _ in range(cfg.steps):
+            starts = torch.randint(0, ids.numel() - seq_len - 1, (cfg.batch_size,), generator=order)
+            batch = torch.stack([ids[s : s + seq_len + 1] for s in starts.tolist()])  # (B, T+1)
+            with torch.no_grad():
+                teacher_logits = teacher.model(input_ids=batch[:, :-1]).logits  # (B, T, V)
+            logits = student(input_ids=batch[:, :-1]).logits
+            loss = distill_loss(logits, teacher_logits, batch[:, 1:], cfg.temperature, cfg.alpha)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+            optimizer.step()
+            loss_value = loss.item()
+            bar.update(task, advance=1, info=f"loss {loss_value:.3f}")
+    student.eval()
+    return student, config, loss_value
+
+
+def _record(
+    store: Store, teacher: VersionRecord, student: torch.nn.Module, config: LlamaConfig, info: dict
+) -> str:
+    return store.add_version(
+        weights=store.objects.put_bytes(weights_bytes(student)),
+        tokenizer=teacher.tokenizer,
+        config=store.objects.put_bytes(config_bytes(config)),
+        relation="distilled",
+        info=info,
+        parents=[(teacher.hash, "distilled", {"student": info["distill"]["student"]})],
+        message=f"distill {info['distill']['student']} student from {teacher.short}",
+    )
+
+
+def distill_version(
+    model_dir: Path,
+    *,
+    teacher: str,
+    data: Path,
+    cfg: DistillConfig,
+    tag: str | None = None,
+    show_progress: bool = True,
+) -> DistillOutcome:
+    """Distill ``teacher`` into a new ``distilled`` version; optionally point ref ``tag`` at it."""
+    store = Store.for_model(model_dir)
+    loaded = load_version(store, teacher)
+    raw = Path(data).read_bytes()
+    student, config, final = distill_model(loaded, raw.decode("utf-8"), cfg, show_progress)
+    recipe = asdict(cfg) | {"teacher": loaded.record.hash, "data": store.objects.put_bytes(raw)}
+    drop = ("builds", "merge", "distill", "recipe")  # the teacher's own making, not the student's
+    info = {k: v for k, v in loaded.record.info.items() if k not in drop} | {"distill": recipe}
+    version = _record(store, loaded.record, student, config, info)
+    if tag:
+        store.catalogue.set_ref(tag, version)
+    return DistillOutcome(version, loaded.record.hash, parameter_count(student), final)
+
+
+def replay_distill(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
+    """Re-run a recorded distillation into ``scratch``; return the version hash it gives."""
+    recipe = dict(record.info["distill"])
+    teacher = load_version(store, recipe.pop("teacher"))
+    text = store.objects.get_bytes(recipe.pop("data")).decode("utf-8")
+    student, config, _ = distill_model(teacher, text, DistillConfig(**recipe))
+    scratch.objects.put_bytes(store.objects.get_bytes(teacher.record.tokenizer))
+    return _record(scratch, teacher.record, student, config, record.info)
+
+
+REPLAYS["distilled"] = replay_distill
