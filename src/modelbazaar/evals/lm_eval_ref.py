@@ -106,22 +106,29 @@ def write_tasks(
     return tasks
 
 
+def task_manager(work: Path, perplexity: dict[str, list[dict]], choice: dict[str, list[dict]]):
+    """lm-eval's TaskManager over our local tasks only (its start-up indexing: ~13 s, once)."""
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ["HF_DATASETS_CACHE"] = str(work / "hf_datasets")  # hermetic: no shared cache
+    from lm_eval.tasks import TaskManager  # imported late: slow, and a dev dependency
+
+    tasks = write_tasks(work, perplexity, choice)
+    return TaskManager(include_path=str(tasks), include_defaults=False)
+
+
 def run_lm_eval(
     hf_dir: Path,
     perplexity: dict[str, list[dict]],
     choice: dict[str, list[dict]],
     work: Path,
     batch_size: int = 16,
+    manager: Any = None,
 ) -> dict[str, Any]:
     """lm-eval's results per task (keys like "acc,none"), from one `simple_evaluate` call."""
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ["HF_DATASETS_CACHE"] = str(work / "hf_datasets")  # hermetic: no shared cache
-    from lm_eval import simple_evaluate  # imported late: slow, and a dev dependency
-    from lm_eval.tasks import TaskManager
+    manager = manager or task_manager(work, perplexity, choice)
+    from lm_eval import simple_evaluate
 
-    tasks = write_tasks(work, perplexity, choice)
-    manager = TaskManager(include_path=str(tasks), include_defaults=False)
     out = simple_evaluate(
         model="hf",
         model_args=f"pretrained={hf_dir},dtype=float32",
