@@ -1,0 +1,106 @@
+"""Tokens/s of `bazaar build`'s training loop against a plain PyTorch loop, in one run.
+
+Both loops train the same LlamaForCausalLM (the shakespeare template's size) on the same
+token stream with the same batch, precision and thread count. Also prints the achieved
+GFLOP/s as a share of this machine's matmul peak, measured here at the start.
+
+    python bench/train_throughput.py [--steps 20] [--precision auto|fp32|bf16]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from modelbazaar import templates
+from modelbazaar.data.manifest import load_manifests, split_files
+from modelbazaar.data.packing import tokenize_files, train_batch
+from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
+from modelbazaar.model import llama_config, new_model
+from modelbazaar.recipe import load_recipe
+from modelbazaar.train.determinism import autocast_dtype
+from modelbazaar.train.distributed import World
+from modelbazaar.train.pretrain import pretrain
+
+
+def matmul_peak(dtype: torch.dtype, size: int = 1024, repeats: int = 20) -> float:
+    """GFLOP/s of a square matmul, best of `repeats` (the machine's practical peak)."""
+    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
+    """6 N (matmul weights, forward + backward) + 12 L T d (attention scores), as in PaLM."""
+    config = model.config
+    matmul_params = sum(p.numel() for n, p in model.named_parameters() if p.dim() == 2)
+    matmul_params -= model.model.embed_tokens.weight.numel()  # a lookup, not a matmul
+    return 6 * matmul_params + 12 * config.num_hidden_layers * seq_len * config.hidden_size
+
+
+def plain_loop(model, stream, cfg, steps: int, dtype) -> float:
+    """The baseline: the shortest correct PyTorch training loop. Returns tokens/s."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    model.train()
+    start = time.perf_counter()
+    for step in range(steps):
+        batch = train_batch(stream, cfg.seq_len, cfg.batch_size, cfg.seed, step)
+        with torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            loss = model(input_ids=batch[:, :-1], labels=batch[:, :-1]).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return steps * cfg.batch_size * cfg.seq_len / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = templates.create(Path(tmp) / "m", "shakespeare")
+        recipe = load_recipe(source)
+        cfg = recipe.train.model_copy(update={
+            "max_steps": args.steps, "eval_every": 10**9, "checkpoint_every": 10**9,
+            "precision": args.precision, "warmup_steps": 2})
+        files = split_files(load_manifests(source), source, "train")
+        text_lines = (line for path, _ in files for line in lines(path.read_text()))
+        tokenizer = train_bpe(text_lines, recipe.tokenizer.vocab_size, 2)
+        stream = tokenize_files(tokenizer, [p for p, _ in files])
+        config = llama_config(recipe.model, tokenizer.get_vocab_size(),
+                              tokenizer.token_to_id(EOS), tokenizer.token_to_id(PAD))
+        dtype = autocast_dtype(args.precision)
+        print(f"threads {torch.get_num_threads()}, precision {dtype or torch.float32}, "
+              f"batch {cfg.batch_size} x {cfg.seq_len}, {args.steps} steps")
+
+        peak = matmul_peak(dtype or torch.float32)
+        print(f"matmul peak ({dtype or torch.float32}): {peak:,.0f} GFLOP/s")
+
+        plain_loop(new_model(config, 0), stream, cfg, 3, dtype)  # warm-up: allocator, kernels
+        baseline = plain_loop(new_model(config, 0), stream, cfg, args.steps, dtype)
+
+        model = new_model(config, 0)
+        checkpoint = Path(tmp) / "ckpt.safetensors"
+        result = pretrain(model, stream, stream[:4096], cfg, checkpoint=checkpoint,
+                          world=World(0, 1), show_progress=False)
+        ours = result.tokens / result.seconds
+        flops = train_flops_per_token(model, cfg.seq_len)
+
+    params = sum(p.numel() for p in model.parameters())
+    print(f"model: {params / 1e6:.2f}M parameters, {flops / 1e6:.1f} MFLOP per token (train)")
+    print(f"{'loop':<28}{'tokens/s':>10}{'GFLOP/s':>10}{'of peak':>9}")
+    for name, rate in (("plain PyTorch (baseline)", baseline), ("bazaar build", ours)):
+        print(f"{name:<28}{rate:>10,.0f}{rate * flops / 1e9:>10.1f}{rate * flops / 1e9 / peak:>9.0%}")
+    print(f"ratio bazaar / plain: {ours / baseline:.2f}")
+
+
+if __name__ == "__main__":
+    main()
