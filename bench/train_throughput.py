@@ -68,18 +68,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = templates.create(Path(tmp) / "m", "shakespeare")
         recipe = load_recipe(source)
-        cfg = recipe.train.model_copy(update={
-            "max_steps": args.steps, "eval_every": 10**9, "checkpoint_every": 10**9,
-            "precision": args.precision, "warmup_steps": 2})
+        cfg = recipe.train.model_copy(
+            update={
+                "max_steps": args.steps,
+                "eval_every": 10**9,
+                "checkpoint_every": 10**9,
+                "precision": args.precision,
+                "warmup_steps": 2,
+            }
+        )
         files = split_files(load_manifests(source), source, "train")
         text_lines = (line for path, _ in files for line in lines(path.read_text()))
         tokenizer = train_bpe(text_lines, recipe.tokenizer.vocab_size, 2)
         stream = tokenize_files(tokenizer, [p for p, _ in files])
-        config = llama_config(recipe.model, tokenizer.get_vocab_size(),
-                              tokenizer.token_to_id(EOS), tokenizer.token_to_id(PAD))
+        config = llama_config(
+            recipe.model,
+            tokenizer.get_vocab_size(),
+            tokenizer.token_to_id(EOS),
+            tokenizer.token_to_id(PAD),
+        )
         dtype = autocast_dtype(args.precision)
-        print(f"threads {torch.get_num_threads()}, precision {dtype or torch.float32}, "
-              f"batch {cfg.batch_size} x {cfg.seq_len}, {args.steps} steps")
+        print(
+            f"threads {torch.get_num_threads()}, precision {dtype or torch.float32}, "
+            f"batch {cfg.batch_size} x {cfg.seq_len}, {args.steps} steps"
+        )
 
         peak = matmul_peak(dtype or torch.float32)
         print(f"matmul peak ({dtype or torch.float32}): {peak:,.0f} GFLOP/s")
@@ -89,8 +101,15 @@ def main() -> None:
 
         model = new_model(config, 0)
         checkpoint = Path(tmp) / "ckpt.safetensors"
-        result = pretrain(model, stream, stream[:4096], cfg, checkpoint=checkpoint,
-                          world=World(0, 1), show_progress=False)
+        result = pretrain(
+            model,
+            stream,
+            stream[:4096],
+            cfg,
+            checkpoint=checkpoint,
+            world=World(0, 1),
+            show_progress=False,
+        )
         ours = result.tokens / result.seconds
         flops = train_flops_per_token(model, cfg.seq_len)
 
@@ -98,7 +117,8 @@ def main() -> None:
     print(f"model: {params / 1e6:.2f}M parameters, {flops / 1e6:.1f} MFLOP per token (train)")
     print(f"{'loop':<28}{'tokens/s':>10}{'GFLOP/s':>10}{'of peak':>9}")
     for name, rate in (("plain PyTorch (baseline)", baseline), ("bazaar build", ours)):
-        print(f"{name:<28}{rate:>10,.0f}{rate * flops / 1e9:>10.1f}{rate * flops / 1e9 / peak:>9.0%}")
+        gflops = rate * flops / 1e9
+        print(f"{name:<28}{rate:>10,.0f}{gflops:>10.1f}{gflops / peak:>9.0%}")
     print(f"ratio bazaar / plain: {ours / baseline:.2f}")
 
 
