@@ -1,0 +1,106 @@
+"""The model card (README.md with Hugging Face front matter) and the other generated documents.
+
+Front matter follows the Hub's model-card metadata: `license` (an HF licence id, or `other` +
+`license_name` + `license_link`), `datasets`, `base_model` + `base_model_relation`,
+`model-index` (one result per stored eval suite and metric), `tags`, `language`,
+`pipeline_tag`. `huggingface_hub.ModelCard(text)` parses it offline; a malformed model-index
+raises ValueError there, which the tests use as the check.
+
+Example: `hf_license("Apache-2.0")` -> `{"license": "apache-2.0"}`;
+`hf_license("LicenseRef-Foo")` -> `{"license": "other", "license_name": "licenseref-foo",
+"license_link": "LICENSE"}`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+import yaml
+
+from modelbazaar.audit.licenses import HF_ALIASES
+
+# Licence ids the Hub accepts in `license:` (lower-cased SPDX), for the ids we are likely to see.
+HF_IDS = {
+    "apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "cc0-1.0", "cc-by-4.0", "cc-by-sa-4.0",
+    "cc-by-nc-4.0", "cc-by-nc-sa-4.0", "cdla-permissive-2.0", "cdla-permissive-1.0",
+    "cdla-sharing-1.0", "odc-by", "odbl", "pddl", "gpl-2.0", "gpl-3.0", "lgpl-3.0", "agpl-3.0",
+    "mpl-2.0", "bigscience-openrail-m", "creativeml-openrail-m", "openrail", "unlicense",
+    "artistic-2.0", "isc", "bsl-1.0", "epl-2.0", "wtfpl", "afl-3.0", "ecl-2.0", "lgpl-2.1",
+}  # fmt: skip
+BASE_RELATION = {"merged": "merge", "distilled": "finetune", "tuned": "finetune"}
+
+
+def hf_license(spdx: str) -> dict[str, str]:
+    """The front-matter licence keys for an SPDX id (or LicenseRef)."""
+    reverse = {v: k for k, v in HF_ALIASES.items() if "." in k or k.startswith(("llama", "gem"))}
+    if spdx in reverse:
+        return {"license": reverse[spdx]}
+    key = spdx.lower().removesuffix("-only")
+    if key in HF_IDS:
+        return {"license": key}
+    return {"license": "other", "license_name": spdx.lower(), "license_link": "LICENSE"}
+
+
+def model_index(name: str, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`model-index` with one result per suite; only numeric metrics are listed."""
+    entries = []
+    for result in results:
+        metrics = [
+            {"type": key, "value": round(float(value), 6), "name": f"{result['suite']} {key}"}
+            for key, value in sorted(result["metrics"].items())
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
+        if metrics:
+            entries.append(
+                {
+                    "task": {"type": "text-generation", "name": "Text generation"},
+                    "dataset": {"name": result["suite"], "type": result["suite"]},
+                    "metrics": metrics,
+                }
+            )
+    return [{"name": name, "results": entries}] if entries else []
+
+
+def front_matter(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The YAML metadata block of README.md, from the release context."""
+    meta: dict[str, Any] = hf_license(ctx["license"])
+    meta |= {"library_name": "transformers", "pipeline_tag": "text-generation"}
+    meta["language"] = ["en"]
+    meta["tags"] = ["modelbazaar", "llama", f"openness-{ctx['verdict'].replace(' ', '-')}"]
+    if ctx["mof_class"]:
+        meta["tags"].append(f"mof-class-{ctx['mof_class']}")
+    datasets = [d["name"] for d in ctx["data"]]
+    if datasets:
+        meta["datasets"] = datasets
+    parents = [p for p in ctx["parents"] if p["relation"] in BASE_RELATION]
+    if parents:
+        meta["base_model"] = [p["name"] for p in parents]
+        meta["base_model_relation"] = BASE_RELATION[parents[0]["relation"]]
+    index = model_index(ctx["name"], ctx["eval_results"])
+    if index:
+        meta["model-index"] = index
+    return meta
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("modelbazaar.release", "templates"),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,  # a missing field is a bug, not an empty line
+    )
+
+
+def render(template: str, ctx: dict[str, Any]) -> str:
+    """Render `templates/<template>` with the release context."""
+    return _env().get_template(template).render(**ctx)
+
+
+def model_card(ctx: dict[str, Any]) -> str:
+    """README.md: front matter, then the card body."""
+    meta = yaml.safe_dump(front_matter(ctx), sort_keys=False, allow_unicode=True)
+    return f"---\n{meta}---\n\n" + render("card.md.j2", ctx)
