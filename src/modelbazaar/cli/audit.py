@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -25,11 +27,18 @@ def audit(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for audit.json, audit.md and audit.html.")
     ] = Path("audit-report"),
+    directory: Annotated[
+        Path, typer.Option("--dir", "-C", help="Model folder whose store resolves a REF.")
+    ] = Path("."),
 ) -> None:
     """Audit how open a model is: MOF class, OSAID 1.0, EU open-source AI index, licences,
     restrictive clauses and the verdict (open source / open weights / closed).
 
-    Example: bazaar audit ./my-model --out ./report
+    PATH may also be a version REF of the model folder's store (-C DIR): the version is audited
+    through its lineage (data, merged contributions, imported parents) and the obligations their
+    licences impose are listed. A folder holding mof.yml (a release) is audited with it.
+
+    Example: bazaar audit ./my-model --out ./report ;  bazaar audit main -C ./my-model
     """
     if (path is None) == (mof is None):
         raise AuditError("Give either a PATH to a model folder or --mof FILE.yml (exactly one).")
@@ -40,11 +49,44 @@ def audit(
     else:
         assert path is not None
         if not path.exists():
-            raise AuditError(f"{path}: no such folder or file; give the path of a model folder.")
-        report = audit_mof_yaml(path) if path.is_file() else audit_folder(path)
+            return _audit_ref(str(path), directory, out)
+        if path.is_file():
+            report = audit_mof_yaml(path)
+        elif (path / "mof.yml").is_file():
+            from modelbazaar.release import audit_release
+
+            report = audit_release(path)
+        else:
+            report = audit_folder(path)
     paths = write_report(report, out)
     print_summary(report, Console())
     Console().print(f"report: {paths['html']} (also audit.json, audit.md)", highlight=False)
+
+
+def _audit_ref(ref: str, directory: Path, out: Path) -> None:
+    """Audit a stored version through its lineage; not a path and not a ref is an error."""
+    from modelbazaar.errors import StoreError
+    from modelbazaar.release import audit_version
+    from modelbazaar.store import Store, store_root
+
+    # Opening a Store creates one; only look where a store already is.
+    if not (store_root(directory) / "catalogue.db").exists() and not os.environ.get(
+        "BAZAAR_DATABASE_URL"
+    ):
+        raise AuditError(f"{ref}: no such folder or file, and {directory} has no model store.")
+    try:
+        report, lineage = audit_version(Store.for_model(directory), ref)
+    except StoreError as exc:
+        raise AuditError(f"{ref}: no such folder or file, and not a version: {exc}") from exc
+    paths = write_report(report, out)
+    (out / "lineage.json").write_text(json.dumps(lineage.to_json(), indent=2) + "\n", "utf-8")
+    console = Console()
+    print_summary(report, console)
+    if lineage.obligations:
+        console.print("[bold]Obligations through the lineage:[/]")
+    for ob in lineage.obligations:
+        console.print(f"  • {ob.text} — {ob.license}, from {ob.origin}", highlight=False)
+    console.print(f"report: {paths['html']} (also audit.json, audit.md, lineage.json)")
 
 
 def print_summary(report: AuditReport, console: Console) -> None:

@@ -29,6 +29,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.keys",  # keys generate/show
     "modelbazaar.cli.evals",  # eval, compare
     "modelbazaar.cli.contrib",  # contribute, review, merge, distill
+    "modelbazaar.cli.release",  # release
 )
 
 for _module in COMMAND_GROUPS:
