@@ -7,12 +7,15 @@ import subprocess
 import pytest
 
 from modelbazaar.evals import compare_results, run_suite, write_compare_report, write_eval_report
+from modelbazaar.store import Store
 
 
 @pytest.fixture(scope="module")
 def reports(tiny_built, tmp_path_factory):
-    model_dir, store = tiny_built
     out = tmp_path_factory.mktemp("reports")
+    model_dir = out / "model"  # a private copy: tiny_built is shared and read-only
+    shutil.copytree(tiny_built[0], model_dir)
+    store = Store.for_model(model_dir)
     results = [
         run_suite(store, "main", "validation", model_dir=model_dir),
         run_suite(store, "main", "safety_smoke", 8, model_dir=model_dir),
