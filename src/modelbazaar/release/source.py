@@ -147,5 +147,8 @@ def _libraries() -> dict[str, dict[str, str | None]]:
         except metadata.PackageNotFoundError:
             continue
         licence = meta.get("License-Expression") or meta.get("License") or ""
-        found[name] = {"version": meta.get("Version"), "license": (licence.splitlines() or [""])[0][:80]}
+        found[name] = {
+            "version": meta.get("Version"),
+            "license": (licence.splitlines() or [""])[0][:80],
+        }
     return found
