@@ -28,6 +28,10 @@ def test_build_records_version_lineage_and_metrics(tiny_built: tuple[Path, Store
     assert build_row["final_val_loss"] == metrics[-1]["val_loss"]
     assert record.info["data"][0]["license"] == "LicenseRef-Public-Domain"
     assert record.info["synthetic_token_share"] == 0.0
+    snapshots = build_row["outputs"]["checkpoints"]  # intermediate parameters, kept as objects
+    assert sorted(snapshots, key=int) == ["8", "15", "22"]
+    assert len({*snapshots.values(), record.weights}) == 4
+    assert "snapshot" not in metrics[7]  # hashes live in the build outputs, not the metrics
 
 
 def test_rebuild_with_nothing_changed_is_a_cache_hit(fresh_tiny: tuple[Path, Store]) -> None:

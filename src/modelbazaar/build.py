@@ -176,10 +176,14 @@ def build(
             checkpoint=checkpoint,
             world=world,
             show_progress=show_progress,
+            snapshot=lambda m: store.objects.put_bytes(weights_bytes(m)),
+            snapshot_steps=snapshot_steps(recipe.train.max_steps),
         )
+        snapshots = {str(m["step"]): m.pop("snapshot") for m in result.metrics if "snapshot" in m}
         train_out = {
             "weights": store.objects.put_bytes(weights_bytes(model)),
             "config": store.objects.put_bytes(config_bytes(config)),
+            "checkpoints": snapshots,  # step -> weights object: MOF intermediate parameters
         }
         if world.is_main:
             store.catalogue.add_build(
@@ -215,6 +219,14 @@ def build(
         parameters=parameter_count(model),
         final_val_loss=build_row["final_val_loss"] if build_row else None,
     )
+
+
+def snapshot_steps(max_steps: int) -> frozenset[int]:
+    """Steps whose weights a build keeps: a quarter, half and three quarters of the way.
+
+    Example: snapshot_steps(30) -> {8, 15, 22}; snapshot_steps(2) -> {1}.
+    """
+    return frozenset(s for k in (1, 2, 3) if 0 < (s := round(max_steps * k / 4)) < max_steps)
 
 
 def raise_missing_split(train: list, val: list) -> None:

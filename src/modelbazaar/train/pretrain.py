@@ -4,6 +4,7 @@ bf16 autocast, resumable checkpoints and DDP — read top to bottom.
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,15 @@ def pretrain(
     checkpoint: Path,
     world: World,
     show_progress: bool = True,
+    snapshot: Callable[[torch.nn.Module], str] | None = None,
+    snapshot_steps: frozenset[int] = frozenset(),
 ) -> TrainResult:
-    """Train `model` in place for cfg.max_steps, resuming from `checkpoint` if it exists."""
+    """Train `model` in place for cfg.max_steps, resuming from `checkpoint` if it exists.
+
+    After each step in `snapshot_steps`, `snapshot(model)` stores the weights (MOF's
+    "intermediate parameters") and its return value, an object hash, lands in that step's
+    metrics row under "snapshot" — so it survives a resume with the rest of the metrics.
+    """
     dtype = autocast_dtype(cfg.precision)
     optimizer = make_optimizer(model, cfg)
     start_step, metrics = 0, []
@@ -117,6 +125,8 @@ def pretrain(
                 if (step + 1) % cfg.eval_every == 0 or step + 1 == cfg.max_steps:
                     val_loss = validation_loss(model, val, dtype)
                     row["val_loss"] = val_loss
+                if snapshot is not None and world.is_main and step + 1 in snapshot_steps:
+                    row["snapshot"] = snapshot(model)
                 metrics.append(row)
                 if world.is_main and ((step + 1) % cfg.checkpoint_every == 0):
                     save_checkpoint(checkpoint, model, optimizer, step + 1, metrics)
