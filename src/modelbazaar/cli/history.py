@@ -24,12 +24,20 @@ def _refs_at(store: Store, digest: str) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
+def _edge(parent: dict) -> str:
+    """'95d0bffd565f (base)' or, for a merged contribution, 'gsm8k 197be68a2753 (merged)'."""
+    detail = parent["detail"]
+    if "contribution" in detail:
+        return f"{detail.get('task', '')} {detail['contribution'][:12]} ({parent['relation']})"
+    return f"{parent['parent'][:12]} ({parent['relation']})"
+
+
 def log(ref: Ref = "main", directory: ModelDir = Path(".")) -> None:
     """Show the history of a ref, newest first, with each version's parents."""
     store = Store.for_model(directory)
     table = Table("version", "relation", "created", "message", "parents")
     for record in store.history(ref):
-        parents = ", ".join(f"{p['parent'][:12]} ({p['relation']})" for p in record.parents)
+        parents = ", ".join(_edge(p) for p in record.parents)
         table.add_row(
             record.short + _refs_at(store, record.hash),
             record.relation,

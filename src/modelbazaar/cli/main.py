@@ -7,11 +7,15 @@ printed as a one-line message (no traceback) and exits with status 2.
 
 import importlib
 import sys
+import warnings
 
 import typer
 from rich.console import Console
 
 from modelbazaar.errors import BazaarError
+
+# Library deprecation notices (transformers 5 renames) are for us, not for people running bazaar.
+warnings.filterwarnings("ignore", category=FutureWarning)
 
 app = typer.Typer(
     name="bazaar",

@@ -59,7 +59,17 @@ def replay_step(max_steps: int, checkpoint_every: int) -> int | None:
 
 
 def intermediate(store: Store, record: VersionRecord) -> tuple[Intermediate | None, str]:
-    """An intermediate checkpoint of a built version, or (None, why not)."""
+    """An intermediate checkpoint of a built version, or (None, why not).
+
+    A merged, tuned or distilled version's training started from its first-parent chain: the
+    intermediate parameters of that chain's build are the ones it inherits.
+    """
+    if record.relation != "built":
+        built = next((r for r in store.history(record.hash) if r.relation == "built"), None)
+        if built is not None:
+            found, why = intermediate(store, built)
+            if found is not None:
+                return found, why or f"from the build {built.short} this version descends from"
     builds = record.info.get("builds") or {}
     row = store.catalogue.build(builds.get("pretrain", "")) if builds else None
     if record.relation != "built" or row is None:

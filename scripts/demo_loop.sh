@@ -1,0 +1,38 @@
+# Sourced by scripts/demo.sh from inside the built model source: evaluate, then the bazaar loop
+# (three contributions -> review -> merge the accepted one), then release and audit.
+
+step "7. eval: validation perplexity and the safety smoke suite, with a report"
+bazaar eval main --suite validation --suite safety_smoke --report "$demo/eval-report"
+
+step "8. identity: an ed25519 key pair for signing contributions"
+bazaar keys generate
+
+step "9. three contributors fine-tune LoRA adapters on their own data"
+bazaar contribute --data contributions/gsm8k/train.jsonl --task gsm8k --license MIT \
+  --include-data --out "$demo/gsm8k.bazaar" --lr 2e-4
+bazaar contribute --data contributions/alpaca/train.jsonl --task alpaca --license CC-BY-NC-4.0 \
+  --out "$demo/alpaca.bazaar" --steps 20
+bazaar contribute --data contributions/noise/train.txt --task noise --license CC0-1.0 \
+  --include-data --out "$demo/noise.bazaar" --lr 0.05 --steps 40
+
+step "10. review: the model's CI — capability, safety, licence, integrity"
+review() {  # exit 1 means "rejected": expected for two of the three, so the demo goes on
+  local bundle=$1 expected=$2 status=0
+  bazaar review "$demo/$bundle.bazaar" --report "$demo/review-$bundle" || status=$?
+  local verdict=accept
+  [ "$status" -eq 1 ] && verdict=reject
+  [ "$status" -gt 1 ] && { echo "review of $bundle failed (exit $status)"; exit "$status"; }
+  printf '\033[1m%s: %s (expected %s)\033[0m\n' "$bundle" "$verdict" "$expected"
+}
+review gsm8k accept
+review alpaca reject
+review noise reject
+
+step "11. merge the accepted contribution into main (reviewed again before main moves)"
+bazaar merge "$demo/gsm8k.bazaar" --method ties
+bazaar verify main
+
+step "12. release with model card, datasheet, licences, lineage and openness report"
+bazaar release main "$demo/release" --license Apache-2.0
+bazaar audit "$demo/release" --out "$demo/audit-report"
+bazaar audit main --out "$demo/audit-main"
