@@ -6,21 +6,17 @@ computes and stores it. Nothing is written to the store until the source has bee
 so a refused build leaves the store as it was.
 """
 
-import hashlib
 import shutil
 import time
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import torch
-import transformers
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from tokenizers import Tokenizer
 
 from modelbazaar import __version__
+from modelbazaar.build_stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
@@ -28,39 +24,10 @@ from modelbazaar.model import config_bytes, llama_config, new_model, parameter_c
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.store import Store
-from modelbazaar.store.catalogue import canonical_json
 from modelbazaar.store.store import version_hash
 from modelbazaar.train.determinism import machine, make_deterministic
 from modelbazaar.train.distributed import World, barrier, init_world
 from modelbazaar.train.pretrain import pretrain
-
-# Source files whose code decides each stage's output; editing one invalidates that stage only.
-STAGE_CODE = {
-    "tokenizer": ("data/tokenizer.py",),
-    "pack": ("data/tokenizer.py", "data/packing.py"),
-    "pretrain": (
-        "model.py",
-        "data/packing.py",
-        "train/pretrain.py",
-        "train/schedule.py",
-        "train/checkpoint.py",
-        "train/determinism.py",
-    ),
-}
-
-
-def code_version(stage: str) -> str:
-    """sha256 over the source of the modules a stage runs, plus the library versions."""
-    digest = hashlib.sha256(f"{__version__} torch {torch.__version__}".encode())
-    digest.update(f" transformers {transformers.__version__}".encode())
-    package = resources.files("modelbazaar")
-    for relative in STAGE_CODE[stage]:
-        digest.update(package.joinpath(relative).read_bytes())
-    return digest.hexdigest()
-
-
-def stage_key(stage: str, inputs: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json({"stage": stage, **inputs}).encode()).hexdigest()
 
 
 @dataclass
@@ -105,7 +72,7 @@ def build(
         "code": code_version("tokenizer"),
     }
     tok_key = stage_key("tokenizer", tok_inputs)
-    cached["tokenizer"], tok_out = _cached(store, tok_key)
+    cached["tokenizer"], tok_out = cached_outputs(store, tok_key)
     if tok_out is None:
         started = time.perf_counter()
         tokenizer = train_bpe(
@@ -114,7 +81,7 @@ def build(
             recipe.tokenizer.min_frequency,
         )
         tok_out = {"tokenizer": store.objects.put_bytes(tokenizer.to_str().encode())}
-        _record(store, world, tok_key, "tokenizer", tok_inputs, tok_out, started)
+        record_stage(store, world, tok_key, "tokenizer", tok_inputs, tok_out, started)
     tokenizer = Tokenizer.from_str(store.objects.get_bytes(tok_out["tokenizer"]).decode())
 
     # 2. pack: token streams per split, and token counts per manifest (synthetic share)
@@ -125,7 +92,7 @@ def build(
         "code": code_version("pack"),
     }
     pack_key = stage_key("pack", pack_inputs)
-    cached["pack"], pack_out = _cached(store, pack_key)
+    cached["pack"], pack_out = cached_outputs(store, pack_key)
     if pack_out is None:
         started = time.perf_counter()
         train_ids = tokenize_files(tokenizer, [p for p, _ in train_files])
@@ -135,7 +102,7 @@ def build(
             "streams": store.objects.put_bytes(streams),
             "tokens_by_dataset": _tokens_by_dataset(tokenizer, manifests, model_dir),
         }
-        _record(
+        record_stage(
             store,
             world,
             pack_key,
@@ -162,7 +129,7 @@ def build(
         "code": code_version("pretrain"),
     }
     train_key = stage_key("pretrain", train_inputs)
-    cached["pretrain"], train_out = _cached(store, train_key)
+    cached["pretrain"], train_out = cached_outputs(store, train_key)
     model = new_model(config, recipe.train.seed)
     if train_out is None:
         checkpoint = store.scratch / train_key[:16] / "checkpoint.safetensors"
@@ -234,39 +201,6 @@ def raise_missing_split(train: list, val: list) -> None:
 
     missing = "train" if not train else "validation"
     raise DataError(f'no data file has split = "{missing}"; a build needs train and validation')
-
-
-def _cached(store: Store, key: str) -> tuple[bool, dict[str, Any] | None]:
-    row = store.catalogue.build(key)
-    if row and all(store.objects.has(v) for v in row["outputs"].values() if isinstance(v, str)):
-        return True, row["outputs"]
-    return False, None
-
-
-def _record(
-    store: Store,
-    world: World,
-    key: str,
-    stage: str,
-    inputs: dict,
-    outputs: dict,
-    started: float,
-    tokens: int = 0,
-) -> None:
-    if world.is_main:
-        store.catalogue.add_build(
-            {
-                "key": key,
-                "stage": stage,
-                "inputs": inputs,
-                "outputs": outputs,
-                "duration_s": time.perf_counter() - started,
-                "tokens": tokens,
-                "final_train_loss": None,
-                "final_val_loss": None,
-                "machine": machine(),
-            }
-        )
 
 
 def _tokens_by_dataset(tokenizer: Tokenizer, manifests: list[Manifest], model_dir: Path) -> dict:

@@ -1,0 +1,81 @@
+"""Stage cache of `bazaar build`: each stage's result is stored under the hash of its inputs.
+
+A key covers the data hashes, the stage's config, the code that computes it (the source of the
+modules it runs plus library versions), the parent stage and the seed. Example:
+stage_key("tokenizer", {"data": ["86c4…"], "config": {...}, "code": "…"}) -> "3f1a…" (sha256).
+"""
+
+import hashlib
+import time
+from importlib import resources
+from typing import Any
+
+import torch
+import transformers
+
+from modelbazaar import __version__
+from modelbazaar.store import Store
+from modelbazaar.store.catalogue import canonical_json
+from modelbazaar.train.determinism import machine
+from modelbazaar.train.distributed import World
+
+# Source files whose code decides each stage's output; editing one invalidates that stage only.
+STAGE_CODE = {
+    "tokenizer": ("data/tokenizer.py",),
+    "pack": ("data/tokenizer.py", "data/packing.py"),
+    "pretrain": (
+        "model.py",
+        "data/packing.py",
+        "train/pretrain.py",
+        "train/schedule.py",
+        "train/checkpoint.py",
+        "train/determinism.py",
+    ),
+}
+
+
+def code_version(stage: str) -> str:
+    """sha256 over the source of the modules a stage runs, plus the library versions."""
+    digest = hashlib.sha256(f"{__version__} torch {torch.__version__}".encode())
+    digest.update(f" transformers {transformers.__version__}".encode())
+    package = resources.files("modelbazaar")
+    for relative in STAGE_CODE[stage]:
+        digest.update(package.joinpath(relative).read_bytes())
+    return digest.hexdigest()
+
+
+def stage_key(stage: str, inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json({"stage": stage, **inputs}).encode()).hexdigest()
+
+
+def cached_outputs(store: Store, key: str) -> tuple[bool, dict[str, Any] | None]:
+    row = store.catalogue.build(key)
+    if row and all(store.objects.has(v) for v in row["outputs"].values() if isinstance(v, str)):
+        return True, row["outputs"]
+    return False, None
+
+
+def record_stage(
+    store: Store,
+    world: World,
+    key: str,
+    stage: str,
+    inputs: dict,
+    outputs: dict,
+    started: float,
+    tokens: int = 0,
+) -> None:
+    if world.is_main:
+        store.catalogue.add_build(
+            {
+                "key": key,
+                "stage": stage,
+                "inputs": inputs,
+                "outputs": outputs,
+                "duration_s": time.perf_counter() - started,
+                "tokens": tokens,
+                "final_train_loss": None,
+                "final_val_loss": None,
+                "machine": machine(),
+            }
+        )
