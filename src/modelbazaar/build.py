@@ -112,7 +112,6 @@ def build(
             started,
             tokens=int(train_ids.numel()),
         )
-    streams = load_safetensors(store.objects.get_bytes(pack_out["streams"]))
 
     # 3. pretrain a Llama of the recipe's size
     config = llama_config(
@@ -130,8 +129,9 @@ def build(
     }
     train_key = stage_key("pretrain", train_inputs)
     cached["pretrain"], train_out = cached_outputs(store, train_key)
-    model = new_model(config, recipe.train.seed)
     if train_out is None:
+        streams = load_safetensors(store.objects.get_bytes(pack_out["streams"]))
+        model = new_model(config, recipe.train.seed)
         checkpoint = store.scratch / train_key[:16] / "checkpoint.safetensors"
         if world.is_main and checkpoint.exists() and show_progress:
             console.print(f"resuming from {checkpoint}")
@@ -183,7 +183,7 @@ def build(
     return BuildOutcome(
         version=version,
         cached=cached,
-        parameters=parameter_count(model),
+        parameters=parameter_count(config),
         final_val_loss=build_row["final_val_loss"] if build_row else None,
     )
 

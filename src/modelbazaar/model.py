@@ -73,7 +73,13 @@ def weights_bytes(model: torch.nn.Module) -> bytes:
     return save_safetensors(tensors)
 
 
-def parameter_count(model: torch.nn.Module) -> int:
+def parameter_count(model_or_config: torch.nn.Module | LlamaConfig) -> int:
+    """Parameters of a model, or of the model a config describes (built on the meta device,
+    so counting a cached build's model costs no memory and no initialisation)."""
+    model = model_or_config
+    if not isinstance(model, torch.nn.Module):
+        with torch.device("meta"):
+            model = LlamaForCausalLM(model_or_config)
     return sum(p.numel() for p in model.parameters())
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+if TYPE_CHECKING:  # scikit-learn costs ~1 s to import: only safety scoring pays for it
+    from sklearn.pipeline import Pipeline
 
 from modelbazaar.safety.hazards import DATA
 
@@ -43,6 +43,10 @@ def train(rows: Sequence[dict]) -> Pipeline:
 
     ``class_weight="balanced"``: there are about twice as many non-refusals as refusals.
     """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
     features = make_union(
         # char_wb 2..5-grams survive typos and unseen words ("can't"/"cannot", "I'm"/"Im")
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True),
