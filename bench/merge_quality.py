@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a built model source (default: tiny)")
     parser.add_argument("--steps", type=int, default=60, help="LoRA steps per specialist")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--ref", default="main", help="version to use as the base")
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +90,7 @@ def main() -> None:
         if model_dir is None:
             model_dir = templates.create(Path(tmp) / "tiny", "tiny")
             build(model_dir, show_progress=False)
-        loaded = load_version(Store.for_model(model_dir), "main")
+        loaded = load_version(Store.for_model(model_dir), args.ref)
     base, tok = loaded.model, loaded.tokenizer
     pad_id = tok.pad_token_id
     max_len = min(128, base.config.max_position_embeddings)

@@ -93,6 +93,7 @@ def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
         False, f"rebuild of {record.short} gave {rebuilt.short}: {where}", first, largest
     )
 
+
 # Relations whose replay lives with the code that creates them; imported last because those
 # modules register themselves in REPLAYS (imported from here).
 import modelbazaar.merge  # noqa: E402, F401
