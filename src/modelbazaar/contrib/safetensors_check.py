@@ -18,8 +18,8 @@ import json
 import math
 import struct
 
-import safetensors.torch
 import torch
+from safetensors.torch import load as safetensors_load
 
 from modelbazaar.contrib.zipcheck import BundleLimits
 from modelbazaar.errors import BundleError
@@ -144,7 +144,7 @@ def load_safetensors_strict(data: bytes, what: str, limits: BundleLimits | None 
     """
     header = parse_header(data, what, limits or BundleLimits())
     try:
-        tensors: dict[str, torch.Tensor] = safetensors.torch.load(data)
+        tensors: dict[str, torch.Tensor] = safetensors_load(data)
     except Exception as exc:  # the library's own errors; our parse above should make this rare
         raise BundleError(f"{what} could not be read as safetensors ({exc})") from None
     if set(tensors) != set(header):  # belt and braces: both parsers must agree
