@@ -20,6 +20,7 @@ from modelbazaar.build_stages import cached_outputs, code_version, record_stage,
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
+from modelbazaar.errors import DataError
 from modelbazaar.model import config_bytes, llama_config, new_model, parameter_count, weights_bytes
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
@@ -197,8 +198,6 @@ def snapshot_steps(max_steps: int) -> frozenset[int]:
 
 
 def raise_missing_split(train: list, val: list) -> None:
-    from modelbazaar.errors import DataError
-
     missing = "train" if not train else "validation"
     raise DataError(f'no data file has split = "{missing}"; a build needs train and validation')
 

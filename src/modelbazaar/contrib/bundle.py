@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -46,6 +44,7 @@ from modelbazaar.contrib.zipcheck import (
     read_member,
 )
 from modelbazaar.errors import BundleError
+from modelbazaar.store.objects import atomic_write
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed member times: same inputs give the same zip bytes
 
@@ -120,7 +119,7 @@ def write_bundle(
     files: dict[str, bytes],
     private_key: Ed25519PrivateKey,
 ) -> Path:
-    """Fill the payload list, sign the manifest and write the zip atomically (temp + os.replace).
+    """Fill the payload list, sign the manifest and write the zip atomically (temp + rename).
 
     ``files`` maps member names ("adapter.safetensors", "data/train.jsonl") to bytes;
     ``manifest.author`` must be the public key of ``private_key``.
@@ -147,20 +146,14 @@ def write_bundle(
     members = {MANIFEST_NAME: manifest_bytes, SIGNATURE_NAME: sign(private_key, manifest_bytes)}
     members.update(sorted(files.items()))
 
-    tmp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(8)}.tmp")
-    try:
-        with open(tmp, "xb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in members.items():
-                info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-                info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()  # bundles are adapter-sized: build in memory, then write atomically
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    atomic_write(Path(out_path), buffer.getvalue(), 0o644)
     return out_path
 
 

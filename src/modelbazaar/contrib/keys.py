@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from modelbazaar.errors import BundleError
+from modelbazaar.store.objects import atomic_write
 
 PublicKeyText = str  # "ed25519:<base64 of 32 raw bytes>", e.g. "ed25519:11qYAYKx...HURo="
 
@@ -45,26 +45,6 @@ def default_key_path() -> Path:
 def public_key_path(private_path: Path) -> Path:
     """The public key sits beside the private one: keys/default -> keys/default.pub."""
     return private_path.with_name(private_path.name + ".pub")
-
-
-def _write_new_file(path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to ``path`` atomically; the file is *created* with ``mode``, never chmod-ed.
-
-    A temporary file is created with O_EXCL and the final mode, filled, fsync-ed and renamed
-    over the target, so a private key is never readable by others, not even for an instant, and an
-    interrupted write leaves either the old file or the new one.
-    """
-    fd_name = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(fd_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(fd_name, path)
-    except BaseException:
-        fd_name.unlink(missing_ok=True)
-        raise
 
 
 def generate_keypair(path: Path, *, force: bool = False) -> PublicKeyText:
@@ -91,8 +71,8 @@ def generate_keypair(path: Path, *, force: bool = False) -> PublicKeyText:
         serialization.NoEncryption(),
     )
     text = public_key_text(priv)
-    _write_new_file(path, pem, 0o600)
-    _write_new_file(pub_path, (text + "\n").encode(), 0o644)
+    atomic_write(path, pem, 0o600)
+    atomic_write(pub_path, (text + "\n").encode(), 0o644)
     return text
 
 

@@ -9,7 +9,7 @@ Example: put_bytes(b"hi") -> "8f434346...", stored at objects/8f/434346...
 
 import hashlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from modelbazaar.errors import StoreError
@@ -31,10 +31,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temp file + fsync + rename (all-or-nothing)."""
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write `data` to `path` all-or-nothing: temp file + fsync + rename.
+
+    The temp file is *created* with `mode` (O_EXCL, never chmod-ed afterwards), so a private
+    key written here is never readable by others, not even for an instant.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    tmp = path.parent / f".tmp-{path.name}.{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -42,7 +47,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
