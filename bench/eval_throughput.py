@@ -18,13 +18,13 @@ from pathlib import Path
 import torch
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.evals import load_suite, run_suite_on_model
 from modelbazaar.evals.examples import suite_examples
 from modelbazaar.evals.lm_eval_ref import fitting_rows, local_suite, run_lm_eval, task_manager
 from modelbazaar.export import export
 from modelbazaar.model import load_version
 from modelbazaar.store import Store
+from modelbazaar.workflows.build import build
 
 
 def best_of(repeats: int, fn) -> tuple[float, object]:

@@ -25,7 +25,6 @@ from pathlib import Path
 import torch
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.merge import METHODS, merge_deltas
 from modelbazaar.model import load_version
 from modelbazaar.store import Store
@@ -38,6 +37,7 @@ from modelbazaar.train.lora import (
     lora_deltas,
     train_lora,
 )
+from modelbazaar.workflows.build import build
 
 DENSITY = 0.5  # share of delta entries TIES/DARE keep
 SCALE = 0.3  # task-vector scaling lambda (FusionBench default); linear is the plain mean

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.store import Store
+from modelbazaar.workflows.build import build
 
 # A developer's own store or database must never leak into tests.
 for _name in ("BAZAAR_HOME", "BAZAAR_DATABASE_URL", "BAZAAR_KEYS"):

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from modelbazaar.audit import find_clauses
-from modelbazaar.audit._data import corpus_texts, reference_clauses
-from modelbazaar.audit.sections import sentences
+from modelbazaar.licenses._data import corpus_texts, reference_clauses
+from modelbazaar.licenses.sections import sentences
 
 # reference kind -> the finding kinds that satisfy it
 KIND_MAP = {

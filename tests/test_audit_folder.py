@@ -17,8 +17,8 @@ from modelbazaar.audit import (
     verdict,
     write_report,
 )
-from modelbazaar.audit._data import corpus_texts
 from modelbazaar.cli.main import app
+from modelbazaar.licenses._data import corpus_texts
 
 MOF_DATA = Path(__file__).parent / "data" / "mof_test_data"
 OSAI_CSV = Path(__file__).parent / "data" / "osai" / "eu_index_2026_summary.csv"

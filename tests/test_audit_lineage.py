@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from modelbazaar.audit.components import audit_version
 from modelbazaar.cli.main import app
 from modelbazaar.errors import BazaarError
-from modelbazaar.release import audit_version, release, walk
 from modelbazaar.store import Store
+from modelbazaar.store.lineage import walk
+from modelbazaar.workflows.release import release
 
 LLAMA = "LicenseRef-Llama-3.1-Community"
 
@@ -76,7 +78,7 @@ def _tiny_llama_folder(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def llama_child(tmp_path_factory) -> tuple[Path, Store, str]:
     """An import under the Llama 3.1 licence and a version tuned from it (declared Apache)."""
-    from modelbazaar.importer import import_model
+    from modelbazaar.workflows.importer import import_model
 
     root = tmp_path_factory.mktemp("llama")
     model_dir = root / "model"

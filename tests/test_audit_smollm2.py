@@ -2,14 +2,14 @@
 
 import pytest
 
-from modelbazaar.release import audit_version
+from modelbazaar.audit.components import audit_version
 from modelbazaar.store import Store
 
 pytestmark = pytest.mark.slow  # the import dequantises a 135M GGUF (~50 s)
 
 
 def test_imported_smollm2_audits_open_source(tmp_path):
-    from modelbazaar.importer import import_model
+    from modelbazaar.workflows.importer import import_model
 
     store = Store(tmp_path / "store")
     version = import_model(store, "smollm2", "Apache-2.0")

@@ -11,9 +11,9 @@ import pytest
 from safetensors.torch import load as load_safetensors
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.store import Store
-from modelbazaar.verify import verify
+from modelbazaar.workflows.build import build
+from modelbazaar.workflows.verify import verify
 from tests.helpers import edit_recipe
 
 
@@ -87,9 +87,10 @@ def test_verify_rebuilds_bit_identical(tiny_built: tuple[Path, Store]) -> None:
 
 def test_verify_names_first_differing_tensor(fresh_tiny: tuple[Path, Store], monkeypatch) -> None:
     model_dir, store = fresh_tiny
-    import modelbazaar.verify as verify_module
+    import modelbazaar.workflows.build as build_module
+    import modelbazaar.workflows.verify as verify_module
 
-    real_build = verify_module.build
+    real_build = build_module.build
 
     def perturbed(model_dir, store, **kwargs):  # a "machine" whose training differs slightly
         kwargs["recipe"] = kwargs["recipe"].model_copy(
@@ -97,7 +98,7 @@ def test_verify_names_first_differing_tensor(fresh_tiny: tuple[Path, Store], mon
         )
         return real_build(model_dir, store, **kwargs)
 
-    monkeypatch.setattr(verify_module, "build", perturbed)
+    monkeypatch.setattr(build_module, "build", perturbed)  # what replay_build calls
     report = verify_module.verify(store, model_dir, "main")
     assert not report.identical
     assert report.first_difference == "lm_head.weight"  # every tensor differs: first by name

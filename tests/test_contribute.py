@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from modelbazaar.contrib import check_adapter_against_base, generate_keypair, open_bundle
-from modelbazaar.contribute import contribute
 from modelbazaar.errors import DataError
 from modelbazaar.model import load_version
 from modelbazaar.train.lora import (
@@ -22,6 +21,7 @@ from modelbazaar.train.lora import (
     paired_bootstrap,
     parse_examples,
 )
+from modelbazaar.workflows.contribute import contribute
 
 FAST = LoraTrainConfig(steps=4, lr=1e-2, batch_size=4)
 

@@ -5,8 +5,9 @@ import torch
 
 from modelbazaar.errors import BazaarError
 from modelbazaar.model import load_version
-from modelbazaar.train.distill import DistillConfig, distill_loss, distill_version, student_config
-from modelbazaar.verify import verify
+from modelbazaar.train.distill import DistillConfig, distill_loss, student_config
+from modelbazaar.workflows.distill import distill_version
+from modelbazaar.workflows.verify import verify
 
 
 def test_kd_loss_is_zero_kl_when_student_equals_teacher() -> None:
@@ -43,8 +44,8 @@ def test_distill_built_model(fresh_tiny, tmp_path) -> None:
 @pytest.mark.slow
 def test_distill_imported_smollm2(tmp_path) -> None:
     from modelbazaar import templates
-    from modelbazaar.importer import import_model
     from modelbazaar.store import Store
+    from modelbazaar.workflows.importer import import_model
 
     model_dir = templates.create(tmp_path / "model", "tiny")
     ref = import_model(Store.for_model(model_dir), "smollm2", "Apache-2.0", ref="smollm2")

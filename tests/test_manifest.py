@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.errors import DataError, RecipeError
+from modelbazaar.workflows.build import build
 from tests.helpers import tree_digest
 
 
@@ -51,7 +51,7 @@ def test_missing_file_is_refused(source: Path) -> None:
 def test_missing_license_is_refused(source: Path) -> None:
     text = re.sub(r"(?m)^license = .*\n", "", _manifest(source).read_text())
     _manifest(source).write_text(text)
-    _refused(source, RecipeError, r"tinyshakespeare.toml: license: Field required")
+    _refused(source, RecipeError, r"tinyshakespeare.toml: license: field required")
 
 
 def test_non_spdx_license_is_refused_with_a_hint(source: Path) -> None:

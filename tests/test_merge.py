@@ -6,14 +6,15 @@ from pathlib import Path
 import pytest
 import torch
 
-import modelbazaar.merge as merging
+import modelbazaar.workflows.merge as merging
 from modelbazaar.contrib import generate_keypair
-from modelbazaar.contribute import contribute
 from modelbazaar.errors import BazaarError
-from modelbazaar.review import review
+from modelbazaar.merge import merge_deltas
 from modelbazaar.store import Store
 from modelbazaar.train.lora import LoraTrainConfig
-from modelbazaar.verify import verify
+from modelbazaar.workflows.contribute import contribute
+from modelbazaar.workflows.review import review
+from modelbazaar.workflows.verify import verify
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +65,18 @@ def source(accepted, tmp_path: Path) -> tuple[Path, Store]:
 def test_merge_deltas_methods() -> None:
     a, b = {"w": torch.tensor([1.0, -2.0, 3.0])}, {"w": torch.tensor([3.0, 2.0, 1.0])}
     assert torch.equal(
-        merging.merge_deltas([a, b], "linear", [1, 1], 1.0, 0)["w"], torch.tensor([2.0, 0.0, 2.0])
+        merge_deltas([a, b], "linear", [1, 1], 1.0, 0)["w"], torch.tensor([2.0, 0.0, 2.0])
     )
     assert torch.equal(
-        merging.merge_deltas([a, b], "task_arithmetic", [1, 1], 1.0, 0)["w"],
+        merge_deltas([a, b], "task_arithmetic", [1, 1], 1.0, 0)["w"],
         torch.tensor([4.0, 0.0, 4.0]),
     )
-    ties = merging.merge_deltas([a, b], "ties", [1, 1], 1.0, 0)["w"]
+    ties = merge_deltas([a, b], "ties", [1, 1], 1.0, 0)["w"]
     assert ties[0] == 2.0 and ties[2] == 2.0  # TIES: mean over the deltas that agree in sign
-    one = merging.merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"]
-    assert torch.equal(one, merging.merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"])
+    one = merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"]
+    assert torch.equal(one, merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"])
     with pytest.raises(BazaarError, match="unknown merge method"):
-        merging.merge_deltas([a], "average", [1], 1.0, 0)
+        merge_deltas([a], "average", [1], 1.0, 0)
 
 
 def test_merge_refuses_rejected_bundle(accepted, source) -> None:

@@ -5,11 +5,12 @@ import json
 import pytest
 from huggingface_hub import ModelCard
 
+from modelbazaar.audit.release_audit import audit_release
 from modelbazaar.recipe import parse_recipe
-from modelbazaar.release import audit_release, release
 from modelbazaar.release.card import hf_license
-from modelbazaar.release.intermediate import replay_step
 from modelbazaar.release.source import toml_dump
+from modelbazaar.train.replay import replay_step
+from modelbazaar.workflows.release import release
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def test_release_writes_every_file(released):
         "metrics/train_metrics.csv", "metrics/compute.json", "metrics/loss.png",
         "openness/audit.json", "openness/audit.html", "openness/badge.svg",
         "source/bazaar.toml", "source/CODE_VERSION.json", "source/data/tinyshakespeare.toml",
-        "source/data/tinyshakespeare/train.txt", "source/code/modelbazaar/build.py",
+        "source/data/tinyshakespeare/train.txt", "source/code/modelbazaar/workflows/build.py",
         "checkpoints/step-000022/model.safetensors",  # the build kept steps 8, 15, 22 of 30
     ]:  # fmt: skip
         assert (out / name).is_file(), name

@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from modelbazaar.cli.main import app
 from modelbazaar.contrib import generate_keypair
-from modelbazaar.contribute import contribute
 from modelbazaar.errors import BundleError
-from modelbazaar.licensing import check_inflow, family, license_gate
-from modelbazaar.review import review
+from modelbazaar.licenses.gate import check_inflow, family, license_gate
 from modelbazaar.train.lora import LoraTrainConfig
+from modelbazaar.workflows.contribute import contribute
+from modelbazaar.workflows.review import review
 
 FAST = LoraTrainConfig(steps=4, lr=1e-2, batch_size=4)
 

@@ -10,8 +10,8 @@ import torch
 from safetensors.torch import load as load_safetensors
 
 from modelbazaar import templates
-from modelbazaar.build import build
 from modelbazaar.store import Store
+from modelbazaar.workflows.build import build
 from tests.helpers import edit_recipe
 
 

@@ -27,3 +27,17 @@ class EvalError(BazaarError):
 
 class AuditError(BazaarError):
     """An audit input cannot be read."""
+
+
+def validation_problems(errors: list[dict], prefix: str = "", top: str = "(top level)") -> str:
+    """One readable line from pydantic's ``ValidationError.errors()``.
+
+    Example: [{"loc": ("train", "lr"), "msg": "Input should be > 0", "type": "greater_than"}]
+    -> "train.lr: Input should be > 0"; a missing field reads "field required".
+    """
+    parts = []
+    for error in errors:
+        where = prefix + ".".join(str(p) for p in error["loc"]) or top
+        message = "field required" if error.get("type") == "missing" else error["msg"]
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)

@@ -17,11 +17,9 @@ Example: `audit_folder(Path("llama-folder")).verdict` -> "open weights", with re
 litigation termination. Errors are `AuditError` with a sentence saying what to do.
 """
 
-from modelbazaar.audit.clauses import find_clauses
-from modelbazaar.audit.core import audit_components, audit_mof_yaml, corpus_clauses
+from modelbazaar.audit.core import audit_components, audit_mof_yaml
 from modelbazaar.audit.folder import audit_folder
 from modelbazaar.audit.frameworks import osai_index, osai_score, osaid_checklist
-from modelbazaar.audit.identify import identify_license
 from modelbazaar.audit.models import (
     AuditReport,
     ClauseFinding,
@@ -33,8 +31,11 @@ from modelbazaar.audit.models import (
 )
 from modelbazaar.audit.mof import mof_score
 from modelbazaar.audit.report import write_report
-from modelbazaar.audit.verdict import verdict
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses.clauses import find_clauses
+from modelbazaar.licenses.corpus import corpus_clauses
+from modelbazaar.licenses.identify import identify_license
+from modelbazaar.licenses.verdict import verdict
 
 __all__ = [
     "AuditError",

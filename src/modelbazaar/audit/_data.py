@@ -9,8 +9,6 @@ Example: `mof_settings()["components"][0]["name"] -> "Datasets"`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from functools import cache
 from importlib import resources
@@ -45,42 +43,6 @@ def mof_schema() -> dict[str, Any]:
 
 
 @cache
-def spdx_licenses() -> dict[str, dict[str, Any]]:
-    """SPDX licence list used by the MOF tool, keyed by licence id (OSI / FSF flags inside)."""
-    raw = json.loads(_text("mof", "licenses.json"))
-    return {entry["licenseId"]: entry for entry in raw["licenses"]}
-
-
-@cache
-def mof_type_licenses() -> dict[str, frozenset[str]]:
-    """Type-appropriate licences per content type: {"code": {...}, "data": ..., "document": ...}.
-
-    `ContentType` is a string or a list in mof-licenses.json (Apache-2.0 suits code and documents).
-    """
-    raw = json.loads(_text("mof", "mof-licenses.json"))
-    by_type: dict[str, set[str]] = {"code": set(), "data": set(), "document": set()}
-    for entry in raw["licenses"]:
-        types = entry["ContentType"]
-        for kind in [types] if isinstance(types, str) else types:
-            by_type.setdefault(kind, set()).add(entry["licenseId"])
-    return {kind: frozenset(ids) for kind, ids in by_type.items()}
-
-
-@cache
-def mof_license_flags() -> dict[str, dict[str, Any]]:
-    """mof-licenses.json entries keyed by id (their OSI / FSF flags complement the SPDX list)."""
-    raw = json.loads(_text("mof", "mof-licenses.json"))
-    return {entry["licenseId"]: entry for entry in raw["licenses"]}
-
-
-@cache
-def open_data_licenses() -> frozenset[str]:
-    """Licences the MOF tool counts as open besides OSI-approved / FSF-libre ones."""
-    raw = json.loads(_text("mof", "open-data-licenses.json"))
-    return frozenset(raw["open_data"]) | frozenset(raw["also_open"])
-
-
-@cache
 def osai_parameters() -> list[dict[str, Any]]:
     """European open-source AI index parameter groups (availability, documentation, access)."""
     groups = yaml.safe_load(_text("osai", "parameters.yml"))
@@ -89,32 +51,3 @@ def osai_parameters() -> list[dict[str, Any]]:
         for param in group["params"]:
             param["question"] = descriptions.get(param["ref"], {}).get("en", "")
     return groups
-
-
-@cache
-def corpus_sources() -> dict[str, str]:
-    """Licence corpus file name -> where it came from (SOURCES.tsv)."""
-    rows = csv.reader(io.StringIO(_text("licenses", "SOURCES.tsv")), delimiter="\t")
-    return {row[0]: row[1] for row in rows if len(row) >= 2}
-
-
-@cache
-def corpus_texts() -> dict[str, str]:
-    """Licence id -> full text, for every licence text shipped in `data/licenses/`.
-
-    The id is the file name without its extension: `LicenseRef-Llama-3.1-Community.txt` ->
-    `LicenseRef-Llama-3.1-Community`.
-    """
-    folder = data_root().joinpath("licenses")
-    texts: dict[str, str] = {}
-    for node in folder.iterdir():
-        name = node.name
-        if name.endswith((".txt", ".md")) and not name.startswith("SOURCE"):
-            texts[name.rsplit(".", 1)[0]] = node.read_text(encoding="utf-8")
-    return dict(sorted(texts.items()))
-
-
-@cache
-def reference_clauses() -> list[dict[str, Any]]:
-    """Hand-checked restrictive-clause findings for the model licences in the corpus."""
-    return json.loads(_text("license_clauses.json"))["licenses"]

@@ -10,49 +10,15 @@ Example: `audit_components({"Model parameters (Final)": "llama3.1"}).verdict` ->
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from modelbazaar.audit import _data
-from modelbazaar.audit import licenses as lic
-from modelbazaar.audit.clauses import UPDATABLE, find_clauses
 from modelbazaar.audit.frameworks import osai_index, osaid_checklist
 from modelbazaar.audit.models import AuditReport, ClauseFinding, LicenseMatch
 from modelbazaar.audit.mof import mof_score
 from modelbazaar.audit.mof_yaml import read_mof_yaml
-from modelbazaar.audit.verdict import verdict
-
-
-def corpus_clauses(license_ids: Iterable[str | None]) -> list[ClauseFinding]:
-    """Clauses of every licence id whose text ships in the corpus (unknown ids add none).
-
-    A licence's acceptable-use policy ships beside it (`...-Community` -> `...-AUP`), so its
-    text also decides whether the policy can change.
-    """
-    texts = _data.corpus_texts()
-    findings: list[ClauseFinding] = []
-    for license_id in sorted({i for i in license_ids if i}):
-        canonical = lic.canonical_id(license_id)
-        if canonical in texts:
-            findings += find_clauses(texts[canonical], canonical)
-            policy = canonical.replace("-Community", "-AUP")
-            if policy != canonical and policy in texts:
-                mark_updatable(findings, [texts[policy]])
-    return findings
-
-
-def mark_updatable(findings: Sequence[ClauseFinding], policy_texts: Iterable[str]) -> None:
-    """Set `updatable` on AUP findings when a policy text says it can change ("most recent copy").
-
-    The licence incorporates the policy; whether that policy can change is written in the
-    policy itself, so the evidence is looked for there.
-    """
-    evidence = next((m for t in policy_texts if (m := UPDATABLE.search(t.lower()))), None)
-    if evidence is None:
-        return
-    for finding in findings:
-        if finding.kind == "aup" and not finding.detail.get("updatable"):
-            finding.detail.update(updatable=True, evidence=evidence[0])
+from modelbazaar.licenses.corpus import corpus_clauses
+from modelbazaar.licenses.verdict import verdict
 
 
 def audit_components(

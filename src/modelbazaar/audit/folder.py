@@ -17,12 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from modelbazaar.audit.clauses import find_clauses
-from modelbazaar.audit.core import audit_components, mark_updatable
-from modelbazaar.audit.identify import declared_license, identify_license, read_license_file
+from modelbazaar.audit.core import audit_components
 from modelbazaar.audit.models import AuditReport, ClauseFinding, LicenseMatch
 from modelbazaar.audit.mof import component_named
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses.clauses import find_clauses
+from modelbazaar.licenses.corpus import mark_updatable
+from modelbazaar.licenses.identify import declared_license, identify_license, read_license_file
 
 LICENSE_FILE = re.compile(
     r"^(licen[cs]e|copying|notice|.*use[_-]?policy|.*\baup\b|.*acceptable[_-]use)", re.I

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from modelbazaar.audit import _data
-from modelbazaar.audit import licenses as lic
 from modelbazaar.audit.models import (
     ClauseFinding,
     Grade,
@@ -24,6 +23,7 @@ from modelbazaar.audit.models import (
     OsaiParam,
     OsaiResult,
 )
+from modelbazaar.licenses import facts as lic
 
 GRADE_POINTS: dict[str, float] = {"open": 1.0, "partial": 0.5, "closed": 0.0}
 

@@ -21,9 +21,9 @@ from functools import cache
 from typing import Any
 
 from modelbazaar.audit import _data
-from modelbazaar.audit import licenses as lic
 from modelbazaar.audit.models import ComponentStatus, MofResult
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses import facts as lic
 
 CLASS_LABELS = {
     0: "Unclassified",

@@ -53,7 +53,7 @@ def audit(
         if path.is_file():
             report = audit_mof_yaml(path)
         elif (path / "mof.yml").is_file():
-            from modelbazaar.release import audit_release
+            from modelbazaar.audit.release_audit import audit_release
 
             report = audit_release(path)
         else:
@@ -65,8 +65,8 @@ def audit(
 
 def _audit_ref(ref: str, directory: Path, out: Path) -> None:
     """Audit a stored version through its lineage; not a path and not a ref is an error."""
+    from modelbazaar.audit.components import audit_version
     from modelbazaar.errors import StoreError
-    from modelbazaar.release import audit_version
     from modelbazaar.store import Store, store_root
 
     # Opening a Store creates one; only look where a store already is.

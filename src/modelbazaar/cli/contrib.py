@@ -15,11 +15,11 @@ from typing import Annotated, Literal
 
 import typer
 
-import modelbazaar.merge as merging  # registers REPLAYS["merged"] for `bazaar verify`
-from modelbazaar.contribute import contribute as run_contribute
 from modelbazaar.progress import console, out
-from modelbazaar.review import review as run_review
 from modelbazaar.train.lora import LoraTrainConfig
+from modelbazaar.workflows import merge as merging
+from modelbazaar.workflows.contribute import contribute as run_contribute
+from modelbazaar.workflows.review import review as run_review
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 
@@ -130,7 +130,8 @@ def distill(
     directory: ModelDir = Path("."),
 ) -> None:
     """Distill a smaller Llama student from a teacher version (relation `distilled`)."""
-    from modelbazaar.train.distill import DistillConfig, distill_version
+    from modelbazaar.train.distill import DistillConfig
+    from modelbazaar.workflows.distill import distill_version
 
     cfg = DistillConfig(
         student=student_config, steps=steps, temperature=temperature, alpha=alpha, seed=seed

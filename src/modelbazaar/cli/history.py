@@ -10,10 +10,10 @@ from rich.table import Table
 from modelbazaar.errors import StoreError
 from modelbazaar.export import export as run_export
 from modelbazaar.generate import generate_text
-from modelbazaar.importer import import_model
 from modelbazaar.model import load_version
 from modelbazaar.progress import console, out
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.workflows.importer import import_model
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 Ref = Annotated[str, typer.Argument(help="A ref (main, a tag) or a version hash prefix.")]

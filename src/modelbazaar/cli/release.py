@@ -33,7 +33,7 @@ def release_command(
 
     Example: bazaar release main out/v0.1 --license Apache-2.0
     """
-    from modelbazaar.release import release  # torch import only when the command runs
+    from modelbazaar.workflows.release import release  # torch import only when the command runs
 
     console = Console()
     outcome = release(

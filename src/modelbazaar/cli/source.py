@@ -7,10 +7,10 @@ import typer
 from rich.table import Table
 
 from modelbazaar import templates
-from modelbazaar.build import build as run_build
 from modelbazaar.progress import console
 from modelbazaar.store import Store
-from modelbazaar.verify import verify as run_verify
+from modelbazaar.workflows.build import build as run_build
+from modelbazaar.workflows.verify import verify as run_verify
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 

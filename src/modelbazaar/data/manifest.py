@@ -17,8 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from modelbazaar.data.licenses import is_license_id, suggest_license
-from modelbazaar.errors import DataError, RecipeError
+from modelbazaar.errors import DataError, RecipeError, validation_problems
+from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.store.objects import sha256_file
 
 DATA_DIR = "data"
@@ -56,16 +56,10 @@ def load_manifest(path: Path) -> Manifest:
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"data manifest {path} is not valid TOML: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'manifest'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = validation_problems(exc.errors(), top="manifest")
         raise RecipeError(f"data manifest {path}: {problems}") from None
-    if not is_license_id(manifest.license):
-        hint = suggest_license(manifest.license)
-        fix = f"did you mean '{hint}'?" if hint else "use an SPDX id (e.g. MIT) or LicenseRef-…"
-        raise DataError(
-            f"data manifest {path}: license '{manifest.license}' is not an SPDX id; {fix}"
-        )
+    if problem := license_id_problem(manifest.license):
+        raise DataError(f"data manifest {path}: license {problem}")
     return manifest
 
 

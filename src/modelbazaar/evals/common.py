@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from modelbazaar.errors import EvalError
+from modelbazaar.errors import EvalError, validation_problems
 from modelbazaar.evals.suite import Suite
 
 P = TypeVar("P", bound=BaseModel)
@@ -22,9 +22,7 @@ def parse_params(suite: Suite, params: type[P]) -> P:
     try:
         return params.model_validate(suite.parameters)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"parameters.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
+        problems = validation_problems(exc.errors(), prefix="parameters.")
         raise EvalError(f"suite '{suite.name}' ({suite.path}): {problems}") from None
 
 

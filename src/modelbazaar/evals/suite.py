@@ -26,8 +26,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from modelbazaar.data.licenses import is_license_id
-from modelbazaar.errors import EvalError
+from modelbazaar.errors import EvalError, validation_problems
+from modelbazaar.licenses.spdx import is_license_id
 from modelbazaar.store.objects import sha256_file
 
 BUILTIN_DIR = Path(__file__).parent / "suites"
@@ -116,11 +116,7 @@ def parse_suite(path: Path) -> Suite:
     except yaml.YAMLError as exc:
         raise EvalError(f"suite file {path} is not valid YAML: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'suite'}: "
-            + ("field required" if e["type"] == "missing" else e["msg"])
-            for e in exc.errors()
-        )
+        problems = validation_problems(exc.errors(), top="suite")
         raise EvalError(f"suite file {path}: {problems}") from None
     return Suite(
         spec.name,

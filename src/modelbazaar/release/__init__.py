@@ -1,27 +1,5 @@
-"""Releases and audits through lineage.
+"""Release artefacts: model card, datasheet, metrics, samples and the packaged source.
 
-Public API::
-
-    release(store, ref, out, *, license_id, model_dir=None, paper=None) -> ReleaseOutcome
-    audit_release(folder) -> AuditReport          a release folder, trusting mof.yml's files
-    audit_version(store, ref) -> (AuditReport, Lineage)   a stored version through its lineage
-    walk(store, ref) -> Lineage                    nodes, edges and effective obligations
-
-Example: `release(store, "main", Path("out"), license_id="Apache-2.0").report.mof.mof_class`
--> 1 for a built template.
+The `bazaar release` story itself is `modelbazaar.workflows.release`; the openness audit of a
+release is `modelbazaar.audit.release_audit`, lineage is `modelbazaar.store.lineage`.
 """
-
-from modelbazaar.release.components import audit_version
-from modelbazaar.release.lineage import Lineage, Obligation, walk
-from modelbazaar.release.openness import audit_release
-from modelbazaar.release.release import ReleaseOutcome, release
-
-__all__ = [
-    "Lineage",
-    "Obligation",
-    "ReleaseOutcome",
-    "audit_release",
-    "audit_version",
-    "release",
-    "walk",
-]

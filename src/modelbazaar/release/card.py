@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from modelbazaar.audit.licenses import HF_ALIASES
+from modelbazaar.licenses.facts import HF_ALIASES
 
 # Licence ids the Hub accepts in `license:` (lower-cased SPDX), for the ids we are likely to see.
 HF_IDS = {

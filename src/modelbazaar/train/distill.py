@@ -1,4 +1,4 @@
-"""`bazaar distill`: train a smaller Llama student on a teacher's softened predictions.
+"""Knowledge distillation: train a smaller Llama student on a teacher's softened predictions.
 
 Loss per token (Hinton et al. 2015): alpha * T^2 * KL(softmax(teacher/T) || softmax(student/T))
 + (1 - alpha) * cross-entropy(student, next token). The T^2 keeps the KL gradients the same size
@@ -15,8 +15,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -25,16 +24,10 @@ from transformers import LlamaConfig
 from modelbazaar.errors import BazaarError, DataError
 from modelbazaar.model import (
     LoadedModel,
-    config_bytes,
-    load_version,
     new_model,
-    parameter_count,
-    weights_bytes,
 )
 from modelbazaar.progress import progress_bar
-from modelbazaar.store import Store, VersionRecord
 from modelbazaar.train.determinism import make_deterministic
-from modelbazaar.verify import REPLAYS
 
 # Student sizes; vocabulary and special tokens always come from the teacher.
 STUDENTS: dict[str, dict[str, int]] = {
@@ -69,14 +62,6 @@ class DistillConfig:
     batch_size: int = 8
     seq_len: int = 128
     seed: int = 0
-
-
-@dataclass
-class DistillOutcome:
-    version: str
-    teacher: str
-    parameters: int
-    final_loss: float
 
 
 def student_config(teacher: LlamaConfig, name: str, seq_len: int) -> LlamaConfig:
@@ -147,53 +132,3 @@ def distill_model(
             bar.update(task, advance=1, info=f"loss {loss_value:.3f}")
     student.eval()
     return student, config, loss_value
-
-
-def _record(
-    store: Store, teacher: VersionRecord, student: torch.nn.Module, config: LlamaConfig, info: dict
-) -> str:
-    return store.add_version(
-        weights=store.objects.put_bytes(weights_bytes(student)),
-        tokenizer=teacher.tokenizer,
-        config=store.objects.put_bytes(config_bytes(config)),
-        relation="distilled",
-        info=info,
-        parents=[(teacher.hash, "distilled", {"student": info["distill"]["student"]})],
-        message=f"distill {info['distill']['student']} student from {teacher.short}",
-    )
-
-
-def distill_version(
-    model_dir: Path,
-    *,
-    teacher: str,
-    data: Path,
-    cfg: DistillConfig,
-    tag: str | None = None,
-    show_progress: bool = True,
-) -> DistillOutcome:
-    """Distill ``teacher`` into a new ``distilled`` version; optionally point ref ``tag`` at it."""
-    store = Store.for_model(model_dir)
-    loaded = load_version(store, teacher)
-    raw = Path(data).read_bytes()
-    student, config, final = distill_model(loaded, raw.decode("utf-8"), cfg, show_progress)
-    recipe = asdict(cfg) | {"teacher": loaded.record.hash, "data": store.objects.put_bytes(raw)}
-    drop = ("builds", "merge", "distill", "recipe")  # the teacher's own making, not the student's
-    info = {k: v for k, v in loaded.record.info.items() if k not in drop} | {"distill": recipe}
-    version = _record(store, loaded.record, student, config, info)
-    if tag:
-        store.catalogue.set_ref(tag, version)
-    return DistillOutcome(version, loaded.record.hash, parameter_count(student), final)
-
-
-def replay_distill(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
-    """Re-run a recorded distillation into ``scratch``; return the version hash it gives."""
-    recipe = dict(record.info["distill"])
-    teacher = load_version(store, recipe.pop("teacher"))
-    text = store.objects.get_bytes(recipe.pop("data")).decode("utf-8")
-    student, config, _ = distill_model(teacher, text, DistillConfig(**recipe))
-    scratch.objects.put_bytes(store.objects.get_bytes(teacher.record.tokenizer))
-    return _record(scratch, teacher.record, student, config, record.info)
-
-
-REPLAYS["distilled"] = replay_distill

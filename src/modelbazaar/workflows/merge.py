@@ -17,25 +17,16 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import torch
-from peft.utils import merge_utils
-from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
+from typing import Any
 
 from modelbazaar.contrib import VerifiedBundle, open_bundle
 from modelbazaar.errors import BazaarError
+from modelbazaar.merge import check_method, merged_weights
 from modelbazaar.model import load_version
 from modelbazaar.progress import console
-from modelbazaar.recipe import load_recipe
-from modelbazaar.review import judge_candidate, trusted_keys
+from modelbazaar.recipe import Recipe, load_recipe
+from modelbazaar.review.judge import judge_candidate, trusted_keys
 from modelbazaar.store import Store, VersionRecord
-from modelbazaar.train.lora import lora_deltas
-from modelbazaar.verify import REPLAYS
-
-Method = Literal["linear", "task_arithmetic", "ties", "dare_ties", "dare_linear"]
-METHODS: tuple[str, ...] = ("linear", "task_arithmetic", "ties", "dare_ties", "dare_linear")
 
 
 @dataclass
@@ -43,47 +34,6 @@ class MergeOutcome:
     version: str
     verdict: str  # accept: main moved; reject: the version is recorded but main did not move
     reasons: list[str] = field(default_factory=list)
-
-
-def merge_deltas(
-    deltas: list[dict[str, torch.Tensor]],
-    method: str,
-    weights: list[float],
-    density: float,
-    seed: int,
-) -> dict[str, torch.Tensor]:
-    """One merged delta per weight name. Example: linear, weights [1, 1] -> the mean delta."""
-    torch.manual_seed(seed)  # DARE prunes with torch.bernoulli on the global generator
-    w = torch.tensor(weights, dtype=torch.float32)
-    merged = {}
-    for key in sorted(set().union(*deltas)):  # sorted: DARE's random draws come in a fixed order
-        shape = next(d[key] for d in deltas if key in d).shape
-        tensors = [d.get(key, torch.zeros(shape)) for d in deltas]  # a bundle may skip a module
-        if method == "linear":
-            merged[key] = merge_utils.task_arithmetic(tensors, w / w.sum())  # weighted mean
-        elif method == "task_arithmetic":
-            merged[key] = merge_utils.task_arithmetic(tensors, w)
-        elif method == "ties":
-            merged[key] = merge_utils.ties(tensors, w, density)
-        elif method == "dare_ties":
-            merged[key] = merge_utils.dare_ties(tensors, w, density)
-        elif method == "dare_linear":
-            merged[key] = merge_utils.dare_linear(tensors, w, density)
-        else:
-            raise BazaarError(f"unknown merge method {method!r}; known: {', '.join(METHODS)}")
-    return merged
-
-
-def merged_weights(base_weights: bytes, bundles: list[VerifiedBundle], recipe: dict) -> bytes:
-    """safetensors bytes of base + merged deltas; ``recipe`` is the ``merge`` part of info."""
-    state = load_safetensors(base_weights)
-    deltas = [lora_deltas(b.adapter, b.manifest.adapter_config) for b in bundles]
-    merged = merge_deltas(
-        deltas, recipe["method"], recipe["weights"], recipe["density"], recipe["seed"]
-    )
-    for key, delta in merged.items():
-        state[key] = (state[key].float() + delta).contiguous()
-    return save_safetensors(dict(sorted(state.items())))
 
 
 def merge(
@@ -98,8 +48,7 @@ def merge(
 ) -> MergeOutcome:
     """Merge accepted bundles into main; move main only if the merged model passes review."""
     # 1. setup: refuse anything not accepted before computing a single delta
-    if method not in METHODS:
-        raise BazaarError(f"unknown merge method {method!r}; known: {', '.join(METHODS)}")
+    check_method(method)
     weights = weights or [1.0] * len(bundle_paths)
     if len(weights) != len(bundle_paths) or not bundle_paths:
         raise BazaarError(
@@ -110,24 +59,7 @@ def merge(
     recipe = load_recipe(model_dir)
     store = Store.for_model(model_dir)
     main = store.version("main")
-    keys = trusted_keys(recipe)
-    bundles = [
-        open_bundle(p, trusted_keys=keys, require_signature=recipe.policy.require_signature)
-        for p in bundle_paths
-    ]
-    for path, bundle in zip(bundle_paths, bundles, strict=True):
-        reviews = store.catalogue.reviews_for(bundle.sha256)
-        if not reviews or reviews[-1]["verdict"] != "accept":
-            state = reviews[-1]["verdict"] if reviews else "never reviewed"
-            raise BazaarError(
-                f"{path} is not accepted ({state}); run `bazaar review {path}` and "
-                "merge only bundles whose review says accept"
-            )
-        if bundle.manifest.base_version != main.hash:
-            console.print(
-                f"[yellow]{path} was trained on {bundle.manifest.base_version[:12]}, "
-                f"main is {main.short}; its delta is applied to main as is[/]"
-            )
+    bundles = _accepted_bundles(store, recipe, bundle_paths, main)
 
     # 2. merge: base weights + merged deltas, recorded with the recipe that replays it
     merge_recipe: dict[str, Any] = {
@@ -170,6 +102,31 @@ def merge(
     return MergeOutcome(version=version, verdict=verdict, reasons=reasons)
 
 
+def _accepted_bundles(
+    store: Store, recipe: Recipe, bundle_paths: list[Path], main: VersionRecord
+) -> list[VerifiedBundle]:
+    """Each bundle verified again and with a stored ``accept`` review, or a BazaarError."""
+    keys = trusted_keys(recipe)
+    bundles = [
+        open_bundle(p, trusted_keys=keys, require_signature=recipe.policy.require_signature)
+        for p in bundle_paths
+    ]
+    for path, bundle in zip(bundle_paths, bundles, strict=True):
+        reviews = store.catalogue.reviews_for(bundle.sha256)
+        if not reviews or reviews[-1]["verdict"] != "accept":
+            state = reviews[-1]["verdict"] if reviews else "never reviewed"
+            raise BazaarError(
+                f"{path} is not accepted ({state}); run `bazaar review {path}` and "
+                "merge only bundles whose review says accept"
+            )
+        if bundle.manifest.base_version != main.hash:
+            console.print(
+                f"[yellow]{path} was trained on {bundle.manifest.base_version[:12]}, "
+                f"main is {main.short}; its delta is applied to main as is[/]"
+            )
+    return bundles
+
+
 def replay_merge(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
     """Recompute a merged version from its recorded recipe into ``scratch``; return its hash."""
     recipe = record.info["merge"]
@@ -193,6 +150,3 @@ def replay_merge(store: Store, model_dir: Path, record: VersionRecord, scratch: 
         parents=[],
         **objects,
     )
-
-
-REPLAYS["merged"] = replay_merge

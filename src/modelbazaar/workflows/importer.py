@@ -12,8 +12,8 @@ from pathlib import Path
 
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from modelbazaar.data.licenses import is_license_id, suggest_license
 from modelbazaar.errors import BazaarError
+from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.model import config_bytes, weights_bytes
 from modelbazaar.progress import console
 from modelbazaar.store import Store
@@ -64,12 +64,8 @@ def load_source(source: str) -> tuple[object, object, Path]:
 
 def import_model(store: Store, source: str, license_id: str, ref: str | None = None) -> str:
     """Import `source` under `license_id`; returns the version hash and names it `ref`."""
-    if not is_license_id(license_id):
-        hint = suggest_license(license_id)
-        raise BazaarError(
-            f"--license '{license_id}' is not an SPDX id or LicenseRef-…"
-            + (f"; did you mean '{hint}'?" if hint else "")
-        )
+    if problem := license_id_problem(license_id):
+        raise BazaarError(f"--license {problem}")
     console.print(f"loading {source} …")
     model, tokenizer, path = load_source(source)
     digest = sha256_file(path) if path.is_file() else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from modelbazaar.data.licenses import is_license_id
+from modelbazaar.licenses.spdx import is_license_id
 
 Family = Literal["permissive", "share-alike", "non-commercial", "no-derivatives", "unknown"]
 

@@ -1,22 +1,21 @@
 """`bazaar verify`: rebuild a version from its source and compare the weights bit for bit.
 
 A built version is rebuilt from the recipe recorded with it and the data named by its
-manifests, in a scratch store, so nothing cached can hide a difference. Other relations
-register a replay function in `REPLAYS` (merges replay their recorded merge recipe).
+manifests, in a scratch store, so nothing cached can hide a difference. Which function replays
+which relation is one table, `workflows.replays.REPLAYS` (merges replay their recorded merge
+recipe, distillations their recorded run).
 """
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from safetensors.torch import load as load_safetensors
 
-from modelbazaar.build import build
 from modelbazaar.errors import BazaarError
-from modelbazaar.recipe import Recipe
-from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store import Store
+from modelbazaar.workflows.replays import REPLAYS
 
 
 @dataclass
@@ -25,27 +24,6 @@ class VerifyReport:
     message: str
     first_difference: str | None = None
     max_abs_difference: float = 0.0
-
-
-Replay = Callable[[Store, Path, VersionRecord, Store], str]  # -> rebuilt version hash
-REPLAYS: dict[str, Replay] = {}
-
-
-def replay_build(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
-    recipe = Recipe.model_validate(record.info["recipe"])
-    recorded = {d["name"]: [f["sha256"] for f in d["files"]] for d in record.info["data"]}
-    outcome = build(model_dir, scratch, recipe=recipe, show_progress=True)
-    rebuilt = scratch.version(outcome.version)
-    now = {d["name"]: [f["sha256"] for f in d["files"]] for d in rebuilt.info["data"]}
-    if now != recorded:
-        raise BazaarError(
-            f"the data in {model_dir}/data is not the data version {record.short} was built "
-            "from (manifest hashes differ); check out the source it was built from"
-        )
-    return outcome.version
-
-
-REPLAYS["built"] = replay_build
 
 
 def compare_weights(expected: bytes, actual: bytes) -> tuple[str | None, float]:
@@ -92,9 +70,3 @@ def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
     return VerifyReport(
         False, f"rebuild of {record.short} gave {rebuilt.short}: {where}", first, largest
     )
-
-
-# Relations whose replay lives with the code that creates them; imported last because those
-# modules register themselves in REPLAYS (imported from here).
-import modelbazaar.merge  # noqa: E402, F401
-import modelbazaar.train.distill  # noqa: E402, F401

@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from modelbazaar.audit import corpus_clauses
-from modelbazaar.audit import licenses as lic
+from modelbazaar.licenses import facts as lic
+from modelbazaar.licenses.corpus import corpus_clauses
 from modelbazaar.store import Store, VersionRecord
 
 PUBLIC_DOMAIN = "LicenseRef-Public-Domain"

@@ -27,29 +27,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-
-from modelbazaar.contrib import check_adapter_against_base, check_base_known, open_bundle
+from modelbazaar.contrib import (
+    VerifiedBundle,
+    check_adapter_against_base,
+    check_base_known,
+    open_bundle,
+)
 from modelbazaar.contrib.zipcheck import read_file_capped
 from modelbazaar.errors import BundleError
-from modelbazaar.licensing import license_gate
-from modelbazaar.model import LoadedModel, load_version, weights_bytes
-from modelbazaar.progress import console
+from modelbazaar.licenses.gate import license_gate
+from modelbazaar.model import load_version, weights_bytes
 from modelbazaar.recipe import Recipe, load_recipe
+from modelbazaar.review.judge import judge_candidate, trusted_keys
 from modelbazaar.review.report import write_reports
 from modelbazaar.store import Store
 from modelbazaar.store.objects import sha256_bytes
 from modelbazaar.store.store import version_hash
 from modelbazaar.train.lora import (
     apply_adapter,
-    encode,
-    example_losses,
     held_out_split,
-    paired_bootstrap,
     parse_examples,
 )
-
-OWN_TASK_LIMIT = 200  # held-out examples scored per side: a tight CI in a few seconds
 
 
 @dataclass
@@ -59,13 +57,6 @@ class ReviewOutcome:
     contribution: str  # the bundle's sha256
     report: dict[str, Any] = field(default_factory=dict)
     report_dir: Path | None = None
-
-
-def trusted_keys(recipe: Recipe) -> set[str] | None:
-    """Maintainers + trusted contributors when signatures are required and someone is listed;
-    None (any valid signature) otherwise."""
-    keys = set(recipe.maintainers) | set(recipe.trusted_contributors)
-    return keys if recipe.policy.require_signature and keys else None
 
 
 def review(
@@ -80,26 +71,11 @@ def review(
     model_dir = Path(model_dir)
     recipe = load_recipe(model_dir)
     store = Store.for_model(model_dir)
-    keys = trusted_keys(recipe)
-    bundle = open_bundle(
-        bundle_path, trusted_keys=keys, require_signature=recipe.policy.require_signature
-    )
+    bundle, blob, signature_note = _open_checked(store, recipe, Path(bundle_path))
     manifest = bundle.manifest
-    if manifest.kind != "adapter" or manifest.adapter_config is None:
-        raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
-    check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
     base = load_version(store, manifest.base_version)
     base_shapes = {k: tuple(v.shape) for k, v in base.model.state_dict().items()}
     check_adapter_against_base(bundle.adapter, base_shapes, manifest.adapter_config)
-    blob = read_file_capped(Path(bundle_path), 1 << 34)
-    if sha256_bytes(blob) != bundle.sha256:
-        raise BundleError(f"{bundle_path} changed while it was being reviewed; review it again")
-    signature_note = (
-        f"signed by {bundle.signer}, a trusted key"
-        if keys is not None
-        else f"signed by {bundle.signer}; any valid signature was accepted because "
-        "bazaar.toml lists no maintainers or trusted contributors (or require_signature = false)"
-    )
 
     # 2. licence gate: the adapter's licence and every data file's, against the model's
     licenses = {"adapter": manifest.license} | {
@@ -113,18 +89,7 @@ def review(
     candidate_hash = version_hash(
         sha256_bytes(weights_bytes(candidate)), base.record.tokenizer, base.record.config
     )  # what merging it alone would record
-    own_tasks = []
-    for f in manifest.data_card.files:
-        if f.included:
-            examples = parse_examples(
-                bundle.data_files[f.name].decode("utf-8"),
-                jsonl=f.name.endswith((".jsonl", ".json")),
-                where=f.name,
-            )
-            every = int(manifest.evaluation.get("held_out_every", 10))
-            own_tasks.append(
-                (f"{manifest.task} ({f.name}, held out)", held_out_split(examples, every)[1])
-            )
+    own_tasks = _own_tasks(bundle)
     verdict, judged, checks = judge_candidate(
         store, model_dir, recipe, base, candidate, own_tasks=own_tasks, show_progress=show_progress
     )
@@ -156,6 +121,59 @@ def review(
         "checks": checks,
         "policy": recipe.policy.model_dump(mode="json"),
     }
+    _record(store, bundle, blob, candidate_hash, report)
+    out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
+    write_reports(out_dir, report)
+    return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
+
+
+def _open_checked(
+    store: Store, recipe: Recipe, bundle_path: Path
+) -> tuple[VerifiedBundle, bytes, str]:
+    """The verified bundle, its bytes and a sentence on its signature; refuses what can't be
+    reviewed (wrong kind, unknown base, bytes changed while reading) before anything is written."""
+    keys = trusted_keys(recipe)
+    bundle = open_bundle(
+        bundle_path, trusted_keys=keys, require_signature=recipe.policy.require_signature
+    )
+    manifest = bundle.manifest
+    if manifest.kind != "adapter" or manifest.adapter_config is None:
+        raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
+    check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
+    blob = read_file_capped(bundle_path, 1 << 34)
+    if sha256_bytes(blob) != bundle.sha256:
+        raise BundleError(f"{bundle_path} changed while it was being reviewed; review it again")
+    signature_note = (
+        f"signed by {bundle.signer}, a trusted key"
+        if keys is not None
+        else f"signed by {bundle.signer}; any valid signature was accepted because "
+        "bazaar.toml lists no maintainers or trusted contributors (or require_signature = false)"
+    )
+    return bundle, blob, signature_note
+
+
+def _own_tasks(bundle: VerifiedBundle) -> list[tuple[str, list]]:
+    """The contributor's held-out slice of each included data file: what the gain is judged on."""
+    manifest, tasks = bundle.manifest, []
+    for f in manifest.data_card.files:
+        if f.included:
+            examples = parse_examples(
+                bundle.data_files[f.name].decode("utf-8"),
+                jsonl=f.name.endswith((".jsonl", ".json")),
+                where=f.name,
+            )
+            every = int(manifest.evaluation.get("held_out_every", 10))
+            tasks.append(
+                (f"{manifest.task} ({f.name}, held out)", held_out_split(examples, every)[1])
+            )
+    return tasks
+
+
+def _record(
+    store: Store, bundle: VerifiedBundle, blob: bytes, candidate: str, report: dict[str, Any]
+) -> None:
+    """Store the bundle bytes (so a merge can be replayed), the contribution and the review."""
+    manifest = bundle.manifest
     store.catalogue.add_contribution(
         {
             "id": bundle.sha256,
@@ -170,69 +188,9 @@ def review(
     store.catalogue.add_review(
         {
             "contribution": bundle.sha256,
-            "candidate": candidate_hash,
-            "verdict": verdict,
-            "reasons": reasons,
+            "candidate": candidate,
+            "verdict": report["verdict"],
+            "reasons": report["reasons"],
             "report": report,
         }
     )
-    out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
-    write_reports(out_dir, report)
-    return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
-
-
-def judge_candidate(
-    store: Store,
-    model_dir: Path,
-    recipe: Recipe,
-    base: LoadedModel,
-    candidate: torch.nn.Module,
-    *,
-    own_tasks: list[tuple[str, list]],
-    show_progress: bool = True,
-) -> tuple[str, list[str], list[dict[str, Any]]]:
-    """(verdict, reasons, checks) of ``candidate`` against ``base`` under ``recipe.policy``.
-
-    Used by review (base + one adapter) and by merge (main + merged deltas).
-    """
-    from modelbazaar.review.suites import suite_checks  # the evals engine, loaded when used
-
-    policy = recipe.policy
-    reasons, checks = suite_checks(store, model_dir, policy, base, candidate, show_progress)
-    tokenizer, pad_id = base.tokenizer, base.tokenizer.pad_token_id or base.tokenizer.eos_token_id
-    max_len = min(256, base.model.config.max_position_embeddings)
-    for name, examples in own_tasks:
-        rows = encode(tokenizer, examples, max_len)[:OWN_TASK_LIMIT]
-        if not rows:
-            reasons.append(f"own task {name}: no held-out examples to measure the gain on")
-            continue
-        before, after = (
-            example_losses(base.model, rows, pad_id),
-            example_losses(candidate, rows, pad_id),
-        )
-        delta, low, high = paired_bootstrap(before, after)
-        mean_before = sum(before) / len(before)
-        needed = -policy.min_task_gain * mean_before  # the CI's upper end must lie below this
-        ok = high < needed
-        checks.append(
-            {
-                "check": f"own task {name}",
-                "status": "pass" if ok else "fail",
-                "metric": "loss",
-                "base": mean_before,
-                "candidate": sum(after) / len(after),
-                "delta": delta,
-                "ci_low": low,
-                "ci_high": high,
-                "n": len(rows),
-                "bound": f"whole CI below {needed:+.4f}",
-            }
-        )
-        if not ok:
-            reasons.append(
-                f"own task {name}: no significant gain — loss change {delta:+.4f}, "
-                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f}"
-            )
-    if show_progress:
-        console.print(f"judged {len(checks)} checks: {len(reasons)} failed")
-    return ("reject" if reasons else "accept"), reasons, checks

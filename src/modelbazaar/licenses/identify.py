@@ -15,9 +15,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from modelbazaar.audit import _data
-from modelbazaar.audit import licenses as lic
-from modelbazaar.audit.models import LicenseMatch
+from modelbazaar.licenses import _data
+from modelbazaar.licenses import facts as lic
+from modelbazaar.licenses.models import LicenseMatch
 
 SHINGLE = 5  # words per shingle: long enough to be specific, short enough to survive edits
 # Dice score from which a text is a copy of a corpus licence; Falcon's licence scores 0.75

@@ -16,8 +16,8 @@ from __future__ import annotations
 from importlib import metadata
 
 from modelbazaar.audit import AuditReport, audit_components, corpus_clauses
-from modelbazaar.release.lineage import Lineage, is_open, mof_license, walk
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.lineage import Lineage, is_open, mof_license, walk
 
 CODE_COMPONENTS = (
     "Training code",

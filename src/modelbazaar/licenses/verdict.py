@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from modelbazaar.audit import licenses as lic
-from modelbazaar.audit.models import ClauseFinding, Verdict
+from modelbazaar.licenses import facts as lic
+from modelbazaar.licenses.models import ClauseFinding, Verdict
 
 WEIGHTS = "Model parameters (Final)"
 

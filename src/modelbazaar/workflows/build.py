@@ -14,17 +14,18 @@ from pathlib import Path
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from tokenizers import Tokenizer
+from transformers import LlamaConfig
 
 from modelbazaar import __version__
-from modelbazaar.build_stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
-from modelbazaar.errors import DataError
+from modelbazaar.errors import BazaarError, DataError
 from modelbazaar.model import config_bytes, llama_config, new_model, parameter_count, weights_bytes
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
-from modelbazaar.store import Store
+from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.store.store import version_hash
 from modelbazaar.train.determinism import machine, make_deterministic
 from modelbazaar.train.distributed import World, barrier, init_world
@@ -64,77 +65,118 @@ def build(
         barrier(world)
         store = store or Store.for_model(model_dir)
     make_deterministic(recipe.train.seed)
-    cached: dict[str, bool] = {}
+    stages = BuildStages(store, recipe, world, show_progress)
 
-    # 1. tokenizer: byte-level BPE over the training split
-    tok_inputs = {
-        "data": [h for _, h in train_files],
-        "config": recipe.tokenizer.model_dump(),
-        "code": code_version("tokenizer"),
-    }
-    tok_key = stage_key("tokenizer", tok_inputs)
-    cached["tokenizer"], tok_out = cached_outputs(store, tok_key)
-    if tok_out is None:
-        started = time.perf_counter()
-        tokenizer = train_bpe(
-            (line for path, _ in train_files for line in lines(path.read_text("utf-8"))),
-            recipe.tokenizer.vocab_size,
-            recipe.tokenizer.min_frequency,
-        )
-        tok_out = {"tokenizer": store.objects.put_bytes(tokenizer.to_str().encode())}
-        record_stage(store, world, tok_key, "tokenizer", tok_inputs, tok_out, started)
-    tokenizer = Tokenizer.from_str(store.objects.get_bytes(tok_out["tokenizer"]).decode())
-
-    # 2. pack: token streams per split, and token counts per manifest (synthetic share)
-    pack_inputs = {
-        "tokenizer": tok_out["tokenizer"],
-        "train": [h for _, h in train_files],
-        "validation": [h for _, h in val_files],
-        "code": code_version("pack"),
-    }
-    pack_key = stage_key("pack", pack_inputs)
-    cached["pack"], pack_out = cached_outputs(store, pack_key)
-    if pack_out is None:
-        started = time.perf_counter()
-        train_ids = tokenize_files(tokenizer, [p for p, _ in train_files])
-        val_ids = tokenize_files(tokenizer, [p for p, _ in val_files])
-        streams = save_safetensors({"train": train_ids, "validation": val_ids})
-        pack_out = {
-            "streams": store.objects.put_bytes(streams),
-            "tokens_by_dataset": _tokens_by_dataset(tokenizer, manifests, model_dir),
-        }
-        record_stage(
-            store,
-            world,
-            pack_key,
-            "pack",
-            pack_inputs,
-            pack_out,
-            started,
-            tokens=int(train_ids.numel()),
-        )
-
-    # 3. pretrain a Llama of the recipe's size
-    config = llama_config(
+    tok = stages.tokenizer(train_files)  # 1. byte-level BPE over the training split
+    tokenizer = Tokenizer.from_str(store.objects.get_bytes(tok.out["tokenizer"]).decode())
+    pack = stages.pack(tok, tokenizer, train_files, val_files, manifests, model_dir)  # 2. streams
+    config = llama_config(  # 3. pretrain a Llama of the recipe's size
         recipe.model,
         tokenizer.get_vocab_size(),
         tokenizer.token_to_id(EOS),
         tokenizer.token_to_id(PAD),
     )
-    train_inputs = {
-        "pack": pack_key,
-        "model": recipe.model.model_dump(mode="json"),
-        "train": recipe.train.model_dump(mode="json"),
-        "world_size": world.size,
-        "code": code_version("pretrain"),
-    }
-    train_key = stage_key("pretrain", train_inputs)
-    cached["pretrain"], train_out = cached_outputs(store, train_key)
-    if train_out is None:
-        streams = load_safetensors(store.objects.get_bytes(pack_out["streams"]))
+    train = stages.pretrain(pack, config)
+    barrier(world)
+
+    build_row = store.catalogue.build(train.key)
+    keys = {"tokenizer": tok.key, "pack": pack.key, "pretrain": train.key}
+    version = _record_version(store, recipe, manifests, tok.out, pack.out, train.out, keys, world)
+    return BuildOutcome(
+        version=version,
+        cached={"tokenizer": tok.cached, "pack": pack.cached, "pretrain": train.cached},
+        parameters=parameter_count(config),
+        final_val_loss=build_row["final_val_loss"] if build_row else None,
+    )
+
+
+@dataclass
+class Stage:
+    key: str  # sha256 of the stage's inputs: its cache key
+    cached: bool  # found in the store
+    out: dict  # object hashes (and small facts) the stage produced
+
+
+@dataclass
+class BuildStages:
+    """The three stages of a build; each finds its outputs under its input hash or computes them."""
+
+    store: Store
+    recipe: Recipe
+    world: World
+    show_progress: bool
+
+    def tokenizer(self, train_files: list[tuple[Path, str]]) -> Stage:
+        inputs = {
+            "data": [h for _, h in train_files],
+            "config": self.recipe.tokenizer.model_dump(),
+            "code": code_version("tokenizer"),
+        }
+        key = stage_key("tokenizer", inputs)
+        cached, out = cached_outputs(self.store, key)
+        if out is None:
+            started = time.perf_counter()
+            tokenizer = train_bpe(
+                (line for path, _ in train_files for line in lines(path.read_text("utf-8"))),
+                self.recipe.tokenizer.vocab_size,
+                self.recipe.tokenizer.min_frequency,
+            )
+            out = {"tokenizer": self.store.objects.put_bytes(tokenizer.to_str().encode())}
+            record_stage(self.store, self.world, key, "tokenizer", inputs, out, started)
+        return Stage(key, cached, out)
+
+    def pack(
+        self,
+        tok: Stage,
+        tokenizer: Tokenizer,
+        train_files: list[tuple[Path, str]],
+        val_files: list[tuple[Path, str]],
+        manifests: list[Manifest],
+        model_dir: Path,
+    ) -> Stage:
+        """Token streams per split, and token counts per manifest (for the synthetic share)."""
+        inputs = {
+            "tokenizer": tok.out["tokenizer"],
+            "train": [h for _, h in train_files],
+            "validation": [h for _, h in val_files],
+            "code": code_version("pack"),
+        }
+        key = stage_key("pack", inputs)
+        cached, out = cached_outputs(self.store, key)
+        if out is None:
+            started = time.perf_counter()
+            train_ids = tokenize_files(tokenizer, [p for p, _ in train_files])
+            val_ids = tokenize_files(tokenizer, [p for p, _ in val_files])
+            streams = save_safetensors({"train": train_ids, "validation": val_ids})
+            out = {
+                "streams": self.store.objects.put_bytes(streams),
+                "tokens_by_dataset": _tokens_by_dataset(tokenizer, manifests, model_dir),
+            }
+            tokens = int(train_ids.numel())
+            record_stage(self.store, self.world, key, "pack", inputs, out, started, tokens=tokens)
+        return Stage(key, cached, out)
+
+    def pretrain(self, pack: Stage, config: LlamaConfig) -> Stage:
+        recipe, store = self.recipe, self.store
+        inputs = {
+            "pack": pack.key,
+            "model": recipe.model.model_dump(mode="json"),
+            "train": recipe.train.model_dump(mode="json"),
+            "world_size": self.world.size,
+            "code": code_version("pretrain"),
+        }
+        key = stage_key("pretrain", inputs)
+        cached, out = cached_outputs(store, key)
+        if out is None:
+            out = self._train(pack, config, key, inputs)
+        return Stage(key, cached, out)
+
+    def _train(self, pack: Stage, config: LlamaConfig, key: str, inputs: dict) -> dict:
+        recipe, store, world = self.recipe, self.store, self.world
+        streams = load_safetensors(store.objects.get_bytes(pack.out["streams"]))
         model = new_model(config, recipe.train.seed)
-        checkpoint = store.scratch / train_key[:16] / "checkpoint.safetensors"
-        if world.is_main and checkpoint.exists() and show_progress:
+        checkpoint = store.scratch / key[:16] / "checkpoint.safetensors"
+        if world.is_main and checkpoint.exists() and self.show_progress:
             console.print(f"resuming from {checkpoint}")
         result = pretrain(
             model,
@@ -143,50 +185,31 @@ def build(
             recipe.train,
             checkpoint=checkpoint,
             world=world,
-            show_progress=show_progress,
+            show_progress=self.show_progress,
             snapshot=lambda m: store.objects.put_bytes(weights_bytes(m)),
             snapshot_steps=snapshot_steps(recipe.train.max_steps),
         )
         snapshots = {str(m["step"]): m.pop("snapshot") for m in result.metrics if "snapshot" in m}
-        train_out = {
+        out = {
             "weights": store.objects.put_bytes(weights_bytes(model)),
             "config": store.objects.put_bytes(config_bytes(config)),
             "checkpoints": snapshots,  # step -> weights object: MOF intermediate parameters
         }
         if world.is_main:
-            store.catalogue.add_build(
-                {
-                    "key": train_key,
-                    "stage": "pretrain",
-                    "inputs": train_inputs,
-                    "outputs": train_out,
-                    "duration_s": result.seconds,
-                    "tokens": result.tokens,
-                    "final_train_loss": result.final_train_loss,
-                    "final_val_loss": result.final_val_loss,
-                    "machine": machine(),
-                },
-                result.metrics,
-            )
+            row = {
+                "key": key,
+                "stage": "pretrain",
+                "inputs": inputs,
+                "outputs": out,
+                "duration_s": result.seconds,
+                "tokens": result.tokens,
+                "final_train_loss": result.final_train_loss,
+                "final_val_loss": result.final_val_loss,
+                "machine": machine(),
+            }
+            store.catalogue.add_build(row, result.metrics)
             shutil.rmtree(checkpoint.parent, ignore_errors=True)
-    barrier(world)
-    build_row = store.catalogue.build(train_key)
-    version = _record_version(
-        store,
-        recipe,
-        manifests,
-        tok_out,
-        pack_out,
-        train_out,
-        {"tokenizer": tok_key, "pack": pack_key, "pretrain": train_key},
-        world,
-    )
-    return BuildOutcome(
-        version=version,
-        cached=cached,
-        parameters=parameter_count(config),
-        final_val_loss=build_row["final_val_loss"] if build_row else None,
-    )
+        return out
 
 
 def snapshot_steps(max_steps: int) -> frozenset[int]:
@@ -259,3 +282,17 @@ def _move_refs(store: Store, version: str) -> None:
             "[yellow]main has merged work on top of an earlier build; it stays where "
             "it is. The new build is at ref `built`.[/]"
         )
+
+
+def replay_build(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
+    recipe = Recipe.model_validate(record.info["recipe"])
+    recorded = {d["name"]: [f["sha256"] for f in d["files"]] for d in record.info["data"]}
+    outcome = build(model_dir, scratch, recipe=recipe, show_progress=True)
+    rebuilt = scratch.version(outcome.version)
+    now = {d["name"]: [f["sha256"] for f in d["files"]] for d in rebuilt.info["data"]}
+    if now != recorded:
+        raise BazaarError(
+            f"the data in {model_dir}/data is not the data version {record.short} was built "
+            "from (manifest hashes differ); check out the source it was built from"
+        )
+    return outcome.version

@@ -24,17 +24,17 @@ from typing import Any
 from safetensors.torch import save_file
 
 from modelbazaar.audit import AuditReport, write_report
+from modelbazaar.audit.components import data_license, effective_weights_license, package_license
+from modelbazaar.audit.release_audit import audit_release, write_licenses, write_mof_yaml
 from modelbazaar.audit.report import badge_svg
 from modelbazaar.errors import BazaarError
 from modelbazaar.export import export
-from modelbazaar.licensing import is_license_id
+from modelbazaar.licenses.spdx import is_license_id
 from modelbazaar.release import card, metrics, source
-from modelbazaar.release.components import data_license, effective_weights_license, package_license
-from modelbazaar.release.intermediate import intermediate
-from modelbazaar.release.lineage import is_open, mof_license, walk
-from modelbazaar.release.openness import audit_release, write_licenses, write_mof_yaml
 from modelbazaar.release.samples import write_samples
-from modelbazaar.store import Store
+from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.lineage import Lineage, is_open, mof_license, walk
+from modelbazaar.train.replay import intermediate
 
 CODE = "source/code/modelbazaar"
 
@@ -107,13 +107,39 @@ def release(
         "documentation": licences.get("documentation") or "CC-BY-4.0",
     }
     write_licenses(out, ids, data)
-    ctx = {
+    extra = {"results": results, "compute": compute, "params": params, "missing": missing}
+    extra |= {"code_version": code_version, "step": step, "why": why}
+    ctx = _card_context(store, record, lineage, ids, extra)
+    _write_documents(out, ctx, recipe, paper)
+    write_mof_yaml(out, ctx, _components(out, ctx, ids, bool(data) and not missing))
+
+    # 6. the card states what the audit of this folder finds; audit again to confirm it
+    report = _card_and_audit(out, ctx | {"verdict": "pending", "mof_class": 0})
+    report = _card_and_audit(out, _with_report(ctx, report))
+    openness = out / "openness"
+    write_report(report, openness)
+    (openness / "badge.svg").write_text(badge_svg(report), encoding="utf-8")
+    return ReleaseOutcome(out=out, version=record.hash, report=report, notes=notes)
+
+
+def _card_context(
+    store: Store,
+    record: VersionRecord,
+    lineage: Lineage,
+    ids: dict[str, str],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything the card, datasheet, report and MOF file say about the version."""
+    recipe: dict[str, Any] = record.info.get("recipe") or {}
+    data = record.info.get("data") or []
+    step, why = extra["step"], extra["why"]
+    return {
         "name": record.info.get("name") or record.short,
         "short": record.short,
         "version": record.hash,
         "relation": record.relation,
         "description": recipe.get("description", ""),
-        "license": license_id,
+        "license": ids["weights"],
         "code_license": ids["code"],
         "doc_license": ids["documentation"],
         "mof_data_license": data_license(lineage.licenses("data")),
@@ -125,33 +151,31 @@ def release(
             | {"relation": p["relation"], "hash": p["parent"]}
             for p in record.parents
         ],
-        "eval_results": results,
-        "compute": compute,
-        "steps": compute["steps"],
-        "params": params,
+        "eval_results": extra["results"],
+        "compute": extra["compute"],
+        "steps": extra["compute"]["steps"],
+        "params": extra["params"],
         "obligations": lineage.obligations,
         "mermaid": lineage.mermaid(),
-        "missing_data": missing,
-        "code_version": code_version,
+        "missing_data": extra["missing"],
+        "code_version": extra["code_version"],
         "intermediate_note": f"step {step} ({why or 'see checkpoints/'})" if step else why,
         "producer": ", ".join(recipe.get("maintainers") or []),
     }
-    if recipe:
-        (out / "DATASHEET.md").write_text(card.render("datasheet.md.j2", ctx), "utf-8")
-        (out / "TECHNICAL_REPORT.md").write_text(card.render("report.md.j2", ctx), "utf-8")
-        if paper:
-            shutil.copyfile(paper, out / ("PAPER" + paper.suffix))
-        else:
-            (out / "PAPER.md").write_text(card.render("paper.md.j2", ctx), "utf-8")
-    write_mof_yaml(out, ctx, _components(out, ctx, ids, bool(data) and not missing))
 
-    # 6. the card states what the audit of this folder finds; audit again to confirm it
-    report = _card_and_audit(out, ctx | {"verdict": "pending", "mof_class": 0})
-    report = _card_and_audit(out, _with_report(ctx, report))
-    openness = out / "openness"
-    write_report(report, openness)
-    (openness / "badge.svg").write_text(badge_svg(report), encoding="utf-8")
-    return ReleaseOutcome(out=out, version=record.hash, report=report, notes=notes)
+
+def _write_documents(
+    out: Path, ctx: dict[str, Any], recipe: dict[str, Any], paper: Path | None
+) -> None:
+    """Datasheet, technical report and paper (the user's own paper replaces the generated one)."""
+    if not recipe:
+        return
+    (out / "DATASHEET.md").write_text(card.render("datasheet.md.j2", ctx), "utf-8")
+    (out / "TECHNICAL_REPORT.md").write_text(card.render("report.md.j2", ctx), "utf-8")
+    if paper:
+        shutil.copyfile(paper, out / ("PAPER" + paper.suffix))
+    else:
+        (out / "PAPER.md").write_text(card.render("paper.md.j2", ctx), "utf-8")
 
 
 def _with_report(ctx: dict[str, Any], report: AuditReport) -> dict[str, Any]:
@@ -202,7 +226,7 @@ def _components(
         ("Model metadata", "config, recipe, per-step metrics, optimizer state", weights,
          "config.json, source/bazaar.toml, metrics/train_metrics.csv"),
         ("Training code", "modelbazaar build + pretraining loop", code,
-         f"{CODE}/build.py, {CODE}/train/pretrain.py"),
+         f"{CODE}/workflows/build.py, {CODE}/train/pretrain.py"),
         ("Inference code", "sampling", code, f"{CODE}/generate.py"),
         ("Evaluation code", "validation loss + eval suites", code, f"{CODE}/evals"),
         ("Data preprocessing code", "tokenizer training and packing", code,

@@ -13,26 +13,21 @@ Example: `audit_release(Path("release")).mof.mof_class` -> 1 for the tiny templa
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from modelbazaar.audit import AuditReport, audit_folder, audit_mof_yaml
-from modelbazaar.release.lineage import PUBLIC_DOMAIN
+from modelbazaar.licenses._data import corpus_texts
+from modelbazaar.store.lineage import PUBLIC_DOMAIN
 
 MOF_FILE = "mof.yml"
 
 
 def corpus_text(license_id: str) -> str | None:
-    """The licence text shipped with the audit corpus, or None."""
-    folder = resources.files("modelbazaar.audit").joinpath("data", "licenses")
-    for suffix in (".txt", ".md"):
-        node = folder.joinpath(license_id + suffix)
-        if node.is_file():
-            return node.read_text(encoding="utf-8")
-    return None
+    """The licence text shipped with the licence corpus, or None."""
+    return corpus_texts().get(license_id)
 
 
 def known_facts(license_id: str, data: list[dict[str, Any]]) -> str:

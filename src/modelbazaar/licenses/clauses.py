@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from modelbazaar.audit.models import ClauseFinding
-from modelbazaar.audit.sections import sentences
+from modelbazaar.licenses.models import ClauseFinding
+from modelbazaar.licenses.sections import sentences
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}

@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import Literal
 
-from modelbazaar.audit import _data
+from modelbazaar.licenses import _data
 
 LicenseKind = Literal["osi", "open-data", "restricted", "unknown", "none"]
 

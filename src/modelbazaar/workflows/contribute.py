@@ -30,8 +30,8 @@ from modelbazaar.contrib import (
     public_key_text,
     write_bundle,
 )
-from modelbazaar.data.licenses import is_license_id, suggest_license
 from modelbazaar.errors import DataError
+from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.model import load_version
 from modelbazaar.progress import console
 from modelbazaar.store import Store
@@ -74,12 +74,8 @@ def contribute(
 ) -> ContributeOutcome:
     """Train a LoRA adapter from ``base`` on ``data`` and write the signed bundle."""
     # 1. setup: refuse bad input before any training
-    if not is_license_id(license):
-        hint = suggest_license(license)
-        raise DataError(
-            f"--license {license!r} is not an SPDX id"
-            + (f"; did you mean {hint!r}?" if hint else " (e.g. MIT, CC-BY-4.0)")
-        )
+    if problem := license_id_problem(license):
+        raise DataError(f"--license {problem}")
     if provenance == "synthetic" and not generator:
         raise DataError("synthetic data must name the model that wrote it: add --generator NAME")
     private_key = load_private_key(key or default_key_path())
@@ -107,35 +103,13 @@ def contribute(
     adapter = train_lora(model, train_rows, train, pad_id=pad_id, show_progress=show_progress)
     adapter_losses = example_losses(model, held_rows, pad_id)  # peft wrapped `model` in place
     delta, low, high = paired_bootstrap(base_losses, adapter_losses, seed=train.seed)
-    evaluation = {
-        "task_loss_base": sum(base_losses) / len(base_losses),
-        "task_loss_adapter": sum(adapter_losses) / len(adapter_losses),
-        "task_loss_delta": delta,  # adapter - base; negative is better
-        "task_loss_delta_ci_low": low,
-        "task_loss_delta_ci_high": high,
-        "held_out_every": HELD_OUT_EVERY,
+    evaluation = _evaluation(base_losses, adapter_losses, (delta, low, high), train) | {
         "held_out_examples": len(held_rows),
         "train_examples": len(train_rows),
-        "steps": train.steps,
-        "lr": train.lr,
-        "seed": train.seed,
     }
 
     # 3. bundle: data card (hash always, bytes only with include_data), adapter, signature
-    name = Path(data).name
-    card = DataCard(
-        files=[
-            DataFile(
-                name=name,
-                bytes=len(raw),
-                sha256=hashlib.sha256(raw).hexdigest(),
-                provenance=provenance,
-                generator=generator,
-                license=license,
-                included=include_data,
-            )
-        ]
-    )
+    card = _data_card(Path(data), raw, license, provenance, generator, include_data)
     manifest = BundleManifest(
         base_version=loaded.record.hash,
         kind="adapter",
@@ -149,7 +123,7 @@ def contribute(
     )
     files = {"adapter.safetensors": save_safetensors(adapter)}
     if include_data:
-        files[f"data/{name}"] = raw
+        files[f"data/{Path(data).name}"] = raw
     bundle = write_bundle(Path(out or f"{task}.bazaar"), manifest, files, private_key)
     if show_progress:
         console.print(
@@ -158,3 +132,45 @@ def contribute(
             f"[{low:+.3f}, {high:+.3f}]) on {len(held_rows)} examples"
         )
     return ContributeOutcome(bundle=bundle, base=loaded.record.hash, evaluation=evaluation)
+
+
+def _evaluation(
+    base_losses: list[float],
+    adapter_losses: list[float],
+    ci: tuple[float, float, float],
+    train: LoraTrainConfig,
+) -> dict[str, float | int]:
+    """The contributor's own measurement, as the manifest's ``evaluation`` records it."""
+    delta, low, high = ci
+    return {
+        "task_loss_base": sum(base_losses) / len(base_losses),
+        "task_loss_adapter": sum(adapter_losses) / len(adapter_losses),
+        "task_loss_delta": delta,  # adapter - base; negative is better
+        "task_loss_delta_ci_low": low,
+        "task_loss_delta_ci_high": high,
+        "held_out_every": HELD_OUT_EVERY,
+        "steps": train.steps,
+        "lr": train.lr,
+        "seed": train.seed,
+    }
+
+
+def _data_card(
+    data: Path,
+    raw: bytes,
+    license: str,
+    provenance: Literal["human", "synthetic"],
+    generator: str | None,
+    include_data: bool,
+) -> DataCard:
+    """One data file described by hash, size, licence and provenance (bytes only if included)."""
+    entry = DataFile(
+        name=data.name,
+        bytes=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        provenance=provenance,
+        generator=generator,
+        license=license,
+        included=include_data,
+    )
+    return DataCard(files=[entry])

@@ -1,0 +1,136 @@
+"""The house rules of the package layout, checked on the source (an AST walk, no imports run).
+
+Rooms: front doors (``cli``, ``hub``, ``serve``) import workflows and layers; ``workflows``
+import layers (and only ``verify`` reaches other workflows, through the ``replays`` table);
+layers never import workflows or front doors; ``licenses`` is the bottom layer; and there is
+no import cycle between modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "modelbazaar"
+FRONT_DOORS = {"cli", "hub", "serve", "__main__"}  # __main__: `python -m modelbazaar`
+WORKFLOWS = "workflows"
+# the only workflow modules allowed to import other workflows: the replay table and verify
+WORKFLOW_HUBS = {"modelbazaar.workflows.replays", "modelbazaar.workflows.verify"}
+BOTTOM = {"licenses": {"licenses", "errors"}}  # a room -> the rooms it may import
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> list[tuple[str, bool]]:
+    """(imported module, at module level?) for every modelbazaar import in a file.
+
+    ``from a.b import c`` yields ``a.b.c`` when that is a module, else ``a.b``.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            names = [n if module_path(n) else node.module for n in names]
+        for name in names:
+            if name == PACKAGE or name.startswith(PACKAGE + "."):
+                found.append((name, id(node) in top_level))
+    return found
+
+
+def module_path(name: str) -> Path | None:
+    base = SRC.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted((SRC / PACKAGE).rglob("*.py"))}
+
+
+def upward_imports() -> list[str]:
+    problems = []
+    for module, path in all_modules().items():
+        here = room(module)
+        for target, _ in imports_of(path):
+            there = room(target)
+            if here not in FRONT_DOORS and there in FRONT_DOORS and here != there:
+                problems.append(f"{module} imports front door {target}")
+            if here not in FRONT_DOORS | {WORKFLOWS, ""} and there == WORKFLOWS:
+                problems.append(f"layer {module} imports workflow {target}")
+            if here == WORKFLOWS == there and module not in WORKFLOW_HUBS:
+                if target != "modelbazaar.workflows":
+                    problems.append(f"workflow {module} imports another workflow {target}")
+            if here in BOTTOM and there not in BOTTOM[here]:
+                problems.append(f"bottom layer {module} imports {target}")
+    return problems
+
+
+def import_cycles() -> list[list[str]]:
+    """Cycles among module-level imports (function-level imports are deliberate and lazy)."""
+    modules = all_modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for target, top in imports_of(path):
+            if top and target in modules and target != module:
+                graph[module].add(target)
+    cycles, state = [], dict.fromkeys(graph, 0)  # 0 new, 1 on the stack, 2 done
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state[nxt] == 1:
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
+            elif state[nxt] == 0:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if state[start] == 0:
+            visit(start, [start])
+    return cycles
+
+
+def test_no_upward_imports() -> None:
+    assert upward_imports() == []
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles() == []
+
+
+def test_checks_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer importing a workflow, and a two-module cycle, are both caught."""
+    pkg = tmp_path / PACKAGE
+    for sub in ("store", "workflows"):
+        (pkg / sub).mkdir(parents=True)
+        (pkg / sub / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "store" / "a.py").write_text("from modelbazaar.workflows import b\n")
+    (pkg / "workflows" / "b.py").write_text("import modelbazaar.store.a\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["SRC"]), "SRC", tmp_path)
+    assert upward_imports() == [
+        "layer modelbazaar.store.a imports workflow modelbazaar.workflows.b"
+    ]
+    assert import_cycles() == [
+        ["modelbazaar.store.a", "modelbazaar.workflows.b", "modelbazaar.store.a"]
+    ]
