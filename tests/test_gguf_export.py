@@ -52,3 +52,20 @@ def test_cli_export_gguf_and_bad_dtype(tiny_built: tuple[Path, Store], tmp_path:
     assert target.stat().st_size > 0
     with pytest.raises(BazaarError, match="choose one of f32, f16, q8_0"):
         write_gguf(store, "main", tmp_path / "x.gguf", "q4")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow  # imports SmolLM2-135M (~50 s) and loads it back from GGUF
+def test_smollm2_round_trips_through_gguf(tmp_path: Path) -> None:
+    from modelbazaar.workflows.importer import import_model
+
+    store = Store(tmp_path / "store")
+    version = import_model(store, "smollm2", "Apache-2.0")
+    loaded = load_version(store, version)
+    write_gguf(store, version, tmp_path / "smol.gguf", "f32")
+    model = AutoModelForCausalLM.from_pretrained(
+        tmp_path, gguf_file="smol.gguf", dtype=torch.float32
+    )
+    ids = loaded.tokenizer("What is the capital of France?", return_tensors="pt").input_ids
+    with torch.no_grad():
+        gap = (model(ids).logits - loaded.model(ids).logits).abs().max().item()
+    assert gap == 0.0  # tied embeddings: no output tensor written, token_embd reused
