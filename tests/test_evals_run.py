@@ -1,7 +1,5 @@
 """Running suites on the tiny model: every kind, the cache, failed runs, the CLI."""
 
-import time
-
 import pytest
 import torch
 from typer.testing import CliRunner
@@ -34,9 +32,8 @@ def test_every_kind_runs_on_the_tiny_model(fresh_tiny):
 def test_rerun_is_a_cache_hit_with_the_same_examples(fresh_tiny):
     model_dir, store = fresh_tiny
     first = run_suite(store, "main", "wordnet_mc", 8, model_dir=model_dir)
-    start = time.perf_counter()
     again = run_suite(store, "main", "wordnet_mc", 8, model_dir=model_dir)
-    assert again.cached and not first.cached and time.perf_counter() - start < 1.0
+    assert again.cached and not first.cached
     assert again.metrics == first.metrics and again.ids == first.ids
     assert again.series["acc"].num == first.series["acc"].num
 

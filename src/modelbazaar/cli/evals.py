@@ -9,6 +9,7 @@ from rich.table import Table
 
 from modelbazaar.errors import BazaarError
 from modelbazaar.evals import compare_results, run_suite, write_compare_report, write_eval_report
+from modelbazaar.evals.diversity import collapse_warnings
 from modelbazaar.evals.report import metric_rows
 from modelbazaar.model import load_version
 from modelbazaar.progress import console, out
@@ -108,6 +109,11 @@ def compare(
             verdict,
         )
     out.print(table)
+    for rb in results_b:
+        if rb.kind == "diversity":  # a drop in diversity is how model collapse shows first
+            suite_deltas = [d for d in deltas if d.suite == rb.suite]
+            for warning in collapse_warnings(suite_deltas, rb.extra.get("collapse_drop", 0.1)):
+                console.print(f"[bold red]{warning}[/]")
     if report:
         paths = write_compare_report(report, a, b, results_a, results_b, deltas)
         console.print(f"report: {', '.join(str(p) for p in paths)}")

@@ -3,11 +3,12 @@
 Example: KINDS["perplexity"](model, tokenizer, suite, examples, Tick()) -> SuiteResult.
 """
 
-from modelbazaar.evals import choice, generation, perplexity, safety_kind
+from modelbazaar.evals import choice, diversity, generation, perplexity, safety_kind
 
 KINDS = {
     "perplexity": perplexity.evaluate,
     "generation": generation.evaluate,
     "multiple_choice": choice.evaluate,
     "safety": safety_kind.evaluate,
+    "diversity": diversity.evaluate,
 }

@@ -3,6 +3,7 @@
     name: wordnet_mc                 # what `bazaar eval --suite` takes
     version: "1"                     # bump when data or parameters change (part of the cache key)
     kind: multiple_choice            # perplexity | generation | multiple_choice | safety
+                                     # | diversity
     description: Pick the WordNet definition of a word among four.
     data:                            # a file next to the YAML, with its manifest entry ...
       path: data/wordnet_mc/wordnet_mc_200.jsonl
@@ -31,7 +32,7 @@ from modelbazaar.store.objects import sha256_file
 
 BUILTIN_DIR = Path(__file__).parent / "suites"
 SOURCE_DIR = "evals"  # a model source's own suites: <model dir>/evals/*.yaml
-Kind = Literal["perplexity", "generation", "multiple_choice", "safety"]
+Kind = Literal["perplexity", "generation", "multiple_choice", "safety", "diversity"]
 
 
 class SuiteData(BaseModel):
