@@ -25,10 +25,16 @@ OWN_TASK_LIMIT = 200  # held-out examples scored per side: a tight CI in a few s
 
 
 def trusted_keys(recipe: Recipe) -> set[str] | None:
-    """Maintainers + trusted contributors when signatures are required and someone is listed;
-    None (any valid signature) otherwise."""
-    keys = set(recipe.maintainers) | set(recipe.trusted_contributors)
-    return keys if recipe.policy.require_signature and keys else None
+    """The keys whose signed bundles are reviewed: maintainers + trusted contributors.
+
+    An empty list trusts nobody (every bundle is refused, naming its signer) — a stranger's
+    self-signed bundle is never trusted just because nobody was listed. None only when the
+    maintainers opted out with ``require_signature = false``: then any bundle, signed or not.
+    Example: maintainers = ["ed25519:Q6sW…"] -> {"ed25519:Q6sW…"}; [] -> set()
+    """
+    if not recipe.policy.require_signature:
+        return None
+    return set(recipe.maintainers) | set(recipe.trusted_contributors)
 
 
 def judge_candidate(
