@@ -23,6 +23,7 @@ import pydantic
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from modelbazaar.errors import BundleError
+from modelbazaar.recipe import PUBLIC_KEY_PATTERN
 from modelbazaar.safe_text import check_plain_text
 
 FORMAT_VERSION = 1
@@ -42,7 +43,7 @@ PlainName = Annotated[str, Field(pattern=PLAIN_NAME_RE.pattern)]
 # An SPDX identifier ("MIT", "CC-BY-NC-4.0", "Apache-2.0") or "LicenseRef-<anything>"; whether
 # the licence is acceptable is the review's licence gate, not the schema's business.
 SpdxId = Annotated[str, Field(pattern=r"^(LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.+-]*)$")]
-PublicKey = Annotated[str, Field(pattern=r"^ed25519:[A-Za-z0-9+/]{43}=$")]  # 32 bytes in base64
+PublicKey = Annotated[str, Field(pattern=PUBLIC_KEY_PATTERN)]  # 32 bytes in base64
 # peft matches target modules by name suffix ("q_proj", "self_attn.q_proj") or "all-linear".
 ModuleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]

@@ -68,7 +68,8 @@ def judge_candidate(
         )
         delta, low, high = paired_bootstrap(before, after)
         mean_before = sum(before) / len(before)
-        needed = -policy.min_task_gain * mean_before  # the CI's upper end must lie below this
+        # the smallest gain that counts: a CI merely off zero is not a practical improvement
+        needed = -max(policy.min_task_gain_nats, policy.min_task_gain * mean_before)
         ok = high < needed
         checks.append(
             {
@@ -86,8 +87,10 @@ def judge_candidate(
         )
         if not ok:
             reasons.append(
-                f"own task {name}: no significant gain — loss change {delta:+.4f}, "
-                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f}"
+                f"own task {name}: no meaningful gain — loss change {delta:+.4f} nats, "
+                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f} "
+                f"(policy min_task_gain_nats = {policy.min_task_gain_nats}, "
+                f"min_task_gain = {policy.min_task_gain} of the base loss {mean_before:.3f})"
             )
     if show_progress:
         console.print(f"judged {len(checks)} checks: {len(reasons)} failed")
