@@ -354,7 +354,10 @@ def test_oversized_manifest_is_refused(tmp_path: Path) -> None:
         (b"{not json", "manifest.json is not valid JSON"),
         (b'{"format_version": 2}', "format_version 2 is not supported"),
         (manifest_bytes({}, base_version="main"), "field 'base_version' is invalid"),
-        (manifest_bytes({}, evaluation={"loss": "NaN"}), "field 'evaluation.loss' is invalid"),
+        (
+            manifest_bytes({}, evaluation={"task_loss_base": "NaN"}),
+            "field .evaluation.task_loss_base. is invalid",
+        ),
         (manifest_bytes({}, run="rm -rf /"), "field 'run' is invalid: Extra inputs"),
     ],
     ids=["json", "version", "base-hash", "nan-eval", "extra-field"],

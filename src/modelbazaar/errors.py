@@ -52,6 +52,10 @@ class StoreError(BazaarError):
     """The store is missing or corrupt, or a ref does not exist."""
 
 
+class TrainingError(BazaarError):
+    """Training diverged: a loss or a weight is not finite, so no version is recorded."""
+
+
 class BundleError(BazaarError):
     """A contribution bundle is hostile or malformed."""
 
