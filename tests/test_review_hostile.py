@@ -1,4 +1,4 @@
-"""`bazaar review` on validly signed hostile bundles, through the real entry point (issue 9, 3.4/3.8).
+"""`bazaar review` on validly signed hostile bundles, through the real entry point (issue 9, 3.4).
 
 Before: non-UTF-8 data, a pickle named data/evil.pt, held_out_every = 0 and a 100k-deep JSON line
 each crashed the review with a traceback and exit 1 — the code of a "reject" verdict. Now each is
