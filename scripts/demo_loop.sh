@@ -9,11 +9,11 @@ bazaar keys generate
 
 step "9. three contributors fine-tune LoRA adapters on their own data"
 bazaar contribute --data contributions/gsm8k/train.jsonl --task gsm8k --license MIT \
-  --include-data --out "$demo/gsm8k.bazaar" --lr 2e-4
+  --include-data --out "$demo/gsm8k.bazaar" --lora lr=2e-4
 bazaar contribute --data contributions/alpaca/train.jsonl --task alpaca --license CC-BY-NC-4.0 \
-  --out "$demo/alpaca.bazaar" --steps 20
+  --out "$demo/alpaca.bazaar" --lora steps=20
 bazaar contribute --data contributions/noise/train.txt --task noise --license CC0-1.0 \
-  --include-data --out "$demo/noise.bazaar" --lr 0.05 --steps 40
+  --include-data --out "$demo/noise.bazaar" --lora lr=0.05 --lora steps=40
 
 step "10. review: the model's CI — capability, safety, licence, integrity"
 review() {  # exit 1 means "rejected": expected for two of the three, so the demo goes on

@@ -7,6 +7,7 @@ store or the source must make their own copy with `fresh_tiny`.
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,29 @@ from modelbazaar import templates
 from modelbazaar.store import Store
 from modelbazaar.workflows.build import build
 
-# A developer's own store or database must never leak into tests.
-for _name in ("BAZAAR_HOME", "BAZAAR_DATABASE_URL", "BAZAAR_KEYS"):
-    os.environ.pop(_name, None)
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Inputs from the developer's environment that would change what a test sees: their store,
+# database, keys, config and caches (HOME, XDG_*), and a torchrun launcher's rank variables.
+LEAKY = ("HOME", "WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
+
+
+def _isolate_environment(home: Path) -> None:
+    for name in [n for n in os.environ if n.startswith(("BAZAAR_", "XDG_")) or n in LEAKY]:
+        del os.environ[name]
+    os.environ["HOME"] = str(home)  # ~/.config/modelbazaar/keys is then empty
+    os.environ["MPLCONFIGDIR"] = str(home / ".matplotlib")  # one font cache for the session
+    os.environ["HF_HUB_OFFLINE"] = "1"  # nothing may be fetched at run time
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+# At import, before any test module imports modelbazaar: a fresh HOME for the whole session.
+_isolate_environment(Path(tempfile.mkdtemp(prefix="bazaar-test-home-")))
+
+
+@pytest.fixture(autouse=True)
+def hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without BAZAAR_* settings, whatever an earlier test or the shell set."""
+    for name in [n for n in os.environ if n.startswith("BAZAAR_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -144,7 +144,9 @@ def test_osai_scoring_matches_the_index() -> None:
         "datasources_basemodel datasources_endmodel weights_basemodel weights_endmodel "
         "trainingcode code hardware_architecture preprint paper modelcard datasheet licenses"
     ).split()
-    for row in csv.DictReader(OSAI_CSV.open()):
+    with OSAI_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
         assert osai_score({p: row[p] for p in params}) == float(row["score"]), row["name"]
 
 

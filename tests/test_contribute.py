@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from modelbazaar.contrib import check_adapter_against_base, generate_keypair, open_bundle
-from modelbazaar.errors import DataError
+from modelbazaar.errors import BazaarError, DataError
+from modelbazaar.evals.compare import paired_difference
 from modelbazaar.model import load_version
 from modelbazaar.train.lora import (
     IGNORE,
@@ -18,9 +19,9 @@ from modelbazaar.train.lora import (
     encode,
     held_out_split,
     lora_deltas,
-    paired_bootstrap,
     parse_examples,
 )
+from modelbazaar.train.overrides import apply_overrides
 from modelbazaar.workflows.contribute import contribute
 
 FAST = LoraTrainConfig(steps=4, lr=1e-2, batch_size=4)
@@ -134,9 +135,23 @@ def test_parse_examples_formats_and_errors() -> None:
     assert held_out_split(list(range(10)), 5) == ([0, 1, 2, 3, 5, 6, 7, 8], [4, 9])
 
 
-def test_paired_bootstrap_brackets_the_mean() -> None:
-    mean, low, high = paired_bootstrap([2.0, 2.2, 1.9, 2.1], [1.5, 1.8, 1.6, 1.7])
+def test_paired_difference_brackets_the_mean() -> None:
+    mean, low, high = paired_difference([2.0, 2.2, 1.9, 2.1], [1.5, 1.8, 1.6, 1.7])
     assert low <= mean <= high < 0 and mean == pytest.approx(-0.4)
+    mean, low, high = paired_difference([1.0, 2.0, 3.0, 4.0], [1.5, 1.0, 3.5, 3.0])
+    assert low < 0 < high  # mixed signs: the interval straddles zero
+
+
+def test_lora_overrides_are_typed_and_checked() -> None:
+    cfg = apply_overrides(
+        LoraTrainConfig(), ["steps=20", "lr=2e-4", "target_modules=q_proj,v_proj"]
+    )
+    assert (cfg.steps, cfg.lr, cfg.target_modules) == (20, 2e-4, ("q_proj", "v_proj"))
+    assert cfg.adapter_config().alpha == 2.0 * cfg.rank  # alpha follows the rank by default
+    with pytest.raises(BazaarError, match="did you mean 'steps'"):
+        apply_overrides(LoraTrainConfig(), ["stpes=3"])
+    with pytest.raises(BazaarError, match="expected int"):
+        apply_overrides(LoraTrainConfig(), ["steps=many"])
 
 
 def test_lora_deltas_equal_what_peft_merges(tiny_built) -> None:

@@ -28,7 +28,8 @@ def _refused(source: Path, error: type[Exception], pattern: str) -> None:
 
 
 def test_hash_mismatch_is_refused(source: Path) -> None:
-    (source / "data/tinyshakespeare/train.txt").open("a").write("x")
+    with (source / "data/tinyshakespeare/train.txt").open("a", encoding="utf-8") as handle:
+        handle.write("x")
     text = _manifest(source).read_text()
     size = (source / "data/tinyshakespeare/train.txt").stat().st_size
     text = re.sub(r"bytes = 156299", f"bytes = {size}", text)  # size fixed, hash stale

@@ -74,8 +74,13 @@ def test_merge_deltas_methods() -> None:
     )
     ties = merge_deltas([a, b], "ties", [1, 1], 1.0, 0)["w"]
     assert ties[0] == 2.0 and ties[2] == 2.0  # TIES: mean over the deltas that agree in sign
-    one = merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"]
-    assert torch.equal(one, merge_deltas([a, b], "dare_ties", [1, 1], 0.5, seed=3)["w"])
+    big = {"w": torch.arange(1.0, 65.0)}  # 64 entries: DARE keeps each with p = density
+    kept = merge_deltas([big], "dare_linear", [1], 0.5, seed=3)["w"]
+    nonzero = kept != 0
+    assert 0 < int(nonzero.sum()) < 64  # some dropped, some kept
+    assert torch.allclose(kept[nonzero], big["w"][nonzero] / 0.5)  # survivors rescaled by 1/p
+    other = merge_deltas([big], "dare_linear", [1], 0.5, seed=4)["w"]
+    assert not torch.equal(kept, other)  # the seed decides which entries survive
     with pytest.raises(BazaarError, match="unknown merge method"):
         merge_deltas([a], "average", [1], 1.0, 0)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from modelbazaar.safety import DETECTORS
@@ -76,7 +74,9 @@ def test_classifier_on_answers_that_offer_help():
     )
 
 
-def test_classifier_trains_fast():
-    start = time.perf_counter()
-    train(training_rows())
-    assert time.perf_counter() - start < 2.0  # < 1 s measured on 2 cores; slack for CI noise
+def test_classifier_training_is_deterministic():
+    """Same rows, same classifier: the refusal detector a review uses never drifts run to run."""
+    rows = training_rows()
+    probe = ["I cannot help with that.", "Sure, here is how you do it."]
+    first, second = train(rows), train(rows)
+    assert (first.predict_proba(probe) == second.predict_proba(probe)).all()

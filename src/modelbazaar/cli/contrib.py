@@ -10,6 +10,7 @@ Example session::
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 from modelbazaar.errors import ExitCode
 from modelbazaar.progress import console, out
 from modelbazaar.train.lora import LoraTrainConfig
+from modelbazaar.train.overrides import apply_overrides
 from modelbazaar.workflows import merge as merging
 from modelbazaar.workflows.contribute import contribute as run_contribute
 from modelbazaar.workflows.review import review as run_review
@@ -34,11 +36,14 @@ def contribute(
     include_data: Annotated[bool, typer.Option(help="Ship the data in the bundle.")] = False,
     out_path: Annotated[Path | None, typer.Option("--out", help="Bundle (TASK.bazaar).")] = None,
     key: Annotated[Path | None, typer.Option(help="Private key (default: bazaar keys).")] = None,
-    steps: Annotated[int, typer.Option(min=1, help="LoRA training steps.")] = 60,
-    rank: Annotated[int, typer.Option(min=1, help="LoRA rank r.")] = 8,
-    lr: Annotated[float, typer.Option(min=0.0, help="Learning rate.")] = 3e-3,
-    batch_size: Annotated[int, typer.Option(min=1, help="Examples per step.")] = 8,
-    seed: Annotated[int, typer.Option(help="Seed: LoRA init and batch order.")] = 0,
+    lora: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lora",
+            help="LoRA setting KEY=VALUE, repeatable: "
+            + ", ".join(f"{f.name}={f.default}" for f in dataclasses.fields(LoraTrainConfig)),
+        ),
+    ] = None,
     provenance: Annotated[str, typer.Option(help="human or synthetic.")] = "human",
     generator: Annotated[str | None, typer.Option(help="Model that wrote synthetic data.")] = None,
     directory: ModelDir = Path("."),
@@ -46,13 +51,12 @@ def contribute(
     """Fine-tune a LoRA adapter on your data and write a signed bundle for review.
 
     Without --include-data your data never leaves this machine: only its size, sha256 and
-    licence are in the bundle. Example: bazaar contribute --data qa.jsonl --task qa --license MIT
+    licence are in the bundle. Example:
+    bazaar contribute --data qa.jsonl --task qa --license MIT --lora steps=100 --lora lr=1e-3
     """
     if provenance not in ("human", "synthetic"):
         raise typer.BadParameter("--provenance must be human or synthetic")
-    cfg = LoraTrainConfig(
-        rank=rank, alpha=2.0 * rank, steps=steps, lr=lr, batch_size=batch_size, seed=seed
-    )
+    cfg = apply_overrides(LoraTrainConfig(), lora or [])
     outcome = run_contribute(
         directory,
         data=data,

@@ -15,11 +15,12 @@ from typing import Any
 
 import torch
 
+from modelbazaar.evals.compare import paired_difference
 from modelbazaar.model import LoadedModel
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe
 from modelbazaar.store import Store
-from modelbazaar.train.lora import encode, example_losses, paired_bootstrap
+from modelbazaar.train.lora import encode, example_losses
 
 OWN_TASK_LIMIT = 200  # held-out examples scored per side: a tight CI in a few seconds
 
@@ -66,7 +67,7 @@ def judge_candidate(
             example_losses(base.model, rows, pad_id),
             example_losses(candidate, rows, pad_id),
         )
-        delta, low, high = paired_bootstrap(before, after)
+        delta, low, high = paired_difference(before, after)
         mean_before = sum(before) / len(before)
         # the smallest gain that counts: a CI merely off zero is not a practical improvement
         needed = -max(policy.min_task_gain_nats, policy.min_task_gain * mean_before)

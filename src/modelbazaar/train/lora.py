@@ -38,7 +38,7 @@ class LoraTrainConfig:
     """LoRA hyper-parameters; ``adapter_config()`` is what the bundle manifest records."""
 
     rank: int = 8
-    alpha: float = 16.0  # scaling = alpha / rank
+    alpha: float | None = None  # scaling = alpha / rank; None: 2 × rank (scaling 2)
     target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
     steps: int = 60
     lr: float = 3e-3
@@ -47,9 +47,19 @@ class LoraTrainConfig:
     seed: int = 0
 
     def adapter_config(self) -> AdapterConfig:
-        return AdapterConfig(
-            r=self.rank, alpha=self.alpha, target_modules=list(self.target_modules)
-        )
+        alpha = self.alpha if self.alpha is not None else 2.0 * self.rank
+        return AdapterConfig(r=self.rank, alpha=alpha, target_modules=list(self.target_modules))
+
+
+def peft_config(cfg: AdapterConfig) -> LoraConfig:
+    """The peft LoraConfig of an adapter (no dropout, no bias: the delta is exactly B·A·alpha/r)."""
+    return LoraConfig(
+        r=cfg.r,
+        lora_alpha=cfg.alpha,
+        target_modules=list(cfg.target_modules),
+        lora_dropout=0.0,
+        bias="none",
+    )
 
 
 def load_examples(path: Path) -> list[Example]:
@@ -176,14 +186,7 @@ def train_lora(
     if not rows:
         raise DataError("no training examples left after tokenisation; is the data empty?")
     torch.manual_seed(cfg.seed)  # lora_A's Kaiming init draws from the global generator
-    lora = LoraConfig(
-        r=cfg.rank,
-        lora_alpha=cfg.alpha,
-        target_modules=list(cfg.target_modules),
-        lora_dropout=0.0,
-        bias="none",
-    )
-    peft_model = get_peft_model(model, lora)
+    peft_model = get_peft_model(model, peft_config(cfg.adapter_config()))
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=0.0, foreach=False)
     order = torch.Generator().manual_seed(cfg.seed)
@@ -212,14 +215,7 @@ def apply_adapter(
     model: torch.nn.Module, adapter: dict[str, torch.Tensor], cfg: AdapterConfig
 ) -> torch.nn.Module:
     """Base + adapter as a plain model: peft injects LoRA, loads it, and merges W += B·A·alpha/r."""
-    lora = LoraConfig(
-        r=cfg.r,
-        lora_alpha=cfg.alpha,
-        target_modules=list(cfg.target_modules),
-        lora_dropout=0.0,
-        bias="none",
-    )
-    peft_model = get_peft_model(model, lora)
+    peft_model = get_peft_model(model, peft_config(cfg))
     result = set_peft_model_state_dict(peft_model, adapter)
     if result.unexpected_keys:
         raise DataError(f"adapter tensors do not fit the model: {result.unexpected_keys[:3]}")
@@ -242,20 +238,3 @@ def lora_deltas(adapter: dict[str, torch.Tensor], cfg: AdapterConfig) -> dict[st
         a, b = adapter[name].float(), adapter[name.replace(".lora_A.", ".lora_B.")].float()
         deltas[module + ".weight"] = (b @ a) * scaling  # (out, r) @ (r, in) -> (out, in)
     return deltas
-
-
-def paired_bootstrap(
-    base: list[float], candidate: list[float], *, samples: int = 2000, seed: int = 0
-) -> tuple[float, float, float]:
-    """Mean of candidate - base over paired examples, with a 95% percentile bootstrap CI.
-
-    Example: base [2.0, 2.2, 1.9], candidate [1.5, 1.8, 1.6] -> (-0.4, ~-0.5, ~-0.3)
-    """
-    diff = torch.tensor(candidate, dtype=torch.float64) - torch.tensor(base, dtype=torch.float64)
-    if diff.numel() == 0:
-        raise DataError("no paired examples to compare")
-    g = torch.Generator().manual_seed(seed)
-    picks = torch.randint(0, diff.numel(), (samples, diff.numel()), generator=g)
-    means = diff[picks].mean(1)  # (samples,): the mean difference of each resample
-    low, high = torch.quantile(means, torch.tensor([0.025, 0.975], dtype=torch.float64)).tolist()
-    return diff.mean().item(), low, high

@@ -31,6 +31,7 @@ from modelbazaar.contrib import (
     write_bundle,
 )
 from modelbazaar.errors import DataError
+from modelbazaar.evals.compare import paired_difference
 from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.model import load_version
 from modelbazaar.progress import console
@@ -42,7 +43,6 @@ from modelbazaar.train.lora import (
     example_losses,
     held_out_split,
     load_examples,
-    paired_bootstrap,
     train_lora,
 )
 
@@ -102,7 +102,7 @@ def contribute(
     base_losses = example_losses(model, held_rows, pad_id)
     adapter = train_lora(model, train_rows, train, pad_id=pad_id, show_progress=show_progress)
     adapter_losses = example_losses(model, held_rows, pad_id)  # peft wrapped `model` in place
-    delta, low, high = paired_bootstrap(base_losses, adapter_losses, seed=train.seed)
+    delta, low, high = paired_difference(base_losses, adapter_losses, seed=train.seed)
     evaluation = _evaluation(base_losses, adapter_losses, (delta, low, high), train) | {
         "held_out_examples": len(held_rows),
         "train_examples": len(train_rows),
