@@ -24,6 +24,8 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 app = typer.Typer(
     name="bazaar",
     help="Develop open language models the way open-source software is developed.",
+    epilog="Exit codes: 0 ok/accept, 1 reject/differs, 2 refused input, 3 equivalent but not "
+    "identical (verify), 70 internal error (a bug), 130 interrupted.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
