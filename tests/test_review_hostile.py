@@ -120,3 +120,24 @@ def test_a_gain_too_small_to_matter_is_rejected(trusted) -> None:
     assert any(
         "no meaningful gain" in r and "min_task_gain_nats = 0.01" in r for r in outcome.reasons
     )
+
+
+def test_private_data_cannot_skip_the_gain_gate(trusted, tmp_path: Path) -> None:
+    # Leaving the data out used to turn the gain gate into "unverified", so a random adapter
+    # passed whenever the suites did not regress. Now it is rejected before any eval runs.
+    model_dir, key, _ = trusted
+    private = contribute(
+        model_dir,
+        data=model_dir / "contributions" / "noise" / "train.txt",
+        task="noise",
+        license="CC0-1.0",
+        key=key,
+        out=tmp_path / "private.bazaar",
+        train=LoraTrainConfig(steps=1, batch_size=2),
+        show_progress=False,
+    ).bundle
+    outcome = review(model_dir, private, show_progress=False)
+    assert outcome.verdict == "reject"
+    assert "no measurable gain" in outcome.reasons[0] and "--include-data" in outcome.reasons[0]
+    assert "accept_unmeasured_gain = true" in outcome.reasons[0]
+    assert [c["status"] for c in outcome.report["checks"]] == ["skipped", "unverified"]

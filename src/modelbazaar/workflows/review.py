@@ -93,8 +93,9 @@ def review(
     candidate_hash = version_hash(
         sha256_bytes(weights_bytes(candidate)), base.record.tokenizer, base.record.config
     )  # what merging it alone would record
-    if reasons:  # the licence alone decides: no eval time is spent on a refused contribution
-        checks = [{"check": "evals", "status": "skipped", "detail": "the licence gate refused it"}]
+    reasons += _unmeasurable_gain(recipe, manifest)  # private data: no gain to measure
+    if reasons:  # licence or an unmeasurable gain decide alone: no eval time is spent on them
+        checks = _skipped_evals(manifest)
     else:
         reasons, checks = _judge(store, model_dir, recipe, base, candidate, bundle, show_progress)
     verdict = "reject" if reasons else "accept"
@@ -176,6 +177,26 @@ def _own_tasks(bundle: VerifiedBundle) -> list[tuple[str, list]]:
                 (f"{manifest.task} ({f.name}, held out)", held_out_split(examples, every)[1])
             )
     return tasks
+
+
+def _unmeasurable_gain(recipe: Recipe, manifest: BundleManifest) -> list[str]:
+    """The reason to reject a contribution whose gain cannot be measured, unless policy allows."""
+    if any(f.included for f in manifest.data_card.files) or recipe.policy.accept_unmeasured_gain:
+        return []
+    return [
+        f"own task {manifest.task}: no measurable gain — the data stayed private, so the review "
+        "cannot measure the gain the contributor claims; send it with `bazaar contribute "
+        "--include-data`, or the maintainers set [policy] accept_unmeasured_gain = true to let "
+        "the suites alone decide"
+    ]
+
+
+def _skipped_evals(manifest: BundleManifest) -> list[dict[str, Any]]:
+    detail = "the licence gate or the gain gate refused it before any eval"
+    checks = [{"check": "evals", "status": "skipped", "detail": detail}]
+    if not any(f.included for f in manifest.data_card.files):
+        checks.append(_unverified_claim(manifest))
+    return checks
 
 
 def _unverified_claim(manifest: BundleManifest) -> dict[str, Any]:
