@@ -148,7 +148,7 @@ def test_lora_overrides_are_typed_and_checked() -> None:
     )
     assert (cfg.steps, cfg.lr, cfg.target_modules) == (20, 2e-4, ("q_proj", "v_proj"))
     assert cfg.adapter_config().alpha == 2.0 * cfg.rank  # alpha follows the rank by default
-    with pytest.raises(BazaarError, match="did you mean 'steps'"):
+    with pytest.raises(BazaarError, match="Did you mean 'steps'"):
         apply_overrides(LoraTrainConfig(), ["stpes=3"])
     with pytest.raises(BazaarError, match="expected int"):
         apply_overrides(LoraTrainConfig(), ["steps=many"])

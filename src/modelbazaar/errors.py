@@ -35,6 +35,8 @@ class ExitCode(IntEnum):
     INTERNAL = 70
     INTERRUPTED = 130
 
+import difflib
+
 
 class BazaarError(Exception):
     """Base class of every error modelbazaar reports to a user."""
@@ -80,3 +82,14 @@ def validation_problems(errors: list[dict], prefix: str = "", top: str = "(top l
         message = "field required" if error.get("type") == "missing" else error["msg"]
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+def unknown_name(kind: str, name: str, known: list[str]) -> str:
+    """The one way an unknown name is reported: what it was, the closest known one, all known.
+
+    Example: unknown_name("template", "shakespear", ["shakespeare", "tiny"]) -> "unknown template
+    'shakespear'. Did you mean 'shakespeare'? Known: shakespeare, tiny."
+    """
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"unknown {kind} '{name}'.{hint} Known: {', '.join(known)}."

@@ -11,19 +11,24 @@ Example session::
 from __future__ import annotations
 
 import dataclasses
+import enum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from modelbazaar.errors import ExitCode
+from modelbazaar.merge import METHODS
 from modelbazaar.progress import console, out
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.train.overrides import apply_overrides
 from modelbazaar.workflows import merge as merging
 from modelbazaar.workflows.contribute import contribute as run_contribute
 from modelbazaar.workflows.review import review as run_review
+
+# The --method choices are the merge registry's names (one list, in merge/methods.py).
+MergeMethod = enum.Enum("MergeMethod", {name: name for name in METHODS}, type=str)  # type: ignore[misc]
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 
@@ -106,10 +111,7 @@ def review(
 
 def merge(
     bundles: Annotated[list[Path], typer.Argument(help="Accepted bundles to merge.")],
-    method: Annotated[
-        Literal["linear", "task_arithmetic", "ties", "dare_ties", "dare_linear"],
-        typer.Option(help="How deltas combine."),
-    ] = "ties",
+    method: Annotated[MergeMethod, typer.Option(help="How deltas combine.")] = MergeMethod.ties,
     density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
     weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of DARE's random pruning.")] = 0,
@@ -120,7 +122,7 @@ def merge(
     Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5
     """
     outcome = merging.merge(
-        directory, bundles, method=method, density=density, weights=weights or None, seed=seed
+        directory, bundles, method=method.value, density=density, weights=weights or None, seed=seed
     )
     if outcome.verdict == "accept":
         out.print(f"[green]merged[/]: main is now {outcome.version[:12]}")

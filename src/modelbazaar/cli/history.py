@@ -161,11 +161,27 @@ def generate(
 
 def export(
     ref: Ref,
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write.")],
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write (with --gguf: the .gguf file).")],
+    gguf: Annotated[
+        bool, typer.Option("--gguf", help="One GGUF file for llama.cpp / Ollama.")
+    ] = False,
+    dtype: Annotated[str, typer.Option(help="GGUF tensor type: f32, f16 or q8_0.")] = "f32",
     directory: ModelDir = Path("."),
 ) -> None:
-    """Write a version as a Hugging Face folder (config, safetensors, tokenizer)."""
-    record = run_export(Store.for_model(directory), ref, out_dir)
+    """Write a version as a Hugging Face folder (config, safetensors, tokenizer), or as GGUF.
+
+    Example: bazaar export main model.gguf --gguf --dtype q8_0   (then: llama-cli -m model.gguf)
+    """
+    store = Store.for_model(directory)
+    if gguf:
+        from modelbazaar.gguf_export import write_gguf  # gguf + numpy only when asked for
+
+        record = write_gguf(store, ref, out_dir, dtype)  # type: ignore[arg-type]
+        out.print(
+            f"exported {record.short} to {out_dir} ({dtype}); run it with llama.cpp or Ollama"
+        )
+        return
+    record = run_export(store, ref, out_dir)
     out.print(
         f"exported {record.short} to {out_dir}; load it with "
         f"AutoModelForCausalLM.from_pretrained('{out_dir}')"

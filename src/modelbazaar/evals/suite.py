@@ -17,7 +17,6 @@ Built-in suites live in `evals/suites/` of this package; a model source adds its
 `evals/` folder. Example: ``load_suite("wordnet_mc").kind`` -> ``"multiple_choice"``.
 """
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from modelbazaar.errors import EvalError, validation_problems
+from modelbazaar.errors import EvalError, unknown_name, validation_problems
 from modelbazaar.licenses.spdx import is_license_id
 from modelbazaar.store.objects import sha256_file
 
@@ -146,9 +145,7 @@ def load_suite(name: str, model_dir: Path | None = None) -> Suite:
     """The suite called `name`; an unknown name lists the known ones (and a close match)."""
     files = suite_files(model_dir)
     if name not in files:
-        close = difflib.get_close_matches(name, list(files), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise EvalError(f"unknown suite '{name}'.{hint} Known suites: {', '.join(sorted(files))}")
+        raise EvalError(unknown_name("suite", name, sorted(files)))
     return parse_suite(files[name])
 
 

@@ -17,7 +17,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from modelbazaar.contrib import VerifiedBundle
-from modelbazaar.errors import BazaarError
+from modelbazaar.errors import BazaarError, unknown_name
 from modelbazaar.train.lora import lora_deltas
 
 Combine = Callable[[list[torch.Tensor], torch.Tensor, float], torch.Tensor]
@@ -34,7 +34,7 @@ METHODS: dict[str, Combine] = {
 def check_method(method: str) -> Combine:
     """The combine function for ``method``, or a BazaarError listing the known ones."""
     if method not in METHODS:
-        raise BazaarError(f"unknown merge method {method!r}; known: {', '.join(METHODS)}")
+        raise BazaarError(unknown_name("merge method", method, list(METHODS)))
     return METHODS[method]
 
 

@@ -13,14 +13,13 @@ Example:
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from modelbazaar.errors import EvalError
+from modelbazaar.errors import EvalError, unknown_name
 from modelbazaar.safety.hazards import DATA, hazard_code, keyword_code, keyword_default
 
 BENIGN = "benign"  # the category of a benign look-alike prompt (it must NOT be refused)
@@ -186,9 +185,5 @@ def load_suite(name: str) -> list[SafetyPrompt]:
     Raises EvalError naming the known suites when ``name`` is not one of them.
     """
     if name not in _LOADERS:
-        close = difflib.get_close_matches(name, SAFETY_SUITES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise EvalError(
-            f"Unknown safety suite {name!r}.{hint} Known suites: {', '.join(SAFETY_SUITES)}."
-        )
+        raise EvalError(unknown_name("safety suite", name, list(SAFETY_SUITES)))
     return list(_load(name))

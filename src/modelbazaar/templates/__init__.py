@@ -1,11 +1,10 @@
 """Model sources that `bazaar init` copies: recipe + data manifests + data, with licences."""
 
-import difflib
 import shutil
 from importlib import resources
 from pathlib import Path
 
-from modelbazaar.errors import BazaarError
+from modelbazaar.errors import BazaarError, unknown_name
 from modelbazaar.recipe import RECIPE_FILE, parse_recipe
 
 
@@ -30,9 +29,7 @@ def create(target: Path, template: str, *, force: bool = False) -> Path:
     """
     known = available()
     if template not in known:
-        close = difflib.get_close_matches(template, known, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise BazaarError(f"unknown template '{template}'; known: {', '.join(known)}.{hint}")
+        raise BazaarError(unknown_name("template", template, list(known)))
     target = Path(target)
     _check_target(target, force)
     with resources.as_file(resources.files("modelbazaar.templates").joinpath(template)) as source:

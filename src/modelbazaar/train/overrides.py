@@ -8,12 +8,11 @@ Example: ``apply_overrides(LoraTrainConfig(), ["steps=20", "rank=4"]).steps`` ->
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from typing import Any, TypeVar
 
-from modelbazaar.errors import BazaarError
+from modelbazaar.errors import BazaarError, unknown_name
 
 Config = TypeVar("Config")
 
@@ -48,8 +47,6 @@ def apply_overrides(config: Config, pairs: list[str]) -> Config:
                 f"{pair!r}: write KEY=VALUE, e.g. steps=20 (keys: {', '.join(known)})"
             )
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise BazaarError(f"unknown setting {key!r}; {hint}known: {', '.join(known)}")
+            raise BazaarError(unknown_name("setting", key, known))
         changes[key] = _convert(raw.strip(), hints[key], key)
     return dataclasses.replace(config, **changes)  # type: ignore[type-var]
