@@ -6,6 +6,7 @@ in modelbazaar: the CLI prints the traceback and exits with ``ExitCode.INTERNAL`
 CI job can always tell a verdict from a refusal from a crash.
 """
 
+import difflib
 from enum import IntEnum
 
 
@@ -34,8 +35,6 @@ class ExitCode(IntEnum):
     EQUIVALENT = 3
     INTERNAL = 70
     INTERRUPTED = 130
-
-import difflib
 
 
 class BazaarError(Exception):
