@@ -87,7 +87,7 @@ HOSTILE = {
     "latin1": ({"notes.txt": "café\n\n".encode("latin-1")}, None, "not UTF-8 text"),
     "pickle": ({"evil.pt": pickle.dumps({"a": 1})}, None, "data/evil.pt: data files must be"),
     "held-out-every-0": ({}, _set_every(0), "evaluation.held_out_every"),
-    "deep-json": ({"deep.jsonl": b"[" * 100_000 + b"]" * 100_000}, None, "levels deep"),
+    "deep-json": ({"deep.jsonl": b"[" * 100_000 + b"]" * 100_000}, None, "nested deeper than 32"),
 }
 
 
