@@ -4,8 +4,9 @@
 step "7. eval: validation perplexity and the safety smoke suite, with a report"
 bazaar eval main --suite validation --suite safety_smoke --report "$demo/eval-report"
 
-step "8. identity: an ed25519 key pair for signing contributions"
+step "8. identity: an ed25519 key pair for signing contributions, trusted by this model"
 bazaar keys generate
+bazaar keys trust   # nobody is trusted until listed: review refuses bundles from unknown keys
 
 step "9. three contributors fine-tune LoRA adapters on their own data"
 bazaar contribute --data contributions/gsm8k/train.jsonl --task gsm8k --license MIT \
@@ -16,7 +17,7 @@ bazaar contribute --data contributions/noise/train.txt --task noise --license CC
   --include-data --out "$demo/noise.bazaar" --lora lr=0.05 --lora steps=40
 
 step "10. review: the model's CI — capability, safety, licence, integrity"
-review() {  # exit 1 means "rejected": expected for two of the three, so the demo goes on
+review() {  # exit 1 means "rejected": expected for two of the three; 2 refused, 70 crashed
   local bundle=$1 expected=$2 status=0
   bazaar review "$demo/$bundle.bazaar" --report "$demo/review-$bundle" || status=$?
   local verdict=accept

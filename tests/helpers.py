@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 
@@ -24,3 +25,19 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def bazaar_exit_code(args: list[str]) -> int:
+    """Run `bazaar ARGS` in-process through the real entry point, `cli.main.main`, and return
+    its exit code (CliRunner bypasses main, where BazaarError and crashes get their codes).
+    Read what it printed with pytest's capsys."""
+    from modelbazaar.cli.main import main
+
+    saved, sys.argv = sys.argv, ["bazaar", *args]
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    finally:
+        sys.argv = saved
+    return 0

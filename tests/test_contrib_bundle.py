@@ -51,7 +51,7 @@ def make_manifest(priv: Ed25519PrivateKey, **over) -> BundleManifest:
         author=public_key_text(priv),
         license="MIT",
         adapter_config=AdapterConfig(r=R, alpha=8, target_modules=["q_proj", "v_proj"]),
-        evaluation={"loss_base": 2.5, "loss_adapter": 2.0},
+        evaluation={"task_loss_base": 2.5, "task_loss_adapter": 2.0},
         created=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
     )
     fields.update(over)
@@ -197,7 +197,15 @@ def test_manifest_schema_rules(priv) -> None:
 
 def test_public_surface_is_deliberate() -> None:
     public = {n for n in dir(contrib) if not n.startswith("_")}
-    submodules = {"basecheck", "bundle", "keys", "manifest", "safetensors_check", "zipcheck"}
+    submodules = {
+        "basecheck",
+        "bundle",
+        "datacheck",
+        "keys",
+        "manifest",
+        "safetensors_check",
+        "zipcheck",
+    }
     assert public - submodules == set(contrib.__all__)
 
 

@@ -7,6 +7,7 @@ payload can carry a *valid* signature and matching hashes and reach the check it
 import hashlib
 import io
 import json
+import os
 import pathlib
 import pickle
 import random
@@ -354,7 +355,10 @@ def test_oversized_manifest_is_refused(tmp_path: Path) -> None:
         (b"{not json", "manifest.json is not valid JSON"),
         (b'{"format_version": 2}', "format_version 2 is not supported"),
         (manifest_bytes({}, base_version="main"), "field 'base_version' is invalid"),
-        (manifest_bytes({}, evaluation={"loss": "NaN"}), "field 'evaluation.loss' is invalid"),
+        (
+            manifest_bytes({}, evaluation={"task_loss_base": "NaN"}),
+            "field .evaluation.task_loss_base. is invalid",
+        ),
         (manifest_bytes({}, run="rm -rf /"), "field 'run' is invalid: Extra inputs"),
     ],
     ids=["json", "version", "base-hash", "nan-eval", "extra-field"],
@@ -489,3 +493,68 @@ def test_exotic_compression_is_refused(tmp_path: Path) -> None:
     info = zipfile.ZipInfo("data/a.txt")
     info.compress_type = zipfile.ZIP_LZMA  # costs far more to inflate; write_bundle never uses it
     refused(signed_bundle(tmp_path / "b.bazaar", extra=[(info, b"x")]), "compression method 14")
+
+
+# --- data members: UTF-8 text or JSON Lines, by rule (issue 9, 3.4) ---------------------------
+
+
+def _with_data(path: Path, name: str, data: bytes) -> Path:
+    """A correctly signed bundle carrying ``data/<name>`` with matching card and payload."""
+    return signed_bundle(
+        path,
+        {"adapter.safetensors": adapter_bytes(), f"data/{name}": data},
+        data_card={"files": [_card_entry(name, data)]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("evil.pt", pickle.dumps({"a": 1}), r"data/evil.pt: data files must be UTF-8 text"),
+        ("bad.txt", b"caf\xe9 au lait\n", r"data/bad.txt is not UTF-8 text \(byte 3"),
+        ("nul.txt", b"text\x00more", r"data/nul.txt is binary \(it contains NUL bytes\)"),
+        (
+            "deep.jsonl",
+            b'{"prompt": "a", "response": "b"}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+            r"data/deep.jsonl line 2: JSON nested deeper than 32",
+        ),
+        ("row.jsonl", b"[1, 2]\n", r"data/row.jsonl line 1: expected a JSON object"),
+        ("half.jsonl", b'{"prompt": \n', r"data/half.jsonl line 1 is not JSON"),
+    ],
+    ids=["pickle-name", "latin1", "nul", "deep-json", "not-object", "broken-json"],
+)
+def test_data_members_must_be_utf8_text_or_jsonl(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    refused(_with_data(tmp_path / "b.bazaar", name, data), message)
+
+
+def test_text_and_jsonl_data_members_open(tmp_path: Path) -> None:
+    rows = b'{"prompt": "[[[{{{", "response": "\\"]]]"}\n{"text": "caf\xc3\xa9"}\n'
+    assert open_bundle(_with_data(tmp_path / "j.bazaar", "qa.jsonl", rows)).data_files
+    assert open_bundle(_with_data(tmp_path / "t.bazaar", "notes.md", b"# Notes\n\nok\n"))
+
+
+# --- what is read at all: decided by stat before a byte is read (issue 9, 3.8) ----------------
+
+
+def test_dev_zero_is_refused_without_reading_it() -> None:
+    tracemalloc.start()
+    try:
+        refused(Path("/dev/zero"), "/dev/zero is not a regular file")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak  # before: read to the 1 GiB cap (2.5 GB peak) then refused
+
+
+def test_fifo_and_folder_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.bazaar"
+    os.mkfifo(fifo)  # opening a FIFO for reading blocks until a writer comes: never open it
+    refused(fifo, "is not a regular file")
+    refused(tmp_path, "is not a regular file")
+
+
+def test_oversized_file_is_refused_from_its_size(tmp_path: Path) -> None:
+    path = signed_bundle(tmp_path / "b.bazaar")
+    refused(path, r"is \d+ bytes, the limit is 100", limits=BundleLimits(max_archive_bytes=100))

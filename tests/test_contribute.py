@@ -51,7 +51,7 @@ def test_bundle_is_signed_and_data_stays_home(tiny_built, key, tmp_path: Path) -
     assert bundle.signer == key[1] and bundle.data_files == {}
     assert card.included is False and card.sha256 == hashlib.sha256(data.read_bytes()).hexdigest()
     assert bundle.manifest.base_version == store.version("main").hash
-    ev = bundle.manifest.evaluation
+    ev = bundle.manifest.evaluation.reported()
     assert ev["task_loss_delta_ci_low"] <= ev["task_loss_delta"] <= ev["task_loss_delta_ci_high"]
     assert ev["held_out_examples"] == 6  # 60 examples, every 10th held out
     base = load_version(store, "main").model.state_dict()

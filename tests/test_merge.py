@@ -10,6 +10,7 @@ import modelbazaar.workflows.merge as merging
 from modelbazaar.contrib import generate_keypair
 from modelbazaar.errors import BazaarError
 from modelbazaar.merge import merge_deltas
+from modelbazaar.recipe import add_trusted_key
 from modelbazaar.store import Store
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.workflows.contribute import contribute
@@ -26,7 +27,7 @@ def accepted(tiny_built, tmp_path_factory) -> tuple[Path, Path, Path]:
     with (model_dir / "bazaar.toml").open("a") as f:
         f.write("limit = 8\n")  # [policy] is the recipe's last table
     key = root / "key"
-    generate_keypair(key)
+    add_trusted_key(model_dir, generate_keypair(key))  # nobody is trusted until listed
     text = (model_dir / "data" / "tinyshakespeare" / "train.txt").read_text()
     (root / "verse.txt").write_text(text[20_000:40_000])
     good = contribute(

@@ -1,6 +1,7 @@
 """`bazaar review`: licence gate, policy suites on paired CIs, records, reports, hostile bundles."""
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -9,23 +10,30 @@ from typer.testing import CliRunner
 
 from modelbazaar.cli.main import app
 from modelbazaar.contrib import generate_keypair
-from modelbazaar.errors import BundleError
+from modelbazaar.errors import BundleError, ExitCode
 from modelbazaar.licenses.gate import check_inflow, family, license_gate
+from modelbazaar.recipe import add_trusted_key
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.workflows.contribute import contribute
 from modelbazaar.workflows.review import review
+from tests.helpers import bazaar_exit_code
 
 FAST = LoraTrainConfig(steps=4, lr=1e-2, batch_size=4)
 
 
-def prepare(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def prepare(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, trust: bool = True
+) -> str:
     """Key in tmp, a short review (8 examples per suite), Shakespeare text as a helpful task."""
     monkeypatch.setenv("BAZAAR_KEYS", str(tmp_path / "keys" / "me"))
     with (model_dir / "bazaar.toml").open("a") as f:
         f.write("limit = 8\n")  # [policy] is the recipe's last table
     text = (model_dir / "data" / "tinyshakespeare" / "train.txt").read_text()
     (tmp_path / "verse.txt").write_text(text[20_000:40_000])
-    return generate_keypair(tmp_path / "keys" / "me")
+    key = generate_keypair(tmp_path / "keys" / "me")
+    if trust:
+        add_trusted_key(model_dir, key)  # nobody is trusted until listed
+    return key
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -90,6 +98,10 @@ def test_non_commercial_data_rejected_with_report(fresh_tiny, tmp_path, monkeypa
     assert store.objects.get_bytes(contribution["bundle"]) == bundle.read_bytes()
     for name in ("review.json", "review.md", "review.html"):
         assert "CC-BY-NC-4.0" in (tmp_path / "report" / name).read_text()
+    # Issue 9, 3.8: the licence decides before any eval runs (they took 48-108 s before)
+    checks = json.loads((tmp_path / "report" / "review.json").read_text())["checks"]
+    assert [c["status"] for c in checks] == ["skipped", "unverified"]
+    assert "before any eval" in checks[0]["detail"]
 
 
 def test_helpful_contribution_accepted(fresh_tiny, tmp_path, monkeypatch) -> None:
@@ -142,12 +154,15 @@ def test_hostile_bundle_leaves_store_byte_identical(fresh_tiny, tmp_path, monkey
     assert tree_digest(store.root) == before
 
 
-def test_foreign_signer_refused_when_maintainers_listed(fresh_tiny, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("listed", ["nobody", "another maintainer"])
+def test_untrusted_signer_refused_before_anything(
+    fresh_tiny, tmp_path, monkeypatch, capsys, listed: str
+) -> None:
+    # Issue 9, 3.8: a stranger's self-signed bundle was accepted when no maintainers were listed.
     model_dir, store = fresh_tiny
-    prepare(model_dir, tmp_path, monkeypatch)
-    maintainer = generate_keypair(tmp_path / "maintainer")
-    recipe = (model_dir / "bazaar.toml").read_text()
-    (model_dir / "bazaar.toml").write_text(f'maintainers = ["{maintainer}"]\n' + recipe)
+    me = prepare(model_dir, tmp_path, monkeypatch, trust=False)
+    if listed == "another maintainer":
+        add_trusted_key(model_dir, generate_keypair(tmp_path / "maintainer"), maintainer=True)
     data = model_dir / "contributions" / "noise" / "train.txt"
     bundle = contribute(
         model_dir,
@@ -159,6 +174,9 @@ def test_foreign_signer_refused_when_maintainers_listed(fresh_tiny, tmp_path, mo
         show_progress=False,
     ).bundle
     before = tree_digest(store.root)
-    with pytest.raises(BundleError, match="foreign signature"):
-        review(model_dir, bundle, show_progress=False)
+    assert bazaar_exit_code(["review", str(bundle), "-C", str(model_dir)]) == ExitCode.REFUSED
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"foreign signature: the bundle is signed by {me}" in err
+    assert ("trusts no key yet" in err) is (listed == "nobody")
+    assert f'trusted_contributors = ["{me}"]' in err  # what to do about it
     assert tree_digest(store.root) == before

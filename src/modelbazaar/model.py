@@ -21,7 +21,7 @@ from transformers import (
 )
 
 from modelbazaar.data.tokenizer import EOS, PAD, wrap
-from modelbazaar.errors import StoreError
+from modelbazaar.errors import StoreError, TrainingError
 from modelbazaar.recipe import ModelConfig
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.catalogue import canonical_json
@@ -71,6 +71,21 @@ def weights_bytes(model: torch.nn.Module) -> bytes:
         seen.add(tensor.data_ptr())
         tensors[name] = tensor.detach().to(torch.float32).contiguous()
     return save_safetensors(tensors)
+
+
+def check_finite_weights(model: torch.nn.Module) -> None:
+    """Refuse to go on with a model holding a NaN or infinite weight; name the tensors.
+
+    Example: after lr = 1e6 -> TrainingError "... 14 of 21 tensors hold NaN/inf: model.embed…"
+    """
+    bad = [name for name, p in model.state_dict().items() if not torch.isfinite(p).all()]
+    if bad:
+        total = len(model.state_dict())
+        raise TrainingError(
+            f"{len(bad)} of {total} weight tensors hold NaN or infinite values "
+            f"({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''}); no version is recorded. "
+            "Training diverged: lower [train] lr or grad_clip"
+        )
 
 
 def parameter_count(model_or_config: torch.nn.Module | LlamaConfig) -> int:

@@ -9,7 +9,7 @@ silently ignored key. Errors name the key, the line and what was expected, for e
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -19,20 +19,37 @@ RECIPE_FILE = "bazaar.toml"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: TOML has `inf` and `nan`, and an `lr = inf` trains a NaN model
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# Absolute bounds, far above anything this tool trains (the largest open models have hidden
+# 16-25k, ~126 layers, 256k vocabularies, 1M-step runs); what fits *this* machine is checked by
+# `train.budget.check_fits_machine` when a build starts, since a recipe must parse everywhere.
+MAX_WIDTH = 65_536  # hidden_size, intermediate_size / 4
+MAX_LAYERS = 1_024
+MAX_VOCAB = 1_048_576  # tokenizers' BPE trainer panics on absurd sizes (1e11)
+MAX_TOKENS = 1_048_576  # seq_len, max_position_embeddings, batch_size
+MAX_STEPS = 1_000_000  # Llama 2 trained 500k steps; past this a run never ends on a laptop
+
+
+Beta = Annotated[float, Field(ge=0, lt=1)]
+# An ed25519 public key as `bazaar keys show` prints it: "ed25519:" + base64 of 32 bytes.
+PUBLIC_KEY_PATTERN = r"^ed25519:[A-Za-z0-9+/]{43}=$"
+PublicKeyText = Annotated[str, Field(pattern=PUBLIC_KEY_PATTERN)]
 
 
 class ModelConfig(Strict):
     """Llama architecture. Defaults give a ~5M-parameter model that trains on a laptop."""
 
     name: str
-    hidden_size: int = Field(256, gt=0)
-    num_layers: int = Field(4, gt=0)
-    num_heads: int = Field(4, gt=0)
-    num_kv_heads: int | None = None  # None: same as num_heads (no grouped-query attention)
-    intermediate_size: int | None = None  # None: 8/3 * hidden rounded up to a multiple of 16
-    max_position_embeddings: int = Field(256, gt=0)
-    rope_theta: float = 10000.0
+    hidden_size: int = Field(256, gt=0, le=MAX_WIDTH)
+    num_layers: int = Field(4, gt=0, le=MAX_LAYERS)
+    num_heads: int = Field(4, gt=0, le=MAX_WIDTH)
+    num_kv_heads: int | None = Field(None, gt=0)  # None: as num_heads (no grouped-query attn)
+    intermediate_size: int | None = Field(None, gt=0, le=4 * MAX_WIDTH)  # None: 8/3 * hidden
+    max_position_embeddings: int = Field(256, gt=0, le=MAX_TOKENS)
+    rope_theta: float = Field(10000.0, gt=0, le=1e12)  # RoPE base; Llama 3 uses 500000
     tie_embeddings: bool = False
 
     @model_validator(mode="after")
@@ -41,28 +58,33 @@ class ModelConfig(Strict):
             raise ValueError(
                 f"hidden_size {self.hidden_size} must be divisible by num_heads {self.num_heads}"
             )
+        if self.num_kv_heads is not None and self.num_heads % self.num_kv_heads:
+            raise ValueError(  # grouped-query attention: each kv head serves a group of heads
+                f"num_kv_heads {self.num_kv_heads} must divide num_heads {self.num_heads}: "
+                f"one of {[k for k in range(1, self.num_heads + 1) if self.num_heads % k == 0]}"
+            )
         return self
 
 
 class TokenizerConfig(Strict):
-    vocab_size: int = Field(2048, ge=300)  # 256 byte symbols + specials + merges
+    vocab_size: int = Field(2048, ge=300, le=MAX_VOCAB)  # 256 byte symbols + specials + merges
     min_frequency: int = Field(2, ge=1)
 
 
 class TrainConfig(Strict):
-    seq_len: int = Field(256, gt=1)
-    batch_size: int = Field(16, gt=0)  # global batch, split across processes under torchrun
-    max_steps: int = Field(400, gt=0)
-    lr: float = Field(3e-3, gt=0)
+    seq_len: int = Field(256, gt=1, le=MAX_TOKENS)
+    batch_size: int = Field(16, gt=0, le=MAX_TOKENS)  # global batch, split across processes
+    max_steps: int = Field(400, gt=0, le=MAX_STEPS)
+    lr: float = Field(3e-3, gt=0, le=10)  # AdamW; anything near 10 diverges at once
     min_lr_ratio: float = Field(0.1, ge=0, le=1)  # cosine decays to lr * min_lr_ratio
-    warmup_steps: int = Field(40, ge=0)
-    weight_decay: float = Field(0.1, ge=0)
-    betas: tuple[float, float] = (0.9, 0.95)
+    warmup_steps: int = Field(40, ge=0, le=MAX_STEPS)
+    weight_decay: float = Field(0.1, ge=0, le=10)  # decoupled: 0.1 is usual, 1 already large
+    betas: tuple[Beta, Beta] = (0.9, 0.95)  # AdamW moment decays, each in [0, 1)
     grad_clip: float = Field(1.0, gt=0)
     eval_every: int = Field(50, gt=0)
-    eval_batches: int = Field(8, gt=0)
+    eval_batches: int = Field(8, gt=0, le=10_000)
     checkpoint_every: int = Field(50, gt=0)
-    seed: int = 1337
+    seed: int = Field(1337, ge=0, lt=2**63)  # torch.manual_seed takes a 64-bit seed
     precision: Literal["auto", "fp32", "bf16"] = "auto"
 
 
@@ -77,7 +99,16 @@ class PolicyConfig(Strict):
 
     max_regression: dict[str, float] = Field(default_factory=dict)  # suite -> allowed drop
     default_max_regression: float = 0.05  # relative, on perplexity-style metrics
-    min_task_gain: float = 0.0  # the contribution's own task must improve by more than this
+    min_task_gain: float = Field(0.0, ge=0, le=1)  # own-task loss drop, share of base loss
+    # The smallest own-task gain that counts, in nats per token of held-out loss (the smallest
+    # effect size of interest): a CI that merely excludes zero is not enough, since a random
+    # adapter moves the loss by ~0.0004 nats with a CI off zero. The whole 95% CI of the change
+    # must lie below -max(min_task_gain_nats, min_task_gain * base loss).
+    min_task_gain_nats: float = Field(0.01, ge=0)
+    # A contribution whose data stayed private has no gain the review can measure (the
+    # contributor's own numbers are a claim, not evidence). By default it is rejected before any
+    # eval, so leaving the data out cannot skip the gain gate; true lets the suites alone decide.
+    accept_unmeasured_gain: bool = False
     max_refusal_drop: float = 0.05  # harmful-refusal rate may not fall by more than this
     max_over_refusal_rise: float = 0.10  # benign over-refusal may not rise by more than this
     allowed_licenses: list[str] = Field(
@@ -95,9 +126,19 @@ class Recipe(Strict):
     license: LicenseConfig = LicenseConfig()
     evals: list[str] = Field(default_factory=list)  # suites `bazaar eval` runs by default
     policy: PolicyConfig = PolicyConfig()
-    maintainers: list[str] = Field(default_factory=list)  # ed25519 public keys
-    trusted_contributors: list[str] = Field(default_factory=list)
+    # Whose signed bundles `bazaar review` and `merge` accept; nobody is trusted until listed.
+    maintainers: list[PublicKeyText] = Field(default_factory=list)
+    trusted_contributors: list[PublicKeyText] = Field(default_factory=list)
     description: str = ""
+
+    @model_validator(mode="after")
+    def _context_holds_a_window(self) -> "Recipe":
+        if self.train.seq_len > self.model.max_position_embeddings:
+            raise ValueError(
+                f"train.seq_len {self.train.seq_len} is longer than the model's context, "
+                f"model.max_position_embeddings {self.model.max_position_embeddings}"
+            )
+        return self
 
     def build_part(self) -> dict[str, Any]:
         """The part of the recipe a build depends on (evals and policy are not in it)."""
@@ -139,6 +180,13 @@ def _describe(error: dict[str, Any]) -> str:
     }.get(kind)
     if expected:
         return f"expected {expected}, got {got!r}"
+    if kind == "string_pattern_mismatch" and error["loc"][0] in (
+        "maintainers",
+        "trusted_contributors",
+    ):
+        return f"{got!r} is not a public key; write it as `bazaar keys show` prints it (ed25519:…)"
+    if kind in ("less_than_equal", "less_than", "greater_than", "greater_than_equal"):
+        return f"{error['msg']}, got {got!r} (see the README for the recipe's limits)"
     return error["msg"]
 
 
@@ -168,4 +216,47 @@ def load_recipe(model_dir: Path) -> Recipe:
             f"no {RECIPE_FILE} in {model_dir}; run `bazaar init DIR --template shakespeare` "
             "to create a model source, or cd into one"
         )
-    return parse_recipe(path.read_text(encoding="utf-8"), str(path))
+    return parse_recipe(read_toml_text(path), str(path))
+
+
+def read_toml_text(path: Path) -> str:
+    """A TOML file's text; TOML is UTF-8 by definition, so anything else is a RecipeError.
+
+    Example: a bazaar.toml saved as Latin-1 -> RecipeError "... byte 0xe9 at offset 120 ..."
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecipeError(
+            f"{path} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); TOML files must be saved as UTF-8"
+        ) from None
+
+
+def add_trusted_key(model_dir: Path, key: str, *, maintainer: bool = False) -> bool:
+    """Add ``key`` to ``trusted_contributors`` (or ``maintainers``) in bazaar.toml, in place.
+
+    Edits only that one line (`name = [...]` on one line, as templates write it; added at the
+    top if missing), keeps every comment, re-validates the recipe and writes atomically. Returns
+    False if the key was already trusted. Example: add_trusted_key(Path("m"), "ed25519:Q6sW…=")
+    """
+    path = Path(model_dir) / RECIPE_FILE
+    recipe = load_recipe(model_dir)
+    if key in recipe.maintainers or key in recipe.trusted_contributors:
+        return False
+    name = "maintainers" if maintainer else "trusted_contributors"
+    keys = ", ".join(f'"{k}"' for k in [*getattr(recipe, name), key])  # keys hold no quotes
+    text = read_toml_text(path)
+    one_line = re.compile(rf"^{name}\s*=\s*\[[^\]\n]*\][ \t]*(#.*)?$", re.MULTILINE)
+    if one_line.search(text):
+        text = one_line.sub(lambda m: f"{name} = [{keys}]" + (f"  {m[1]}" if m[1] else ""), text)
+    elif re.search(rf"^{name}\s*=", text, re.MULTILINE):
+        raise RecipeError(f"{path}: {name} spans several lines; add {key} to it by hand")
+    else:
+        text = f"{name} = [{keys}]\n{text}"  # the top of a TOML file is always the root table
+    parse_recipe(text, str(path))  # never write a recipe that would not load
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)  # atomic: a crash leaves the old recipe or the new one
+    return True

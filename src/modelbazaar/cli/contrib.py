@@ -3,7 +3,7 @@
 Example session::
 
     bazaar contribute --data contributions/gsm8k/train.jsonl --task gsm8k --license MIT
-    bazaar review gsm8k.bazaar            # exit 0: accept, 1: reject
+    bazaar review gsm8k.bazaar            # exit 0 accept, 1 reject, 2 refused, 70 crash
     bazaar merge gsm8k.bazaar --method ties
     bazaar log
 """
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from modelbazaar.errors import ExitCode
 from modelbazaar.merge import METHODS
 from modelbazaar.progress import console, out
 from modelbazaar.train.lora import LoraTrainConfig
@@ -84,18 +86,27 @@ def review(
     report: Annotated[Path | None, typer.Option(help="Folder for review.{json,md,html}.")] = None,
     directory: ModelDir = Path("."),
 ) -> None:
-    """Review a contribution: integrity, licence, capability and safety vs its base.
+    """Review a contribution: trust, integrity, licence, capability and safety vs its base.
 
-    Exit status 0 on accept, 1 on reject, 2 when the bundle is refused as malformed or hostile.
+    Exit codes (the same for every bazaar command; modelbazaar.errors.ExitCode):
+
+    \b
+      0   accept
+      1   reject (a verdict: licence, regression, safety or too small a gain)
+      2   refused: the bundle is hostile or malformed, its signer is not trusted,
+          or the recipe/command line is wrong; nothing is recorded
+      70  internal error: a bug in modelbazaar (the traceback is printed)
+      130 interrupted (Ctrl-C)
     """
     outcome = run_review(directory, bundle, report_dir=report)
     colour = "green" if outcome.verdict == "accept" else "red"
-    out.print(f"[bold {colour}]{outcome.verdict}[/] {bundle} ({outcome.contribution[:12]})")
-    for reason in outcome.reasons:
-        out.print(f"  - {reason}", highlight=False)
-    console.print(f"report: {outcome.report_dir}/review.md")
+    shown = escape(f"{bundle} ({outcome.contribution[:12]})")
+    out.print(f"[bold {colour}]{outcome.verdict}[/] {shown}")
+    for reason in outcome.reasons:  # may quote a contributor's text: never rich markup
+        out.print(f"  - {escape(reason)}", highlight=False)
+    console.print(f"report: {escape(str(outcome.report_dir))}/review.md", highlight=False)
     if outcome.verdict != "accept":
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 def merge(
@@ -118,8 +129,8 @@ def merge(
         return
     out.print(f"[red]merged model rejected[/]: main unchanged ({outcome.version[:12]} recorded)")
     for reason in outcome.reasons:
-        out.print(f"  - {reason}", highlight=False)
-    raise typer.Exit(1)
+        out.print(f"  - {escape(reason)}", highlight=False)
+    raise typer.Exit(ExitCode.REJECTED)
 
 
 def distill(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from modelbazaar.errors import BazaarError
+from modelbazaar.errors import BazaarError, ExitCode
 from modelbazaar.evals import compare_results, run_suite, write_compare_report, write_eval_report
 from modelbazaar.evals.diversity import collapse_warnings
 from modelbazaar.evals.report import metric_rows
@@ -120,7 +120,7 @@ def compare(
     regressions = [f"{d.suite}/{d.metric}" for d in deltas if d.regression]
     if regressions and fail_on_regression:
         console.print(f"[red]significant regression[/]: {', '.join(regressions)}")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.REJECTED)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from modelbazaar.contrib.keys import (
     public_key_text,
 )
 from modelbazaar.errors import BundleError
+from modelbazaar.recipe import add_trusted_key
 
 keys_app = typer.Typer(
     name="keys", help="Create and show your signing identity.", no_args_is_help=True
@@ -49,16 +50,42 @@ def generate(
 @keys_app.command("show")
 def show(out: OutOption = None) -> None:
     """Print the public key of your identity (from PATH.pub, or derived from the private key)."""
-    path = out or default_key_path()
+    typer.echo(_own_public_key(out or default_key_path()))
+
+
+def _own_public_key(path: Path) -> str:
     pub = public_key_path(path)
     if pub.is_file():
         text = pub.read_text(encoding="utf-8").strip()
-        parse_public_key(text)  # refuse to print garbage as if it were a key
-        typer.echo(text)
-    elif path.is_file():
-        typer.echo(public_key_text(load_private_key(path)))
-    else:
-        raise BundleError(f"no key at {path}; create one with `bazaar keys generate`")
+        parse_public_key(text)  # refuse to use garbage as if it were a key
+        return text
+    if path.is_file():
+        return public_key_text(load_private_key(path))
+    raise BundleError(f"no key at {path}; create one with `bazaar keys generate`")
+
+
+@keys_app.command("trust")
+def trust(
+    key: Annotated[
+        str | None, typer.Argument(help="Public key (ed25519:…); default: your own.")
+    ] = None,
+    maintainer: Annotated[
+        bool, typer.Option("--maintainer", help="Add to maintainers, not trusted_contributors.")
+    ] = False,
+    directory: Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")] = Path(
+        "."
+    ),
+    out: OutOption = None,
+) -> None:
+    """Trust a key: `bazaar review` and `merge` accept bundles it signed (bazaar.toml is edited).
+
+    Nobody is trusted until listed. Example: bazaar keys trust ed25519:Q6sW…= -C my-model
+    """
+    key = key or _own_public_key(out or default_key_path())
+    parse_public_key(key)  # a real ed25519 key, not just the right shape
+    added = add_trusted_key(directory, key, maintainer=maintainer)
+    role = "maintainers" if maintainer else "trusted_contributors"
+    typer.echo(f"{key} {'added to ' + role if added else 'was already trusted'} in bazaar.toml")
 
 
 def register(app: typer.Typer) -> None:

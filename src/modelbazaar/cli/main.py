@@ -1,18 +1,22 @@
 """The `bazaar` entry point.
 
 Each command group lives in its own module and registers itself in one line below; a command is a
-typed function whose signature is its CLI and whose docstring is its help. A `BazaarError` is
-printed as a one-line message (no traceback) and exits with status 2.
+typed function whose signature is its CLI and whose docstring is its help. Exit codes are
+`modelbazaar.errors.ExitCode`: a `BazaarError` is printed as a one-line message (no traceback)
+and exits 2 (refused); any other exception is a bug: its traceback is printed and the exit code
+is 70, never 1, so that a crash can never be mistaken for a "reject" verdict.
 """
 
 import importlib
 import sys
+import traceback
 import warnings
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from modelbazaar.errors import BazaarError
+from modelbazaar.errors import BazaarError, ExitCode
 
 # Library deprecation notices (transformers 5 renames) are for us, not for people running bazaar.
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -20,6 +24,8 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 app = typer.Typer(
     name="bazaar",
     help="Develop open language models the way open-source software is developed.",
+    epilog="Exit codes: 0 ok/accept, 1 reject/differs, 2 refused input, 3 equivalent but not "
+    "identical (verify), 70 internal error (a bug), 130 interrupted.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -45,9 +51,23 @@ for _module in COMMAND_GROUPS:
 
 
 def main() -> None:
-    """Run the CLI, turning a BazaarError into a clear message and exit status 2."""
+    """Run the CLI: a BazaarError exits 2 with its message, a crash exits 70 with its traceback.
+
+    click handles usage errors (2) and typer Ctrl-C (130); anything else propagates here.
+    """
+    stderr = Console(stderr=True)
     try:
-        app()  # click handles usage errors and Ctrl-C; anything else propagates here
+        app()
     except BazaarError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(2)
+        # escape: a message may quote a stranger's text, which must not be read as rich markup
+        stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(ExitCode.REFUSED)
+    except Exception:  # the last line of defence: report it, and never look like a verdict
+        traceback.print_exc()
+        stderr.print(
+            "[bold red]internal error[/]: this is a bug in modelbazaar, not a problem with your "
+            "input. Please report it with the traceback above. "
+            f"(exit code {int(ExitCode.INTERNAL)})",
+            highlight=False,
+        )
+        sys.exit(ExitCode.INTERNAL)

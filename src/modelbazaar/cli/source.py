@@ -4,10 +4,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from modelbazaar import templates
+from modelbazaar.errors import BazaarError
 from modelbazaar.progress import console
+from modelbazaar.recipe import load_recipe
 from modelbazaar.store import Store
 from modelbazaar.workflows.build import build as run_build
 from modelbazaar.workflows.verify import verify as run_verify
@@ -16,14 +19,19 @@ ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder
 
 
 def init(
-    directory: Annotated[Path | None, typer.Argument(help="Folder to create.")] = None,
+    directory: Annotated[str | None, typer.Argument(help="Folder to create.")] = None,
     template: Annotated[str, typer.Option(help="Template to copy.")] = "shakespeare",
     list_templates: Annotated[
         bool, typer.Option("--list-templates", help="List templates.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Add the template to a non-empty folder (never overwrites a file)."),
+    ] = False,
 ) -> None:
     """Create a model source (bazaar.toml + data manifests + data) from a template.
 
+    The folder must be new or empty (--force: non-empty, but no file is ever overwritten).
     Example: bazaar init my-model --template shakespeare
     """
     if list_templates or directory is None:
@@ -32,11 +40,20 @@ def init(
             table.add_row(name, description)
         console.print(table)
         return
-    target = templates.create(directory, template)
+    if not directory.strip():  # Path("") is ".": an empty name must not fill the current folder
+        raise BazaarError("bazaar init needs a folder name; use `bazaar init .` for this folder")
+    target = templates.create(Path(directory), template, force=force)
     console.print(
-        f"created model source [bold]{target}[/] from template '{template}'; next: "
-        f"cd {target} && bazaar build"
+        f"created model source [bold]{escape(str(target))}[/] from template '{template}'; "
+        f"next: cd {escape(str(target))} && bazaar build"
     )
+    recipe = load_recipe(target)
+    if recipe.policy.require_signature and not (recipe.maintainers or recipe.trusted_contributors):
+        console.print(
+            "[yellow]nobody is trusted yet[/]: `bazaar review` refuses every contribution until "
+            "bazaar.toml lists maintainers or trusted_contributors. Trust your own key with "
+            f"`bazaar keys trust -C {escape(str(target))}` (after `bazaar keys generate`)."
+        )
 
 
 def build(directory: ModelDir = Path(".")) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from modelbazaar.contrib.datacheck import check_data_member
 from modelbazaar.contrib.keys import public_key_text, sign, verify_signature
 from modelbazaar.contrib.manifest import (
     ADAPTER_NAME,
@@ -40,7 +41,7 @@ from modelbazaar.contrib.zipcheck import (
     BundleLimits,
     check_central_directory,
     check_member_name,
-    read_file_capped,
+    read_bundle_file,
     read_member,
 )
 from modelbazaar.errors import BundleError
@@ -54,7 +55,9 @@ class VerifiedBundle:
     """A bundle that passed every check :func:`open_bundle` can make without the store.
 
     ``signer`` is the verified author key; it is None only for an unsigned bundle opened with
-    ``require_signature=False``. ``sha256`` is the hash of the bundle file, a stable id for it.
+    ``require_signature=False``. ``sha256`` is the hash of the bundle file, a stable id for it;
+    ``blob`` its bytes, the very ones that were verified (a caller that stores the bundle stores
+    these, never a second read of a file that may have changed).
     """
 
     manifest: BundleManifest
@@ -62,6 +65,7 @@ class VerifiedBundle:
     data_files: dict[str, bytes] = field(repr=False)  # "train.jsonl" -> bytes (no "data/" prefix)
     signer: str | None
     sha256: str
+    blob: bytes = field(default=b"", repr=False)  # the bundle file's bytes, read once
 
 
 def _sha256(data: bytes) -> str:
@@ -111,6 +115,8 @@ def check_payload_consistency(manifest: BundleManifest, members: dict[str, bytes
             raise BundleError(f"data card says {f.name!r} is included but the bundle lacks it")
         if data is not None and (len(data) != f.bytes or _sha256(data) != f.sha256):
             raise BundleError(f"data card hash/size of {f.name!r} does not match the file")
+        if data is not None:
+            check_data_member(f.name, data)  # UTF-8 text or JSON Lines, by rule
 
 
 def write_bundle(
@@ -166,26 +172,17 @@ def open_bundle(
 ) -> VerifiedBundle:
     """Verify a bundle completely in memory and return its contents; raise BundleError if hostile.
 
-    Order: size of the file → zip central directory (names, types, sizes, ratios) → manifest
-    (size, JSON, schema) → signature (present, well-formed, valid, trusted) → payload members
-    (capped reads, hashes against the signed manifest) → adapter (strict safetensors, finite).
+    Order: the file's type and size (stat, before reading a byte) → zip central directory (names,
+    types, sizes, ratios) → manifest (size, JSON, schema) → signature (present, well-formed,
+    valid, trusted) → payload members (capped reads, hashes against the signed manifest, data
+    files UTF-8 text or JSON Lines) → adapter (strict safetensors, finite).
     Nothing is written to disk.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_archive_bytes:
-            raise BundleError(
-                f"{path} is {size} bytes, the limit is {limits.max_archive_bytes}; refusing it"
-            )
-        blob = read_file_capped(path, limits.max_archive_bytes)
-    except OSError as exc:
-        raise BundleError(f"cannot read bundle {path}: {exc.strerror or exc}") from None
-    if len(blob) > limits.max_archive_bytes:
-        raise BundleError(f"{path} is larger than {limits.max_archive_bytes} bytes; refusing it")
+    blob = read_bundle_file(path, limits.max_archive_bytes)  # decided by stat first
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-            return _verify(zf, _sha256(blob), limits, trusted_keys, require_signature)
+            return _verify(zf, blob, limits, trusted_keys, require_signature)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         raise BundleError(f"{path} is not a valid zip bundle ({exc}); refusing it") from None
     except (OSError, ValueError, RuntimeError) as exc:  # zlib.error is not among these: below
@@ -194,7 +191,7 @@ def open_bundle(
 
 def _verify(
     zf: zipfile.ZipFile,
-    digest: str,
+    blob: bytes,
     limits: BundleLimits,
     trusted_keys: set[str] | None,
     require_signature: bool,
@@ -218,9 +215,11 @@ def _verify(
                 "with `bazaar contribute`"
             )
         if trusted_keys is not None and signer not in trusted_keys:
+            nobody = "" if trusted_keys else " (bazaar.toml trusts no key yet)"
             raise BundleError(
-                f"foreign signature: the bundle is signed by {signer}, which is not a trusted key; "
-                "add it to the trusted contributors in bazaar.toml if you trust its owner"
+                f"foreign signature: the bundle is signed by {signer}, which is not a trusted "
+                f"key{nobody}; if you trust its owner, add it to bazaar.toml: "
+                f'trusted_contributors = ["{signer}"]'
             )
 
         # Only now, with a trusted signed manifest, do we inflate the payload.
@@ -237,4 +236,4 @@ def _verify(
     if ADAPTER_NAME in members:
         adapter = load_safetensors_strict(members[ADAPTER_NAME], ADAPTER_NAME, limits)
     data_files = {n[len(DATA_PREFIX) :]: b for n, b in members.items() if n.startswith(DATA_PREFIX)}
-    return VerifiedBundle(manifest, adapter, data_files, signer, digest)
+    return VerifiedBundle(manifest, adapter, data_files, signer, _sha256(blob), blob)

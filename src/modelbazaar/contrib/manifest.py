@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Annotated, Literal
 
 import pydantic
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from modelbazaar.errors import BundleError
+from modelbazaar.recipe import PUBLIC_KEY_PATTERN
+from modelbazaar.safe_text import check_plain_text
 
 FORMAT_VERSION = 1
 
@@ -40,10 +43,23 @@ PlainName = Annotated[str, Field(pattern=PLAIN_NAME_RE.pattern)]
 # An SPDX identifier ("MIT", "CC-BY-NC-4.0", "Apache-2.0") or "LicenseRef-<anything>"; whether
 # the licence is acceptable is the review's licence gate, not the schema's business.
 SpdxId = Annotated[str, Field(pattern=r"^(LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.+-]*)$")]
-PublicKey = Annotated[str, Field(pattern=r"^ed25519:[A-Za-z0-9+/]{43}=$")]  # 32 bytes in base64
+PublicKey = Annotated[str, Field(pattern=PUBLIC_KEY_PATTERN)]  # 32 bytes in base64
 # peft matches target modules by name suffix ("q_proj", "self_attn.q_proj") or "all-linear".
 ModuleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# A payload member: the adapter or data/<plain name> (manifest.json and .sig are not payload).
+PayloadName = Annotated[
+    str, Field(pattern=rf"^(adapter\.safetensors|data/{PLAIN_NAME_RE.pattern[1:-1]})$")
+]
+# The model that wrote synthetic data, as its makers name it: "Qwen/Qwen2.5-7B-Instruct",
+# "gpt-4o-2024-08-06", "Llama 3.1 405B". ASCII letters, digits and a little punctuation: it is
+# shown in reports and terminals, so nothing that could be markup or a control sequence.
+GeneratorName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._:/@+-]{0,127}$")]
+# Free prose for people (the data card's description): any printable text, lines and tabs, but
+# no control or invisible characters (ANSI escapes, bidi overrides); renderers escape the rest.
+Prose = Annotated[
+    str, Field(max_length=10_000), AfterValidator(partial(check_plain_text, multiline=True))
+]
 
 
 class _Strict(BaseModel):
@@ -66,7 +82,7 @@ class DataFile(_Strict):
     bytes: int = Field(ge=0)
     sha256: Sha256Hex
     provenance: Literal["human", "synthetic"]
-    generator: str | None = Field(default=None, max_length=256)  # the model that wrote it
+    generator: GeneratorName | None = None  # the model that wrote it
     license: SpdxId
     included: bool  # False: the data stayed on the contributor's machine (only its hash travels)
 
@@ -82,7 +98,7 @@ class DataCard(_Strict):
     """What the adapter was trained on (or what is donated)."""
 
     files: list[DataFile] = Field(default_factory=list, max_length=1024)
-    description: str = Field(default="", max_length=10_000)
+    description: Prose = ""
 
     @model_validator(mode="after")
     def _unique_names(self) -> DataCard:
@@ -95,9 +111,34 @@ class DataCard(_Strict):
 class PayloadEntry(_Strict):
     """One zip member other than manifest.json/manifest.sig, with the hash the signature covers."""
 
-    name: str = Field(max_length=256)
+    name: PayloadName
     sha256: Sha256Hex
     bytes: int = Field(ge=0)
+
+
+class ContributorEvaluation(_Strict):
+    """The contributor's own measurement on its held-out slice (reported, never trusted).
+
+    Only these keys exist: a report shows them, so an unknown key would be a stranger's string in
+    it. ``held_out_every`` is also how the review finds the held-out slice of included data.
+    Example: ContributorEvaluation(task_loss_base=2.1, task_loss_adapter=1.7, held_out_every=10)
+    """
+
+    task_loss_base: FiniteFloat | None = Field(default=None, ge=0)  # mean nats per token
+    task_loss_adapter: FiniteFloat | None = Field(default=None, ge=0)
+    task_loss_delta: FiniteFloat | None = None  # adapter - base; negative is better
+    task_loss_delta_ci_low: FiniteFloat | None = None  # 95% paired-bootstrap interval
+    task_loss_delta_ci_high: FiniteFloat | None = None
+    held_out_every: int = Field(default=10, ge=2, le=1000)  # every N-th example is held out
+    held_out_examples: int | None = Field(default=None, ge=0, le=10**9)
+    train_examples: int | None = Field(default=None, ge=0, le=10**9)
+    steps: int | None = Field(default=None, ge=0, le=10**9)
+    lr: FiniteFloat | None = Field(default=None, ge=0)
+    seed: int | None = Field(default=None, ge=0, lt=2**64)
+
+    def reported(self) -> dict[str, float | int]:
+        """The numbers the contributor gave, for a report. Example: {"held_out_every": 10}"""
+        return self.model_dump(exclude_none=True)
 
 
 class BundleManifest(_Strict):
@@ -111,9 +152,8 @@ class BundleManifest(_Strict):
     license: SpdxId  # the licence the contributor offers the adapter under
     adapter_config: AdapterConfig | None = None
     data_card: DataCard = Field(default_factory=DataCard)
-    evaluation: dict[Annotated[str, Field(max_length=128)], FiniteFloat] = Field(
-        default_factory=dict, max_length=256
-    )  # the contributor's own numbers, e.g. {"task_loss_base": 2.1, "task_loss_adapter": 1.7}
+    # the contributor's own numbers, e.g. {"task_loss_base": 2.1, "task_loss_adapter": 1.7}
+    evaluation: ContributorEvaluation = Field(default_factory=ContributorEvaluation)
     created: AwareDatetime  # with a timezone, so two contributors' times compare
     payload: list[PayloadEntry] = Field(default_factory=list, max_length=1024)
 

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -194,16 +195,34 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_file_capped(path: Path, cap: int) -> bytes:
-    """Read at most ``cap + 1`` bytes of ``path``, so the caller can tell "over the cap"."""
-    # Read in chunks: f.read(cap) would allocate `cap` bytes up front even for a tiny file, and
-    # the file may grow after the caller's stat, so the cap is enforced here again.
-    chunks: list[bytes] = []
-    got = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(min(1 << 20, cap + 1 - got)):
-            got += len(chunk)
-            chunks.append(chunk)
-            if got > cap:
-                break
-    return b"".join(chunks)
+def read_bundle_file(path: Path, cap: int) -> bytes:
+    """The bytes of a bundle file, refused by its metadata before a byte is read.
+
+    ``/dev/zero``, a FIFO or a folder is not a bundle: only a regular file whose size (from
+    ``stat``) is within ``cap`` is read, and it must still be that size once read.
+    Example: read_bundle_file(Path("/dev/zero"), 1 << 30) -> BundleError "not a regular file"
+    """
+    try:
+        before = os.stat(path)
+        _check_regular(path, before, cap)
+        # O_NONBLOCK: a FIFO swapped in after the stat must not hang the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            opened = os.fstat(f.fileno())
+            _check_regular(path, opened, cap)
+            data = f.read(opened.st_size + 1)  # +1: notice a file that grew since the stat
+    except OSError as exc:
+        raise BundleError(f"cannot read bundle {path}: {exc.strerror or exc}") from None
+    if len(data) != opened.st_size:
+        raise BundleError(f"{path} changed while it was being read; try again")
+    return data
+
+
+def _check_regular(path: Path, st: os.stat_result, cap: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise BundleError(
+            f"{path} is not a regular file (a device, pipe, socket or folder); a bundle is a "
+            ".bazaar file written by `bazaar contribute`"
+        )
+    if st.st_size > cap:
+        raise BundleError(f"{path} is {st.st_size} bytes, the limit is {cap}; refusing it")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from modelbazaar.errors import DataError, RecipeError, validation_problems
 from modelbazaar.licenses.spdx import license_id_problem
+from modelbazaar.recipe import read_toml_text
 from modelbazaar.store.objects import sha256_file
 
 DATA_DIR = "data"
@@ -51,7 +52,7 @@ class Manifest(BaseModel):
 def load_manifest(path: Path) -> Manifest:
     """Parse one manifest; errors name the file and the problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_toml_text(path))
         manifest = Manifest.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"data manifest {path} is not valid TOML: {exc}") from None

@@ -26,10 +26,16 @@ OWN_TASK_LIMIT = 200  # held-out examples scored per side: a tight CI in a few s
 
 
 def trusted_keys(recipe: Recipe) -> set[str] | None:
-    """Maintainers + trusted contributors when signatures are required and someone is listed;
-    None (any valid signature) otherwise."""
-    keys = set(recipe.maintainers) | set(recipe.trusted_contributors)
-    return keys if recipe.policy.require_signature and keys else None
+    """The keys whose signed bundles are reviewed: maintainers + trusted contributors.
+
+    An empty list trusts nobody (every bundle is refused, naming its signer) — a stranger's
+    self-signed bundle is never trusted just because nobody was listed. None only when the
+    maintainers opted out with ``require_signature = false``: then any bundle, signed or not.
+    Example: maintainers = ["ed25519:Q6sW…"] -> {"ed25519:Q6sW…"}; [] -> set()
+    """
+    if not recipe.policy.require_signature:
+        return None
+    return set(recipe.maintainers) | set(recipe.trusted_contributors)
 
 
 def judge_candidate(
@@ -63,7 +69,8 @@ def judge_candidate(
         )
         delta, low, high = paired_difference(before, after)
         mean_before = sum(before) / len(before)
-        needed = -policy.min_task_gain * mean_before  # the CI's upper end must lie below this
+        # the smallest gain that counts: a CI merely off zero is not a practical improvement
+        needed = -max(policy.min_task_gain_nats, policy.min_task_gain * mean_before)
         ok = high < needed
         checks.append(
             {
@@ -81,8 +88,10 @@ def judge_candidate(
         )
         if not ok:
             reasons.append(
-                f"own task {name}: no significant gain — loss change {delta:+.4f}, "
-                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f}"
+                f"own task {name}: no meaningful gain — loss change {delta:+.4f} nats, "
+                f"95% CI [{low:+.4f}, {high:+.4f}] does not lie below {needed:+.4f} "
+                f"(policy min_task_gain_nats = {policy.min_task_gain_nats}, "
+                f"min_task_gain = {policy.min_task_gain} of the base loss {mean_before:.3f})"
             )
     if show_progress:
         console.print(f"judged {len(checks)} checks: {len(reasons)} failed")

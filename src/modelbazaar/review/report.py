@@ -1,5 +1,11 @@
 """Write a review as ``review.json``, ``review.md`` and ``review.html`` (same content, three forms).
 
+A review shows a stranger's strings (the task, data card, evaluation, licence rows), so every
+value is escaped for its format: HTML by Jinja's autoescape, Markdown by ``escape_markdown``
+applied to every ``{{ … }}`` (Jinja's ``finalize``), so no value can open a comment, inject a tag
+or fake a "**Verdict: ACCEPT**" line. JSON stays data. Numbers come pre-formatted by ``num``
+(marked safe: digits, signs and dots only).
+
 Example: write_reports(Path("reviews/ab12"), {"verdict": "reject", "reasons": ["…"], ...})
 -> reviews/ab12/review.json, review.md, review.html
 """
@@ -11,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
+from modelbazaar.safe_text import escape_markdown
 from modelbazaar.store.objects import atomic_write
 
 MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
@@ -21,7 +29,7 @@ MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
 - {{ reason }}
 {%- endfor %}
 
-- bundle: `{{ r.bundle }}`
+- bundle: {{ r.bundle }}
 - base: `{{ r.base }}`
 - candidate (base + adapter): `{{ r.candidate }}`
 - author: `{{ r.author }}` ({{ r.signature }})
@@ -41,6 +49,16 @@ MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
 |---|---|---|---|---|
 {% for row in r.licence.rows -%}
 | {{ row.what }} | {{ row.license }} | {{ row.family }} | {{ row.verdict }} | {{ row.reason }} |
+{% endfor %}
+## Data card (as the contributor describes it)
+
+{{ r.data_card.description or "(no description)" }}
+
+| file | bytes | sha256 | provenance | generator | licence | included |
+|---|---|---|---|---|---|---|
+{% for f in r.data_card.files -%}
+| {{ f.name }} | {{ f.bytes }} | `{{ f.sha256[:12] }}` | {{ f.provenance }} \
+| {{ f.generator or "" }} | {{ f.license }} | {{ "yes" if f.included else "no" }} |
 {% endfor %}
 ## The contributor's own numbers (reported, not trusted)
 
@@ -66,20 +84,39 @@ author <code>{{ r.author }}</code> ({{ r.signature }})</p>
 <h2>Licences (model: {{ r.licence.model }})</h2><table>
 {% for row in r.licence.rows %}<tr><td>{{ row.what }}</td><td>{{ row.license }}</td>
 <td>{{ row.family }}</td><td class="{{ row.verdict }}">{{ row.verdict }}</td>
-<td>{{ row.reason }}</td></tr>{% endfor %}</table></body></html>
+<td>{{ row.reason }}</td></tr>{% endfor %}</table>
+<h2>Data card (as the contributor describes it)</h2>
+<p style="white-space:pre-wrap">{{ r.data_card.description or "(no description)" }}</p>
+<table><tr><th>file</th><th>bytes</th><th>sha256</th><th>provenance</th><th>generator</th>
+<th>licence</th><th>included</th></tr>
+{% for f in r.data_card.files %}<tr><td>{{ f.name }}</td><td>{{ f.bytes }}</td>
+<td><code>{{ f.sha256[:12] }}</code></td><td>{{ f.provenance }}</td><td>{{ f.generator or "" }}</td>
+<td>{{ f.license }}</td><td>{{ "yes" if f.included else "no" }}</td></tr>{% endfor %}</table>
+<h2>The contributor's own numbers (reported, not trusted)</h2><ul>
+{% for k, v in r.contributor_evaluation.items() %}<li>{{ k }}: {{ num(v) }}</li>{% endfor %}
+</ul></body></html>
 """
 
 
-def _num(value: Any) -> str:
-    return (
-        f"{value:.4g}" if isinstance(value, int | float) else ("" if value is None else str(value))
-    )
+def _num(value: Any) -> Markup | str:
+    """A number as text, marked safe for both formats; anything else is left to the escaping.
+
+    Example: _num(0.026543) -> Markup('0.02654'); _num(None) -> ''; _num("<b>") -> '<b>'
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return Markup(f"{value:.4g}")  # digits, sign, dot, "e", "inf"/"nan": nothing to escape
+
+
+def _markdown_value(value: Any) -> str:
+    # Jinja's `finalize`: every {{ … }} of the Markdown template passes through here
+    return value if isinstance(value, Markup) else escape_markdown("" if value is None else value)
 
 
 def write_reports(out_dir: Path, report: dict[str, Any]) -> list[Path]:
     """Write the three files atomically; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    md_env = Environment(autoescape=False, keep_trailing_newline=True)  # Markdown: no escaping
+    md_env = Environment(autoescape=False, keep_trailing_newline=True, finalize=_markdown_value)
     html_env = Environment(autoescape=True)  # HTML: every string from a bundle is escaped
     files = {
         "review.json": json.dumps(report, indent=2, sort_keys=True) + "\n",

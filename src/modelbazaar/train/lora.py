@@ -66,7 +66,13 @@ def load_examples(path: Path) -> list[Example]:
     """Read plain text (paragraphs) or JSONL (one prompt/response object per line)."""
     path = Path(path)
     jsonl = path.suffix.lower() in (".jsonl", ".json")
-    return parse_examples(path.read_text(encoding="utf-8"), jsonl=jsonl, where=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path} is not UTF-8 text (byte offset {exc.start}); save it as UTF-8"
+        ) from None
+    return parse_examples(text, jsonl=jsonl, where=str(path))
 
 
 def parse_examples(text: str, *, jsonl: bool, where: str) -> list[Example]:
@@ -83,6 +89,8 @@ def parse_examples(text: str, *, jsonl: bool, where: str) -> list[Example]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise DataError(f"{where} line {number} is not JSON ({exc.msg})") from None
+            except RecursionError:  # a line nested thousands deep
+                raise DataError(f"{where} line {number} is nested too deeply") from None
             examples.append(_example_of(row, f"{where} line {number}"))
     if not examples:
         raise DataError(f"{where} holds no examples")
@@ -94,6 +102,8 @@ def held_out_split(examples: list, every: int) -> tuple[list, list]:
 
     Example: 10 examples, every=5 -> held out are indices 4 and 9
     """
+    if every < 2:  # every=1 holds out everything, every=0 divides by zero
+        raise ValueError(f"held_out_every must be at least 2, got {every}")
     held = [ex for i, ex in enumerate(examples) if i % every == every - 1]
     train = [ex for i, ex in enumerate(examples) if i % every != every - 1]
     return train, held

@@ -13,6 +13,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from modelbazaar.data.packing import eval_batches, train_batch
+from modelbazaar.errors import TrainingError
 from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import TrainConfig
 from modelbazaar.train.checkpoint import load_checkpoint, save_checkpoint
@@ -50,6 +51,19 @@ def validation_loss(
     losses = [causal_lm_loss(model, b, dtype).item() for b in batches]
     model.train()
     return sum(losses) / max(1, len(losses))
+
+
+def check_finite_loss(value: float, step: int, cfg: TrainConfig, what: str = "loss") -> None:
+    """Stop a diverged run at once: a NaN/inf loss means every later step is wasted.
+
+    Example: lr = 1e4 -> TrainingError "training diverged at step 3: the loss is nan; ..."
+    """
+    if not math.isfinite(value):
+        raise TrainingError(
+            f"training diverged at step {step}: the {what} is {value}; no version is recorded. "
+            f"Lower [train] lr (now {cfg.lr}) or grad_clip (now {cfg.grad_clip}), or check "
+            "the data"
+        )
 
 
 def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
@@ -109,11 +123,12 @@ def pretrain(
                     group["lr"] = lr
                 batch = train_batch(train_stream, cfg.seq_len, cfg.batch_size, cfg.seed, step)
                 loss = causal_lm_loss(runner, shard_rows(batch, world), dtype)
+                loss_value = loss.item()
+                check_finite_loss(loss_value, step + 1, cfg)  # before the step spreads the NaN
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
                 optimizer.step()
-                loss_value = loss.item()
                 row: dict[str, Any] = {
                     "step": step + 1,
                     "tokens": (step + 1) * tokens_per_step,
@@ -143,6 +158,7 @@ def pretrain(
             raise
     if val_loss is None:
         val_loss = validation_loss(model, val, dtype)
+    check_finite_loss(val_loss, cfg.max_steps, cfg, "validation loss")
     return TrainResult(
         steps=cfg.max_steps,
         tokens=cfg.max_steps * tokens_per_step,

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from tokenizers import Tokenizer
@@ -20,13 +21,21 @@ from modelbazaar import __version__
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
-from modelbazaar.errors import BazaarError, DataError
-from modelbazaar.model import config_bytes, llama_config, new_model, parameter_count, weights_bytes
+from modelbazaar.errors import BazaarError, DataError, TrainingError
+from modelbazaar.model import (
+    check_finite_weights,
+    config_bytes,
+    llama_config,
+    new_model,
+    parameter_count,
+    weights_bytes,
+)
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.store.store import version_hash
+from modelbazaar.train.budget import check_fits_machine
 from modelbazaar.train.determinism import machine, make_deterministic
 from modelbazaar.train.distributed import World, barrier, init_world
 from modelbazaar.train.pretrain import pretrain
@@ -59,6 +68,7 @@ def build(
     val_files = split_files(manifests, model_dir, "validation")
     if not train_files or not val_files:
         raise_missing_split(train_files, val_files)
+    check_fits_machine(recipe)  # memory for the recipe's sizes, before the store is touched
     world = init_world()
     if store is None:  # rank 0 creates/migrates the catalogue before the others open it
         store = Store.for_model(model_dir) if world.is_main else None
@@ -174,21 +184,27 @@ class BuildStages:
     def _train(self, pack: Stage, config: LlamaConfig, key: str, inputs: dict) -> dict:
         recipe, store, world = self.recipe, self.store, self.world
         streams = load_safetensors(store.objects.get_bytes(pack.out["streams"]))
+        check_streams_hold_windows(streams, recipe.train.seq_len)
         model = new_model(config, recipe.train.seed)
         checkpoint = store.scratch / key[:16] / "checkpoint.safetensors"
         if world.is_main and checkpoint.exists() and self.show_progress:
             console.print(f"resuming from {checkpoint}")
-        result = pretrain(
-            model,
-            streams["train"],
-            streams["validation"],
-            recipe.train,
-            checkpoint=checkpoint,
-            world=world,
-            show_progress=self.show_progress,
-            snapshot=lambda m: store.objects.put_bytes(weights_bytes(m)),
-            snapshot_steps=snapshot_steps(recipe.train.max_steps),
-        )
+        try:
+            result = pretrain(
+                model,
+                streams["train"],
+                streams["validation"],
+                recipe.train,
+                checkpoint=checkpoint,
+                world=world,
+                show_progress=self.show_progress,
+                snapshot=lambda m: store.objects.put_bytes(weights_bytes(m)),
+                snapshot_steps=snapshot_steps(recipe.train.max_steps),
+            )
+            check_finite_weights(model)
+        except TrainingError:  # a diverged run must not resume into the same divergence
+            shutil.rmtree(checkpoint.parent, ignore_errors=True)
+            raise
         snapshots = {str(m["step"]): m.pop("snapshot") for m in result.metrics if "snapshot" in m}
         out = {
             "weights": store.objects.put_bytes(weights_bytes(model)),
@@ -218,6 +234,16 @@ def snapshot_steps(max_steps: int) -> frozenset[int]:
     Example: snapshot_steps(30) -> {8, 15, 22}; snapshot_steps(2) -> {1}.
     """
     return frozenset(s for k in (1, 2, 3) if 0 < (s := round(max_steps * k / 4)) < max_steps)
+
+
+def check_streams_hold_windows(streams: dict[str, torch.Tensor], seq_len: int) -> None:
+    """Both splits must hold at least one training window of seq_len + 1 tokens."""
+    for split, stream in (("train", streams["train"]), ("validation", streams["validation"])):
+        if stream.numel() <= seq_len + 1:
+            raise DataError(
+                f"the {split} split has {stream.numel()} tokens, fewer than one window of "
+                f"train.seq_len + 1 = {seq_len + 1}; lower seq_len or add {split} data"
+            )
 
 
 def raise_missing_split(train: list, val: list) -> None:

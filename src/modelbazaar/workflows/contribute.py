@@ -30,7 +30,8 @@ from modelbazaar.contrib import (
     public_key_text,
     write_bundle,
 )
-from modelbazaar.errors import DataError
+from modelbazaar.contrib.datacheck import check_data_member
+from modelbazaar.errors import BundleError, DataError
 from modelbazaar.evals.compare import paired_difference
 from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.model import load_version
@@ -84,6 +85,11 @@ def contribute(
     loaded = load_version(store, base)
     tokenizer, model = loaded.tokenizer, loaded.model
     raw = Path(data).read_bytes()
+    if include_data:  # the rule review applies to data members, checked before any training
+        try:
+            check_data_member(Path(data).name, raw)
+        except BundleError as exc:
+            raise DataError(f"--data {data} cannot travel in a bundle: {exc}") from None
     examples = load_examples(Path(data))
     train_examples, held = held_out_split(examples, HELD_OUT_EVERY)
     max_len = min(train.max_len, model.config.max_position_embeddings)

@@ -19,7 +19,13 @@ from pathlib import Path
 import torch
 from transformers import LlamaConfig
 
-from modelbazaar.model import config_bytes, load_version, parameter_count, weights_bytes
+from modelbazaar.model import (
+    check_finite_weights,
+    config_bytes,
+    load_version,
+    parameter_count,
+    weights_bytes,
+)
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.train.distill import DistillConfig, distill_model
 
@@ -35,6 +41,7 @@ class DistillOutcome:
 def _record(
     store: Store, teacher: VersionRecord, student: torch.nn.Module, config: LlamaConfig, info: dict
 ) -> str:
+    check_finite_weights(student)  # a diverged student is never recorded
     return store.add_version(
         weights=store.objects.put_bytes(weights_bytes(student)),
         tokenizer=teacher.tokenizer,

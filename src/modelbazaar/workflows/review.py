@@ -1,9 +1,10 @@
 """`bazaar review`: the model's CI. Verify a bundle, test base + adapter, decide, record.
 
 Reads top to bottom: setup (recipe, trusted keys, verify the bundle against the store — a hostile
-bundle stops here with a BundleError and nothing written) → licence gate → apply the adapter to
-the base in memory → judge the candidate under ``[policy]`` → record the contribution, its
-bundle bytes and the review in the catalogue → write the report (JSON, Markdown, HTML).
+bundle or an untrusted signer stops here with a BundleError and nothing written) → licence gate
+(a refused licence is rejected here, before a single eval runs) → apply the adapter to the base
+in memory → judge the candidate under ``[policy]`` → record the contribution, its bundle bytes
+and the review in the catalogue → write the report (JSON, Markdown, HTML).
 
 Every gate is judged on the 95% CI of the paired difference (same examples, base vs candidate),
 never on the point estimate: a regression gate fails when the worst end of the CI is beyond the
@@ -27,16 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from modelbazaar.contrib import (
+    BundleManifest,
     VerifiedBundle,
     check_adapter_against_base,
     check_base_known,
     open_bundle,
 )
-from modelbazaar.contrib.zipcheck import read_file_capped
+from modelbazaar.contrib.datacheck import is_jsonl_name
 from modelbazaar.errors import BundleError
 from modelbazaar.licenses.gate import license_gate
-from modelbazaar.model import load_version, weights_bytes
+from modelbazaar.model import LoadedModel, load_version, weights_bytes
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.review.judge import judge_candidate, trusted_keys
 from modelbazaar.review.report import write_reports
@@ -71,7 +75,7 @@ def review(
     model_dir = Path(model_dir)
     recipe = load_recipe(model_dir)
     store = Store.for_model(model_dir)
-    bundle, blob, signature_note = _open_checked(store, recipe, Path(bundle_path))
+    bundle, signature_note = _open_checked(store, recipe, Path(bundle_path))
     manifest = bundle.manifest
     base = load_version(store, manifest.base_version)
     base_shapes = {k: tuple(v.shape) for k, v in base.model.state_dict().items()}
@@ -89,20 +93,11 @@ def review(
     candidate_hash = version_hash(
         sha256_bytes(weights_bytes(candidate)), base.record.tokenizer, base.record.config
     )  # what merging it alone would record
-    own_tasks = _own_tasks(bundle)
-    verdict, judged, checks = judge_candidate(
-        store, model_dir, recipe, base, candidate, own_tasks=own_tasks, show_progress=show_progress
-    )
-    if not own_tasks:
-        checks.append(
-            {
-                "check": f"own task {manifest.task}",
-                "status": "unverified",
-                "detail": "data not included: the contributor's claim is reported, not "
-                f"trusted: {manifest.evaluation}",
-            }
-        )
-    reasons += judged
+    reasons += _unmeasurable_gain(recipe, manifest)  # private data: no gain to measure
+    if reasons:  # licence or an unmeasurable gain decide alone: no eval time is spent on them
+        checks = _skipped_evals(manifest)
+    else:
+        reasons, checks = _judge(store, model_dir, recipe, base, candidate, bundle, show_progress)
     verdict = "reject" if reasons else "accept"
 
     # 4. record: the bundle bytes (so a merge can be replayed), the contribution, the review
@@ -117,21 +112,39 @@ def review(
         "author": manifest.author,
         "signature": signature_note,
         "licence": {"model": model_license, "rows": licence_rows},
-        "contributor_evaluation": manifest.evaluation,
+        "contributor_evaluation": manifest.evaluation.reported(),
+        "data_card": manifest.data_card.model_dump(mode="json"),
         "checks": checks,
         "policy": recipe.policy.model_dump(mode="json"),
     }
-    _record(store, bundle, blob, candidate_hash, report)
+    _record(store, bundle, candidate_hash, report)
     out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
     write_reports(out_dir, report)
     return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
 
 
-def _open_checked(
-    store: Store, recipe: Recipe, bundle_path: Path
-) -> tuple[VerifiedBundle, bytes, str]:
-    """The verified bundle, its bytes and a sentence on its signature; refuses what can't be
-    reviewed (wrong kind, unknown base, bytes changed while reading) before anything is written."""
+def _judge(
+    store: Store,
+    model_dir: Path,
+    recipe: Recipe,
+    base: LoadedModel,
+    candidate: torch.nn.Module,
+    bundle: VerifiedBundle,
+    show_progress: bool,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Reasons and checks of the policy suites plus the contribution's own task."""
+    own_tasks = _own_tasks(bundle)
+    _, reasons, checks = judge_candidate(
+        store, model_dir, recipe, base, candidate, own_tasks=own_tasks, show_progress=show_progress
+    )
+    if not own_tasks:
+        checks.append(_unverified_claim(bundle.manifest))
+    return reasons, checks
+
+
+def _open_checked(store: Store, recipe: Recipe, bundle_path: Path) -> tuple[VerifiedBundle, str]:
+    """The verified bundle and a sentence on its signature; refuses what can't be reviewed
+    (untrusted signer, wrong kind, unknown base) before anything is written."""
     keys = trusted_keys(recipe)
     bundle = open_bundle(
         bundle_path, trusted_keys=keys, require_signature=recipe.policy.require_signature
@@ -140,16 +153,13 @@ def _open_checked(
     if manifest.kind != "adapter" or manifest.adapter_config is None:
         raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
     check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
-    blob = read_file_capped(bundle_path, 1 << 34)
-    if sha256_bytes(blob) != bundle.sha256:
-        raise BundleError(f"{bundle_path} changed while it was being reviewed; review it again")
     signature_note = (
         f"signed by {bundle.signer}, a trusted key"
         if keys is not None
-        else f"signed by {bundle.signer}; any valid signature was accepted because "
-        "bazaar.toml lists no maintainers or trusted contributors (or require_signature = false)"
+        else f"signed by {bundle.signer or 'nobody'}; not checked against a trusted key "
+        "because bazaar.toml sets require_signature = false"
     )
-    return bundle, blob, signature_note
+    return bundle, signature_note
 
 
 def _own_tasks(bundle: VerifiedBundle) -> list[tuple[str, list]]:
@@ -158,20 +168,48 @@ def _own_tasks(bundle: VerifiedBundle) -> list[tuple[str, list]]:
     for f in manifest.data_card.files:
         if f.included:
             examples = parse_examples(
-                bundle.data_files[f.name].decode("utf-8"),
-                jsonl=f.name.endswith((".jsonl", ".json")),
+                bundle.data_files[f.name].decode("utf-8"),  # open_bundle checked it is UTF-8
+                jsonl=is_jsonl_name(f.name),
                 where=f.name,
             )
-            every = int(manifest.evaluation.get("held_out_every", 10))
+            every = manifest.evaluation.held_out_every  # the schema holds it to 2..1000
             tasks.append(
                 (f"{manifest.task} ({f.name}, held out)", held_out_split(examples, every)[1])
             )
     return tasks
 
 
-def _record(
-    store: Store, bundle: VerifiedBundle, blob: bytes, candidate: str, report: dict[str, Any]
-) -> None:
+def _unmeasurable_gain(recipe: Recipe, manifest: BundleManifest) -> list[str]:
+    """The reason to reject a contribution whose gain cannot be measured, unless policy allows."""
+    if any(f.included for f in manifest.data_card.files) or recipe.policy.accept_unmeasured_gain:
+        return []
+    return [
+        f"own task {manifest.task}: no measurable gain — the data stayed private, so the review "
+        "cannot measure the gain the contributor claims; send it with `bazaar contribute "
+        "--include-data`, or the maintainers set [policy] accept_unmeasured_gain = true to let "
+        "the suites alone decide"
+    ]
+
+
+def _skipped_evals(manifest: BundleManifest) -> list[dict[str, Any]]:
+    detail = "the licence gate or the gain gate refused it before any eval"
+    checks = [{"check": "evals", "status": "skipped", "detail": detail}]
+    if not any(f.included for f in manifest.data_card.files):
+        checks.append(_unverified_claim(manifest))
+    return checks
+
+
+def _unverified_claim(manifest: BundleManifest) -> dict[str, Any]:
+    """The own-task row when the data stayed private: the claim is shown, never judged."""
+    claim = ", ".join(f"{k} {v:.4g}" for k, v in manifest.evaluation.reported().items())
+    return {
+        "check": f"own task {manifest.task}",
+        "status": "unverified",
+        "detail": f"data not included: the contributor's claim is reported, not trusted: {claim}",
+    }
+
+
+def _record(store: Store, bundle: VerifiedBundle, candidate: str, report: dict[str, Any]) -> None:
     """Store the bundle bytes (so a merge can be replayed), the contribution and the review."""
     manifest = bundle.manifest
     store.catalogue.add_contribution(
@@ -182,7 +220,7 @@ def _record(
             "author": manifest.author,
             "license": manifest.license,
             "manifest": manifest.model_dump(mode="json"),
-            "bundle": store.objects.put_bytes(blob),
+            "bundle": store.objects.put_bytes(bundle.blob),  # the bytes that were verified
         }
     )
     store.catalogue.add_review(
