@@ -54,7 +54,7 @@ from modelbazaar.train.lora import (
 class ReviewOutcome:
     verdict: str  # accept | reject
     reasons: list[str]
-    contribution: str  # the bundle's sha256
+    contribution: str  # its id: sha256 of the signed manifest
     report: dict[str, Any] = field(default_factory=dict)
     report_dir: Path | None = None
 
@@ -109,7 +109,7 @@ def review(
     report = {
         "verdict": verdict,
         "reasons": reasons,
-        "contribution": bundle.sha256,
+        "contribution": bundle.id,
         "bundle": str(bundle_path),
         "base": base.record.hash,
         "candidate": candidate_hash,
@@ -122,9 +122,9 @@ def review(
         "policy": recipe.policy.model_dump(mode="json"),
     }
     _record(store, bundle, blob, candidate_hash, report)
-    out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
+    out_dir = Path(report_dir or store.root / "reviews" / bundle.id[:16])
     write_reports(out_dir, report)
-    return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
+    return ReviewOutcome(verdict, reasons, bundle.id, report, out_dir)
 
 
 def _open_checked(
@@ -141,7 +141,7 @@ def _open_checked(
         raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
     check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
     blob = read_file_capped(bundle_path, 1 << 34)
-    if sha256_bytes(blob) != bundle.sha256:
+    if sha256_bytes(blob) != bundle.sha256:  # zip bytes
         raise BundleError(f"{bundle_path} changed while it was being reviewed; review it again")
     signature_note = (
         f"signed by {bundle.signer}, a trusted key"
@@ -176,7 +176,7 @@ def _record(
     manifest = bundle.manifest
     store.catalogue.add_contribution(
         {
-            "id": bundle.sha256,
+            "id": bundle.id,
             "base": manifest.base_version,
             "task": manifest.task,
             "author": manifest.author,
@@ -187,7 +187,7 @@ def _record(
     )
     store.catalogue.add_review(
         {
-            "contribution": bundle.sha256,
+            "contribution": bundle.id,
             "candidate": candidate,
             "verdict": report["verdict"],
             "reasons": report["reasons"],
