@@ -185,3 +185,22 @@ def test_a_tag_never_shadows_a_version_hash(fresh_tiny: tuple[Path, Store]) -> N
     assert store.version(main_hash).hash == main_hash
     with pytest.raises(StoreError, match="both a ref .* and the start of version"):
         store.resolve(main_hash[:10])
+
+
+def test_distill_refuses_a_bad_or_taken_tag_before_training(
+    fresh_tiny: tuple[Path, Store], tmp_path: Path
+) -> None:
+    from modelbazaar.train.distill import DistillConfig
+    from modelbazaar.workflows.distill import distill_version
+
+    model_dir, store = fresh_tiny
+    store.tag("v0.1", "main")
+    data = tmp_path / "text.txt"
+    data.write_text("to be or not to be\n" * 20)
+    before = tree_digest(store.root)
+    for tag, problem in (("../x", "not a valid tag name"), ("v0.1", "tags do not move")):
+        with pytest.raises(StoreError, match=problem):
+            distill_version(
+                model_dir, teacher="main", data=data, cfg=DistillConfig(student="tiny"), tag=tag
+            )
+    assert tree_digest(store.root) == before
