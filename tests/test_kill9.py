@@ -98,22 +98,10 @@ def stages(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Stage], 
     data = str(fresh / "contributions" / "gsm8k" / "train.jsonl")
     argv = {
         "build": ["build"],
-        "contribute": [
-            "contribute",
-            "--data",
-            data,
-            "--task",
-            "gsm8k",
-            "--license",
-            "MIT",
-            "--steps",
-            "30",
-            "--lr",
-            "0.01",
-            "--include-data",
-            "--out",
-            "c.bazaar",
-        ],
+        "contribute": (
+            f"contribute --data {data} --task gsm8k --license MIT --lora steps=30 "
+            "--lora lr=0.01 --include-data --out c.bazaar"
+        ).split(),
         "review": ["review", "c.bazaar"],
         "merge": ["merge", "c.bazaar"],
         "release": ["release", "main", "release", "--license", "Apache-2.0"],

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
 
 from modelbazaar.store import migrations, schema
-from modelbazaar.store.refs import RefMove, RefMovedError
+from modelbazaar.store.refs import RefMove, moved_error
 
 # PostgreSQL advisory lock id of "the catalogue's writer lock" (any fixed 64-bit number works:
 # one catalogue per database). SQLite needs none: BEGIN IMMEDIATE takes its file's write lock.
@@ -158,7 +158,7 @@ class Catalogue:
                         .values(**values)
                     ).rowcount
                 ):
-                    raise _moved_error(move, current, reason)
+                    raise moved_error(move, current, reason)
                 conn.execute(
                     insert(schema.ref_log).values(
                         name=move.name,
@@ -234,11 +234,15 @@ class Catalogue:
 
     def add_eval_result(self, row: dict[str, Any]) -> None:
         """Store a finished eval; an existing result for the same key is kept, never overwritten."""
-        if self.eval_result(row["version"], row["suite"], row["suite_version"]):
-            return
-        with self.writing() as conn:
+        e = schema.eval_results
+        key = (e.c.version == row["version"]) & (e.c.suite == row["suite"])
+        with self.writing() as conn:  # checked under the lock: two evals may finish together
+            if conn.execute(
+                select(e.c.n).where(key & (e.c.suite_version == row["suite_version"]))
+            ).first():
+                return
             values = row | {"metrics": canonical_json(row["metrics"]), "created_at": now()}
-            conn.execute(insert(schema.eval_results).values(**values))
+            conn.execute(insert(e).values(**values))
 
     def eval_results_for(self, version: str) -> list[dict[str, Any]]:
         e = schema.eval_results
@@ -281,23 +285,3 @@ class Catalogue:
                 | {"reasons": json.loads(x.reasons), "report": json.loads(x.report)}
                 for x in rows
             ]
-
-
-COMMANDS = {"merging": "merge", "building": "build", "distilling": "distill", "tagging": "tag"}
-
-
-def _moved_error(move: RefMove, current: str | None, reason: str) -> RefMovedError:
-    """The message a writer gets when another command moved the ref first.
-
-    Example: "main moved from 95d0bffd565f to 3f9c01a2b4c5 while merging; run the merge again"
-    """
-    again = f"run the {COMMANDS.get(reason, 'command')} again"
-    if move.expected is None:
-        return RefMovedError(
-            f"{move.name} was created (at {str(current)[:12]}) by another command while "
-            f"{reason}; {again}"
-        )
-    where = str(current)[:12] if current else "nowhere (it was deleted)"
-    return RefMovedError(
-        f"{move.name} moved from {move.expected[:12]} to {where} while {reason}; {again}"
-    )

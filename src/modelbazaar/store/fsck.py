@@ -211,11 +211,10 @@ def _check_catalogue(
             need(getattr(row, part), f"{who} ({part})")
         if version_hash(row.weights, row.tokenizer, row.config) != digest:
             report.add("bad-version", who, f"{who} is not the hash of its weights/tokenizer/config")
-        info = json.loads(row.info)
-        for replay in ("merge", "distill"):  # what `bazaar verify` needs to replay it
-            for item in _digests_in({k: v for k, v in info.get(replay, {}).items() if k != "base"}):
-                if item not in versions and item != info.get(replay, {}).get("teacher"):
-                    need(item, f"{who} ({replay} input)")
+        info = json.loads(row.info)  # what `bazaar verify` needs to replay it:
+        inputs = info.get("merge", {}).get("bundles", []) + [info.get("distill", {}).get("data")]
+        for item in filter(None, inputs):
+            need(item, f"{who} (replay input)")
     for row in _rows(store, schema.parents):
         if row.parent not in versions or row.child not in versions:
             report.add(

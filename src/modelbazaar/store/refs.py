@@ -81,3 +81,29 @@ def _broken_rule(name: str) -> str | None:
     if HEXLIKE.match(name):
         return "it is a hex string that could be read as a version hash"
     return None
+
+
+COMMANDS = {  # the reason a ref moves -> the command to run again
+    "merging": "merge",
+    "building": "build",
+    "distilling": "distill",
+    "tagging": "tag",
+    "importing": "import",
+}
+
+
+def moved_error(move: RefMove, current: str | None, reason: str) -> RefMovedError:
+    """The message a writer gets when another command moved the ref first.
+
+    Example: "main moved from 95d0bffd565f to 3f9c01a2b4c5 while merging; run the merge again"
+    """
+    again = f"run the {COMMANDS.get(reason, 'command')} again"
+    if move.expected is None:
+        return RefMovedError(
+            f"{move.name} was created (at {str(current)[:12]}) by another command while "
+            f"{reason}; {again}"
+        )
+    where = str(current)[:12] if current else "nowhere (it was deleted)"
+    return RefMovedError(
+        f"{move.name} moved from {move.expected[:12]} to {where} while {reason}; {again}"
+    )
