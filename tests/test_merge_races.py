@@ -12,13 +12,14 @@ import io
 import shutil
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import modelbazaar.workflows.merge as merging
 from modelbazaar.cli.main import main as bazaar_main
-from modelbazaar.contrib import generate_keypair, open_bundle
+from modelbazaar.contrib import generate_keypair, load_private_key, open_bundle, write_bundle
 from modelbazaar.errors import BazaarError, StoreError
 from modelbazaar.store import Store
 from modelbazaar.train.lora import LoraTrainConfig
@@ -124,6 +125,32 @@ def test_a_merged_contribution_is_never_merged_again(
         merging.merge(model_dir, [bundle_b, bundle_b], show_progress=False)
     assert tree_digest(store.root) == before
     assert store.resolve("main") == second.version
+
+
+def resign(bundle: Path, out: Path, key: Path) -> Path:
+    """The same adapter and data in a new manifest (a later `created`), signed again."""
+    opened = open_bundle(bundle)
+    with zipfile.ZipFile(bundle) as zf:
+        files = {n: zf.read(n) for n in zf.namelist() if not n.startswith("manifest.")}
+    later = opened.manifest.created + timedelta(hours=1)
+    manifest = opened.manifest.model_copy(update={"created": later})
+    return write_bundle(out, manifest, files, load_private_key(key))
+
+
+def test_the_same_adapter_signed_again_is_still_refused(two_accepted, source, tmp_path) -> None:
+    model_dir, store = source
+    _, bundle_a, bundle_b = two_accepted
+    first = merging.merge(model_dir, [bundle_a], show_progress=False)
+    merging.merge(model_dir, [bundle_b], show_progress=False)
+    resigned = resign(bundle_a, tmp_path / "resigned.bazaar", bundle_a.parent / "key")
+    assert open_bundle(resigned).id != open_bundle(bundle_a).id  # a new contribution id ...
+    assert review(model_dir, resigned, show_progress=False).verdict == "accept"
+    before = tree_digest(store.root)
+    with pytest.raises(
+        BazaarError, match=f"already merged into main .by version {first.version[:12]}"
+    ):
+        merging.merge(model_dir, [resigned], show_progress=False)  # ... but the same adapter
+    assert tree_digest(store.root) == before
 
 
 def test_a_merge_that_started_from_an_older_main_does_not_move_it(
