@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from modelbazaar.cli.main import app
-from modelbazaar.contrib import generate_keypair
+from modelbazaar.contrib import generate_keypair, open_bundle
 from modelbazaar.errors import BundleError, ExitCode
 from modelbazaar.licenses.gate import check_inflow, family, license_gate
 from modelbazaar.recipe import add_trusted_key
@@ -92,7 +92,7 @@ def test_non_commercial_data_rejected_with_report(fresh_tiny, tmp_path, monkeypa
     )
     assert result.exit_code == 1, result.output
     assert "non-commercial" in result.output
-    (row,) = store.catalogue.reviews_for(hashlib.sha256(bundle.read_bytes()).hexdigest())
+    (row,) = store.catalogue.reviews_for(open_bundle(bundle).id)  # its signed manifest
     assert row["verdict"] == "reject" and any("CC-BY-NC-4.0" in r for r in row["reasons"])
     contribution = store.catalogue.contribution(row["contribution"])
     assert store.objects.get_bytes(contribution["bundle"]) == bundle.read_bytes()

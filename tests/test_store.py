@@ -1,25 +1,11 @@
-"""The store: migrations from a blank database, verified objects, refs."""
+"""The store: verified objects, refs (migrations: test_migrations.py)."""
 
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect
 
 from modelbazaar.errors import StoreError
-from modelbazaar.store import ObjectStore, Store, schema
-from modelbazaar.store.migrations import MIGRATIONS, migrate
-
-
-def test_migrations_from_blank_database_give_the_schema(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'blank.db'}")
-    applied = migrate(engine)
-    assert applied == [m.__name__ for m in MIGRATIONS]
-    assert [name for name in applied] == sorted(applied)  # numbered, in order
-    inspector = inspect(engine)
-    for table in schema.metadata.sorted_tables:
-        columns = [c["name"] for c in inspector.get_columns(table.name)]
-        assert columns == [c.name for c in table.columns], table.name
-    assert migrate(engine) == []  # idempotent: a second run applies nothing
+from modelbazaar.store import ObjectStore, Store
 
 
 def test_objects_are_content_addressed_and_verified(tmp_path: Path) -> None:

@@ -124,6 +124,9 @@ def merge(
     outcome = merging.merge(
         directory, bundles, method=method.value, density=density, weights=weights or None, seed=seed
     )
+    if outcome.already:
+        out.print(f"already merged: main is {outcome.version[:12]}, the merge of these bundles")
+        return
     if outcome.verdict == "accept":
         out.print(f"[green]merged[/]: main is now {outcome.version[:12]}")
         return

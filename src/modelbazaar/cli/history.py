@@ -123,15 +123,18 @@ def show(
 
 def tag(
     ref: Ref,
-    name: Annotated[str, typer.Argument(help="The new tag.")],
+    name: Annotated[str, typer.Argument(help="The new tag (letters, digits, . _ + @ -).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Move the tag if it already names another version.")
+    ] = False,
     directory: ModelDir = Path("."),
 ) -> None:
-    """Give a version a name (a tag that does not move)."""
-    store = Store.for_model(directory)
-    if name in ("main", "built"):
-        raise StoreError(f"'{name}' is a branch moved by build/merge; choose another tag name")
-    digest = store.resolve(ref)
-    store.catalogue.set_ref(name, digest, kind="tag")
+    """Give a version a name: a tag that never moves unless --force is given.
+
+    Tag names follow a subset of git's ref-name rules (see `store/refs.py`) and may not be hex
+    strings that could be read as a version hash. Example: bazaar tag main v0.1
+    """
+    digest = Store.for_model(directory).tag(name, ref, force=force)
     out.print(f"tagged {digest[:12]} as {name}")
 
 

@@ -40,6 +40,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.evals",  # eval, compare
     "modelbazaar.cli.contrib",  # contribute, review, merge, distill
     "modelbazaar.cli.release",  # release
+    "modelbazaar.cli.fsck",  # fsck
 )
 
 for _module in COMMAND_GROUPS:

@@ -55,7 +55,9 @@ class VerifiedBundle:
     """A bundle that passed every check :func:`open_bundle` can make without the store.
 
     ``signer`` is the verified author key; it is None only for an unsigned bundle opened with
-    ``require_signature=False``. ``sha256`` is the hash of the bundle file, a stable id for it;
+    ``require_signature=False``. ``id`` names the contribution: the sha256 of its signed
+    manifest in canonical form, which covers every payload hash, so the same contribution
+    re-zipped keeps its id. ``sha256`` is the hash of the bundle file, these exact zip bytes;
     ``blob`` its bytes, the very ones that were verified (a caller that stores the bundle stores
     these, never a second read of a file that may have changed).
     """
@@ -66,6 +68,7 @@ class VerifiedBundle:
     signer: str | None
     sha256: str
     blob: bytes = field(default=b"", repr=False)  # the bundle file's bytes, read once
+    id: str = ""
 
 
 def _sha256(data: bytes) -> str:
@@ -236,4 +239,14 @@ def _verify(
     if ADAPTER_NAME in members:
         adapter = load_safetensors_strict(members[ADAPTER_NAME], ADAPTER_NAME, limits)
     data_files = {n[len(DATA_PREFIX) :]: b for n, b in members.items() if n.startswith(DATA_PREFIX)}
-    return VerifiedBundle(manifest, adapter, data_files, signer, _sha256(blob), blob)
+    return VerifiedBundle(
+        manifest, adapter, data_files, signer, _sha256(blob), blob, contribution_id(manifest)
+    )
+
+
+def contribution_id(manifest: BundleManifest) -> str:
+    """The id of a contribution: sha256 of its manifest's canonical bytes (what was signed).
+
+    Example: the same manifest.json zipped twice with different compression -> the same id.
+    """
+    return _sha256(manifest.to_json_bytes())

@@ -6,13 +6,20 @@ content compares equal byte for byte.
 """
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
 
-from modelbazaar.store import schema
-from modelbazaar.store.migrations import migrate
+from modelbazaar.store import migrations, schema
+from modelbazaar.store.refs import RefMove, moved_error
+
+# PostgreSQL advisory lock id of "the catalogue's writer lock" (any fixed 64-bit number works:
+# one catalogue per database). SQLite needs none: BEGIN IMMEDIATE takes its file's write lock.
+PG_WRITER_LOCK = 0x6D62_7A72  # "mbzr"
 
 
 def canonical_json(value: Any) -> str:
@@ -25,6 +32,9 @@ def now() -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # We issue BEGIN ourselves (below), so pysqlite must not: it would begin lazily, on the
+    # first write, and run DDL outside any transaction (a half-applied migration).
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     # Rollback journal (not WAL): a reader never changes a byte of the database file, so
     # "the store is byte-identical after a refused bundle" is checkable with plain hashes.
@@ -33,19 +43,60 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE) and queue on busy_timeout;
+    readers begin DEFERRED and keep reading while a writer works."""
+    writer = conn.get_execution_options().get("bazaar_writer", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def _leave_wal(engine: Engine) -> None:
+    """Stores made by the first schema used WAL; upgrade them to the rollback journal that
+    today's stores use (see `_sqlite_pragmas`). Another open connection makes SQLite refuse:
+    then the store simply stays in WAL until the next upgrade."""
+    raw = engine.raw_connection()  # outside any transaction: SQLite ignores it inside one
+    try:
+        raw.cursor().execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        raw.close()
+
+
 class Catalogue:
-    """Named queries over the catalogue database."""
+    """Named queries over the catalogue database.
+
+    Every write runs in `writing()`: one transaction holding the store's single writer lock, so
+    two commands never interleave their catalogue writes; reads never take it.
+    """
 
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url)
-        if url.startswith("sqlite"):
+        if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        with self.engine.connect() as conn:  # most opens find nothing to do: no lock taken
+            todo = migrations.pending(migrations.applied(conn))
+        if todo:
+            with self.writing() as conn:  # another process may have migrated meanwhile
+                migrations.run(conn, migrations.pending(migrations.applied(conn)))
+            if self.engine.dialect.name == "sqlite":
+                _leave_wal(self.engine)
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction under the writer lock; committed on exit, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(bazaar_writer=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": PG_WRITER_LOCK})
+                yield conn
 
     # versions and lineage -------------------------------------------------------------
     def add_version(self, row: dict[str, Any], parents: list[tuple[str, str, dict]]) -> None:
         """Insert a version and its parent edges in one transaction (idempotent)."""
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             exists = conn.execute(
                 select(schema.versions.c.hash).where(schema.versions.c.hash == row["hash"])
             ).first()
@@ -82,15 +133,51 @@ class Catalogue:
             return [dict(r._mapping) | {"detail": json.loads(r.detail)} for r in rows]
 
     # refs ---------------------------------------------------------------------------------
-    def set_ref(self, name: str, digest: str, kind: str = "branch") -> None:
-        r = schema.refs
-        with self.engine.begin() as conn:  # the only write that moves `main`: one statement
-            found = conn.execute(select(r.c.name).where(r.c.name == name)).first()
-            values = {"version": digest, "kind": kind, "updated_at": now()}
-            if found:
-                conn.execute(update(r).where(r.c.name == name).values(**values))
-            else:
-                conn.execute(insert(r).values(name=name, **values))
+    def move_refs(self, moves: list[RefMove], reason: str) -> None:
+        """Move every ref in `moves` by compare-and-swap, all or none, in one transaction.
+
+        A ref that no longer points where its writer started from (another command moved it)
+        raises RefMovedError and nothing moves; one that already points at the new version is
+        left alone. Each move is appended to `ref_log`.
+        Example: move_refs([RefMove("main", new, expected=old)], "merging")
+        """
+        r, at = schema.refs, now()
+        with self.writing() as conn:
+            for move in moves:
+                current = conn.execute(select(r.c.version).where(r.c.name == move.name)).scalar()
+                if current == move.new:  # a re-run, or another writer made the same move
+                    continue
+                values = {"version": move.new, "kind": move.kind, "updated_at": at}
+                if move.expected is None and current is None:
+                    conn.execute(insert(r).values(name=move.name, **values))
+                elif (
+                    move.expected is None
+                    or not conn.execute(
+                        update(r)  # the compare-and-swap itself
+                        .where((r.c.name == move.name) & (r.c.version == move.expected))
+                        .values(**values)
+                    ).rowcount
+                ):
+                    raise moved_error(move, current, reason)
+                conn.execute(
+                    insert(schema.ref_log).values(
+                        name=move.name,
+                        old_version=move.expected,
+                        new_version=move.new,
+                        kind=move.kind,
+                        reason=reason,
+                        moved_at=at,
+                    )
+                )
+
+    def ref_log(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded move (of `name`), oldest first."""
+        log = schema.ref_log
+        query = select(log).order_by(log.c.id)
+        if name is not None:
+            query = query.where(log.c.name == name)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
 
     def refs(self) -> dict[str, dict[str, str]]:
         with self.engine.connect() as conn:
@@ -107,7 +194,7 @@ class Catalogue:
 
     def add_build(self, row: dict[str, Any], metrics: list[dict[str, Any]] | None = None) -> None:
         """Record a finished stage and its per-step metrics in one transaction."""
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             if conn.execute(
                 select(schema.builds.c.key).where(schema.builds.c.key == row["key"])
             ).first():
@@ -147,11 +234,15 @@ class Catalogue:
 
     def add_eval_result(self, row: dict[str, Any]) -> None:
         """Store a finished eval; an existing result for the same key is kept, never overwritten."""
-        if self.eval_result(row["version"], row["suite"], row["suite_version"]):
-            return
-        with self.engine.begin() as conn:
+        e = schema.eval_results
+        key = (e.c.version == row["version"]) & (e.c.suite == row["suite"])
+        with self.writing() as conn:  # checked under the lock: two evals may finish together
+            if conn.execute(
+                select(e.c.n).where(key & (e.c.suite_version == row["suite_version"]))
+            ).first():
+                return
             values = row | {"metrics": canonical_json(row["metrics"]), "created_at": now()}
-            conn.execute(insert(schema.eval_results).values(**values))
+            conn.execute(insert(e).values(**values))
 
     def eval_results_for(self, version: str) -> list[dict[str, Any]]:
         e = schema.eval_results
@@ -162,7 +253,7 @@ class Catalogue:
     # contributions and reviews --------------------------------------------------------------
     def add_contribution(self, row: dict[str, Any]) -> None:
         c = schema.contributions
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             if conn.execute(select(c.c.id).where(c.c.id == row["id"])).first():
                 return
             values = row | {"manifest": canonical_json(row["manifest"]), "received_at": now()}
@@ -180,7 +271,7 @@ class Catalogue:
             "report": canonical_json(row["report"]),
             "created_at": now(),
         }
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             result = conn.execute(insert(schema.reviews).values(**values))
             return int(result.inserted_primary_key[0])
 

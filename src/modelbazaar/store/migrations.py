@@ -1,59 +1,143 @@
-"""Numbered, append-only schema migrations (the simonw/llm pattern).
+"""Frozen, numbered, append-only schema migrations.
 
-Never edit or reorder a migration that has shipped: add `m00N_...` at the end. Each runs once,
-inside a transaction, and is recorded in `_migrations`.
+Each migration is the exact list of SQL statements it ran when it shipped — never a call to
+`Table.create()` of today's `schema.py`, which would silently change what an old migration does
+when a table is edited. A store records the names it has applied in `_migrations`; opening it
+applies the missing ones in order, each in one transaction under the writer lock, and refuses a
+store that has a migration this code does not know (it was written by a newer modelbazaar).
+
+The SQL is portable between SQLite and PostgreSQL except the auto-numbered primary key, written
+`{serial_pk}` and filled in per dialect. Never edit or reorder a shipped migration: append one.
+
+Example: migrate(create_engine("sqlite:///c.db")) -> ["m001_versions_refs_builds", ...]
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, inspect, text
 
-from modelbazaar.store import schema
-
-Migration = Callable[[Connection], None]
-MIGRATIONS: list[Migration] = []
-migration = MIGRATIONS.append
+from modelbazaar.errors import StoreError
 
 
-@migration
-def m001_versions_refs_builds(conn: Connection) -> None:
-    for table in (schema.versions, schema.parents, schema.refs, schema.builds):
-        table.create(conn)
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    statements: tuple[str, ...]
 
 
-@migration
-def m002_training_metrics(conn: Connection) -> None:
-    schema.train_metrics.create(conn)
+SERIAL_PK = {  # an integer primary key the database numbers itself
+    "sqlite": "INTEGER NOT NULL PRIMARY KEY",  # an alias of SQLite's rowid
+    "postgresql": "SERIAL NOT NULL PRIMARY KEY",
+}
+
+# Created before any migration runs; it records which ones have run.
+BOOTSTRAP = "CREATE TABLE _migrations (name TEXT NOT NULL PRIMARY KEY, applied_at TEXT)"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "m001_versions_refs_builds",
+        (
+            """CREATE TABLE versions (
+                hash TEXT NOT NULL PRIMARY KEY, created_at TEXT NOT NULL, relation TEXT NOT NULL,
+                weights TEXT NOT NULL, tokenizer TEXT NOT NULL, config TEXT NOT NULL,
+                info TEXT NOT NULL, message TEXT NOT NULL)""",
+            """CREATE TABLE parents (
+                child TEXT NOT NULL, parent TEXT NOT NULL, relation TEXT NOT NULL,
+                position INTEGER NOT NULL, detail TEXT NOT NULL,
+                UNIQUE (child, parent, position))""",
+            """CREATE TABLE refs (
+                name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, kind TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            """CREATE TABLE builds (
+                "key" TEXT NOT NULL PRIMARY KEY, stage TEXT NOT NULL, inputs TEXT NOT NULL,
+                outputs TEXT NOT NULL, duration_s FLOAT NOT NULL, tokens INTEGER NOT NULL,
+                final_train_loss FLOAT, final_val_loss FLOAT, machine TEXT NOT NULL,
+                created_at TEXT NOT NULL)""",
+        ),
+    ),
+    Migration(
+        "m002_training_metrics",
+        (
+            """CREATE TABLE train_metrics (
+                build_key TEXT NOT NULL, step INTEGER NOT NULL, tokens INTEGER NOT NULL,
+                loss FLOAT, val_loss FLOAT, lr FLOAT, tokens_per_s FLOAT,
+                UNIQUE (build_key, step))""",
+        ),
+    ),
+    Migration(
+        "m003_eval_results",
+        (
+            """CREATE TABLE eval_results (
+                version TEXT NOT NULL, suite TEXT NOT NULL, suite_version TEXT NOT NULL,
+                metrics TEXT NOT NULL, examples TEXT NOT NULL, n INTEGER NOT NULL,
+                created_at TEXT NOT NULL, UNIQUE (version, suite, suite_version))""",
+        ),
+    ),
+    Migration(
+        "m004_contributions_reviews",
+        (
+            """CREATE TABLE contributions (
+                id TEXT NOT NULL PRIMARY KEY, base TEXT NOT NULL, task TEXT NOT NULL,
+                author TEXT NOT NULL, license TEXT NOT NULL, manifest TEXT NOT NULL,
+                bundle TEXT NOT NULL, received_at TEXT NOT NULL)""",
+            """CREATE TABLE reviews (
+                id {serial_pk}, contribution TEXT NOT NULL, candidate TEXT,
+                verdict TEXT NOT NULL, reasons TEXT NOT NULL, report TEXT NOT NULL,
+                created_at TEXT NOT NULL)""",
+        ),
+    ),
+    Migration(
+        "m005_ref_log",  # every ref move, append-only: who moved what from where to where
+        (
+            """CREATE TABLE ref_log (
+                id {serial_pk}, name TEXT NOT NULL, old_version TEXT, new_version TEXT NOT NULL,
+                kind TEXT NOT NULL, reason TEXT NOT NULL, moved_at TEXT NOT NULL)""",
+            "CREATE INDEX ref_log_name ON ref_log (name, id)",
+        ),
+    ),
+)
 
 
-@migration
-def m003_eval_results(conn: Connection) -> None:
-    schema.eval_results.create(conn)
+def applied(conn: Connection) -> list[str]:
+    """Names of the migrations a catalogue has recorded, in the order they ran."""
+    if not inspect(conn).has_table("_migrations"):
+        return []
+    rows = conn.execute(text("SELECT name FROM _migrations ORDER BY name"))
+    return [row[0] for row in rows]
 
 
-@migration
-def m004_contributions_reviews(conn: Connection) -> None:
-    schema.contributions.create(conn)
-    schema.reviews.create(conn)
+def pending(done: list[str]) -> list[Migration]:
+    """The migrations still to run; refuse a store written by a newer modelbazaar."""
+    known = {m.name for m in MIGRATIONS}
+    unknown = sorted(set(done) - known)
+    if unknown:
+        raise StoreError(
+            f"this store's catalogue was written by a newer modelbazaar (schema migration "
+            f"{unknown[-1]} is unknown here; this version knows up to {MIGRATIONS[-1].name}); "
+            "upgrade modelbazaar to open it — nothing was changed"
+        )
+    return [m for m in MIGRATIONS if m.name not in done]
+
+
+def run(conn: Connection, todo: list[Migration]) -> list[str]:
+    """Apply `todo` on `conn`, inside the caller's (write-locked) transaction."""
+    serial = SERIAL_PK.get(conn.dialect.name, SERIAL_PK["postgresql"])
+    if not inspect(conn).has_table("_migrations"):
+        conn.execute(text(BOOTSTRAP))
+    for step in todo:
+        for statement in step.statements:
+            conn.execute(text(statement.replace("{serial_pk}", serial)))
+        conn.execute(
+            text("INSERT INTO _migrations (name, applied_at) VALUES (:name, :at)"),
+            {"name": step.name, "at": datetime.now(UTC).isoformat()},
+        )
+    return [m.name for m in todo]
 
 
 def migrate(engine: Engine) -> list[str]:
-    """Apply every migration not yet recorded; return the names applied."""
-    applied_now: list[str] = []
+    """Apply every migration not yet recorded; return the names applied (plain engine)."""
     with engine.begin() as conn:
-        if not inspect(conn).has_table("_migrations"):
-            schema.migrations_table.create(conn)
-        done = set(conn.execute(select(schema.migrations_table.c.name)).scalars())
-    for step in MIGRATIONS:
-        if step.__name__ in done:
-            continue
-        with engine.begin() as conn:  # one transaction per migration: all or nothing
-            step(conn)
-            conn.execute(
-                insert(schema.migrations_table).values(
-                    name=step.__name__, applied_at=datetime.now(UTC).isoformat()
-                )
-            )
-        applied_now.append(step.__name__)
-    return applied_now
+        return run(conn, pending(applied(conn)))

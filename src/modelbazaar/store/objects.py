@@ -38,7 +38,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     key written here is never readable by others, not even for an instant.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{path.name}.{secrets.token_hex(8)}"
+    # The writer's pid in the name lets `bazaar fsck` prove a leftover temp file is garbage.
+    tmp = path.parent / f".tmp-{path.name}.{os.getpid()}.{secrets.token_hex(8)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:

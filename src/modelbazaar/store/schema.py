@@ -1,4 +1,5 @@
-"""Catalogue tables (SQLAlchemy Core), created and changed only by `migrations.py`.
+"""Catalogue tables (SQLAlchemy Core) for queries. They are created and changed only by the
+frozen SQL in `migrations.py`, never from these objects; tests check that the two agree.
 
 Portable types only (Text/Integer/Float/JSON-as-Text), so the same tables work on SQLite and
 PostgreSQL. JSON columns hold canonical JSON text written by `catalogue.py`.
@@ -109,4 +110,16 @@ reviews = Table(
     Column("reasons", Text, nullable=False),  # JSON list of sentences
     Column("report", Text, nullable=False),  # JSON of the whole review
     Column("created_at", Text, nullable=False),
+)
+
+ref_log = Table(
+    "ref_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("old_version", Text),  # None: the ref was created by this move
+    Column("new_version", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("reason", Text, nullable=False),  # building | merging | distilling | tagging | ...
+    Column("moved_at", Text, nullable=False),
 )

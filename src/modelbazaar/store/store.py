@@ -13,6 +13,7 @@ from typing import Any
 from modelbazaar.errors import StoreError
 from modelbazaar.store.catalogue import Catalogue, canonical_json
 from modelbazaar.store.objects import ObjectStore, sha256_bytes
+from modelbazaar.store.refs import RefMove, check_tag_name
 
 HEX = set("0123456789abcdef")
 
@@ -99,18 +100,49 @@ class Store:
         return digest
 
     def resolve(self, ref: str) -> str:
-        """A ref name, a full hash or a unique hash prefix (6+ digits) -> full version hash."""
+        """A full version hash, a ref name or a unique hash prefix (6+ digits) -> full hash.
+
+        A full hash always names its version, and a hex name that is both a ref and a hash
+        prefix is refused as ambiguous: a tag never shadows a version.
+        """
+        hexlike = len(ref) >= 6 and set(ref) <= HEX
+        if len(ref) == 64 and hexlike and self.catalogue.version(ref):
+            return ref
         refs = self.catalogue.refs()
+        matches = self.catalogue.versions_with_prefix(ref) if hexlike else []
+        if ref in refs and matches:  # only in stores tagged before tag names were checked
+            raise StoreError(
+                f"'{ref}' is both a ref (at {refs[ref]['version'][:12]}) and the start of "
+                f"version {matches[0][:12]}; give the full hash of the version you mean"
+            )
         if ref in refs:
             return refs[ref]["version"]
-        if len(ref) >= 6 and set(ref) <= HEX:
-            matches = self.catalogue.versions_with_prefix(ref)
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                raise StoreError(f"'{ref}' matches {len(matches)} versions; give more digits")
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise StoreError(f"'{ref}' matches {len(matches)} versions; give more digits")
         known = ", ".join(refs) or "none yet (run `bazaar build` or `bazaar import`)"
         raise StoreError(f"no ref or version '{ref}' in {self.root}; refs: {known}")
+
+    def tag(self, name: str, ref: str, *, force: bool = False) -> str:
+        """Point tag `name` at the version `ref` names; return its hash.
+
+        Tags never move: an existing tag at another version is refused unless `force`.
+        Example: store.tag("v0.1", "main") -> "95d0bffd565f…"
+        """
+        check_tag_name(name)
+        digest = self.resolve(ref)
+        existing = self.catalogue.refs().get(name)
+        if existing and existing["kind"] != "tag":
+            raise StoreError(f"'{name}' is a branch, not a tag; choose another tag name")
+        if existing and existing["version"] != digest and not force:
+            raise StoreError(
+                f"tag {name} already points at {existing['version'][:12]}; tags do not move. "
+                f"Pick a new name, or pass --force to move it to {digest[:12]}"
+            )
+        expected = existing["version"] if existing else None
+        self.catalogue.move_refs([RefMove(name, digest, expected, kind="tag")], "tagging")
+        return digest
 
     def version(self, ref: str) -> VersionRecord:
         digest = self.resolve(ref)
@@ -138,3 +170,31 @@ class Store:
             chain.append(record)
             current = record.parents[0]["parent"] if record.parents else None
         return chain
+
+    def merged_contributions(self, head: str) -> dict[str, str]:
+        """Contribution ids and adapter hashes merged anywhere in `head`'s lineage -> the
+        version that merged them. Example: {"8c96…": "3f9c…", "adapter:1b2e…": "3f9c…"}"""
+        found: dict[str, str] = {}
+        seen, todo = set(), [head]
+        while todo:
+            digest = todo.pop()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            for edge in self.catalogue.parents_of(digest):
+                todo.append(edge["parent"])
+                contribution = edge["detail"].get("contribution")
+                if edge["relation"] != "merged" or not contribution:
+                    continue
+                found.setdefault(contribution, digest)
+                adapter = edge["detail"].get("adapter") or self._adapter_of(contribution)
+                if adapter:
+                    found.setdefault(f"adapter:{adapter}", digest)
+        return found
+
+    def _adapter_of(self, contribution: str) -> str | None:
+        """The adapter payload hash of a recorded contribution (edges written before it was
+        kept on the edge itself)."""
+        row = self.catalogue.contribution(contribution)
+        payload = row["manifest"].get("payload", []) if row else []
+        return next((p["sha256"] for p in payload if p["name"] == "adapter.safetensors"), None)

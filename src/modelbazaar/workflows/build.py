@@ -33,6 +33,7 @@ from modelbazaar.model import (
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.refs import RefMove
 from modelbazaar.store.stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.store.store import version_hash
 from modelbazaar.train.budget import check_fits_machine
@@ -75,6 +76,7 @@ def build(
         barrier(world)
         store = store or Store.for_model(model_dir)
     make_deterministic(recipe.train.seed)
+    started_from = store.catalogue.refs()  # refs move only if nobody moves them meanwhile
     stages = BuildStages(store, recipe, world, show_progress)
 
     tok = stages.tokenizer(train_files)  # 1. byte-level BPE over the training split
@@ -92,6 +94,8 @@ def build(
     build_row = store.catalogue.build(train.key)
     keys = {"tokenizer": tok.key, "pack": pack.key, "pretrain": train.key}
     version = _record_version(store, recipe, manifests, tok.out, pack.out, train.out, keys, world)
+    if world.is_main:
+        _move_refs(store, version, started_from)
     return BuildOutcome(
         version=version,
         cached={"tokenizer": tok.cached, "pack": pack.cached, "pretrain": train.cached},
@@ -292,22 +296,26 @@ def _record_version(
             info=info,
             message=f"build {recipe.model.name}",
         )
-        _move_refs(store, version)
     return version
 
 
-def _move_refs(store: Store, version: str) -> None:
-    """`built` always names the latest build; `main` follows it unless merges moved it on."""
-    refs = store.catalogue.refs()
-    store.catalogue.set_ref("built", version)
-    main = refs.get("main")
+def _move_refs(store: Store, version: str, started_from: dict[str, dict[str, str]]) -> None:
+    """`built` always names the latest build; `main` follows it unless merges moved it on.
+
+    Both move in one compare-and-swap from where they were when the build started: if another
+    command moved either meanwhile, nothing moves and the build asks to be run again (the
+    re-run finds every stage in the cache).
+    """
+    built, main = started_from.get("built"), started_from.get("main")
+    moves = [RefMove("built", version, built["version"] if built else None)]
     if main is None or store.version(main["version"]).relation == "built":
-        store.catalogue.set_ref("main", version)
+        moves.append(RefMove("main", version, main["version"] if main else None))
     elif main["version"] != version:
         console.print(
             "[yellow]main has merged work on top of an earlier build; it stays where "
             "it is. The new build is at ref `built`.[/]"
         )
+    store.catalogue.move_refs(moves, "building")
 
 
 def replay_build(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 from transformers import LlamaConfig
 
+from modelbazaar.errors import StoreError
 from modelbazaar.model import (
     check_finite_weights,
     config_bytes,
@@ -27,6 +28,7 @@ from modelbazaar.model import (
     weights_bytes,
 )
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.refs import check_tag_name
 from modelbazaar.train.distill import DistillConfig, distill_model
 
 
@@ -64,6 +66,10 @@ def distill_version(
 ) -> DistillOutcome:
     """Distill ``teacher`` into a new ``distilled`` version; optionally point ref ``tag`` at it."""
     store = Store.for_model(model_dir)
+    if tag:  # a bad or taken tag name is refused before training, not after
+        check_tag_name(tag)
+        if tag in store.catalogue.refs():
+            raise StoreError(f"ref {tag} already exists and tags do not move; choose another --tag")
     loaded = load_version(store, teacher)
     raw = Path(data).read_bytes()
     student, config, final = distill_model(loaded, raw.decode("utf-8"), cfg, show_progress)
@@ -72,7 +78,7 @@ def distill_version(
     info = {k: v for k, v in loaded.record.info.items() if k not in drop} | {"distill": recipe}
     version = _record(store, loaded.record, student, config, info)
     if tag:
-        store.catalogue.set_ref(tag, version)
+        store.tag(tag, version)
     return DistillOutcome(version, loaded.record.hash, parameter_count(student), final)
 
 

@@ -18,6 +18,7 @@ from modelbazaar.model import config_bytes, weights_bytes
 from modelbazaar.progress import console
 from modelbazaar.store import Store
 from modelbazaar.store.objects import sha256_file
+from modelbazaar.store.refs import RefMove, RefMovedError, check_tag_name
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -76,6 +77,8 @@ def import_model(store: Store, source: str, license_id: str, ref: str | None = N
         if path.is_file()
         else path.name
     )
+    tag = ref or (source if source == "smollm2" else name)
+    check_tag_name(tag)  # before anything is stored
     info = {
         "name": name,
         "license": license_id,
@@ -96,7 +99,10 @@ def import_model(store: Store, source: str, license_id: str, ref: str | None = N
         info=info,
         message=f"import {name} ({license_id})",
     )
-    store.catalogue.set_ref(ref or (source if source == "smollm2" else name), version, kind="tag")
+    store.tag(tag, version)
     if "main" not in store.catalogue.refs():
-        store.catalogue.set_ref("main", version)
+        try:  # a store without main gets one; another command may have made it meanwhile
+            store.catalogue.move_refs([RefMove("main", version, expected=None)], "importing")
+        except RefMovedError:
+            pass
     return version

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from modelbazaar.contrib import VerifiedBundle, open_bundle
+from modelbazaar.contrib.manifest import ADAPTER_NAME
 from modelbazaar.errors import BazaarError
 from modelbazaar.merge import check_method, merged_weights
 from modelbazaar.model import load_version
@@ -27,6 +28,7 @@ from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.review.judge import judge_candidate, trusted_keys
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.refs import RefMove
 
 
 @dataclass
@@ -34,6 +36,7 @@ class MergeOutcome:
     version: str
     verdict: str  # accept: main moved; reject: the version is recorded but main did not move
     reasons: list[str] = field(default_factory=list)
+    already: bool = False  # main already was the merge of exactly these bundles: nothing done
 
 
 def merge(
@@ -60,6 +63,9 @@ def merge(
     store = Store.for_model(model_dir)
     main = store.version("main")
     bundles = _accepted_bundles(store, recipe, bundle_paths, main)
+    if main_is_merge_of(store, main, bundles):  # a re-run after this very merge landed
+        return MergeOutcome(version=main.hash, verdict="accept", already=True)
+    ids = [_reviewed_id(store, b) for b in bundles]
 
     # 2. merge: base weights + merged deltas, recorded with the recipe that replays it
     merge_recipe: dict[str, Any] = {
@@ -68,7 +74,7 @@ def merge(
         "weights": weights,
         "seed": seed,
         "base": main.hash,
-        "bundles": [store.catalogue.contribution(b.sha256)["bundle"] for b in bundles],
+        "bundles": [store.catalogue.contribution(i)["bundle"] for i in ids],
     }
     blob = merged_weights(store.objects.get_bytes(main.weights), bundles, merge_recipe)
     info = {k: v for k, v in main.info.items() if k != "builds"} | {"merge": merge_recipe}
@@ -76,9 +82,14 @@ def merge(
         (
             b.manifest.base_version,
             "merged",
-            {"contribution": b.sha256, "task": b.manifest.task, "author": b.manifest.author},
+            {
+                "contribution": i,
+                "adapter": adapter_hash(b),
+                "task": b.manifest.task,
+                "author": b.manifest.author,
+            },
         )
-        for b in bundles
+        for b, i in zip(bundles, ids, strict=True)
     ]
     tasks = ", ".join(b.manifest.task for b in bundles)
     version = store.add_version(
@@ -97,8 +108,8 @@ def merge(
     verdict, reasons, _ = judge_candidate(
         store, model_dir, recipe, base, candidate, own_tasks=[], show_progress=show_progress
     )
-    if verdict == "accept":
-        store.catalogue.set_ref("main", version)
+    if verdict == "accept":  # compare-and-swap: only if main is still where this merge began
+        store.catalogue.move_refs([RefMove("main", version, expected=main.hash)], "merging")
     return MergeOutcome(version=version, verdict=verdict, reasons=reasons)
 
 
@@ -112,7 +123,7 @@ def _accepted_bundles(
         for p in bundle_paths
     ]
     for path, bundle in zip(bundle_paths, bundles, strict=True):
-        reviews = store.catalogue.reviews_for(bundle.sha256)
+        reviews = store.catalogue.reviews_for(_reviewed_id(store, bundle))
         if not reviews or reviews[-1]["verdict"] != "accept":
             state = reviews[-1]["verdict"] if reviews else "never reviewed"
             raise BazaarError(
@@ -125,6 +136,45 @@ def _accepted_bundles(
                 f"main is {main.short}; its delta is applied to main as is[/]"
             )
     return bundles
+
+
+def adapter_hash(bundle: VerifiedBundle) -> str | None:
+    """sha256 of the bundle's adapter, as its signed manifest lists it."""
+    return next((p.sha256 for p in bundle.manifest.payload if p.name == ADAPTER_NAME), None)
+
+
+def _reviewed_id(store: Store, bundle: VerifiedBundle) -> str:
+    """The id its review is stored under: the contribution id or, for reviews recorded before
+    contributions were named by their signed manifest, the hash of the zip."""
+    known = (i for i in (bundle.id, bundle.sha256) if store.catalogue.reviews_for(i))
+    return next(known, bundle.id)
+
+
+def main_is_merge_of(store: Store, main: VersionRecord, bundles: list[VerifiedBundle]) -> bool:
+    """True when main *is* the merge of exactly these bundles (a merge re-run after it landed).
+
+    Raise when a bundle is given twice or is already merged anywhere in main's lineage:
+    merging it again would apply its delta twice. Re-zipping a bundle keeps its id, and a
+    re-signed manifest around the same adapter is caught by the adapter's hash.
+    """
+    ids = [b.id for b in bundles]
+    if len(set(ids)) != len(ids):
+        raise BazaarError("the same contribution is given twice; give each bundle once")
+    merged = store.merged_contributions(main.hash)  # id or "adapter:<sha256>" -> merging version
+    keys = {b.id: [b.id, b.sha256, f"adapter:{adapter_hash(b)}"] for b in bundles}
+    done = [b for b in bundles if any(k in merged for k in keys[b.id])]
+    if not done:
+        return False
+    own = {p["detail"].get("adapter") for p in main.parents if p["relation"] == "merged"}
+    if len(done) == len(bundles) and own == {adapter_hash(b) for b in bundles}:
+        return True
+    first = done[0]
+    where = next(merged[k] for k in keys[first.id] if k in merged)
+    raise BazaarError(
+        f"contribution {first.id[:12]} ({first.manifest.task}) is already merged into main "
+        f"(by version {where[:12]}); merging it again would apply its delta twice. "
+        "Nothing was changed"
+    )
 
 
 def replay_merge(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:

@@ -58,7 +58,7 @@ from modelbazaar.train.lora import (
 class ReviewOutcome:
     verdict: str  # accept | reject
     reasons: list[str]
-    contribution: str  # the bundle's sha256
+    contribution: str  # its id: sha256 of the signed manifest
     report: dict[str, Any] = field(default_factory=dict)
     report_dir: Path | None = None
 
@@ -104,7 +104,7 @@ def review(
     report = {
         "verdict": verdict,
         "reasons": reasons,
-        "contribution": bundle.sha256,
+        "contribution": bundle.id,
         "bundle": str(bundle_path),
         "base": base.record.hash,
         "candidate": candidate_hash,
@@ -118,9 +118,9 @@ def review(
         "policy": recipe.policy.model_dump(mode="json"),
     }
     _record(store, bundle, candidate_hash, report)
-    out_dir = Path(report_dir or store.root / "reviews" / bundle.sha256[:16])
+    out_dir = Path(report_dir or store.root / "reviews" / bundle.id[:16])
     write_reports(out_dir, report)
-    return ReviewOutcome(verdict, reasons, bundle.sha256, report, out_dir)
+    return ReviewOutcome(verdict, reasons, bundle.id, report, out_dir)
 
 
 def _judge(
@@ -214,7 +214,7 @@ def _record(store: Store, bundle: VerifiedBundle, candidate: str, report: dict[s
     manifest = bundle.manifest
     store.catalogue.add_contribution(
         {
-            "id": bundle.sha256,
+            "id": bundle.id,
             "base": manifest.base_version,
             "task": manifest.task,
             "author": manifest.author,
@@ -225,7 +225,7 @@ def _record(store: Store, bundle: VerifiedBundle, candidate: str, report: dict[s
     )
     store.catalogue.add_review(
         {
-            "contribution": bundle.sha256,
+            "contribution": bundle.id,
             "candidate": candidate,
             "verdict": report["verdict"],
             "reasons": report["reasons"],
