@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from modelbazaar import templates
-from modelbazaar.store import Store
-from modelbazaar.workflows.build import build
+from modelbazaar.train import portable
+
+# Portable numerics for every in-process build, as `bazaar build` has: before torch is imported.
+portable.activate()
+
+from modelbazaar import templates  # noqa: E402
+from modelbazaar.store import Store  # noqa: E402
+from modelbazaar.workflows.build import build  # noqa: E402
 
 # Inputs from the developer's environment that would change what a test sees: their store,
 # database, keys, config and caches (HOME, XDG_*), and a torchrun launcher's rank variables.

@@ -8,7 +8,8 @@ Exceptions (all derive from :class:`BazaarError`, whose message says what is wro
     ├── StoreError         the store is missing, corrupt, or a ref does not exist
     ├── BundleError        a contribution bundle is hostile or malformed
     ├── EvalError          an eval suite is malformed or cannot run on this model
-    └── AuditError         an audit input cannot be read
+    ├── AuditError         an audit input cannot be read
+    └── NumericsError      a build cannot run with portable numerics
 """
 
 from modelbazaar.errors import (
@@ -17,6 +18,7 @@ from modelbazaar.errors import (
     BundleError,
     DataError,
     EvalError,
+    NumericsError,
     RecipeError,
     StoreError,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "BundleError",
     "DataError",
     "EvalError",
+    "NumericsError",
     "RecipeError",
     "StoreError",
     "__version__",

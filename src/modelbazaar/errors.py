@@ -69,6 +69,10 @@ class AuditError(BazaarError):
     """An audit input cannot be read."""
 
 
+class NumericsError(BazaarError):
+    """A build cannot run with portable numerics (recipe precision, CPU caps)."""
+
+
 def validation_problems(errors: list[dict], prefix: str = "", top: str = "(top level)") -> str:
     """One readable line from pydantic's ``ValidationError.errors()``.
 

@@ -85,7 +85,9 @@ class TrainConfig(Strict):
     eval_batches: int = Field(8, gt=0, le=10_000)
     checkpoint_every: int = Field(50, gt=0)
     seed: int = Field(1337, ge=0, lt=2**63)  # torch.manual_seed takes a 64-bit seed
-    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    # fp32 is portable; "bf16" and "auto" (bf16 on CPUs with native bf16) need `build --fast`
+    precision: Literal["auto", "fp32", "bf16"] = "fp32"
+    threads: int = Field(2, ge=1, le=512)  # intra-op threads: fixed, as reductions follow them
 
 
 class LicenseConfig(Strict):

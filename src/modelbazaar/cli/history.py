@@ -61,12 +61,22 @@ def _metrics(store: Store, record: VersionRecord) -> dict[str, object]:
     }
 
 
+def _numerics(info: dict) -> str | None:
+    """'portable' or 'fast (non-portable: ...)'; None for versions that were not built."""
+    environment = info.get("build_environment")
+    if environment is None:
+        return None if "recipe" not in info else "unknown (built before environments were kept)"
+    if info.get("portable"):
+        return "portable (the same bits on every x86-64 CPU with AVX2)"
+    return f"fast, non-portable (bits depend on this CPU: {environment.get('instruction_set')})"
+
+
 def show(
     ref: Ref = "main",
     directory: ModelDir = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show one version: hash, lineage, data with licences, config and metrics."""
+    """Show one version: hash, lineage, data with licences, config, metrics, build environment."""
     store = Store.for_model(directory)
     record = store.version(ref)
     config = json.loads(store.objects.get_bytes(record.config))
@@ -107,6 +117,8 @@ def show(
         },
         "metrics": _metrics(store, record),
         "evals": evals,
+        "numerics": _numerics(record.info),
+        "build_environment": record.info.get("build_environment"),
     }
     if as_json:
         out.print_json(data=summary)

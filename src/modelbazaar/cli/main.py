@@ -12,11 +12,18 @@ import sys
 import traceback
 import warnings
 
-import typer
-from rich.console import Console
-from rich.markup import escape
+from modelbazaar.train import portable
 
-from modelbazaar.errors import BazaarError, ExitCode
+# Portable numerics: the CPU caps must be in the environment before any command module imports
+# torch (its libraries read them once, at start). `--fast` (build, verify) leaves the host as is.
+if not portable.fast_requested(sys.argv[1:]):
+    portable.activate()
+
+import typer  # noqa: E402 (after the caps, on purpose)
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from modelbazaar.errors import BazaarError, ExitCode  # noqa: E402
 
 # Library deprecation notices (transformers 5 renames) are for us, not for people running bazaar.
 warnings.filterwarnings("ignore", category=FutureWarning)

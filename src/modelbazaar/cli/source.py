@@ -13,6 +13,7 @@ from modelbazaar.progress import console
 from modelbazaar.recipe import load_recipe
 from modelbazaar.store import Store
 from modelbazaar.workflows.build import build as run_build
+from modelbazaar.workflows.verify import VerifyReport
 from modelbazaar.workflows.verify import verify as run_verify
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
@@ -56,17 +57,30 @@ def init(
         )
 
 
-def build(directory: ModelDir = Path(".")) -> None:
+Fast = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help='Lift the portable CPU caps and thread pinning and allow bf16 / precision = "auto"; '
+        "the version is marked non-portable (its bits depend on this machine's CPU).",
+    ),
+]
+
+
+def build(directory: ModelDir = Path("."), fast: Fast = False) -> None:
     """Build the model from its source: tokenizer, token shards, pretraining -> version on main.
 
-    Each stage is cached under the hash of its inputs; an interrupted build resumes.
+    Each stage is cached under the hash of its inputs; an interrupted build resumes. By default
+    the numerics are portable (fp32, the recipe's threads, AVX2 caps): the same source gives the
+    same version hash on every x86-64 CPU with AVX2. See README "Reproducibility".
     """
-    outcome = run_build(directory)
+    outcome = run_build(directory, fast=fast)
     hits = [stage for stage, hit in outcome.cached.items() if hit]
     note = f" (cached: {', '.join(hits)})" if hits else ""
     loss = f", validation loss {outcome.final_val_loss:.4f}" if outcome.final_val_loss else ""
+    kind = " [yellow](fast: non-portable)[/]" if fast else ""
     console.print(
-        f"built version [bold]{outcome.version[:12]}[/]: "
+        f"built version [bold]{outcome.version[:12]}[/]{kind}: "
         f"{outcome.parameters / 1e6:.2f}M parameters{loss}{note}"
     )
 
@@ -74,14 +88,56 @@ def build(directory: ModelDir = Path(".")) -> None:
 def verify(
     ref: Annotated[str, typer.Argument(help="Version or ref to verify.")] = "main",
     directory: ModelDir = Path("."),
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Run without the portable CPU caps (to rebuild a version made with build --fast).",
+        ),
+    ] = False,
 ) -> None:
-    """Rebuild a version from its source in a scratch store and compare the weights bit for bit."""
+    """Rebuild a version from its source in a scratch store and compare it with the stored one.
+
+    Exit codes: 0 identical (same version hash); 3 equivalent, not identical (weights differ,
+    every policy eval suite agrees within its paired 95% confidence interval); 1 differs (an
+    eval suite disagrees, or tokenizer, config or tensor shapes differ); 2 error. A report that
+    is not identical names the build-environment differences (precision, threads, CPU caps and
+    features, library versions) and the largest weight difference per tensor group.
+    """
     report = run_verify(Store.for_model(directory), directory, ref)
-    if report.identical:
+    if report.verdict == "identical":
         console.print(f"[green]verified[/]: {report.message}")
-    else:
-        console.print(f"[red]not reproducible[/]: {report.message}")
-        raise typer.Exit(1)
+        return
+    colour = "yellow" if report.verdict == "equivalent" else "red"
+    title = "equivalent, not identical" if report.verdict == "equivalent" else "differs"
+    console.print(f"[{colour}]{title}[/]: {report.message}")
+    if not report.portable:
+        console.print(
+            "the version is not a portable build (built with --fast, or before portable "
+            "numerics): its bits depend on the CPU it was built on"
+        )
+    _print_details(report)
+    raise typer.Exit(report.exit_code)
+
+
+def _print_details(report: VerifyReport) -> None:
+    console.print("build environment: " + ("; ".join(report.environment) or "no differences"))
+    groups = Table("tensor group", "max |difference|")
+    for group, diff in sorted(report.groups.items()):
+        groups.add_row(group, f"{diff:.3g}")
+    console.print(groups)
+    if report.evals:
+        table = Table("suite", "metric", "recorded", "rebuilt", "delta (95% CI)", "agree")
+        for row in report.evals:
+            table.add_row(
+                row["suite"],
+                row["metric"],
+                f"{row['recorded']:.4f}",
+                f"{row['rebuilt']:.4f}",
+                f"{row['delta']:+.2g} [{row['ci_low']:+.2g}, {row['ci_high']:+.2g}]",
+                "yes" if row["agree"] else "[red]no[/]",
+            )
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:

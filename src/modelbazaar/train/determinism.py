@@ -1,9 +1,10 @@
-"""Settings that make a training run bit-identical on the same machine.
+"""Settings that make a training run bit-identical: seed, deterministic kernels, precision, threads.
 
 Measured on 2-core CPUs with torch 2.13: eager fp32 and bf16 autocast are bit-identical run to
-run and between 1 and 2 threads; `torch.compile` is not unless deterministic algorithms are on.
-We never compile, and turn deterministic algorithms on anyway so a future kernel choice that
-is non-deterministic fails loudly instead of silently breaking `bazaar verify`.
+run; `torch.compile` is not unless deterministic algorithms are on. We never compile, and turn
+deterministic algorithms on anyway so a future kernel choice that is non-deterministic fails
+loudly instead of silently breaking `bazaar verify`. Across machines the CPU caps of
+`train/portable.py` are needed as well; the thread count is fixed by the recipe.
 """
 
 import os
@@ -12,11 +13,35 @@ from typing import Any
 
 import torch
 
+from modelbazaar.errors import NumericsError
+
 
 def make_deterministic(seed: int) -> None:
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # required on CUDA for the above
+
+
+def resolve_precision(precision: str, mode: str) -> str:
+    """The precision a build trains in: "fp32" or "bf16", never the hardware-dependent "auto".
+
+    A portable build takes fp32 only: "auto" picks bf16 or fp32 by CPU, and bf16 matmuls run in
+    oneDNN, whose AVX2 and AVX512-BF16 paths gave different weights (and AVX2 emulates bf16
+    with no speed gain). Example: resolve_precision("fp32", "portable") -> "fp32".
+    """
+    if mode == "portable" and precision != "fp32":
+        raise NumericsError(
+            f'[train] precision = "{precision}" gives different weights on different CPUs, so a '
+            'portable build refuses it; set precision = "fp32" in bazaar.toml for the same '
+            "version on every machine, or build with `bazaar build --fast` (marked non-portable)"
+        )
+    return "bf16" if autocast_dtype(precision) is torch.bfloat16 else "fp32"
+
+
+def set_threads(threads: int | None) -> None:
+    """Pin the intra-op thread count (None: leave PyTorch's default, one per core)."""
+    if threads is not None:
+        torch.set_num_threads(threads)
 
 
 def autocast_dtype(precision: str) -> torch.dtype | None:

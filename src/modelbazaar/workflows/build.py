@@ -4,8 +4,14 @@ Reads top to bottom: check the source, then each stage either finds its result i
 under the hash of its inputs (data hashes, stage config, code version, parent, seed) or
 computes and stores it. Nothing is written to the store until the source has been checked,
 so a refused build leaves the store as it was.
+
+Numerics are portable by default: fp32, the recipe's thread count and the CPU caps of
+`train/portable.py`, so the same source gives the same version hash on any x86-64 CPU with AVX2.
+`fast=True` (`bazaar build --fast`) lifts the caps and allows bf16/"auto"; its versions are
+marked non-portable. Either way the build environment is recorded and is part of the cache key.
 """
 
+import json
 import shutil
 import time
 from dataclasses import dataclass
@@ -21,7 +27,7 @@ from modelbazaar import __version__
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
-from modelbazaar.errors import BazaarError, DataError, TrainingError
+from modelbazaar.errors import BazaarError, DataError, NumericsError, TrainingError
 from modelbazaar.model import (
     check_finite_weights,
     config_bytes,
@@ -36,9 +42,15 @@ from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.refs import RefMove
 from modelbazaar.store.stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.store.store import version_hash
+from modelbazaar.train import portable
 from modelbazaar.train.budget import check_fits_machine
-from modelbazaar.train.determinism import machine, make_deterministic
+from modelbazaar.train.determinism import (
+    make_deterministic,
+    resolve_precision,
+    set_threads,
+)
 from modelbazaar.train.distributed import World, barrier, init_world
+from modelbazaar.train.environment import build_environment, numerics_key
 from modelbazaar.train.pretrain import pretrain
 
 
@@ -56,14 +68,20 @@ def build(
     *,
     recipe: Recipe | None = None,
     show_progress: bool = True,
+    fast: bool = False,
 ) -> BuildOutcome:
     """Build the model source in `model_dir` into a version and point `main` at it.
 
     `recipe` overrides `model_dir/bazaar.toml` (`bazaar verify` rebuilds a version from the
     recipe recorded with it); data always comes from the manifests, checked hash by hash.
+    `fast` trades portability for speed (see the module docstring).
     """
     model_dir = Path(model_dir)
     recipe = recipe or load_recipe(model_dir)  # refuse bad input before touching the store
+    mode = "fast" if fast else "portable"
+    precision = resolve_precision(recipe.train.precision, mode)
+    if not fast:
+        require_portable_process()
     manifests = load_manifests(model_dir)
     train_files = split_files(manifests, model_dir, "train")
     val_files = split_files(manifests, model_dir, "validation")
@@ -77,7 +95,9 @@ def build(
         store = store or Store.for_model(model_dir)
     make_deterministic(recipe.train.seed)
     started_from = store.catalogue.refs()  # refs move only if nobody moves them meanwhile
-    stages = BuildStages(store, recipe, world, show_progress)
+    set_threads(None if fast else recipe.train.threads)  # fast: one thread per core
+    environment = build_environment(mode, precision)
+    stages = BuildStages(store, recipe, world, show_progress, environment)
 
     tok = stages.tokenizer(train_files)  # 1. byte-level BPE over the training split
     tokenizer = Tokenizer.from_str(store.objects.get_bytes(tok.out["tokenizer"]).decode())
@@ -92,8 +112,13 @@ def build(
     barrier(world)
 
     build_row = store.catalogue.build(train.key)
+    if build_row:  # a cached pretrain keeps the environment it was trained in
+        recorded = build_row["machine"]
+        environment = json.loads(recorded) if isinstance(recorded, str) else recorded
     keys = {"tokenizer": tok.key, "pack": pack.key, "pretrain": train.key}
-    version = _record_version(store, recipe, manifests, tok.out, pack.out, train.out, keys, world)
+    version = _record_version(
+        store, recipe, manifests, tok.out, pack.out, train.out, keys, world, environment
+    )
     if world.is_main:
         _move_refs(store, version, started_from)
     return BuildOutcome(
@@ -102,6 +127,18 @@ def build(
         parameters=parameter_count(config),
         final_val_loss=build_row["final_val_loss"] if build_row else None,
     )
+
+
+def require_portable_process() -> None:
+    """Refuse a portable build in a process whose libraries did not start under the CPU caps."""
+    found = portable.problems()
+    if found:
+        raise NumericsError(
+            f"this process cannot build with portable numerics: {'; '.join(found)}. Build "
+            "with the `bazaar build` command (it sets the caps before torch starts), call "
+            "modelbazaar.train.portable.activate() before importing torch, or build with "
+            "`bazaar build --fast` (the version is then marked non-portable)"
+        )
 
 
 @dataclass
@@ -119,6 +156,7 @@ class BuildStages:
     recipe: Recipe
     world: World
     show_progress: bool
+    environment: dict  # build environment: train/environment.py
 
     def tokenizer(self, train_files: list[tuple[Path, str]]) -> Stage:
         inputs = {
@@ -178,6 +216,7 @@ class BuildStages:
             "train": recipe.train.model_dump(mode="json"),
             "world_size": self.world.size,
             "code": code_version("pretrain"),
+            "numerics": numerics_key(self.environment),  # mode, precision, threads, caps
         }
         key = stage_key("pretrain", inputs)
         cached, out = cached_outputs(store, key)
@@ -225,7 +264,7 @@ class BuildStages:
                 "tokens": result.tokens,
                 "final_train_loss": result.final_train_loss,
                 "final_val_loss": result.final_val_loss,
-                "machine": machine(),
+                "machine": self.environment,
             }
             store.catalogue.add_build(row, result.metrics)
             shutil.rmtree(checkpoint.parent, ignore_errors=True)
@@ -272,6 +311,7 @@ def _record_version(
     train_out: dict,
     keys: dict,
     world: World,
+    environment: dict,
 ) -> str:
     counts = pack_out["tokens_by_dataset"]
     synthetic = sum(counts.get(m.name, 0) for m in manifests if m.provenance == "synthetic")
@@ -285,6 +325,8 @@ def _record_version(
         "synthetic_token_share": synthetic / max(1, sum(counts.values())),
         "builds": keys,
         "code_version": __version__,
+        "build_environment": environment,
+        "portable": environment.get("mode") == "portable",
     }
     version = version_hash(train_out["weights"], tok_out["tokenizer"], train_out["config"])
     if world.is_main:
@@ -321,7 +363,8 @@ def _move_refs(store: Store, version: str, started_from: dict[str, dict[str, str
 def replay_build(store: Store, model_dir: Path, record: VersionRecord, scratch: Store) -> str:
     recipe = Recipe.model_validate(record.info["recipe"])
     recorded = {d["name"]: [f["sha256"] for f in d["files"]] for d in record.info["data"]}
-    outcome = build(model_dir, scratch, recipe=recipe, show_progress=True)
+    fast = recorded_mode(record) != "portable"  # rebuild under the numerics it was built with
+    outcome = build(model_dir, scratch, recipe=recipe, show_progress=True, fast=fast)
     rebuilt = scratch.version(outcome.version)
     now = {d["name"]: [f["sha256"] for f in d["files"]] for d in rebuilt.info["data"]}
     if now != recorded:
@@ -330,3 +373,8 @@ def replay_build(store: Store, model_dir: Path, record: VersionRecord, scratch: 
             "from (manifest hashes differ); check out the source it was built from"
         )
     return outcome.version
+
+
+def recorded_mode(record: VersionRecord) -> str:
+    """ "portable" or "fast"; versions built before environments were kept count as fast."""
+    return (record.info.get("build_environment") or {}).get("mode", "fast")

@@ -1,0 +1,86 @@
+"""Portable numerics: the CPU instruction-set caps that make a build give the same bits anywhere.
+
+A float sum depends on the order of its terms, and the numerical libraries under PyTorch pick
+their summation order by CPU kind and thread count. Measured on an AVX-512 CPU (torch 2.13,
+shakespeare model, 8 fp32 steps; README "Reproducibility" has the table), each of these changed
+the weights:
+
+- ``ATEN_CPU_CAPABILITY`` picks PyTorch's own vectorised kernels (norms, softmax, AdamW, ...);
+  ``avx2`` runs on every x86-64 CPU since 2013 and gives the bits an AVX2-only CPU gives.
+- ``MKL_CBWR`` (MKL's conditional numerical reproducibility) pins MKL's matmul code path;
+  ``AVX2`` alone still split weight-gradient matmuls by thread count, ``AVX2,STRICT`` does not.
+- ``ONEDNN_MAX_CPU_ISA`` caps oneDNN, which runs the bf16 matmuls; fp32 never reached it here.
+
+They are read once, when each library starts, so they must be in the environment before torch
+is imported: the ``bazaar`` entry point calls :func:`activate` first thing. This module imports
+torch only inside functions, so importing it does not start torch.
+
+    >>> activate()          # before `import torch`
+    >>> problems()          # after: [] when the caps are in force
+    []
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# The caps every portable build runs under; recorded with each build (its "caps").
+CAPS: dict[str, str] = {
+    "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch kernels: the AVX2 build of each
+    "MKL_CBWR": "AVX2,STRICT",  # MKL: AVX2 code path, same bits for any thread count
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (bf16 matmuls, convolutions): AVX2 at most
+}
+
+_activated_before_torch = False  # True once activate() ran in a process without torch loaded
+
+
+def fast_requested(argv: list[str]) -> bool:
+    """True when the command line asks for a non-portable build or verify (``--fast``).
+
+    Example: fast_requested(["build", "--fast"]) -> True; fast_requested(["build"]) -> False.
+    """
+    return "--fast" in argv
+
+
+def activate() -> None:
+    """Put the portable caps in this process's environment (before torch starts, to take effect).
+
+    A cap the user set to another value is overridden: a portable build ignores the host.
+    """
+    global _activated_before_torch
+    os.environ.update(CAPS)
+    if "torch" not in sys.modules:
+        _activated_before_torch = True
+
+
+def _in_initial_environment() -> bool:
+    """Were the caps in the environment this process started with? (Linux: /proc/self/environ)."""
+    try:
+        start = Path("/proc/self/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return all(f"{name}={value}".encode() in start for name, value in CAPS.items())
+
+
+def problems() -> list[str]:
+    """What keeps this process from portable numerics; empty when the caps are in force."""
+    import torch  # noqa: PLC0415 (deliberately late: importing this module must not start torch)
+
+    found = []
+    wrong = [f"{n}={os.environ.get(n)!r}" for n, v in CAPS.items() if os.environ.get(n) != v]
+    if wrong:
+        found.append(f"the CPU caps are not set ({', '.join(wrong)})")
+    elif not (_activated_before_torch or _in_initial_environment()):
+        found.append("the CPU caps were set after torch started, so its libraries ignore them")
+    capability = torch.backends.cpu.get_cpu_capability()
+    if not wrong and capability != "AVX2":
+        found.append(
+            f"PyTorch runs its {capability} kernels, not AVX2: this CPU lacks AVX2 or torch "
+            "started before the caps were set"
+        )
+    return found
+
+
+def env_values() -> dict[str, str | None]:
+    """The caps as this process sees them (recorded with every build, portable or not)."""
+    return {name: os.environ.get(name) for name in (*CAPS, "MKL_ENABLE_INSTRUCTIONS")}
