@@ -97,7 +97,9 @@ def _read_files(files: list[Path]) -> _Read:
         text, problem = read_license_file(file)
         if text is None:
             read.matches.append(
-                LicenseMatch(source=file.name, license_id=None, method="unreadable", problem=problem)
+                LicenseMatch(
+                    source=file.name, license_id=None, method="unreadable", problem=problem
+                )
             )
             read.problems.append(f"{problem}; it was not used")
             read.blockers.append(f"{file.name} cannot be read as a licence text")

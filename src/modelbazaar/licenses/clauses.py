@@ -66,7 +66,7 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
         return {"threshold": _threshold(sentence)}, None
     if kind == "revenue_cap":
         money = re.search(_MONEY, sentence)
-        return {"threshold": money[0] if money else None}, None
+        return {"threshold": money[0].strip().upper() if money else None}, None
     if kind == "aup":
         evidence = UPDATABLE.search(whole)
         return {"updatable": bool(evidence), "evidence": evidence[0] if evidence else None}, None

@@ -63,9 +63,7 @@ RULES: dict[str, Rule] = {
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
     ),
-    "notice": _rule(
-        r"attribution notice|\"notice\" text file|(must|shall) cite", False, "", ""
-    ),
+    "notice": _rule(r"attribution notice|\"notice\" text file|(must|shall) cite", False, "", ""),
     "mau_cap": _rule(
         r"monthly active users?|\bmau\b",
         True,
@@ -82,8 +80,15 @@ RULES: dict[str, Rule] = {
     ),
     "revenue_cap": _rule(
         r"(revenue|turnover|income|sales|market cap\w*|valuation|receipts|funding).{0,80}"
-        r"(" + _MORE + "|" + _LESS + r"|threshold).{0,40}" + _MONEY
-        + r"|" + _MONEY + r".{0,80}(revenue|turnover|income|sales|valuation)"
+        r"("
+        + _MORE
+        + "|"
+        + _LESS
+        + r"|threshold).{0,40}"
+        + _MONEY
+        + r"|"
+        + _MONEY
+        + r".{0,80}(revenue|turnover|income|sales|valuation)"
         r"|(" + _MORE + "|" + _LESS + r") [\d,]+ (employees|staff|personnel|full-time)",
         True,
         "a revenue or company-size cap limits who may use it",
@@ -100,7 +105,8 @@ RULES: dict[str, Rule] = {
         r"(remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat"
         r"|strip)\w*.{0,80}(safety|guardrail|safeguard|content filter|moderation"
         r"|protective measure)"
-        r"|(safety|guardrail|safeguard|content filter).{0,60}" + _NEG.replace("do not|", "")
+        r"|(safety|guardrail|safeguard|content filter).{0,60}"
+        + _NEG.replace("do not|", "")
         + r" be (removed|disabled|circumvented|bypassed)",
         True,
         "the licence depends on keeping the licensor's safety guardrails",
