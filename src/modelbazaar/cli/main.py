@@ -13,8 +13,8 @@ from functools import cache
 
 import click
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
+from typer.core import TyperGroup
 
 from modelbazaar.errors import BazaarError
 

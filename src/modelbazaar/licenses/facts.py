@@ -101,7 +101,7 @@ def is_fsf_libre(license_id: str) -> bool:
 
 
 def is_open_data(license_id: str) -> bool:
-    """On the MOF tool's open-data list (CC-BY, CC0, CDLA, ODC, ...), OpenMDW-1.0 or public domain."""
+    """On the MOF open-data list (CC-BY, CC0, CDLA, ODC, ...), OpenMDW-1.0 or public domain."""
     return license_id in _data.open_data_licenses() or license_id == PUBLIC_DOMAIN
 
 
