@@ -18,7 +18,7 @@ KIND_MAP = {
     "mau_cap": {"mau_cap"},
     "output_use_restriction": {"output_use"},
     "litigation_termination": {"litigation_termination"},
-    "non_commercial": {"non_commercial"},
+    "non_commercial": {"non_commercial", "research_only"},
     "jurisdiction": {"governing_law"},
     "use_restrictions": {"use_restriction"},
     "flow_down": {"flow_down"},

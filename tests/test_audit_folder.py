@@ -99,7 +99,9 @@ def test_binary_licence_file_is_reported(tmp_path: Path) -> None:
     bad = [m for m in report.licenses if m.source == "LICENSE"][0]
     assert bad.method == "unreadable" and "binary" in (bad.problem or "")
     assert any("binary" in p for p in report.problems)
-    assert report.verdict == "open source"  # the card's MIT still stands
+    # the card names MIT, but the licence text the folder ships cannot be read: not open source
+    assert report.verdict == "open weights"
+    assert any("LICENSE cannot be read" in r for r in report.reasons)
 
 
 def test_card_contradicting_licence_text_is_reported(llama_folder: Path) -> None:

@@ -108,3 +108,19 @@ def test_toml_dump_round_trips_tables_and_arrays():
 
     data = {"a": 1, "b": [1.5, "x"], "t": {"c": True, "d": {"e": 'q"uote'}}, "f": [{"g": 1}]}
     assert tomllib.loads(toml_dump(data)) == data
+
+
+def test_audit_of_the_version_agrees_with_its_release(released):
+    """`bazaar audit main` audits the version as its release publishes it, and says what the
+    release adds; the verdict and MOF class are the release's own."""
+    from modelbazaar.audit.components import audit_version
+
+    out, outcome, store = released
+    report, _ = audit_version(store, "main")
+    assert report.verdict == outcome.report.verdict == "open source", report.reasons
+    assert report.mof.mof_class == outcome.report.mof.mof_class == 1
+    assert report.mof.progress == outcome.report.mof.progress
+    assert "Model card (README.md" in report.notes[0]
+    assert "Model parameters (Intermediate)" in report.notes[0]
+    data = [m for m in outcome.report.licenses if m.source == "LICENSE-data"][0]
+    assert data.license_id == "LicenseRef-Public-Domain" and data.kind == "open-data"

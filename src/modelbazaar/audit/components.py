@@ -13,6 +13,7 @@ is scored as CC0-1.0, see lineage.py).
 
 from __future__ import annotations
 
+import json
 from importlib import metadata
 
 from modelbazaar.audit import AuditReport, audit_components, corpus_clauses
@@ -72,7 +73,8 @@ def version_components(
     }
     recipe = record.info.get("recipe") or {}
     licenses = recipe.get("license") or {}
-    comps["Model architecture"] = mof_license(licenses.get("code")) or weights
+    # as `bazaar release` writes it: config.json + modelbazaar's model code, under the code licence
+    comps["Model architecture"] = mof_license(licenses.get("code") or package_license())
     if recipe:  # built from source with modelbazaar: its code trained and evaluates it
         code = package_license()
         comps.update({name: code for name in CODE_COMPONENTS})
@@ -85,10 +87,63 @@ def version_components(
             for f in m.get("files", [])
         ):
             comps["Evaluation data"] = data
-    has_evals = bool(store.catalogue.eval_results_for(record.hash))
-    if has_evals and licenses.get("documentation"):
-        comps["Evaluation results"] = mof_license(licenses["documentation"])
     return comps
+
+
+# What `bazaar release` writes beside a version's weights, under the documentation licence:
+# component -> (file, written only for a version built from a recipe).
+RELEASE_DOCUMENTS: dict[str, tuple[str, bool]] = {
+    "Model card": ("README.md", False),
+    "Evaluation results": ("eval_results.json", False),
+    "Sample model outputs": ("samples.md", False),
+    "Data card": ("DATASHEET.md", True),
+    "Technical report": ("TECHNICAL_REPORT.md", True),
+    "Research paper": ("PAPER.md", True),
+}
+DEFAULT_DOC_LICENSE = "CC-BY-4.0"  # `bazaar release` documents when the recipe names none
+
+
+def release_additions(
+    store: Store, record: VersionRecord, weights: str | None
+) -> dict[str, tuple[str | None, str]]:
+    """Components a release of this version adds to what the store holds: name -> (licence,
+    where it comes from). Example for the built tiny template: Model card (README.md),
+    Data card (DATASHEET.md), ..., Model parameters (Intermediate) (checkpoints the build kept).
+    """
+    recipe = record.info.get("recipe") or {}
+    docs = mof_license((recipe.get("license") or {}).get("documentation") or DEFAULT_DOC_LICENSE)
+    added = {
+        name: (docs, file)
+        for name, (file, needs_recipe) in RELEASE_DOCUMENTS.items()
+        if recipe or not needs_recipe
+    }
+    how = _intermediate_source(store, record)
+    if how:
+        added["Model parameters (Intermediate)"] = (weights, how)
+    return added
+
+
+def _intermediate_source(store: Store, record: VersionRecord) -> str | None:
+    """Where a release would take intermediate parameters from (train/replay.py), or None.
+
+    Read from the catalogue only: the release itself replays and verifies; this only says
+    whether it can.
+    """
+    built = record
+    if record.relation != "built":
+        built = next((r for r in store.history(record.hash) if r.relation == "built"), None)
+    if built is None:
+        return None
+    row = store.catalogue.build((built.info.get("builds") or {}).get("pretrain", ""))
+    if row is None:
+        return None
+    if row["outputs"].get("checkpoints"):
+        return "checkpoints/ (kept by the build)"
+    inputs = json.loads(row["inputs"]) if isinstance(row["inputs"], str) else row["inputs"]
+    steps = ((built.info.get("recipe") or {}).get("train") or {}).get("max_steps", 0)
+    if inputs.get("world_size", 1) == 1 and steps >= 3:
+        return "checkpoints/ (replayed from the build and verified when releasing)"
+    return None
 
 
 def audit_version(store: Store, ref: str) -> tuple[AuditReport, Lineage]:
@@ -96,11 +151,24 @@ def audit_version(store: Store, ref: str) -> tuple[AuditReport, Lineage]:
     record = store.version(ref)
     lineage = walk(store, record.hash)
     comps = version_components(store, record, lineage)
-    findings = corpus_clauses(lineage.licenses())
+    added = {
+        name: value
+        for name, value in release_additions(
+            store, record, comps["Model parameters (Final)"]
+        ).items()
+        if name not in comps
+    }
+    notes = [
+        "audited as `bazaar release` would publish it; the release adds "
+        + "; ".join(
+            f"{name} ({where}, {lic or 'unlicensed'})" for name, (lic, where) in added.items()
+        )
+    ]
     report = audit_components(
-        comps,
-        findings=findings,
+        comps | {name: lic for name, (lic, _) in added.items()},
+        findings=corpus_clauses(lineage.licenses()),
         subject=f"version {record.short} ({record.info.get('name', record.relation)})",
         kind="components",
+        notes=notes if added else (),
     )
     return report, lineage

@@ -31,6 +31,8 @@ def audit_components(
     kind: str = "components",
     problems: Sequence[str] = (),
     verdict_components: Mapping[str, str | None] | None = None,
+    blockers: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> AuditReport:
     """Audit a model described only by its MOF components and their licences.
 
@@ -42,7 +44,7 @@ def audit_components(
     resolved = {c.name: c.license for c in mof.components if c.present}
     if findings is None:
         findings = corpus_clauses(resolved.values())
-    decided, reasons = verdict(verdict_components or resolved, findings)
+    decided, reasons = verdict(verdict_components or resolved, findings, blockers)
     return AuditReport(
         subject=subject,
         kind=kind,  # type: ignore[arg-type]
@@ -55,6 +57,7 @@ def audit_components(
         osaid=osaid_checklist(mof, findings),
         osai=osai_index(mof, findings),
         problems=list(problems),
+        notes=list(notes),
     )
 
 

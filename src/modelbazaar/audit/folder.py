@@ -13,6 +13,7 @@ Example: a folder with `LICENSE` (Apache text), `README.md` (`license: apache-2.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -21,9 +22,8 @@ from modelbazaar.audit.core import audit_components
 from modelbazaar.audit.models import AuditReport, ClauseFinding, LicenseMatch
 from modelbazaar.audit.mof import component_named
 from modelbazaar.errors import AuditError
-from modelbazaar.licenses.clauses import find_clauses
 from modelbazaar.licenses.corpus import mark_updatable
-from modelbazaar.licenses.identify import declared_license, identify_license, read_license_file
+from modelbazaar.licenses.identify import declared_license, read_license, read_license_file
 
 LICENSE_FILE = re.compile(
     r"^(licen[cs]e|copying|notice|.*use[_-]?policy|.*\baup\b|.*acceptable[_-]use)", re.I
@@ -77,6 +77,59 @@ def _present(folder: Path) -> list[str]:
     return found
 
 
+@dataclass
+class _Read:
+    """What the licence files of a folder say."""
+
+    matches: list[LicenseMatch] = field(default_factory=list)
+    findings: list[ClauseFinding] = field(default_factory=list)
+    typed: dict[str, str | None] = field(default_factory=dict)  # scope -> licence id
+    claims: dict[str, str] = field(default_factory=dict)  # file -> id, distribution scope
+    problems: list[str] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)  # rule out "open source" on their own
+
+
+def _read_files(files: list[Path]) -> _Read:
+    """Identify every licence file and read its clauses; note unusable and disagreeing files."""
+    read = _Read()
+    policy_texts: list[str] = []
+    for file in files:
+        text, problem = read_license_file(file)
+        if text is None:
+            read.matches.append(
+                LicenseMatch(
+                    source=file.name, license_id=None, method="unreadable", problem=problem
+                )
+            )
+            read.problems.append(f"{problem}; it was not used")
+            read.blockers.append(f"{file.name} cannot be read as a licence text")
+            continue
+        match, found = read_license(text, file.name)
+        read.matches.append(match)
+        read.findings += found
+        if match.method == "empty":
+            read.problems.append(f"{match.problem}; put the licence text in it")
+            read.blockers.append(f"{file.name} is empty")
+            continue
+        if POLICY_FILE.search(file.name):
+            policy_texts.append(text)
+            continue
+        scope = next((t for k, t in TYPE_SUFFIX.items() if k in file.name.lower()), "distribution")
+        label = match.license_id or f"LicenseRef-unknown-{file.name}"
+        read.typed.setdefault(scope, label)
+        if scope == "distribution":
+            read.claims[file.name] = label
+    mark_updatable(read.findings, policy_texts)
+    claimed = sorted(set(read.claims.values()))
+    if len(claimed) > 1:
+        named = ", ".join(f"{name} is {lid}" for name, lid in read.claims.items())
+        read.problems.append(
+            f"conflict: the licence files disagree ({named}); say which one governs the model "
+            "(LICENSE-code / LICENSE-data name a scope) or keep one"
+        )
+    return read
+
+
 def audit_folder(
     path: Path, *, extra_components: dict[str, str | None] | None = None
 ) -> AuditReport:
@@ -89,44 +142,17 @@ def audit_folder(
     if not folder.is_dir():
         raise AuditError(f"{folder} is not a folder; give a model folder or use --mof FILE.yml.")
     meta, problems = read_card(folder)
-    matches: list[LicenseMatch] = []
-    findings: list[ClauseFinding] = []
-    policy_texts: list[str] = []
-    typed: dict[str, str | None] = {}
     files = sorted(p for p in folder.iterdir() if p.is_file() and LICENSE_FILE.match(p.name))
-    for file in files:
-        text, problem = read_license_file(file)
-        if text is None:
-            matches.append(
-                LicenseMatch(
-                    source=file.name, license_id=None, method="unreadable", problem=problem
-                )
-            )
-            problems.append(f"{problem}; it was not used")
-            continue
-        match = identify_license(text, file.name)
-        matches.append(match)
-        findings += find_clauses(text, file.name)
-        if POLICY_FILE.search(file.name):
-            policy_texts.append(text)
-            continue
-        scope = next((t for k, t in TYPE_SUFFIX.items() if k in file.name.lower()), "distribution")
-        label = match.license_id or f"LicenseRef-unknown-{file.name}"
-        typed.setdefault(scope, label)
-    mark_updatable(findings, policy_texts)
-
+    read = _read_files(files)
+    problems += read.problems
+    typed = read.typed
     declared_name = (
         meta.get("license_name") if meta.get("license") == "other" else meta.get("license")
     )
     if declared_name:
         declared = declared_license(str(declared_name), "README.md:license")
-        matches.append(declared)
-        text_id = typed.get("distribution")
-        if declared.license_id and text_id and declared.license_id != text_id:
-            problems.append(
-                f"README.md declares {declared.license_id} but the LICENSE text is {text_id}; "
-                "the text was used"
-            )
+        read.matches.append(declared)
+        problems += _card_problems(declared, typed.get("distribution"), bool(read.claims))
         if declared.license_id:
             typed.setdefault("distribution", declared.license_id)
 
@@ -137,18 +163,38 @@ def audit_folder(
     verdict_map = {name: _resolve(name, lic_id, typed) for name, lic_id in comps.items()}
     if main is not None:
         verdict_map.setdefault("Model parameters (Final)", typed.get("data", main))
+    for name, license_id in list(read.claims.items())[1:]:  # the other claimants count too
+        verdict_map.setdefault(name, license_id)
     if not files and not declared_name:
         problems.append("no LICENSE, NOTICE or use-policy file and no licence in the model card")
     return audit_components(
         comps,
         global_licenses=typed,
-        findings=findings,
-        licenses=matches,
+        findings=read.findings,
+        licenses=read.matches,
         subject=str(folder),
         kind="folder",
         problems=problems,
         verdict_components=verdict_map if typed else {},
+        blockers=read.blockers,
     )
+
+
+def _card_problems(declared: LicenseMatch, text_id: str | None, has_text: bool) -> list[str]:
+    """What is wrong between the card's `license:` and the licence files."""
+    if not declared.license_id:
+        return []
+    if not has_text:
+        return [
+            f"README.md declares {declared.license_id} but the folder has no licence text: "
+            "nobody can read the terms it grants; add the licence text as LICENSE"
+        ]
+    if text_id and declared.license_id != text_id:
+        return [
+            f"conflict: README.md declares {declared.license_id} but the LICENSE text is "
+            f"{text_id}; the text was used"
+        ]
+    return []
 
 
 def _resolve(name: str, own: str | None, typed: dict[str, str | None]) -> str | None:

@@ -104,6 +104,7 @@ class AuditReport(BaseModel):
     osaid: OsaidResult
     osai: OsaiResult
     problems: list[str] = Field(default_factory=list)  # unreadable files and the like
+    notes: list[str] = Field(default_factory=list)  # e.g. what a release would add
 
     def to_json(self) -> str:
         """The report as indented JSON (what `audit.json` holds)."""

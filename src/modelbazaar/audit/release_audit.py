@@ -19,21 +19,25 @@ from typing import Any
 import yaml
 
 from modelbazaar.audit import AuditReport, audit_folder, audit_mof_yaml
-from modelbazaar.licenses._data import corpus_texts
-from modelbazaar.store.lineage import PUBLIC_DOMAIN
+from modelbazaar.licenses._data import license_text
+from modelbazaar.licenses.facts import PUBLIC_DOMAIN
 
 MOF_FILE = "mof.yml"
 
 
 def corpus_text(license_id: str) -> str | None:
-    """The licence text shipped with the licence corpus, or None."""
-    return corpus_texts().get(license_id)
+    """The licence text we ship (every SPDX licence, the model licences), or None."""
+    return license_text(license_id)
 
 
 def known_facts(license_id: str, data: list[dict[str, Any]]) -> str:
-    """What we can say about a licence whose text we do not have."""
+    """What we can say about a licence whose text we do not have.
+
+    The first line is an SPDX-License-Identifier, so an audit of the release identifies the
+    file by it instead of calling it an unknown text.
+    """
     users = [d for d in data if d.get("license") == license_id]
-    lines = [license_id, ""]
+    lines = [f"SPDX-License-Identifier: {license_id}", ""]
     if license_id == PUBLIC_DOMAIN:
         lines.append(
             "The material listed below is in the public domain: no copyright restricts copying, "

@@ -14,6 +14,7 @@ from rich.table import Table
 from modelbazaar.audit import AuditReport, audit_folder, audit_mof_yaml, write_report
 from modelbazaar.errors import AuditError
 
+DEFAULT_OUT = Path("audit-report")
 STYLE = {"open source": "bold green", "open weights": "bold yellow", "closed": "bold red"}
 
 
@@ -25,11 +26,15 @@ def audit(
         Path | None, typer.Option("--mof", help="Audit a Model Openness Framework YAML instead.")
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for audit.json, audit.md and audit.html.")
-    ] = Path("audit-report"),
+        Path | None,
+        typer.Option("--out", help="Folder for audit.json, audit.md and audit.html."),
+    ] = None,
     directory: Annotated[
         Path, typer.Option("--dir", "-C", help="Model folder whose store resolves a REF.")
     ] = Path("."),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON report (audit.json) to stdout only.")
+    ] = False,
 ) -> None:
     """Audit how open a model is: MOF class, OSAID 1.0, EU open-source AI index, licences,
     restrictive clauses and the verdict (open source / open weights / closed).
@@ -38,7 +43,10 @@ def audit(
     through its lineage (data, merged contributions, imported parents) and the obligations their
     licences impose are listed. A folder holding mof.yml (a release) is audited with it.
 
-    Example: bazaar audit ./my-model --out ./report ;  bazaar audit main -C ./my-model
+    Reports go to --out (default ./audit-report); with --json the report is printed to stdout
+    instead (and written to --out only when it is given).
+
+    Example: bazaar audit ./my-model --out ./report ;  bazaar audit main -C ./my-model --json
     """
     if (path is None) == (mof is None):
         raise AuditError("Give either a PATH to a model folder or --mof FILE.yml (exactly one).")
@@ -49,7 +57,7 @@ def audit(
     else:
         assert path is not None
         if not path.exists():
-            return _audit_ref(str(path), directory, out)
+            return _audit_ref(str(path), directory, out, as_json)
         if path.is_file():
             report = audit_mof_yaml(path)
         elif (path / "mof.yml").is_file():
@@ -58,12 +66,22 @@ def audit(
             report = audit_release(path)
         else:
             report = audit_folder(path)
-    paths = write_report(report, out)
+    _deliver(report, out, as_json)
+
+
+def _deliver(report: AuditReport, out: Path | None, as_json: bool) -> Path | None:
+    """Write the report files (unless only JSON on stdout was asked for) and show it."""
+    paths = write_report(report, out or DEFAULT_OUT) if out or not as_json else None
+    if as_json:
+        typer.echo(report.to_json())
+        return None
     print_summary(report, Console())
+    assert paths is not None
     Console().print(f"report: {paths['html']} (also audit.json, audit.md)", highlight=False)
+    return paths["html"].parent
 
 
-def _audit_ref(ref: str, directory: Path, out: Path) -> None:
+def _audit_ref(ref: str, directory: Path, out: Path | None, as_json: bool) -> None:
     """Audit a stored version through its lineage; not a path and not a ref is an error."""
     from modelbazaar.audit.components import audit_version
     from modelbazaar.errors import StoreError
@@ -78,15 +96,19 @@ def _audit_ref(ref: str, directory: Path, out: Path) -> None:
         report, lineage = audit_version(Store.for_model(directory), ref)
     except StoreError as exc:
         raise AuditError(f"{ref}: no such folder or file, and not a version: {exc}") from exc
-    paths = write_report(report, out)
-    (out / "lineage.json").write_text(json.dumps(lineage.to_json(), indent=2) + "\n", "utf-8")
+    folder = _deliver(report, out, as_json)
+    if folder is not None or out is not None:
+        target = folder or out
+        assert target is not None
+        (target / "lineage.json").write_text(json.dumps(lineage.to_json(), indent=2) + "\n")
+    if as_json:
+        return
     console = Console()
-    print_summary(report, console)
     if lineage.obligations:
         console.print("[bold]Obligations through the lineage:[/]")
     for ob in lineage.obligations:
         console.print(f"  • {ob.text} — {ob.license}, from {ob.origin}", highlight=False)
-    console.print(f"report: {paths['html']} (also audit.json, audit.md, lineage.json)")
+    console.print("(lineage.json written beside the report)", highlight=False)
 
 
 def print_summary(report: AuditReport, console: Console) -> None:
@@ -116,6 +138,12 @@ def print_summary(report: AuditReport, console: Console) -> None:
         highlight=False,
     )
     console.print(f"EU open-source AI index: {report.osai.score}/{report.osai.max_score}")
+    for match in report.licenses:
+        for paragraph in match.added[:3]:
+            shown = paragraph if len(paragraph) < 300 else paragraph[:300] + " …"
+            console.print(f"  {match.source} adds: “{shown}”", highlight=False)
+    for note in report.notes:
+        console.print(f"note: {note}", highlight=False)
     for problem in report.problems:
         console.print(f"[yellow]warning:[/] {problem}", highlight=False)
 

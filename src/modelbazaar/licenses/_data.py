@@ -1,10 +1,16 @@
 """Load the licence data shipped in `modelbazaar/licenses/data/` (read once, cached).
 
-Everything the audit knows about frameworks and licences is data, not code: the MOF component list
-and licence lists, the European open-source AI index parameters, the licence-text corpus and the
-reference clause findings. Each folder keeps a SOURCE.txt naming where its files came from.
+    spdx/licenses.json   THE SPDX licence list (3.28): id -> name, OSI / FSF / deprecated flags
+    spdx/texts.json.xz   the text of every licence on that list
+    texts/               model licences and policies (Llama, Gemma, Qwen, RAIL, ...) + SOURCES.tsv
+    index.npz/.json      the shingle index over all of those texts (scripts/build_license_data.py)
+    mof/                 the MOF tool's type-appropriate and open-data licence lists
+    license_clauses.json hand-checked clause findings for the model licences
 
-Example: `corpus_texts()["MIT"][:20] -> 'MIT License\n\nCopyri'`.
+Each folder keeps a SOURCE.txt naming where its files came from.
+
+Example: `corpus_texts()["MIT"][:11] -> 'MIT License'`; `spdx_licenses()["MIT"]["isOsiApproved"]`
+-> True.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import lzma
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -32,9 +39,19 @@ def _text(*parts: str) -> str:
 
 @cache
 def spdx_licenses() -> dict[str, dict[str, Any]]:
-    """SPDX licence list used by the MOF tool, keyed by licence id (OSI / FSF flags inside)."""
-    raw = json.loads(_text("mof", "licenses.json"))
-    return {entry["licenseId"]: entry for entry in raw["licenses"]}
+    """The SPDX licence list, keyed by licence id, with SPDX's own flag names.
+
+    Example: `spdx_licenses()["CC-BY-NC-4.0"]` -> `{"name": "Creative Commons Attribution
+    Non Commercial 4.0 International", "isOsiApproved": False, "isFsfLibre": None, ...}`.
+    """
+    return json.loads(_text("spdx", "licenses.json"))["licenses"]
+
+
+@cache
+def spdx_texts() -> dict[str, str]:
+    """SPDX id -> licence text (decompressed on first use, ~0.1 s)."""
+    with data_root().joinpath("spdx", "texts.json.xz").open("rb") as handle:
+        return json.loads(lzma.decompress(handle.read()).decode("utf-8"))
 
 
 @cache
@@ -68,14 +85,14 @@ def open_data_licenses() -> frozenset[str]:
 
 @cache
 def corpus_sources() -> dict[str, str]:
-    """Licence corpus file name -> where it came from (SOURCES.tsv)."""
+    """Model licence file name -> where it came from (texts/SOURCES.tsv)."""
     rows = csv.reader(io.StringIO(_text("texts", "SOURCES.tsv")), delimiter="\t")
     return {row[0]: row[1] for row in rows if len(row) >= 2}
 
 
 @cache
-def corpus_texts() -> dict[str, str]:
-    """Licence id -> full text, for every licence text shipped in `data/licenses/`.
+def model_texts() -> dict[str, str]:
+    """Licence id -> text for the model licences and policies in `data/texts/`.
 
     The id is the file name without its extension: `LicenseRef-Llama-3.1-Community.txt` ->
     `LicenseRef-Llama-3.1-Community`.
@@ -87,6 +104,27 @@ def corpus_texts() -> dict[str, str]:
         if name.endswith((".txt", ".md")) and not name.startswith("SOURCE"):
             texts[name.rsplit(".", 1)[0]] = node.read_text(encoding="utf-8")
     return dict(sorted(texts.items()))
+
+
+@cache
+def corpus_ids() -> frozenset[str]:
+    """Every id we hold a licence text for (SPDX + model licences), without reading texts."""
+    folder = data_root().joinpath("texts")
+    names = {n.name.rsplit(".", 1)[0] for n in folder.iterdir() if n.name.endswith((".txt", ".md"))}
+    return frozenset(spdx_licenses()) | frozenset(names)
+
+
+@cache
+def corpus_texts() -> dict[str, str]:
+    """Licence id -> full text, for every SPDX licence and every model licence we ship."""
+    return dict(sorted((spdx_texts() | model_texts()).items()))
+
+
+def license_text(license_id: str) -> str | None:
+    """The text of one licence, or None when we do not ship it. Example: license_text("MIT")."""
+    if license_id in model_texts():
+        return model_texts()[license_id]
+    return spdx_texts().get(license_id)
 
 
 @cache

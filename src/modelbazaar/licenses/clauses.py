@@ -1,21 +1,9 @@
 """Find restrictive clauses in any licence text, known or not, sentence by sentence.
 
-Each rule is a few regular expressions over one normalised sentence (lower case, straight
-quotes). Rules fire on wording, not on which licence it is, so a licence never seen before is
-read the same way. Kinds (restrictive unless noted):
-
-    aup                      an acceptable-use policy incorporated by reference (detail: updatable)
-    naming                   derivatives must carry a name / "Built with X" statement
-    notice                   a fixed attribution notice must be kept (informational)
-    mau_cap                  a monthly-active-user cap (detail: threshold)
-    litigation_termination   suing the licensor ends the licence (patent-only: informational)
-    non_commercial           non-commercial or research-only use
-    output_use               conditions on using outputs to build or improve other models
-    use_restriction          use-based (RAIL) restrictions
-    flow_down                restrictions must be passed on to downstream users
-    remote_update            the licensor may restrict or update use remotely
-    field_of_use             people or places excluded from the grant
-    governing_law            governing law and courts (informational; detail: law)
+The kinds and their wording are in `rules.py`. Beyond the rules, two things are read from the
+layout: a use-restriction list ("You will not use the Model:" followed by items) is quoted item
+by item, and copyleft conveyance terms (GPL's "occasionally and noncommercially") are never
+taken for a non-commercial clause.
 
 Example: `find_clauses("2. If you have more than 700 million monthly active users, you must ask
 us.", "LICENSE")` -> `[ClauseFinding(kind="mau_cap", section="2", detail={"threshold":
@@ -28,108 +16,39 @@ import re
 from collections.abc import Callable
 
 from modelbazaar.licenses.models import ClauseFinding
-from modelbazaar.licenses.sections import sentences
+from modelbazaar.licenses.rules import _MONEY, CONVEYANCE, RULES
+from modelbazaar.licenses.sections import Sentence, segments
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
-_SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000}
+_SCALE |= {"billion": 1_000_000_000, "bn": 1_000_000_000}
 UPDATABLE = re.compile(
     r"most recent (copy|version)|latest version|may be updated|updated from time to time"
     r"|from time to time|may (modify|amend|change) (this|the) (policy|acceptable use)"
 )
 
 
-def _has(pattern: str) -> Callable[[str], bool]:
-    compiled = re.compile(pattern)
-    return lambda s: compiled.search(s) is not None
+def normalise_sentence(sentence: str) -> str:
+    """Lower case with straight quotes: what the rules read. Example: "“AUP”" -> '"aup"'."""
+    return sentence.translate(_QUOTES).lower()
 
 
-# kind -> (test on the normalised sentence, restrictive)
-RULES: dict[str, tuple[Callable[[str], bool], bool]] = {
-    "aup": (
-        _has(
-            r"(acceptable use|use policy|prohibited use).{0,250}(incorporated|comply|adhere|abide)"
-            r"|(comply|adhere|abide|subject to).{0,120}(acceptable use|use policy|prohibited use)"
-            r"|\"acceptable use policy\" means"
-            r"|(polic(y|ies)|rules|guidelines)[^.]{0,80}incorporated (herein )?by reference"
-        ),
-        True,
-    ),
-    "naming": (
-        _has(
-            r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
-            r"|display \"(built|improved) (with|using)"
-            r"|\"(built|improved) (with|using) [^\"]{1,40}\""
-            r"|is built using .{1,60} technology"
-        ),
-        True,
-    ),
-    "notice": (_has(r"attribution notice|\"notice\" text file"), False),
-    "mau_cap": (_has(r"monthly active users?"), True),
-    "litigation_termination": (
-        _has(
-            r"(institute|initiate|commence|bring|file).{0,60}"
-            r"(litigation|lawsuit|proceeding|legal action)"
-            r".{0,400}terminat"
-        ),
-        True,
-    ),
-    "non_commercial": (
-        _has(
-            r"(?<!commercial or )(?<!commercial and )\bnon-?commercial(?! or commercial)"
-            r"(?! and commercial)(?! purposes? or)|research (or evaluation )?purposes only"
-            r"|only use .{0,160}for research purposes|not (be )?used? for commercial"
-            r"|for research (or evaluation )?purposes only"
-        ),
-        True,
-    ),
-    "output_use": (
-        _has(
-            r"outputs?( or results)?[^.]{0,120}(improve|train|fine[- ]tune|create)[^.]{0,80}"
-            r"(model|other works)|outputs? shall be subject to the restrictions"
-            r"|(improve|train|fine[- ]tune)[^.]{0,60}(with|using|on) (the )?outputs?"
-        ),
-        True,
-    ),
-    "use_restriction": (
-        _has(
-            r"use[- ]based restrictions|attachment a|you agree not to use the model"
-            r"|not (to )?use the (model|work|materials) .{0,80}"
-            r"(ways|purposes) (described|listed|set)"
-        ),
-        True,
-    ),
-    "flow_down": (
-        _has(
-            r"(must|shall) be included as (an )?enforceable provisions?"
-            r"|give notice to subsequent users"
-            r"|(require|cause) .{0,80}(third part|recipients?|users)"
-            r".{0,80}comply with .{0,40}(restrictions|acceptable use|use policy)"
-        ),
-        True,
-    ),
-    "remote_update": (_has(r"restrict \(remotely|remotely or otherwise"), True),
-    "field_of_use": (
-        _has(r"not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"),
-        True,
-    ),
-    "governing_law": (
-        _has(r"governed by|governed and construed|construed (under|in accordance with)"),
-        False,
-    ),
-}
+def _number(text: str) -> int | None:
+    """ "700 million" -> 700000000; "1,000,000" -> 1000000; None when not a number."""
+    match = re.search(r"(\d[\d,.]*)\s*(thousand|million|billion|bn|k|m)?\b", text)
+    if not match or match[1].count(".") > 1:
+        return None
+    return int(float(match[1].replace(",", "")) * _SCALE.get(match[2] or "", 1))
 
 
 def _threshold(sentence: str) -> int | None:
-    """The user count in a monthly-active-user clause: "700 million" -> 700000000."""
+    """The user count in a user-cap clause: "700 million monthly active users" -> 700000000."""
     match = re.search(
-        r"(\d[\d,.]*)\s*(thousand|million|billion)?\s*(monthly active|mau|users)", sentence
+        r"(\d[\d,.]*\s*(thousand|million|billion)?)\s*(monthly active|mau|registered|active"
+        r"|daily active|end |total |paying )?\s*(users|customers|subscribers|seats)",
+        sentence,
     )
-    if not match:
-        return None
-    number = float(match[1].replace(",", "")) if match[1].count(".") <= 1 else None
-    if number is None:
-        return None
-    return int(number * _SCALE.get(match[2] or "", 1))
+    return _number(match[1]) if match else None
 
 
 def _law(sentence: str) -> str | None:
@@ -143,8 +62,11 @@ def _law(sentence: str) -> str | None:
 
 def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     """Extra facts for a finding, and an override of `restrictive` when the wording decides."""
-    if kind == "mau_cap":
+    if kind in ("mau_cap", "user_cap"):
         return {"threshold": _threshold(sentence)}, None
+    if kind == "revenue_cap":
+        money = re.search(_MONEY, sentence)
+        return {"threshold": money[0].strip().upper() if money else None}, None
     if kind == "aup":
         evidence = UPDATABLE.search(whole)
         return {"updatable": bool(evidence), "evidence": evidence[0] if evidence else None}, None
@@ -160,28 +82,65 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     return {}, None
 
 
-def find_clauses(text: str, source: str) -> list[ClauseFinding]:
+# A definition ('"Model Derivatives" means ...') names things; the clauses using it restrict.
+DEFINITION = re.compile(r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? means\b')
+
+
+def _kinds(lowered: str) -> list[str]:
+    """The rule kinds one normalised sentence matches."""
+    found = [kind for kind, rule in RULES.items() if rule.pattern.search(lowered)]
+    if DEFINITION.match(lowered):
+        found = [k for k in found if k == "aup"]  # '"acceptable use policy" means': by name
+    if "non_commercial" in found and CONVEYANCE.search(lowered):
+        found.remove("non_commercial")  # a condition on conveying copies, not on use
+    return found
+
+
+def find_clauses(
+    text: str, source: str, keep: Callable[[str], bool] | None = None
+) -> list[ClauseFinding]:
     """Every restrictive (or notable) clause in a licence text, each quoted with its section.
 
-    Works on any text: the rules read wording, not licence names. Example: a sentence "You may
-    use the model for non-commercial purposes only." under heading "3." -> one finding
+    Works on any text: the rules read wording, not licence names. The items of a
+    use-restriction list are quoted one by one (kind "use_restriction", detail "item").
+    `keep(sentence)` limits the search to some sentences (the text a variant adds).
+    Example: "3. You may use the model for non-commercial purposes only." -> one finding
     `kind="non_commercial", section="3"`.
     """
     findings: list[ClauseFinding] = []
-    whole = text.translate(_QUOTES).lower()
-    for section, sentence in sentences(text):
-        lowered = sentence.translate(_QUOTES).lower()
-        for kind, (test, restrictive) in RULES.items():
-            if test(lowered):
-                detail, override = _detail(kind, lowered, whole)
-                findings.append(
-                    ClauseFinding(
-                        kind=kind,
-                        source=source,
-                        section=section,
-                        quote=sentence,
-                        restrictive=restrictive if override is None else override,
-                        detail=detail,
-                    )
-                )
+    whole = normalise_sentence(text)
+    heading: Sentence | None = None
+    for found in segments(text):
+        lowered = normalise_sentence(found.text)
+        if heading is not None and not _in_list(found, heading):
+            heading = None  # the list ended
+        wanted = keep is None or keep(found.text)
+        kinds = _kinds(lowered) if wanted else []
+        if heading is not None and wanted and "use_restriction" not in kinds:
+            detail = {"item": True, "heading": heading.text}
+            findings.append(_finding("use_restriction", source, found, detail, True))
+        for kind in kinds:
+            detail, override = _detail(kind, lowered, whole)
+            restrictive = RULES[kind].restrictive if override is None else override
+            findings.append(_finding(kind, source, found, detail, restrictive))
+        if "use_restriction" in kinds and lowered.rstrip().endswith((":", "-")):
+            heading = found
     return findings
+
+
+def _in_list(found: Sentence, heading: Sentence) -> bool:
+    """An item below a list heading: deeper numbering ("3.1" -> "3.1.a") or a bullet there."""
+    if heading.section is None or found.section == heading.section:
+        return found.item
+    return bool(found.section and found.section.startswith(heading.section + "."))
+
+
+def _finding(kind: str, source: str, found: Sentence, detail: dict, restrictive: bool):
+    return ClauseFinding(
+        kind=kind,
+        source=source,
+        section=found.section,
+        quote=found.text,
+        restrictive=restrictive,
+        detail=detail,
+    )

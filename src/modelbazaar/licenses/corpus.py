@@ -20,15 +20,16 @@ def corpus_clauses(license_ids: Iterable[str | None]) -> list[ClauseFinding]:
     A licence's acceptable-use policy ships beside it (`...-Community` -> `...-AUP`), so its
     text also decides whether the policy can change.
     """
-    texts = _data.corpus_texts()
     findings: list[ClauseFinding] = []
     for license_id in sorted({i for i in license_ids if i}):
-        canonical = lic.canonical_id(license_id)
-        if canonical in texts:
-            findings += find_clauses(texts[canonical], canonical)
-            policy = canonical.replace("-Community", "-AUP")
-            if policy != canonical and policy in texts:
-                mark_updatable(findings, [texts[policy]])
+        canonical = lic.canonical_id(license_id) or license_id
+        text = _data.license_text(canonical)
+        if text is not None and not lic.is_open(canonical):
+            # an open licence's own terms restrict nothing (GPL's conveyance terms included)
+            findings += find_clauses(text, canonical)
+            policy = _data.license_text(canonical.replace("-Community", "-AUP"))
+            if policy is not None and canonical.endswith("-Community"):
+                mark_updatable(findings, [policy])
     return findings
 
 

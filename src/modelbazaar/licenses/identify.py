@@ -1,111 +1,131 @@
-"""Identify a licence text by normalised word-shingle similarity to the shipped corpus.
+"""Identify a licence from its text, a notice, an SPDX expression or a declared id.
 
-Normalising removes what differs between two copies of the same licence: case, whitespace,
-punctuation and quote styles, Markdown / HTML markup, and copyright lines. Each text becomes a
-set of 5-word shingles; the score of a corpus licence is the Dice coefficient of the two sets
-(2|A∩B| / (|A|+|B|)), which is high only when the texts are nearly the same both ways, so a
-licence that merely quotes another (a model licence quoting Apache's disclaimer) scores low.
+A text is matched against every SPDX licence and every model licence we ship (match.py): it is
+an exact copy, a variant of one (its added or changed paragraphs are quoted), or unknown. A
+text that matches nothing but names its licence ("SPDX-License-Identifier: MIT",
+"Licensed under the Apache License, Version 2.0") is identified by that name.
 
-Example: the Apache-2.0 text with "Copyright 2024 Jane" filled in -> `Apache-2.0`, 0.99.
+`read_license` also reads the clauses: all of them in an unknown or restricted licence, only
+those in added or changed sentences in a copy or variant of an open one (GPL's own conveyance
+terms are not a restriction of a GPL-licensed model; a revenue cap added to MIT is).
+
+Example: the Apache text with "Copyright 2024 Jane" filled in -> `Apache-2.0`, status "exact".
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from pathlib import Path
 
 from modelbazaar.licenses import _data
 from modelbazaar.licenses import facts as lic
-from modelbazaar.licenses.models import LicenseMatch
+from modelbazaar.licenses.clauses import find_clauses
+from modelbazaar.licenses.expression import looks_like_expression, normalise_expression
+from modelbazaar.licenses.match import changed_sentence, match_text
+from modelbazaar.licenses.models import ClauseFinding, LicenseMatch
+from modelbazaar.licenses.notices import find_notice, spdx_header
 
-SHINGLE = 5  # words per shingle: long enough to be specific, short enough to survive edits
-# Dice score from which a text is a copy of a corpus licence; Falcon's licence scores 0.75
-# against Apache-2.0 it derives from, and must not pass for it.
-MATCH_AT = 0.8
 MAX_BYTES = 2_000_000  # a licence longer than this is not a licence; do not read it all
-
-# A copyright line (short: a reflowed one-line licence must not vanish with it).
-_COPYRIGHT = re.compile(
-    r"^(?=[^\n]{0,200}$)[^\n]*\b(copyright|\(c\)|©)\s[^\n]*$", re.IGNORECASE | re.MULTILINE
-)
-_MARKUP = re.compile(r"<[^>]+>|[*_`#>|]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def normalise(text: str) -> list[str]:
-    """The words of a licence text, lower-cased, without markup, punctuation or copyright lines.
-
-    Example: `normalise("Copyright 2024 Jane\\n**MIT** License.")` -> `["mit", "license"]`.
-    """
-    text = _COPYRIGHT.sub(" ", text.translate(_QUOTES))
-    return _WORD.findall(_MARKUP.sub(" ", text).lower())
-
-
-def shingles(words: list[str], size: int = SHINGLE) -> frozenset[tuple[str, ...]]:
-    """Every run of `size` consecutive words (the whole text when it is shorter).
-
-    Example: `shingles(["a", "b", "c"], 2)` -> `{("a", "b"), ("b", "c")}`.
-    """
-    if len(words) < size:
-        return frozenset([tuple(words)]) if words else frozenset()
-    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
-
-
-@cache
-def _corpus_shingles() -> dict[str, frozenset[tuple[str, ...]]]:
-    return {lid: shingles(normalise(text)) for lid, text in _data.corpus_texts().items()}
-
-
-def similarity(a: frozenset, b: frozenset) -> float:
-    """Dice coefficient of two shingle sets: 1.0 for the same text, 0.0 for nothing shared."""
-    if not a or not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
 
 
 def identify_license(text: str, source: str = "text") -> LicenseMatch:
-    """Match a licence text against the corpus; below MATCH_AT it is "unknown" (id None).
+    """Match a licence text; see the module docstring for the outcomes.
 
     Example: `identify_license(open("LICENSE").read(), "LICENSE").license_id -> "MIT"`.
     """
-    mine = shingles(normalise(text))
-    scored = sorted(
-        ((lid, similarity(mine, theirs)) for lid, theirs in _corpus_shingles().items()),
-        key=lambda pair: (-pair[1], pair[0]),
-    )
-    candidates = [(lid, round(score, 3)) for lid, score in scored[:3]]
-    best_id, best = scored[0] if scored else (None, 0.0)
-    license_id = best_id if best >= MATCH_AT else None
-    license_id = lic.EQUIVALENT.get(license_id or "", license_id)
-    return LicenseMatch(
+    return read_license(text, source)[0]
+
+
+def read_license(text: str, source: str) -> tuple[LicenseMatch, list[ClauseFinding]]:
+    """(what the text is, the clauses that count in it)."""
+    if not text.strip():
+        problem = f"{source} is empty: it grants nothing, so the folder has no licence text"
+        return LicenseMatch(source=source, license_id=None, method="empty", problem=problem), []
+    found = match_text(text)
+    if found.status == "unknown":
+        named = _named(text, source)
+        if named is not None:
+            return named, find_clauses(text, source)
+    license_id = found.license_id
+    restricted = license_id is None or not lic.is_open(license_id)
+    keep = None if found.reference is None else (lambda s: changed_sentence(s, found.reference))
+    findings = find_clauses(text, source, keep=None if restricted else keep)
+    if keep is not None and restricted:
+        for finding in findings:  # a variant of a model licence: show what it changes
+            finding.detail.setdefault("changed", keep(finding.quote))
+    status = found.status
+    if status == "exact" and any(f.restrictive for f in findings) and not restricted:
+        status = "variant"  # a few words that restrict: not the licence it otherwise copies
+    match = LicenseMatch(
         source=source,
         license_id=license_id,
-        confidence=round(best, 3),
+        confidence=round(found.score, 3),
+        coverage=round(found.coverage, 3),
         method="text",
+        status=status,  # type: ignore[arg-type]
+        variant_of=license_id if status == "variant" else None,
         kind=lic.license_kind(license_id) if license_id else "unknown",
-        candidates=candidates,
+        candidates=found.candidates,
+        added=found.added,
+        also=found.also,
     )
+    return match, findings
+
+
+def _named(text: str, source: str) -> LicenseMatch | None:
+    """A licence named by an SPDX-License-Identifier line or a standard notice."""
+    header = spdx_header(text)
+    expression = normalise_expression(header) if header else None
+    if expression:
+        return LicenseMatch(
+            source=source,
+            license_id=expression,
+            confidence=1.0,
+            method="expression",
+            status="exact",
+            kind=lic.license_kind(expression),
+        )
+    notice = find_notice(text)
+    if notice:
+        return LicenseMatch(
+            source=source,
+            license_id=notice,
+            confidence=1.0,
+            method="notice",
+            status="exact",
+            kind=lic.license_kind(notice),
+        )
+    return None
 
 
 def declared_license(value: str | None, source: str) -> LicenseMatch:
-    """A licence named by id (a model card's `license:` field), not by text.
+    """A licence named by id or SPDX expression (a model card's `license:` field), not by text.
 
-    Confidence is 1.0 when the id is a known SPDX / corpus id, 0.5 otherwise (a name we cannot
+    Confidence is 1.0 when every id is a known SPDX / corpus id, 0.5 otherwise (a name we cannot
     check). Example: `declared_license("apache-2.0", "README.md:license").license_id ->
-    "Apache-2.0"`.
+    "Apache-2.0"`; `declared_license("mit OR apache-2.0", ...)` -> "MIT OR Apache-2.0".
     """
+    if value is not None and looks_like_expression(value):
+        expression = normalise_expression(value)
+        if expression:
+            return LicenseMatch(
+                source=source,
+                license_id=expression,
+                confidence=1.0,
+                method="declared",
+                status="exact",
+                kind=lic.license_kind(expression),
+            )
     license_id = lic.canonical_id(value)
     if lic.is_no_license(license_id):
         return LicenseMatch(source=source, license_id=None, method="declared", kind="none")
     assert license_id is not None
-    known = license_id in _data.spdx_licenses() or license_id in _data.corpus_texts()
+    known = license_id in _data.spdx_licenses() or license_id in _data.corpus_ids()
     return LicenseMatch(
         source=source,
         license_id=license_id,
         confidence=1.0 if known else 0.5,
         method="declared",
+        status="exact" if known else "unknown",
         kind=lic.license_kind(license_id),
     )
 

@@ -12,22 +12,31 @@ Verdict = Literal["open source", "open weights", "closed"]
 class LicenseMatch(BaseModel):
     """What one licence text (or declared id) was identified as.
 
-    Example: a LICENSE holding the Apache text -> `license_id="Apache-2.0", confidence=0.99,
-    method="text", kind="osi"`. A text not in the corpus -> `license_id=None` ("unknown").
+    Example: a LICENSE holding the Apache text -> `license_id="Apache-2.0", status="exact",
+    method="text", kind="osi"`. MIT plus a revenue cap -> `status="variant", variant_of="MIT",
+    added=["Additional restriction: ..."]`. A text like nothing we know -> `license_id=None`.
     """
 
     source: str  # file name relative to the audited folder, or "README.md:license"
     license_id: str | None  # None when nothing in the corpus is close enough
-    confidence: float = 0.0  # 0..1; containment of the corpus text's shingles in this text
-    method: Literal["text", "declared", "unreadable"] = "text"
+    confidence: float = 0.0  # 0..1; F2 of shingle coverage and purity (licenses/index.py)
+    coverage: float = 0.0  # share of the known licence's shingles found in the text
+    method: Literal["text", "declared", "unreadable", "empty", "notice", "expression"] = "text"
+    status: Literal["exact", "variant", "unknown"] = "unknown"
+    variant_of: str | None = None  # the known licence a variant mostly is
     kind: str = "unknown"  # see licenses.license_kind
     candidates: list[tuple[str, float]] = Field(default_factory=list)  # best 3 (id, score)
+    added: list[str] = Field(default_factory=list)  # paragraphs the known licence lacks
+    also: list[str] = Field(default_factory=list)  # other licences found in the same text
     problem: str | None = None  # e.g. "binary file, not a licence text"
 
     @property
     def label(self) -> str:
-        """The id, or "unknown" when the text matched nothing."""
-        return self.license_id or "unknown"
+        """The id, "variant of X", or "unknown" when the text matched nothing."""
+        if self.status == "variant" and self.variant_of:
+            return f"variant of {self.variant_of}"
+        label = self.license_id or "unknown"
+        return f"{label} + {', '.join(self.also)}" if self.also else label
 
 
 class ClauseFinding(BaseModel):

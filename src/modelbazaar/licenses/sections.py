@@ -1,8 +1,11 @@
 """Split a licence text into sentences, each tagged with the section it sits in.
 
-Section numbers come from the headings and list markers licences use: "5.", "5.1.",
-"Section 5", "## 5.", "**3.2.**", then "a." / "(a)" for items and "i." / "(iv)" for sub-items,
-so a sentence under "1. ... b. ... iv." is in section "1.b.iv".
+Section numbers come from the headings and list markers licences use: "5.", "5.1.", "5.1.2",
+"5)", "Section 5", "Article 5:", "§ 5", "## 5.", "**3.2.**", then "a." / "(a)" for items and
+"i." / "(iv)" for sub-items, so a sentence under "1. ... b. ... iv." is in section "1.b.iv".
+Unnumbered annex headings ("Attachment A", "Exhibit B", "Schedule 1", "Appendix") start a section
+of their own. Indentation and Markdown do not matter; a title line ("Governing Law") standing
+above its text is kept apart from it.
 
 Example: `list(sentences("1. Grant.\\n  a. You may use it. You may not sell it."))` ->
 `[("1", "Grant."), ("1.a", "You may use it."), ("1.a", "You may not sell it.")]`.
@@ -12,16 +15,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 _NUMBER = re.compile(
-    r"^(?:#+\s*)?(?:\*\*)?(?:section|article)?\s*(\d{1,2}(?:\.\d{1,2})*)\.?(?:\*\*)?[\s*]", re.I
+    r"^(?:#+\s*)?(?:\*\*)?(?:section|article|§)?\s*(\d{1,2}(?:\.\d{1,2})*)[.):]?(?:\*\*)?[\s*]",
+    re.I,
+)
+_ANNEX = re.compile(
+    r"^(?:#+\s*)?(?:\*\*)?((?:attachment|exhibit|schedule|appendix|annex|addendum)"
+    r"(?:\s+[A-Z0-9]{1,3}\b)?)[\s.:\-–—*]*",
+    re.I,
 )
 _ITEM = re.compile(r"^\(?([a-z]{1,4})[\.\)]\s+")
+_BULLET = ("* ", "- ", "• ", "+ ")
 _MARKUP = re.compile(r"<[^>]+>|\*\*|__|\\(?=[.\-*_#()\[\]])")  # tags, bold, "1\\." escapes
 # Abbreviations whose full stop does not end a sentence.
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|inc|ltd|no|vs|u\.s|co|corp|s\.a|b\.v)\.$", re.I)
 _SPLIT = re.compile(r"(?<=[.;!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+
+
+class Sentence(NamedTuple):
+    """One sentence with its section and whether it opens a list item ("(a)", "-", "1.")."""
+
+    section: str | None
+    text: str
+    item: bool
 
 
 class _Path:
@@ -34,6 +53,10 @@ class _Path:
 
     def heading(self, line: str) -> str:
         """Update the path from a line's leading marker; return the line without the marker."""
+        annex = _ANNEX.match(line)
+        if annex and len(line) < 80 and not line.rstrip().endswith((".", ";", ",")):
+            self.number, self.letter, self.roman = _title(annex[1]), None, None
+            return line[annex.end() :]
         match = _NUMBER.match(line)
         if match and not re.match(r"^\d{1,2}\.\d", line[match.end() :]):
             self.number, self.letter, self.roman = match[1], None, None
@@ -64,6 +87,12 @@ class _Path:
         return ".".join(parts) if parts else None
 
 
+def _title(name: str) -> str:
+    """ "ATTACHMENT A" -> "Attachment A"."""
+    head, _, rest = name.partition(" ")
+    return f"{head.capitalize()} {rest.upper()}".strip()
+
+
 def _split_sentences(paragraph: str) -> list[str]:
     pieces, current = [], ""
     for piece in _SPLIT.split(paragraph):
@@ -82,25 +111,36 @@ def _is_title(line: str) -> bool:
     return short and line[:1].isupper() and not line.endswith((".", ";", ":", ","))
 
 
-def sentences(text: str) -> Iterator[tuple[str | None, str]]:
-    """Yield (section, sentence) for every sentence of a licence text, in order.
+def _is_heading(line: str) -> bool:
+    """A title-cased or upper-case title line ("Governing Law", "USE RESTRICTIONS")."""
+    if not _is_title(line):
+        return False
+    long_words = [w for w in re.findall(r"[A-Za-z]+", line) if len(w) > 3]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
-    A paragraph runs until a blank line or the next line that starts with a section marker;
-    bullet markers ("*", "-") start a new paragraph too, so policy lists quote one item each.
+
+def segments(text: str) -> Iterator[Sentence]:
+    """Yield every sentence of a licence text with its section and item flag, in order.
+
+    A paragraph runs until a blank line, a line that starts with a section or list marker, or
+    a title line; bullet markers ("*", "-") start a new paragraph too, so lists quote one item
+    each.
     """
     path = _Path()
     paragraph: list[str] = []
     section: str | None = None
+    item = False
 
-    def flush() -> Iterator[tuple[str | None, str]]:
-        nonlocal section
-        if len(paragraph) == 1 and path.number is None and _is_title(paragraph[0]):
+    def flush() -> Iterator[Sentence]:
+        nonlocal section, item
+        if len(paragraph) == 1 and path.number is None and not item and _is_title(paragraph[0]):
             section = paragraph.pop()  # unnumbered licence (e.g. Falcon): name the heading
         if paragraph:
             joined = re.sub(r"\s+", " ", " ".join(paragraph))
-            for sentence in _split_sentences(joined):
-                yield section, sentence
+            for position, sentence in enumerate(_split_sentences(joined)):
+                yield Sentence(section, sentence, item and position == 0)
             paragraph.clear()
+        item = False
 
     for raw in text.splitlines():
         line = _MARKUP.sub("", raw).strip()
@@ -109,9 +149,21 @@ def sentences(text: str) -> Iterator[tuple[str | None, str]]:
             continue
         before = path.label
         rest = path.heading(line)
-        if rest is not line or before != path.label or line.startswith(("* ", "- ", "• ")):
+        bullet = line.startswith(_BULLET)
+        if rest is not line or before != path.label or bullet:
             yield from flush()
             section = path.label or section
-            line = rest.lstrip("*-• ").strip()
+            item = bullet or bool(_ITEM.match(line)) or before != path.label
+            line = rest.lstrip("*-•+ ").strip()
+            if not line:
+                continue
         paragraph.append(line)
+        if len(paragraph) == 1 and _is_heading(line):
+            yield from flush()  # "Governing Law" above its text: a heading, not its first words
     yield from flush()
+
+
+def sentences(text: str) -> Iterator[tuple[str | None, str]]:
+    """Yield (section, sentence) for every sentence of a licence text, in order."""
+    for found in segments(text):
+        yield found.section, found.text

@@ -21,22 +21,12 @@ from typing import Any
 
 from modelbazaar.licenses import facts as lic
 from modelbazaar.licenses.corpus import corpus_clauses
+from modelbazaar.licenses.rules import RULES
 from modelbazaar.store import Store, VersionRecord
 
-PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
-# Obligation kinds that decide more than the verdict: what a derivative must do or must not do.
-_PLAIN = {
-    "aup": "follow the licensor's acceptable-use policy and pass it on to your users",
-    "naming": 'name derivatives as the licence prescribes (e.g. a "Llama" prefix)',
-    "mau_cap": "ask the licensor for a licence above the monthly-active-user cap",
-    "litigation_termination": "the licence ends if you sue the licensor over it",
-    "non_commercial": "no commercial use: the model is non-commercial",
-    "output_use": "do not use outputs to improve other models",
-    "use_restriction": "use-based restrictions apply and must flow down",
-    "flow_down": "impose the same restrictions on anyone you give it to",
-    "remote_update": "the licensor may restrict use remotely",
-    "field_of_use": "some people or places are excluded",
-}
+PUBLIC_DOMAIN = lic.PUBLIC_DOMAIN
+# Obligation kind -> what a derivative must do, in plain words (one table: licenses/rules.py).
+_PLAIN = {kind: rule.plain for kind, rule in RULES.items() if rule.plain}
 
 
 @dataclass
@@ -92,11 +82,7 @@ class Lineage:
         return list(dict.fromkeys(seen))
 
 
-def mof_license(license_id: str | None) -> str | None:
-    """The id MOF scoring should see: public domain -> CC0-1.0, else the canonical id."""
-    if license_id == PUBLIC_DOMAIN:
-        return "CC0-1.0"
-    return lic.canonical_id(license_id)
+mof_license = lic.mof_license  # public domain -> CC0-1.0; one rule, in licenses/facts.py
 
 
 def is_open(license_id: str | None) -> bool:
