@@ -94,7 +94,7 @@ def llama_child(tmp_path_factory) -> tuple[Path, Store, str]:
         info=record.info | {"name": "tuned-tiny", "license": "Apache-2.0"},
         parents=[(parent, "tuned", {})],
     )
-    store.catalogue.set_ref("tuned", child)
+    store.tag("tuned", child)
     return model_dir, store, child
 
 

@@ -78,7 +78,7 @@ def add_noisy_version(store, scale: float) -> str:
         info={},
         parents=[(record.hash, "tuned", {})],
     )
-    store.catalogue.set_ref("noisy", digest)
+    store.tag("noisy", digest)
     return digest
 
 

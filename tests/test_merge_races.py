@@ -21,6 +21,7 @@ import modelbazaar.workflows.merge as merging
 from modelbazaar.cli.main import main as bazaar_main
 from modelbazaar.contrib import generate_keypair, load_private_key, open_bundle, write_bundle
 from modelbazaar.errors import BazaarError, StoreError
+from modelbazaar.recipe import add_trusted_key
 from modelbazaar.store import Store
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.workflows.contribute import contribute
@@ -40,7 +41,7 @@ def two_accepted(tiny_built, tmp_path_factory) -> tuple[Path, Path, Path]:
     with (model_dir / "bazaar.toml").open("a") as f:
         f.write("limit = 8\n")  # [policy] is the recipe's last table: review 8 examples/suite
     key = root / "key"
-    generate_keypair(key)
+    add_trusted_key(model_dir, generate_keypair(key))  # nobody is trusted until listed
     text = (model_dir / "data" / "tinyshakespeare" / "train.txt").read_text()
     bundles = []
     for name, part in (("verse", text[20_000:40_000]), ("prose", text[60_000:80_000])):
