@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from modelbazaar.licenses._data import package_text
+
 
 def data_root() -> Traversable:
     """The `data/` folder inside the installed package (works from a wheel or a checkout)."""
@@ -24,10 +26,7 @@ def data_root() -> Traversable:
 
 
 def _text(*parts: str) -> str:
-    node = data_root()
-    for part in parts:
-        node = node.joinpath(part)
-    return node.read_text(encoding="utf-8")
+    return package_text("modelbazaar.audit", *parts)
 
 
 @cache

@@ -30,11 +30,13 @@ def data_root() -> Traversable:
     return resources.files("modelbazaar.licenses").joinpath("data")
 
 
+def package_text(package: str, *parts: str) -> str:
+    """UTF-8 text of `package`/data/<parts…> (works from a wheel or a checkout)."""
+    return resources.files(package).joinpath("data", *parts).read_text(encoding="utf-8")
+
+
 def _text(*parts: str) -> str:
-    node = data_root()
-    for part in parts:
-        node = node.joinpath(part)
-    return node.read_text(encoding="utf-8")
+    return package_text("modelbazaar.licenses", *parts)
 
 
 @cache
