@@ -51,3 +51,9 @@ def test_help_and_audit_do_not_import_torch(tmp_path: Path) -> None:
 def test_unknown_command_is_a_usage_error(capsys) -> None:
     assert bazaar_exit_code(["no-such-command"]) == 2
     assert "No such command" in capsys.readouterr().err
+
+
+def test_log_and_show_do_not_import_torch(tiny_built) -> None:
+    model_dir, _ = tiny_built
+    for args in (["log", "-C", str(model_dir)], ["show", "main", "-C", str(model_dir)]):
+        assert _modules_loaded(args, model_dir) == set(), args

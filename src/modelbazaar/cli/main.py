@@ -34,6 +34,7 @@ SOURCE, HISTORY, CONTRIB = (
     "modelbazaar.cli.history",
     "modelbazaar.cli.contrib",
 )
+WEIGHTS = "modelbazaar.cli.weights"
 
 # Every command: the module that registers it and its one-line help. A command's module is
 # imported only when that command runs (cli/lazy.py), so `bazaar audit` never starts torch.
@@ -56,14 +57,14 @@ COMMANDS: dict[str, Entry] = {
     ),
     "tag": Entry(HISTORY, "Give a version a name: a tag that never moves unless --force is given."),
     "generate": Entry(
-        HISTORY, "Sample a continuation; instruct models answer through their chat template."
+        WEIGHTS, "Sample a continuation; instruct models answer through their chat template."
     ),
     "export": Entry(
-        HISTORY,
+        WEIGHTS,
         "Write a version as a Hugging Face folder (config, safetensors, tokenizer), or as GGUF.",
     ),
     "import": Entry(
-        HISTORY, "Import an existing open model as a new version (relation `imported`)."
+        WEIGHTS, "Import an existing open model as a new version (relation `imported`)."
     ),
     "eval": Entry(
         "modelbazaar.cli.evals",
