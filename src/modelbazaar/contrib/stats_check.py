@@ -6,8 +6,8 @@ exhaust memory. Two stages, like the adapter's:
 
 - :func:`load_statistics` (needs only the bundle): strict safetensors (floating dtypes, finite,
   bounded header and tensor count), the dtype the signed manifest declares, module names,
-  square 2-D matrices of bounded width, symmetric and positive semi-definite within a tolerance,
-  a positive trace, and a ``shared`` map that points at stored matrices.
+  square 2-D matrices of bounded width, not all zero, symmetric and positive semi-definite within
+  a tolerance, and a ``shared`` map that points at stored matrices.
 - :func:`check_statistics_against_base` (needs the base): only modules the adapter touches, each
   Gram as wide as its layer's input, and enough tokens for the widest one.
 
@@ -91,8 +91,8 @@ def _check_matrix(name: str, gram: torch.Tensor, dtype: str) -> None:
         raise BundleError(f"{where} is {gram.shape[0]} wide, the limit is {MAX_GRAM_WIDTH}")
     g = gram.double()
     scale = float(g.abs().max())
-    if scale == 0 or float(g.trace()) <= 0:
-        raise BundleError(f"{where} is zero; a Gram of real inputs has a positive trace")
+    if scale == 0:
+        raise BundleError(f"{where} is all zeros; a Gram of real inputs has a positive trace")
     asymmetry = float((g - g.T).abs().max())
     if asymmetry > SYMMETRY_TOLERANCE * scale:
         raise BundleError(

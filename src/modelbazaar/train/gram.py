@@ -27,7 +27,7 @@ vectors themselves as eigenvectors. Hence two rules:
 
 Example::
 
-    grams, tokens, shared = gram_matrices(peft_model, rows, pad_id, ["model.layers.0.self_attn.q_proj"])
+    grams, tokens, shared = gram_matrices(model, rows, pad_id, ["model.layers.0.self_attn.q_proj"])
     grams["model.layers.0.self_attn.q_proj"].shape   # (hidden, hidden), float64, XᵀX / tokens
 """
 
@@ -59,11 +59,6 @@ class GramConfig:
     enabled: bool = True
     dtype: Literal["float32", "float16"] = "float32"
     noise: float = 0.0  # σ: per-entry noise std as a share of the Gram's mean diagonal
-
-
-def module_of(weight_name: str) -> str:
-    """The module path of a base weight. Example: "m.layers.0.q_proj.weight" -> "m.layers.0.q_proj"."""
-    return weight_name.removesuffix(".weight")
 
 
 @torch.no_grad()
@@ -161,9 +156,7 @@ def add_noise(gram: torch.Tensor, scale: float, generator: torch.Generator) -> t
     return noisy
 
 
-def gram_payload(
-    grams: dict[str, torch.Tensor], cfg: GramConfig
-) -> dict[str, torch.Tensor]:
+def gram_payload(grams: dict[str, torch.Tensor], cfg: GramConfig) -> dict[str, torch.Tensor]:
     """The tensors to ship: noise added (fresh secret randomness), cast to ``cfg.dtype``.
 
     The noise is drawn from the operating system's randomness, never from the training seed:
