@@ -111,6 +111,9 @@ class PolicyConfig(Strict):
     # contributor's own numbers are a claim, not evidence). By default it is rejected before any
     # eval, so leaving the data out cannot skip the gain gate; true lets the suites alone decide.
     accept_unmeasured_gain: bool = False
+    # `bazaar merge`: the share of each contribution's held-out gain the merged model must keep
+    # (worst end of its 95% CI; review/kept_share.py). None: reported, never judged.
+    min_kept_share: float | None = Field(None, ge=0, le=1)
     max_refusal_drop: float = 0.05  # harmful-refusal rate may not fall by more than this
     max_over_refusal_rise: float = 0.10  # benign over-refusal may not rise by more than this
     allowed_licenses: list[str] = Field(

@@ -20,7 +20,9 @@ from rich.markup import escape
 
 from modelbazaar.errors import ExitCode
 from modelbazaar.merge import METHODS
+from modelbazaar.merge.regmean import DEFAULT_ALPHA
 from modelbazaar.progress import console, out
+from modelbazaar.train.gram import GramConfig
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.train.overrides import apply_overrides
 from modelbazaar.workflows import merge as merging
@@ -29,6 +31,9 @@ from modelbazaar.workflows.review import review as run_review
 
 # The --method choices are the merge registry's names (one list, in merge/methods.py).
 MergeMethod = enum.Enum("MergeMethod", {name: name for name in METHODS}, type=str)  # type: ignore[misc]
+DataFree = enum.Enum(  # type: ignore[misc]
+    "DataFree", {n: n for n, m in METHODS.items() if not m.needs_statistics}, type=str
+)
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 
@@ -51,16 +56,29 @@ def contribute(
     ] = None,
     provenance: Annotated[str, typer.Option(help="human or synthetic.")] = "human",
     generator: Annotated[str | None, typer.Option(help="Model that wrote synthetic data.")] = None,
+    gram: Annotated[
+        bool, typer.Option(help="Ship Gram statistics of the touched layers (for regmean).")
+    ] = True,
+    gram_dtype: Annotated[
+        str, typer.Option(help="float32 or float16 (half the size).")
+    ] = "float32",
+    gram_noise: Annotated[
+        float, typer.Option(min=0, help="Gaussian noise std, as a share of the mean diagonal.")
+    ] = 0.0,
     directory: ModelDir = Path("."),
 ) -> None:
     """Fine-tune a LoRA adapter on your data and write a signed bundle for review.
 
     Without --include-data your data never leaves this machine: only its size, sha256 and
-    licence are in the bundle. Example:
+    licence are in the bundle, plus (unless --no-gram) the Gram matrix XᵀX/n of each touched
+    layer's inputs: second-order statistics, no text, but layer 0's reveals your token counts
+    (README: What statistics reveal). Example:
     bazaar contribute --data qa.jsonl --task qa --license MIT --lora steps=100 --lora lr=1e-3
     """
     if provenance not in ("human", "synthetic"):
         raise typer.BadParameter("--provenance must be human or synthetic")
+    if gram_dtype not in ("float32", "float16"):
+        raise typer.BadParameter("--gram-dtype must be float32 or float16")
     cfg = apply_overrides(LoraTrainConfig(), lora or [])
     outcome = run_contribute(
         directory,
@@ -74,6 +92,7 @@ def contribute(
         train=cfg,
         provenance=provenance,  # type: ignore[arg-type]
         generator=generator,
+        gram=GramConfig(enabled=gram, dtype=gram_dtype, noise=gram_noise),  # type: ignore[arg-type]
     )
     console.print(
         f"wrote [bold]{outcome.bundle}[/] (base {outcome.base[:12]}); next: "
@@ -115,15 +134,30 @@ def merge(
     density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
     weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of DARE's random pruning.")] = 0,
+    regmean_alpha: Annotated[
+        float, typer.Option(min=0, max=1, help="regmean: share of the Grams' off-diagonals.")
+    ] = DEFAULT_ALPHA,
+    regmean_fallback: Annotated[
+        DataFree | None, typer.Option(help="regmean: method for layers without statistics.")
+    ] = None,
     directory: ModelDir = Path("."),
 ) -> None:
     """Merge accepted contributions into main, after reviewing the merged model against main.
 
-    Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5
+    Prints the share of each contribution's held-out gain the merge keeps.
+    Example: bazaar merge gsm8k.bazaar poems.bazaar --method regmean
     """
     outcome = merging.merge(
-        directory, bundles, method=method.value, density=density, weights=weights or None, seed=seed
+        directory,
+        bundles,
+        method=method.value,
+        density=density,
+        weights=weights or None,
+        seed=seed,
+        alpha=regmean_alpha,
+        fallback=regmean_fallback.value if regmean_fallback else None,
     )
+    _print_kept(outcome.kept)
     if outcome.already:
         out.print(f"already merged: main is {outcome.version[:12]}, the merge of these bundles")
         return
@@ -134,6 +168,21 @@ def merge(
     for reason in outcome.reasons:
         out.print(f"  - {escape(reason)}", highlight=False)
     raise typer.Exit(ExitCode.REJECTED)
+
+
+def _print_kept(rows: list[dict]) -> None:
+    """One line per contribution: the share of its held-out gain the merged model keeps."""
+    for row in rows:
+        name = escape(f"{row['task']} ({row['bundle']})")
+        if row["status"] != "ok":
+            out.print(f"  kept: {name}: n/a, {row['detail']}", highlight=False)
+            continue
+        out.print(
+            f"  kept: {name}: {row['kept_share']:.0%} of its gain (95% CI "
+            f"{row['ci_low']:.0%} to {row['ci_high']:.0%}; loss {row['base']:.3f} → merged "
+            f"{row['merged']:.3f}, alone {row['specialist']:.3f}, n={row['n']})",
+            highlight=False,
+        )
 
 
 def distill(
