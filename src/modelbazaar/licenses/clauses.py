@@ -71,7 +71,7 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
         evidence = UPDATABLE.search(whole)
         return {"updatable": bool(evidence), "evidence": evidence[0] if evidence else None}, None
     if kind == "litigation_termination" and "patent" in sentence:
-        if "intellectual property" not in sentence:
+        if not re.search(r"intellectual property|copyright|trade secret|whether or not", sentence):
             # Apache / OpenMDW-style patent retaliation: common in OSI-approved licences.
             return {"scope": "patent claims only"}, False
     if kind == "governing_law":
@@ -83,16 +83,36 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
 
 
 # A definition ('"Model Derivatives" means ...') names things; the clauses using it restrict.
-DEFINITION = re.compile(r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? means\b')
+DEFINITION = re.compile(
+    r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? (means|includes|shall mean|refers to)\b'
+)
+# Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern):
+# the licensee or a court changing the text, GPL-style "new versions", ending the licence on a
+# breach, permission to remove something.
+VETO = {
+    "terms_change": re.compile(
+        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
+        r"|(publish|new|revised) (and/or new )?versions"
+    ),
+    "discretionary_termination": re.compile(
+        r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
+        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        r"|(will|does|shall) not (terminate|end)\b"
+    ),
+    "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
+}
 
 
 def _kinds(lowered: str) -> list[str]:
     """The rule kinds one normalised sentence matches."""
-    found = [kind for kind, rule in RULES.items() if rule.pattern.search(lowered)]
+    found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
+    found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
     if DEFINITION.match(lowered):
         found = [k for k in found if k == "aup"]  # '"acceptable use policy" means': by name
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
+    if "field_of_use" in found and "use_restriction" in found:
+        found.remove("use_restriction")  # the exclusion says more than "a use is banned"
     return found
 
 
