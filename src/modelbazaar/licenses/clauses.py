@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseModel, category
 from modelbazaar.licenses.models import ClauseFinding
 from modelbazaar.licenses.rules import _MONEY, CONVEYANCE, RULES
 from modelbazaar.licenses.sections import Sentence, segments
@@ -103,9 +104,12 @@ VETO = {
 }
 
 
-def _kinds(lowered: str) -> list[str]:
-    """The rule kinds one normalised sentence matches."""
+def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
+    """The clause kinds one normalised sentence has: the rules', plus the categories the
+    classifier found that no rule did (`learned`: category -> probability)."""
     found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
+    have = {category(k) for k in found}
+    found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
     found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
     if DEFINITION.match(lowered):
         found = [k for k in found if k == "aup"]  # '"acceptable use policy" means': by name
@@ -117,35 +121,59 @@ def _kinds(lowered: str) -> list[str]:
 
 
 def find_clauses(
-    text: str, source: str, keep: Callable[[str], bool] | None = None
+    text: str,
+    source: str,
+    keep: Callable[[str], bool] | None = None,
+    *,
+    classifier: ClauseModel | None = None,
 ) -> list[ClauseFinding]:
     """Every restrictive (or notable) clause in a licence text, each quoted with its section.
 
-    Works on any text: the rules read wording, not licence names. The items of a
-    use-restriction list are quoted one by one (kind "use_restriction", detail "item").
-    `keep(sentence)` limits the search to some sentences (the text a variant adds).
-    Example: "3. You may use the model for non-commercial purposes only." -> one finding
-    `kind="non_commercial", section="3"`.
+    Works on any text: the rules read wording, not licence names. A `classifier`
+    (clause_model.py) adds the categories it finds that no rule did (detail "classifier": its
+    probability); the product passes none, since rules alone measure better on held-out
+    sentences (bench/clause_quality.py).
+    The items of a use-restriction list are quoted one by one (kind "use_restriction",
+    detail "item"). `keep(sentence)` limits the search to some sentences (the text a variant
+    adds). Example: "3. You may use the model for non-commercial purposes only." -> one
+    finding `kind="non_commercial", section="3"`.
     """
     findings: list[ClauseFinding] = []
     whole = normalise_sentence(text)
     heading: Sentence | None = None
-    for found in segments(text):
+    found_all = list(segments(text))
+    wanted = [keep is None or keep(f.text) for f in found_all]
+    learned = _learned([f.text for f, w in zip(found_all, wanted, strict=True) if w], classifier)
+    for found, want in zip(found_all, wanted, strict=True):
         lowered = normalise_sentence(found.text)
         if heading is not None and not _in_list(found, heading):
             heading = None  # the list ended
-        wanted = keep is None or keep(found.text)
-        kinds = _kinds(lowered) if wanted else []
-        if heading is not None and wanted and "use_restriction" not in kinds:
+        guesses = learned.pop(0) if want and learned else {}
+        kinds = _kinds(lowered, guesses) if want else []
+        if heading is not None and want and "use_restriction" not in kinds:
             detail = {"item": True, "heading": heading.text}
             findings.append(_finding("use_restriction", source, found, detail, True))
         for kind in kinds:
             detail, override = _detail(kind, lowered, whole)
+            if category(kind) in guesses and not RULES[kind].matches(lowered):
+                detail["classifier"] = guesses[category(kind)]
             restrictive = RULES[kind].restrictive if override is None else override
             findings.append(_finding(kind, source, found, detail, restrictive))
         if "use_restriction" in kinds and lowered.rstrip().endswith((":", "-")):
             heading = found
     return findings
+
+
+def _learned(texts: list[str], model: ClauseModel | None) -> list[dict[str, float]]:
+    """The classifier's categories for each sentence (empty dicts without a classifier)."""
+    if model is None or not texts:
+        return [{} for _ in texts]
+    probs = model.probabilities(texts)
+    return [
+        {c: round(float(p), 3) for c, p in zip(model.categories, row, strict=True)
+         if p >= model.threshold}
+        for row in probs
+    ]  # fmt: skip
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:
