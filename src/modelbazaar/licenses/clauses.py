@@ -87,6 +87,8 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
 DEFINITION = re.compile(
     r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? (means|includes|shall mean|refers to)\b'
 )
+# Kinds a definition can carry: '"Non-Commercial" shall mean for research purposes only'.
+DEFINED_SCOPE = {"aup", "non_commercial", "research_only", "revenue_cap", "user_cap"}
 # Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern):
 # the licensee or a court changing the text, GPL-style "new versions", ending the licence on a
 # breach, permission to remove something.
@@ -111,8 +113,8 @@ def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
     have = {category(k) for k in found}
     found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
     found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
-    if DEFINITION.match(lowered):
-        found = [k for k in found if k == "aup"]  # '"acceptable use policy" means': by name
+    if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
+        found = [k for k in found if k in DEFINED_SCOPE]
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
     if "field_of_use" in found and "use_restriction" in found:

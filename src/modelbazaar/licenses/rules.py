@@ -231,7 +231,8 @@ RULES: dict[str, Rule] = {
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
-        r"|non-?production use",
+        r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
+        r"|personal)",
         True,
         "use is limited to research, testing, evaluation or personal purposes",
         "research, testing or evaluation only: no production use",
@@ -246,7 +247,9 @@ RULES: dict[str, Rule] = {
         )
         + r"|outputs? shall be subject to the restrictions|(use of the output|outputs?).{0,40}"
         r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
-        r"|distil\w* the model\W?s? (responses|outputs)",
+        r"|distil\w* the model\W?s? (responses|outputs)"
+        r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
+        r"(outputs?|generated content|content generated)",
         True,
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
