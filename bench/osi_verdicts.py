@@ -28,6 +28,8 @@ def same_text(license_id: str, found: str | None) -> bool:
     """True when `found` is `license_id` or a licence whose text normalises to the same words."""
     if found == license_id:
         return True
+    if license_id.endswith("+") and found and found.startswith(license_id[:-1]):
+        return True  # deprecated "GPL-2.0+": the text is GPL-2.0's; the notice says "or later"
     return any(license_id in group and found in group for group in load_index().groups)
 
 

@@ -117,6 +117,8 @@ def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
         found = [k for k in found if k in DEFINED_SCOPE]
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
+    if "mau_cap" in found and "user_cap" in found:
+        found.remove("user_cap")  # one cap, said once
     if "field_of_use" in found and "use_restriction" in found:
         found.remove("use_restriction")  # the exclusion says more than "a use is banned"
     return found
