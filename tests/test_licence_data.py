@@ -68,7 +68,11 @@ def test_unknown_ids_in_an_expression_are_not_an_expression() -> None:
 
 def test_declared_expression_in_a_model_card() -> None:
     match = declared_license("mit OR apache-2.0", "README.md:license")
-    assert (match.license_id, match.method, match.confidence) == ("MIT OR Apache-2.0", "declared", 1.0)
+    assert (match.license_id, match.method, match.confidence) == (
+        "MIT OR Apache-2.0",
+        "declared",
+        1.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,7 +123,9 @@ def _rows() -> list[dict]:
 
 def test_labelled_clause_set_is_split_by_licence() -> None:
     rows = _rows()
-    sources = {split: {r["source"] for r in rows if r["split"] == split} for split in ("train", "heldout")}
+    sources = {
+        split: {r["source"] for r in rows if r["split"] == split} for split in ("train", "heldout")
+    }
     assert sources["train"] & sources["heldout"] == {"paraphrase"}  # only written sentences mix
     categories = {label for r in rows for label in r["labels"]}
     for split in ("train", "heldout"):

@@ -48,7 +48,9 @@ def test_open_licence_copy_is_identified_and_open_source(
 
 
 def test_mit_with_revenue_cap_is_a_variant_with_the_cap_quoted(tmp_path: Path) -> None:
-    report = audit_folder(_folder(tmp_path, {"LICENSE": (UNSEEN / "MIT-revenue-cap.txt").read_text()}))
+    report = audit_folder(
+        _folder(tmp_path, {"LICENSE": (UNSEEN / "MIT-revenue-cap.txt").read_text()})
+    )
     match = report.licenses[0]
     assert match.label == "variant of MIT"
     assert any("EUR 10 million" in paragraph for paragraph in match.added)
@@ -107,7 +109,9 @@ def test_two_disagreeing_licences_give_a_conflict_naming_both(tmp_path: Path) ->
 
 def test_code_and_weights_under_different_licences_stay_supported(tmp_path: Path) -> None:
     texts = corpus_texts()
-    folder = _folder(tmp_path, {"LICENSE-code": texts["MIT"], "LICENSE-weights": texts["CC-BY-NC-4.0"]})
+    folder = _folder(
+        tmp_path, {"LICENSE-code": texts["MIT"], "LICENSE-weights": texts["CC-BY-NC-4.0"]}
+    )
     report = audit_folder(folder)
     assert report.components["Model parameters (Final)"] == "CC-BY-NC-4.0"
     assert not [p for p in report.problems if p.startswith("conflict")]
@@ -116,7 +120,7 @@ def test_code_and_weights_under_different_licences_stay_supported(tmp_path: Path
 
 def test_sections_of_nested_attachment_and_indented_layouts() -> None:
     text = (
-        "MODEL LICENCE\n1. Definitions\n   1.1 \"Model\" means the weights.\n   1.2 Sub-terms:\n"
+        'MODEL LICENCE\n1. Definitions\n   1.1 "Model" means the weights.\n   1.2 Sub-terms:\n'
         "       (a) first item here.\n       (b) second item:\n           (i) a sub item.\n"
         "           (ii) another one.\n2. Use\n    2.1. You may use it.\nATTACHMENT A\n"
         "Use restrictions\nYou agree not to use the Model:\n  - to harm people.\n"

@@ -17,7 +17,6 @@ passes five million euros.")` -> `{"revenue_cap": 0.41}` (categories at/above th
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter

@@ -161,7 +161,9 @@ RULES: dict[str, Rule] = {
             r"|(one|two|three|four|five|ten|hundred) (thousand|million|billion)",
             100,
         )
-        + r"|(" + _COMPARE + r") (than )?[\d,]+ (total )?(individuals|employees|staff"
+        + r"|("
+        + _COMPARE
+        + r") (than )?[\d,]+ (total )?(individuals|employees|staff"
         r"|personnel|full-time|people)|headcount (above|over|of more)|revenue threshold",
         True,
         "a revenue or company-size cap limits who may use it",
@@ -188,7 +190,9 @@ RULES: dict[str, Rule] = {
     ),
     "safety_guardrail": _rule(
         _near(_DEFEAT, _GUARD, 80)
-        + r"|(keep|retain|maintain|must use|depends? on|be used to screen).{0,80}(" + _GUARD + ")",
+        + r"|(keep|retain|maintain|must use|depends? on|be used to screen).{0,80}("
+        + _GUARD
+        + ")",
         True,
         "the licence depends on keeping the licensor's safety guardrails",
         "keep the licensor's safety guardrails and filters in place",
@@ -263,7 +267,8 @@ RULES: dict[str, Rule] = {
         r"|exhibit)|(uses|purposes?) listed in (attachment|appendix|annex|schedule|exhibit)"
         r"|\bnot\s+(to\s+)?(use|employ|deploy)\w*\s+(the |any |this )?(model|software|weights"
         r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
-        r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)|^using the (model|software|weights).{0,160}"
+        r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
+        r"|^using the (model|software|weights).{0,160}"
         r"(is|are) (forbidden|prohibited|not (permitted|allowed))"
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)",
         True,
@@ -301,7 +306,8 @@ RULES: dict[str, Rule] = {
     ),
     "field_of_use": _rule(
         _near(_FIELD, _EXCLUDE, 100)
-        + r"|" + _near(_PLACE, r"not|\bno\b|exclud|void|does not extend", 120)
+        + r"|"
+        + _near(_PLACE, r"not|\bno\b|exclud|void|does not extend", 120)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
