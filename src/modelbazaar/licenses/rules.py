@@ -4,7 +4,7 @@ Each rule is a regular expression over one normalised sentence (lower case, stra
 Rules read wording, not licence names, so a licence never seen before is read the same way; the
 patterns are written for every way we know a clause is phrased (passive and active voice, any
 currency, names in quotes), and measured on held-out clause sentences by
-`bench/clause_rules.py`, not tuned on them.
+`bench/clause_quality.py` (changed only from train-split misses; see bench/data/CLAUSES.md).
 
 Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
 million")` matches.
