@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from modelbazaar.cli.donate import print_revisions, source_of
 from modelbazaar.errors import StoreError
 from modelbazaar.export import export as run_export
 from modelbazaar.generate import generate_text
@@ -43,9 +44,10 @@ def log(ref: Ref = "main", directory: ModelDir = Path(".")) -> None:
             record.relation,
             record.created_at,
             record.message,
-            parents or "—",
+            parents or source_of(record),
         )
     out.print(table)
+    print_revisions(store)  # data donations merged into the source (cli/donate.py)
 
 
 def _metrics(store: Store, record: VersionRecord) -> dict[str, object]:
