@@ -55,6 +55,9 @@ def run_merge_donations(directory: Path, bundles: list[Path]) -> None:
         )
     for bundle in bundles:
         merged = merge_donation(directory, bundle, show_progress=False)
+        if merged.already:
+            out.print(f"already merged: {escape(str(merged.manifest))} (nothing changed)")
+            continue
         dropped = f", {merged.dropped} duplicates dropped" if merged.dropped else ""
         out.print(
             f"[green]merged[/] {escape(str(bundle))}: {merged.kept} documents into "

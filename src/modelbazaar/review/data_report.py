@@ -16,16 +16,24 @@ DATA_MARKDOWN = """
 {% if r.data_checks is defined %}
 ## Data checks ({{ r.documents }} documents)
 
+- source: {{ r.data_card.source or "(not given)" }}
+- consent: {{ r.data_card.consent or "(no statement given)" }}
+
 | check | status | figures | bound |
 |---|---|---|---|
 {% for c in r.data_checks -%}
 | {{ c.check }} | {{ c.status }} | {{ figures(c.figures) }} | {{ c.bound }} |
 {% endfor %}
 {% for c in r.data_checks if c.examples or c.detail -%}
-- {{ c.check }}: {{ c.detail }}{% if c.examples %} e.g. {{ c.examples | join("; ") }}{% endif %}
+- {{ c.check }}: {{ c.detail or "flagged" }}{% if c.examples %}, e.g. \
+{{ c.examples | join("; ") }}{% endif %}
 {% endfor %}
 {% if r.trial %}
 ## Effect trial (cost)
+
+In the trial rows of the checks above, *base* is the control arm (the base trained further on the
+corpus alone) and *candidate* the treated arm (on the corpus plus the donation), same seed and
+budget.
 
 - {{ r.trial.steps }} steps per arm at lr {{ num(r.trial.lr) }}, {{ r.trial.tokens_per_arm }} \
 tokens per arm; training {{ num(r.trial.train_seconds) }} s, evals {{ num(r.trial.eval_seconds) }} s
@@ -38,7 +46,9 @@ suites: {{ r.trial.suites | join(", ") }}
 
 DATA_HTML = """
 {% if r.data_checks is defined %}
-<h2>Data checks ({{ r.documents }} documents)</h2><table>
+<h2>Data checks ({{ r.documents }} documents)</h2>
+<p>source: {{ r.data_card.source or "(not given)" }}<br>
+consent: {{ r.data_card.consent or "(no statement given)" }}</p><table>
 <tr><th>check</th><th>status</th><th>figures</th><th>bound</th><th>examples</th></tr>
 {% for c in r.data_checks %}<tr><td>{{ c.check }}</td><td class="{{ c.status }}">{{ c.status }}</td>
 <td>{{ figures(c.figures) }}</td><td>{{ c.bound }}</td>

@@ -61,11 +61,11 @@ MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
 | {{ f.name }} | {{ f.bytes }} | `{{ f.sha256[:12] }}` | {{ f.provenance }} \
 | {{ f.generator or "" }} | {{ f.license }} | {{ "yes" if f.included else "no" }} |
 {% endfor %}
-## The contributor's own numbers (reported, not trusted)
+{% if r.contributor_evaluation %}## The contributor's own numbers (reported, not trusted)
 
 {% for k, v in r.contributor_evaluation.items() -%}
 - {{ k }}: {{ num(v) }}
-{% endfor %}"""
+{% endfor %}{% endif %}"""
 
 HTML = """<!doctype html><html><head><meta charset="utf-8">
 <title>Review {{ r.contribution[:12] }}: {{ r.verdict }}</title>

@@ -67,6 +67,7 @@ class DonationMerge:
     parent: str  # the revision it was made from
     kept: int  # documents merged
     dropped: int  # duplicate documents left out
+    already: bool = False  # merged before (a re-run): nothing was changed
 
 
 def donate(
@@ -161,11 +162,11 @@ def merge_donation(model_dir: Path, bundle_path: Path, show_progress: bool = Tru
     )
     _check_accepted(store, bundle, bundle_path)
     dataset = f"{bundle.manifest.task}-{bundle.id[:8]}"
-    if (model_dir / DATA_DIR / f"{dataset}.toml").exists():
-        raise BazaarError(
-            f"donation {bundle.id[:12]} is merged already (data/{dataset}.toml); nothing changed"
-        )
-    parent, _ = current_revision(model_dir)
+    path = model_dir / DATA_DIR / f"{dataset}.toml"
+    parent, summary = current_revision(model_dir)
+    if path.exists():  # a re-run after the merge landed: make sure the revision is recorded
+        _record_revision(store, parent, None, bundle.id, "donation merged", summary)
+        return DonationMerge(path, parent, parent, 0, 0, already=True)
 
     # 2. duplicates against the corpus as it is now; nothing new -> rejected, nothing written
     donated = [d for n, raw in sorted(bundle.data_files.items()) for d in read_documents(n, raw)]
@@ -183,19 +184,35 @@ def merge_donation(model_dir: Path, bundle_path: Path, show_progress: bool = Tru
     # 3. the files and the manifest in data/, then the revision in the catalogue
     path = write_donation(model_dir, _data_manifest(bundle, dataset, len(drop)), files)
     revision, summary = current_revision(model_dir)
+    message = f"donation {bundle.manifest.task}: {len(donated) - len(drop)} documents" + (
+        f" ({len(drop)} duplicates dropped)" if drop else ""
+    )
+    _record_revision(store, revision, parent, bundle.id, message, summary)
+    if show_progress:
+        console.print(f"added {path}; run `bazaar build` to train on it")
+    return DonationMerge(path, revision, parent, len(donated) - len(drop), len(drop))
+
+
+def _record_revision(
+    store: Store,
+    revision: str,
+    parent: str | None,
+    contribution: str,
+    message: str,
+    summary: dict[str, object],
+) -> None:
+    """Record a source revision once (a re-run finds it recorded and adds nothing)."""
+    if any(r["id"] == revision for r in store.catalogue.source_revisions()):
+        return
     store.catalogue.add_source_revision(
         {
             "id": revision,
             "parent": parent,
-            "contribution": bundle.id,
-            "message": f"donation {bundle.manifest.task}: {len(donated) - len(drop)} documents"
-            + (f" ({len(drop)} duplicates dropped)" if drop else ""),
+            "contribution": contribution,
+            "message": message,
             "manifests": summary,
         }
     )
-    if show_progress:
-        console.print(f"added {path}; run `bazaar build` to train on it")
-    return DonationMerge(path, revision, parent, len(donated) - len(drop), len(drop))
 
 
 def _check_accepted(store: Store, bundle: VerifiedBundle, path: Path) -> None:
