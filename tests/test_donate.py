@@ -68,12 +68,22 @@ def test_synthetic_ref_is_resolved_against_the_store(donor, tmp_path) -> None:
     model_dir, _ = donor
     (tmp_path / "s.txt").write_text(VERSE)
     main = open_bundle(
-        donate(model_dir, data=[tmp_path / "s.txt"], license="MIT", provenance="synthetic:main",
-               out=tmp_path / "a.bazaar").bundle  # fmt: skip
+        donate(
+            model_dir,
+            data=[tmp_path / "s.txt"],
+            license="MIT",
+            provenance="synthetic:main",
+            out=tmp_path / "a.bazaar",
+        ).bundle
     ).manifest.data_card.files[0]
     other = open_bundle(
-        donate(model_dir, data=[tmp_path / "s.txt"], license="MIT",
-               provenance="synthetic:gpt-4o-2024-08-06", out=tmp_path / "b.bazaar").bundle  # fmt: skip
+        donate(
+            model_dir,
+            data=[tmp_path / "s.txt"],
+            license="MIT",
+            provenance="synthetic:gpt-4o-2024-08-06",
+            out=tmp_path / "b.bazaar",
+        ).bundle
     ).manifest.data_card.files[0]
     from modelbazaar.store import Store
 
@@ -147,9 +157,21 @@ def test_cli_refuses_a_bad_file_and_writes_nothing(donor, tmp_path, capsys) -> N
     (tmp_path / "ok.txt").write_text(VERSE)
     (tmp_path / "bad.jsonl").write_bytes(b'{"prompt": "x"}\n\n{broken\n')
     before = tree_digest(model_dir)
-    args = ["contribute", "--kind", "data", "--data", str(tmp_path / "ok.txt"), "--data",
-            str(tmp_path / "bad.jsonl"), "--license", "CC0-1.0", "--out",
-            str(tmp_path / "x.bazaar"), "-C", str(model_dir)]  # fmt: skip
+    args = [
+        "contribute",
+        "--kind",
+        "data",
+        "--data",
+        str(tmp_path / "ok.txt"),
+        "--data",
+        str(tmp_path / "bad.jsonl"),
+        "--license",
+        "CC0-1.0",
+        "--out",
+        str(tmp_path / "x.bazaar"),
+        "-C",
+        str(model_dir),
+    ]
     assert bazaar_exit_code(args) == ExitCode.REFUSED
     assert "bad.jsonl line 3 is not JSON" in " ".join(capsys.readouterr().err.split())
     assert not (tmp_path / "x.bazaar").exists() and tree_digest(model_dir) == before

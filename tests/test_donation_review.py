@@ -28,10 +28,12 @@ def setup(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **po
     """Trust a fresh key; a short review: 4 examples of `validation` only, a 3-step trial."""
     monkeypatch.setenv("BAZAAR_KEYS", str(tmp_path / "keys" / "me"))
     add_trusted_key(model_dir, generate_keypair(tmp_path / "keys" / "me"))
-    edit_recipe(model_dir, suites='["validation"]')
-    settings = {"limit": "4", "trial_steps": "3", "languages": '["en"]'} | policy
+    settings = {"suites": '["validation"]', "limit": "4", "trial_steps": "3"}
+    settings |= {"languages": '["en"]'} | policy
+    text = (model_dir / "bazaar.toml").read_text()
+    edit_recipe(model_dir, **{k: v for k, v in settings.items() if f"\n{k} = " in text})
     with (model_dir / "bazaar.toml").open("a") as f:  # [policy] is the recipe's last table
-        f.write("".join(f"{k} = {v}\n" for k, v in settings.items()))
+        f.write("".join(f"{k} = {v}\n" for k, v in settings.items() if f"\n{k} = " not in text))
 
 
 def plays(start: int, size: int, path: Path) -> Path:
@@ -47,20 +49,33 @@ def test_donation_reviewed_merged_built_logged_and_credited(fresh_tiny, tmp_path
     model_dir, store = fresh_tiny
     setup(model_dir, tmp_path, monkeypatch)
     verse = plays(300_000, 12_000, tmp_path / "verse.txt")
-    first = donate(model_dir, data=[verse], license="CC0-1.0", consent="Public domain; I copied it.",
-                   source="Tiny Shakespeare, later acts", out=tmp_path / "a.bazaar").bundle  # fmt: skip
-    again = donate(model_dir, data=[verse], license="CC0-1.0", consent="Mine too.",
-                   out=tmp_path / "b.bazaar").bundle  # fmt: skip
+    first = donate(
+        model_dir,
+        data=[verse],
+        license="CC0-1.0",
+        consent="Public domain; I copied it.",
+        source="Tiny Shakespeare, later acts",
+        out=tmp_path / "a.bazaar",
+    ).bundle
+    again = donate(
+        model_dir, data=[verse], license="CC0-1.0", consent="Mine too.", out=tmp_path / "b.bazaar"
+    ).bundle
 
     # 1. review: every check passes with figures; the trial ran both arms and says its cost
     outcome = review(model_dir, first, report_dir=tmp_path / "report", show_progress=False)
     assert outcome.verdict == "accept", outcome.reasons
     rows = by_check(outcome.report["data_checks"])
-    assert list(rows) == ["duplicates", "contamination", "personal data", "language", "quality",
-                          "synthetic share"]  # fmt: skip
+    assert list(rows) == [
+        "duplicates",
+        "contamination",
+        "personal data",
+        "language",
+        "quality",
+        "synthetic share",
+    ]
     assert all(r["status"] == "pass" for r in rows.values())
     assert rows["duplicates"]["figures"]["documents"] == outcome.report["documents"] > 50
-    assert rows["contamination"]["figures"]["suites"] == ["safety_smoke", "validation"]
+    assert rows["contamination"]["figures"]["suites"] == ["validation"]  # policy + evals
     assert rows["language"]["figures"]["by_characters"]["en"] > 0.9
     assert rows["synthetic share"]["figures"]["share_after"] == 0.0
     trial = outcome.report["trial"]
@@ -103,16 +118,34 @@ def test_log_and_datasheet_show_a_merged_donation(fresh_tiny, tmp_path, monkeypa
     """The records `log` and `release` read, written as a merge writes them (no review)."""
     model_dir, store = fresh_tiny
     setup(model_dir, tmp_path, monkeypatch)
-    bundle = donate(model_dir, data=[plays(400_000, 3_000, tmp_path / "v.txt")],
-                    license="CC0-1.0", consent="<b>given</b> *freely*",
-                    out=tmp_path / "v.bazaar").bundle  # fmt: skip
+    bundle = donate(
+        model_dir,
+        data=[plays(400_000, 3_000, tmp_path / "v.txt")],
+        license="CC0-1.0",
+        consent="<b>given</b> *freely*",
+        out=tmp_path / "v.bazaar",
+    ).bundle
     opened = open_bundle(bundle)
-    store.catalogue.add_contribution({"id": opened.id, "base": opened.manifest.base_version,
-        "task": "v", "author": opened.manifest.author, "license": "CC0-1.0",
-        "manifest": opened.manifest.model_dump(mode="json"),
-        "bundle": store.objects.put_bytes(opened.blob)})  # fmt: skip
-    store.catalogue.add_review({"contribution": opened.id, "candidate": None,
-                                "verdict": "accept", "reasons": [], "report": {}})  # fmt: skip
+    store.catalogue.add_contribution(
+        {
+            "id": opened.id,
+            "base": opened.manifest.base_version,
+            "task": "v",
+            "author": opened.manifest.author,
+            "license": "CC0-1.0",
+            "manifest": opened.manifest.model_dump(mode="json"),
+            "bundle": store.objects.put_bytes(opened.blob),
+        }
+    )
+    store.catalogue.add_review(
+        {
+            "contribution": opened.id,
+            "candidate": None,
+            "verdict": "accept",
+            "reasons": [],
+            "report": {},
+        }
+    )
     merged = merge_donation(model_dir, bundle, show_progress=False)
     from modelbazaar.workflows.build import build
     from modelbazaar.workflows.release import release
@@ -125,7 +158,7 @@ def test_log_and_datasheet_show_a_merged_donation(fresh_tiny, tmp_path, monkeypa
     release(store, "main", tmp_path / "rel", license_id="Apache-2.0", model_dir=model_dir)
     sheet = (tmp_path / "rel" / "DATASHEET.md").read_text()
     assert "### Donations" in sheet and opened.id[:12] in sheet
-    assert "\\<b\\>given\\</b\\> \\*freely\\*" in sheet  # the donor's words are text, not markup
+    assert "&lt;b&gt;given&lt;/b&gt; \\*freely\\*" in sheet  # the donor's words: text, not markup
 
 
 def test_all_duplicate_donation_rejected_with_its_share(fresh_tiny, tmp_path, monkeypatch):
@@ -156,8 +189,9 @@ def test_contaminated_personal_data_is_named_and_refused(fresh_tiny, tmp_path, m
     data = tmp_path / "mixed.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in rows))
     bundle = donate(model_dir, data=[data], license="MIT", out=tmp_path / "m.bazaar").bundle
-    code = bazaar_exit_code(["review", str(bundle), "-C", str(model_dir), "--report",
-                             str(tmp_path / "report")])  # fmt: skip
+    code = bazaar_exit_code(
+        ["review", str(bundle), "-C", str(model_dir), "--report", str(tmp_path / "report")]
+    )
     assert code == ExitCode.REJECTED
     report = json.loads((tmp_path / "report" / "review.json").read_text())
     rows_by = by_check(report["data_checks"])
@@ -177,24 +211,37 @@ def test_contaminated_personal_data_is_named_and_refused(fresh_tiny, tmp_path, m
         text = (tmp_path / "report" / name).read_text()
         assert "jo.bloggs@example.org" not in text and "AKIAIOSFODNN7EXAMPLE" not in text
     assert report["checks"] == [
-        {"check": "effect trial", "status": "skipped",
-         "detail": "a data check failed, so the trial was not run"}
-    ]  # fmt: skip
+        {
+            "check": "effect trial",
+            "status": "skipped",
+            "detail": "a data check failed, so the trial was not run",
+        }
+    ]
 
 
 def test_trial_rejects_a_donation_that_makes_the_model_worse(fresh_tiny, tmp_path, monkeypatch):
     """Shuffled words: new, English, clean, no PII; only training on it shows the harm."""
     model_dir, _ = fresh_tiny
-    setup(model_dir, tmp_path, monkeypatch, trial_steps="20", trial_lr="3e-3",
-          default_max_regression="0.002")  # fmt: skip
+    setup(
+        model_dir,
+        tmp_path,
+        monkeypatch,
+        trial_steps="20",
+        trial_lr="3e-3",
+        default_max_regression="0.002",
+    )
     words = (model_dir / "data" / "tinyshakespeare" / "train.txt").read_text().split()
     random.Random(0).shuffle(words)
     lines = [" ".join(words[i : i + 12]) for i in range(0, len(words), 12)]
     salad = tmp_path / "salad.txt"
     salad.write_text("\n\n".join("\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)))
     bad = donate(model_dir, data=[salad], license="CC0-1.0", out=tmp_path / "s.bazaar").bundle
-    good = donate(model_dir, data=[plays(300_000, 12_000, tmp_path / "v.txt")],
-                  license="CC0-1.0", out=tmp_path / "v.bazaar").bundle  # fmt: skip
+    good = donate(
+        model_dir,
+        data=[plays(300_000, 12_000, tmp_path / "v.txt")],
+        license="CC0-1.0",
+        out=tmp_path / "v.bazaar",
+    ).bundle
     rejected = review(model_dir, bad, show_progress=False)
     assert rejected.verdict == "reject", rejected.report["checks"]
     assert all(c["status"] == "pass" for c in rejected.report["data_checks"])
@@ -212,14 +259,21 @@ def test_synthetic_share_bound_and_self_generation(fresh_tiny, tmp_path, monkeyp
     from modelbazaar.model import load_version
 
     loaded = load_version(store, "main")
-    samples = [generate_text(loaded, "ROMEO:", max_new_tokens=60, temperature=1.0, seed=s)
-               for s in range(12)]  # fmt: skip
+    samples = [
+        generate_text(loaded, "ROMEO:", max_new_tokens=60, temperature=1.0, seed=s)
+        for s in range(12)
+    ]
     # a 60k-parameter model babbles control bytes too; a donor cleans them before donating
     clean = ["".join(c for c in s if c.isprintable() or c == "\n").strip() for s in samples]
     data = tmp_path / "samples.txt"
     data.write_text("\n\n".join(c or "..." for c in clean))
-    bundle = donate(model_dir, data=[data], license="CC0-1.0", provenance="synthetic:main",
-                    out=tmp_path / "s.bazaar").bundle  # fmt: skip
+    bundle = donate(
+        model_dir,
+        data=[data],
+        license="CC0-1.0",
+        provenance="synthetic:main",
+        out=tmp_path / "s.bazaar",
+    ).bundle
     outcome = review(model_dir, bundle, show_progress=False)
     row = by_check(outcome.report["data_checks"])["synthetic share"]
     assert row["status"] == "pass" and 0.002 < row["figures"]["share_after"] < 0.05
@@ -234,9 +288,9 @@ def test_synthetic_share_bound_and_self_generation(fresh_tiny, tmp_path, monkeyp
     generator = row["figures"]["generator"]
     assert generator["self"] and generator["generation"] == 1
     assert generator["version"] == store.resolve("main")
-    assert "diversity" in by_check(outcome.report["data_checks"])["contamination"]["figures"][
-        "suites"
-    ]  # a synthetic donation is also checked against the diversity suite's texts
+    assert (
+        "diversity" in by_check(outcome.report["data_checks"])["contamination"]["figures"]["suites"]
+    )  # a synthetic donation is also checked against the diversity suite's texts
     assert any("max_synthetic_share = 0.002" in r for r in outcome.reasons)
 
 
@@ -254,8 +308,14 @@ def test_builds_record_generators_and_self_generation(fresh_tiny, tmp_path) -> N
     from modelbazaar.release.source import toml_dump
 
     entry = write_manifest_entry(model_dir / "data", "samples/s.txt", "train")
-    manifest = {"name": "samples", "license": "CC0-1.0", "source": "bazaar generate main",
-                "provenance": "synthetic", "generator": "main", "files": [entry]}  # fmt: skip
+    manifest = {
+        "name": "samples",
+        "license": "CC0-1.0",
+        "source": "bazaar generate main",
+        "provenance": "synthetic",
+        "generator": "main",
+        "files": [entry],
+    }
     (model_dir / "data" / "samples.toml").write_text(toml_dump(manifest))
     from modelbazaar.store.lineage import walk
     from modelbazaar.workflows.build import build
@@ -264,8 +324,13 @@ def test_builds_record_generators_and_self_generation(fresh_tiny, tmp_path) -> N
     synthetic = version.info["synthetic"]
     assert 0.1 < synthetic["share"] == version.info["synthetic_token_share"] < 0.5
     (generator,) = synthetic["generators"]
-    assert generator == {"dataset": "samples", "generator": "main", "version": main,
-                         "self": True, "generation": 1}  # fmt: skip
+    assert generator == {
+        "dataset": "samples",
+        "generator": "main",
+        "version": main,
+        "self": True,
+        "generation": 1,
+    }
     assert synthetic["generation"] == 1 and synthetic["self_generated_tokens"] > 0
     edges = walk(store, version.hash).edges
     assert {"child": "data:samples", "parent": main, "relation": "generated by"} in edges
@@ -274,9 +339,12 @@ def test_builds_record_generators_and_self_generation(fresh_tiny, tmp_path) -> N
 def test_data_card_that_mixes_or_withholds_files_is_refused(fresh_tiny, tmp_path, monkeypatch):
     model_dir, store = fresh_tiny
     setup(model_dir, tmp_path, monkeypatch)
-    honest = donate(model_dir, data=[plays(300_000, 2_000, tmp_path / "a.txt"),
-                                     plays(310_000, 2_000, tmp_path / "b.txt")],
-                    license="CC0-1.0", out=tmp_path / "h.bazaar").bundle  # fmt: skip
+    honest = donate(
+        model_dir,
+        data=[plays(300_000, 2_000, tmp_path / "a.txt"), plays(310_000, 2_000, tmp_path / "b.txt")],
+        license="CC0-1.0",
+        out=tmp_path / "h.bazaar",
+    ).bundle
     opened = open_bundle(honest)
     key = load_private_key(tmp_path / "keys" / "me")
     files = opened.manifest.data_card.files
@@ -290,17 +358,23 @@ def test_data_card_that_mixes_or_withholds_files_is_refused(fresh_tiny, tmp_path
     before = tree_digest(store.root)
     for message, card_files in cases.items():
         card = opened.manifest.data_card.model_copy(update={"files": card_files})
-        path = write_bundle(tmp_path / "x.bazaar",
-                            opened.manifest.model_copy(update={"data_card": card}),
-                            {f"data/{n}": b for n, b in opened.data_files.items()}, key)  # fmt: skip
+        path = write_bundle(
+            tmp_path / "x.bazaar",
+            opened.manifest.model_copy(update={"data_card": card}),
+            {f"data/{n}": b for n, b in opened.data_files.items()},
+            key,
+        )
         with pytest.raises(BundleError, match=message):
             review(model_dir, path, show_progress=False)
     withheld = opened.manifest.data_card.model_copy(
         update={"files": [files[0], files[1].model_copy(update={"included": False})]}
     )
-    path = write_bundle(tmp_path / "w.bazaar",
-                        opened.manifest.model_copy(update={"data_card": withheld}),
-                        {"data/a.txt": opened.data_files["a.txt"]}, key)  # fmt: skip
+    path = write_bundle(
+        tmp_path / "w.bazaar",
+        opened.manifest.model_copy(update={"data_card": withheld}),
+        {"data/a.txt": opened.data_files["a.txt"]},
+        key,
+    )
     with pytest.raises(BundleError, match="'b.txt' as not included"):
         review(model_dir, path, show_progress=False)
     assert tree_digest(store.root) == before

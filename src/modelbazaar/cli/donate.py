@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
 
 from modelbazaar.contrib import open_bundle
 from modelbazaar.errors import BazaarError, BundleError
@@ -74,7 +73,8 @@ def source_of(record: VersionRecord) -> str:
 
 
 def print_revisions(store: Store) -> None:
-    """The source revisions that merged data donations, newest first, with what built them."""
+    """The source revisions that merged data donations, newest first, one line each (ids
+    whole even in a narrow terminal), with the refs whose build trained on them."""
     revisions = store.catalogue.source_revisions()
     if not revisions:
         return
@@ -82,14 +82,14 @@ def print_revisions(store: Store) -> None:
     for name, ref in store.catalogue.refs().items():
         revision = store.version(ref["version"]).info.get("source_revision")
         built.setdefault(revision or "", []).append(name)
-    table = Table("source revision", "created", "message", "donation", "parent", "refs built")
+    out.print("\nsource revisions (data donations merged into data/), newest first:")
     for row in revisions:
-        table.add_row(
-            row["id"][:12],
-            row["created_at"],
-            escape(row["message"]),
-            (row["contribution"] or "")[:12] or "—",
-            (row["parent"] or "")[:12] or "—",
-            ", ".join(built.get(row["id"], [])) or "not built yet",
+        refs = ", ".join(built.get(row["id"], [])) or "not built yet: run `bazaar build`"
+        origin = f"from {row['parent'][:12]}" if row["parent"] else "first recorded"
+        out.print(
+            f"  {row['id'][:12]}  {row['created_at'][:16].replace('T', ' ')}  "
+            f"{row['message']}  (donation {(row['contribution'] or '')[:12]}, "
+            f"{origin}; built: {refs})",
+            highlight=False,
+            markup=False,  # plain text: brackets and a donor's words are never rich markup
         )
-    out.print(table)
