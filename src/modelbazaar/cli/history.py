@@ -107,6 +107,8 @@ def show(
             for d in record.info.get("data", [])
         ],
         "synthetic_token_share": record.info.get("synthetic_token_share"),
+        "synthetic": record.info.get("synthetic"),  # generators, self-training generation
+        "source_revision": record.info.get("source_revision"),
         "config": {
             k: config.get(k)
             for k in (
