@@ -1,17 +1,20 @@
 """What a donation is compared with: the model's corpus and the texts of its eval suites.
 
-The corpus is every file its data manifests list (each checked against its sha256 first), cut
-into documents by the rule donations are (``data.documents``); an eval suite's texts are its
-examples' string values, joined, as lm-evaluation-harness decontaminates whole documents.
+The corpus is every file its data manifests list (each checked against its sha256 first, read
+once), cut into documents by the rule donations are (``data.documents``); an eval suite's texts
+are its examples' string values, joined, as lm-evaluation-harness decontaminates whole documents.
 
 Example::
 
-    corpus_documents(Path("my-model"))                   # ["First Citizen:\\nBefore we …", …]
-    suite_texts(Path("my-model"), ["validation", "gsm8k"])   # {"validation": [...], "gsm8k": [...]}
+    corpus = load_corpus(Path("my-model"))
+    corpus.documents()                      # ["First Citizen:\\nBefore we …", …]
+    corpus.texts("train")                   # one text per training file
+    suite_texts(Path("my-model"), ["validation", "gsm8k"])   # {"validation": [...], ...}
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from modelbazaar.data.documents import read_documents
@@ -20,20 +23,41 @@ from modelbazaar.evals.examples import suite_examples
 from modelbazaar.evals.suite import load_suite
 
 
-def corpus_files(model_dir: Path, split: str | None = None) -> list[tuple[str, bytes]]:
-    """(path relative to data/, bytes) of the corpus files (of one split), in manifest order."""
+@dataclass(frozen=True)
+class CorpusFile:
+    path: str  # relative to data/
+    split: str
+    provenance: str  # of its dataset: human | synthetic
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Corpus:
+    files: list[CorpusFile]
+
+    def documents(self) -> list[str]:
+        """The text of every document of every file, all splits."""
+        return [d.text for f in self.files for d in read_documents(f.path, f.raw)]
+
+    def texts(self, split: str, provenance: str | None = None) -> list[str]:
+        """One text per file of ``split`` (of one provenance when given), in manifest order."""
+        return [
+            f.raw.decode("utf-8")
+            for f in self.files
+            if f.split == split and provenance in (None, f.provenance)
+        ]
+
+
+def load_corpus(model_dir: Path) -> Corpus:
+    """Every file the data manifests list, hash-checked by ``load_manifests``, in their order."""
     data_dir = Path(model_dir) / DATA_DIR
-    return [
-        (f.path, (data_dir / f.path).read_bytes())
-        for m in sorted(load_manifests(model_dir), key=lambda m: m.name)
-        for f in m.files
-        if split is None or f.split == split
-    ]
-
-
-def corpus_documents(model_dir: Path) -> list[str]:
-    """The text of every document of every corpus file, all splits."""
-    return [d.text for name, raw in corpus_files(model_dir) for d in read_documents(name, raw)]
+    return Corpus(
+        [
+            CorpusFile(f.path, f.split, m.provenance, (data_dir / f.path).read_bytes())
+            for m in sorted(load_manifests(model_dir), key=lambda m: m.name)
+            for f in m.files
+        ]
+    )
 
 
 def _text(row: dict) -> str:

@@ -30,7 +30,7 @@ from modelbazaar.model import LoadedModel, load_version
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe
 from modelbazaar.review import data_checks as checks
-from modelbazaar.review.corpus import corpus_files, suite_texts
+from modelbazaar.review.corpus import Corpus, load_corpus, suite_texts
 from modelbazaar.review.trial import DIVERSITY, effect_trial, token_stream
 from modelbazaar.store import Store
 
@@ -65,9 +65,8 @@ def review_donation(
         result.checks = [_skipped("the licence gate refused it before any other check")]
         return result
 
-    corpus = {name: raw for name, raw in corpus_files(model_dir)}
-    corpus_docs = [d.text for name, raw in corpus.items() for d in read_documents(name, raw)]
-    duplicates, drop = checks.duplicate_check(docs, corpus_docs, recipe.policy)
+    corpus = load_corpus(model_dir)
+    duplicates, drop = checks.duplicate_check(docs, corpus.documents(), recipe.policy)
     synthetic = manifest.data_card.files[0].provenance == "synthetic"
     suites = list(recipe.policy.suites) + list(recipe.evals) + ([DIVERSITY] if synthetic else [])
     kept = {n: kept_bytes(n, raw, drop if recipe.policy.drop_duplicates else set())
@@ -77,7 +76,7 @@ def review_donation(
         checks.contamination_check(docs, suite_texts(model_dir, suites)),
         checks.pii_check(docs, recipe.policy),
         *checks.language_quality_checks(docs, recipe.policy),
-        _synthetic(store, recipe, model_dir, base, bundle, kept),
+        _synthetic(store, recipe, corpus, base, bundle, kept),
     ]
     result.reasons += [c["reason"] for c in result.data_checks if c["status"] == "fail"]
     if result.reasons:
@@ -85,12 +84,11 @@ def review_donation(
         return result
     if show_progress:
         console.print(f"effect trial: 2 × {recipe.policy.trial_steps} steps from the base")
-    texts = _split_texts(model_dir)
     trial_reasons, result.checks, result.trial = effect_trial(
         model_dir,
         recipe,
         base,
-        texts,
+        {split: corpus.texts(split) for split in ("train", "validation")},
         [raw.decode("utf-8") for _, raw in sorted(kept.items())],
         synthetic=synthetic,
         show_progress=show_progress,
@@ -126,21 +124,19 @@ def _licence(
 def _synthetic(
     store: Store,
     recipe: Recipe,
-    model_dir: Path,
+    corpus: Corpus,
     base: LoadedModel,
     bundle: VerifiedBundle,
     kept: dict[str, bytes],
 ) -> dict[str, Any]:
     """The synthetic-share row: training tokens by provenance, with the base's tokenizer."""
     tokenizer = base.tokenizer.backend_tokenizer
-    corpus = corpus_synthetic = 0
-    for manifest in load_manifests(model_dir):
-        texts = [(model_dir / "data" / f.path).read_text("utf-8") for f in manifest.files
-                 if f.split == "train"]  # fmt: skip
-        n = int(token_stream(tokenizer, texts).numel()) if texts else 0
-        corpus += n
-        corpus_synthetic += n if manifest.provenance == "synthetic" else 0
-    donation = int(token_stream(tokenizer, [r.decode("utf-8") for r in kept.values()]).numel())
+
+    def tokens(texts: list[str]) -> int:
+        return int(token_stream(tokenizer, texts).numel()) if texts else 0
+
+    human, synthetic_tokens = (tokens(corpus.texts("train", p)) for p in ("human", "synthetic"))
+    donation = tokens([r.decode("utf-8") for r in kept.values()])
     first = bundle.manifest.data_card.files[0]
     synthetic = first.provenance == "synthetic"
     generator = (
@@ -150,20 +146,13 @@ def _synthetic(
         if synthetic
         else None
     )
-    tokens = {
-        "corpus": corpus,
-        "corpus_synthetic": corpus_synthetic,
+    counts = {
+        "corpus": human + synthetic_tokens,
+        "corpus_synthetic": synthetic_tokens,
         "donation": donation,
         "donation_synthetic": donation if synthetic else 0,
     }
-    return checks.synthetic_check(tokens, generator, recipe.policy)
-
-
-def _split_texts(model_dir: Path) -> dict[str, list[str]]:
-    return {
-        split: [raw.decode("utf-8") for _, raw in corpus_files(model_dir, split)]
-        for split in ("train", "validation")
-    }
+    return checks.synthetic_check(counts, generator, recipe.policy)
 
 
 def _skipped(detail: str) -> dict[str, Any]:

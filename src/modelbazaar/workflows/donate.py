@@ -46,7 +46,7 @@ from modelbazaar.errors import BazaarError, DataError, StoreError
 from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.progress import console
 from modelbazaar.recipe import load_recipe
-from modelbazaar.review.corpus import corpus_documents
+from modelbazaar.review.corpus import load_corpus
 from modelbazaar.review.judge import trusted_keys
 from modelbazaar.store import Store
 from modelbazaar.store.objects import sha256_bytes
@@ -171,7 +171,7 @@ def merge_donation(model_dir: Path, bundle_path: Path, show_progress: bool = Tru
     # 2. duplicates against the corpus as it is now; nothing new -> rejected, nothing written
     donated = [d for n, raw in sorted(bundle.data_files.items()) for d in read_documents(n, raw)]
     report = duplicates(
-        donated, corpus_documents(model_dir), recipe.policy.near_duplicate_threshold
+        donated, load_corpus(model_dir).documents(), recipe.policy.near_duplicate_threshold
     )
     if report.share >= 1.0:
         raise BazaarError(
