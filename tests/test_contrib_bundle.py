@@ -200,6 +200,7 @@ def test_public_surface_is_deliberate() -> None:
     submodules = {
         "basecheck",
         "bundle",
+        "data_bundle",  # data donations (contribute --kind data)
         "datacheck",
         "keys",
         "manifest",

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from modelbazaar.errors import RecipeError
+from modelbazaar.recipe_donations import DonationPolicy
 
 RECIPE_FILE = "bazaar.toml"
 
@@ -96,8 +97,9 @@ class LicenseConfig(Strict):
     documentation: str = "CC-BY-4.0"
 
 
-class PolicyConfig(Strict):
-    """What a contribution must show to be accepted (used by `bazaar review`)."""
+class PolicyConfig(Strict, DonationPolicy):
+    """What a contribution must show to be accepted (used by `bazaar review`); the keys that
+    judge data donations come from ``recipe_donations.DonationPolicy``."""
 
     max_regression: dict[str, float] = Field(default_factory=dict)  # suite -> allowed drop
     default_max_regression: float = 0.05  # relative, on perplexity-style metrics

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from modelbazaar.cli.donate import print_revisions, source_of
 from modelbazaar.progress import out
 from modelbazaar.store import Store, VersionRecord
 
@@ -38,9 +39,10 @@ def log(ref: Ref = "main", directory: ModelDir = Path(".")) -> None:
             record.relation,
             record.created_at,
             record.message,
-            parents or "—",
+            parents or source_of(record),
         )
     out.print(table)
+    print_revisions(store)  # data donations merged into the source (cli/donate.py)
 
 
 def _metrics(store: Store, record: VersionRecord) -> dict[str, object]:
@@ -100,6 +102,8 @@ def show(
             for d in record.info.get("data", [])
         ],
         "synthetic_token_share": record.info.get("synthetic_token_share"),
+        "synthetic": record.info.get("synthetic"),  # generators, self-training generation
+        "source_revision": record.info.get("source_revision"),
         "config": {
             k: config.get(k)
             for k in (

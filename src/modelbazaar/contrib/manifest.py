@@ -87,6 +87,9 @@ class DataFile(_Strict):
     sha256: Sha256Hex
     provenance: Literal["human", "synthetic"]
     generator: GeneratorName | None = None  # the model that wrote it
+    # When the generator is a version of a model in the donor's store ("synthetic:main"), its
+    # hash: lineage then knows the data came from that model (collapse monitor, issue 16).
+    generator_version: Sha256Hex | None = None
     license: SpdxId
     included: bool  # False: the data stayed on the contributor's machine (only its hash travels)
 
@@ -103,6 +106,8 @@ class DataCard(_Strict):
 
     files: list[DataFile] = Field(default_factory=list, max_length=1024)
     description: Prose = ""
+    source: Prose = ""  # where the data comes from (a donation's manifest records it)
+    consent: Prose = ""  # the donor's statement of consent (a donation's datasheet quotes it)
 
     @model_validator(mode="after")
     def _unique_names(self) -> DataCard:

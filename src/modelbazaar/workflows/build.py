@@ -24,8 +24,10 @@ from tokenizers import Tokenizer
 from transformers import LlamaConfig
 
 from modelbazaar import __version__
+from modelbazaar.data.donations import revision_id
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
+from modelbazaar.data.synthetic import synthetic_summary
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
 from modelbazaar.errors import BazaarError, DataError, NumericsError, TrainingError
 from modelbazaar.model import (
@@ -323,6 +325,9 @@ def _record_version(
             m.model_dump(mode="json") | {"train_tokens": counts.get(m.name, 0)} for m in manifests
         ],
         "synthetic_token_share": synthetic / max(1, sum(counts.values())),
+        # collapse monitor: generators, and whether the data came from this model (data/synthetic)
+        "synthetic": synthetic_summary(store, manifests, counts, recipe.model.name),
+        "source_revision": revision_id(manifests),  # the data revision (donations: data/donations)
         "builds": keys,
         "code_version": __version__,
         "build_environment": environment,

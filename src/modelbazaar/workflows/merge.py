@@ -136,6 +136,8 @@ def _accepted_bundles(
         for p in bundle_paths
     ]
     for path, bundle in zip(bundle_paths, bundles, strict=True):
+        if bundle.manifest.kind == "data":  # the source changes, not the weights: donate.py
+            raise BazaarError(f"{path} is a data donation; `bazaar merge` adds it to data/")
         reviews = store.catalogue.reviews_for(_reviewed_id(store, bundle))
         if not reviews or reviews[-1]["verdict"] != "accept":
             state = reviews[-1]["verdict"] if reviews else "never reviewed"
