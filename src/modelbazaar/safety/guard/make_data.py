@@ -140,7 +140,11 @@ META = {
     "strongreject": ("StrongREJECT", "MIT", "alexandrasouly/strongreject"),
     "xstest": ("XSTest safe + contrast prompts", "CC-BY-4.0", "paul-rottger/exaggerated-safety"),
     "openai_moderation": ("OpenAI moderation sample", "MIT", "openai/moderation-api-release"),
-    "davidson": ("Davidson hate/offensive tweets", "MIT", "t-davidson/hate-speech-and-offensive-language"),
+    "davidson": (
+        "Davidson hate/offensive tweets",
+        "MIT",
+        "t-davidson/hate-speech-and-offensive-language",
+    ),
 }
 
 
