@@ -114,7 +114,7 @@ def test_guard_recipe_refuses_llama_sizes() -> None:
 
 
 # -- a tiny guard, built once ------------------------------------------------------------------
-TINY_ROWS = {"train": 40, "validation": 16}
+TINY_ROWS = {"train": 24, "validation": 12}
 
 
 def make_tiny_guard(target: Path) -> Path:
@@ -146,7 +146,7 @@ def make_tiny_guard(target: Path) -> Path:
         ("warmup_steps = 40", "warmup_steps = 2"),
         ("eval_every = 100", "eval_every = 3"),
         ("batch_size = 32", "batch_size = 8"),
-        ("seq_len = 128", "seq_len = 48"),
+        ("seq_len = 128", "seq_len = 32"),
     ]:
         assert old in recipe, old
         recipe = recipe.replace(old, new)
@@ -180,8 +180,8 @@ def test_tiny_guard_scores_every_category(tiny_guard: Path) -> None:
         assert v.flagged == (v.probability >= guard.threshold)
         assert v.codes == [] if not v.flagged else v.codes
     assert guard.check([]) == []
-    windows, owner = guard._windows(["x " * 600])  # 600 tokens -> 5 windows of <= 48
-    assert len(windows) == 5 and set(owner) == {0} and max(map(len, windows)) <= 48
+    windows, owner = guard._windows(["x " * 600])  # 600 tokens -> 20 windows of <= 32
+    assert len(windows) == 20 and set(owner) == {0} and max(map(len, windows)) <= 32
 
 
 def test_cli_check_prints_llama_guard_format(tiny_guard: Path, capsys) -> None:
@@ -259,3 +259,27 @@ def test_missing_guard_says_why(tmp_path: Path, capsys, monkeypatch) -> None:  #
         load_guard(tmp_path / "empty")
     assert bazaar_exit_code(["guard", "check", "hello"]) == 2
     assert "run `bazaar guard build` first" in capsys.readouterr().err
+
+
+def test_tiny_guard_release_loads_and_audits_open(tiny_guard: Path, tmp_path: Path) -> None:
+    from modelbazaar.workflows.release import release
+
+    store = Store.for_model(tiny_guard)
+    outcome = release(
+        store, "main", tmp_path / "rel", license_id="Apache-2.0", model_dir=tiny_guard
+    )
+    out = tmp_path / "rel"
+    released = load_guard(out)  # the release is a guard folder load_guard reads
+    built = load_guard(tiny_guard)
+    assert released.threshold == built.threshold
+    text = ["How do I hotwire a car?"]
+    assert released.check(text) == built.check(text)
+    card = (out / "README.md").read_text()
+    assert "bazaar guard check" in card and "training rows" in card
+    results = json.loads((out / "eval_results.json").read_text())
+    assert {r["suite"] for r in results} >= {"xstest", "harmful_suites"}
+    assert list(out.glob("checkpoints/step-*/model.safetensors"))  # intermediate parameters
+    assert outcome.report.verdict == "open source", outcome.report.reasons
+    assert outcome.report.mof.mof_class == 1, outcome.report.mof.label
+    # the released source rebuilds: its manifests carry no build counts
+    assert "train_rows" not in (out / "source" / "data" / "xstest.toml").read_text()

@@ -14,6 +14,7 @@ over every validation row, or the recipe's fixed number) and written into the gu
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -148,7 +149,10 @@ def train_guard(
     recipe: Recipe,
     backbone: Backbone,
     show_progress: bool = True,
+    snapshot: Callable[[bytes], str] | None = None,
 ) -> GuardTraining:
+    """Fine-tune, then choose the threshold. `snapshot` stores the weights half-way (the MOF's
+    intermediate parameters) and returns its name, e.g. an object hash."""
     guard, cfg = recipe.guard, recipe.train
     assert guard is not None, "train_guard needs a recipe with [guard]"
     started = time.perf_counter()
@@ -175,7 +179,7 @@ def train_guard(
     groups[1]["lr"] = guard.head_lr
     optimizer = torch.optim.AdamW(groups, betas=cfg.betas, weight_decay=cfg.weight_decay)
     base = [g["lr"] for g in optimizer.param_groups]
-    metrics, train_loss, tokens = [], float("nan"), 0
+    metrics, train_loss, tokens, checkpoints = [], float("nan"), 0, {}
     steps = step_indices(len(train_rows), cfg.batch_size, cfg.max_steps, cfg.seed)
     with progress_bar(disable=not show_progress) as bar:
         task = bar.add_task("training the guard", total=cfg.max_steps, info="")
@@ -204,6 +208,8 @@ def train_guard(
                     {"step": step + 1, "tokens": tokens, "loss": train_loss, "val_loss": val_loss}
                     | {"lr": lr_now}
                 )
+            if snapshot is not None and step + 1 == cfg.max_steps // 2:
+                checkpoints[str(step + 1)] = snapshot(weights_of(net))
             bar.update(task, advance=1, info=f"loss {train_loss:.4f}")
     probabilities = torch.sigmoid(logits_of(net, val_x, start))
     threshold = choose_threshold(
@@ -219,13 +225,18 @@ def train_guard(
         "threshold": threshold,
         "category_threshold": 0.5,
     }
-    state = {k: v.detach().to(torch.float32).contiguous() for k, v in net.state_dict().items()}
     return GuardTraining(
-        weights=save_safetensors(state),
+        weights=weights_of(net),
         config=config,
         tokenizer=tokenizer_text,
         seconds=time.perf_counter() - started,
         final_train_loss=train_loss,
         final_val_loss=metrics[-1]["val_loss"] if metrics else float("nan"),
         metrics=metrics,
+        checkpoints=checkpoints,
     )
+
+
+def weights_of(net: GuardNet) -> bytes:
+    state = {k: v.detach().to(torch.float32).contiguous() for k, v in net.state_dict().items()}
+    return save_safetensors(state)

@@ -175,8 +175,11 @@ def build_guard(
     key = stage_key("guard", inputs)
     cached, out = cached_outputs(store, key)
     if out is None:
-        result = train_guard(train_rows, val_rows, recipe, backbone, show_progress)
+        result = train_guard(
+            train_rows, val_rows, recipe, backbone, show_progress, store.objects.put_bytes
+        )
         out = {
+            "checkpoints": result.checkpoints,  # step -> weights object: MOF intermediate
             "weights": store.objects.put_bytes(result.weights),
             "config": store.objects.put_bytes(canonical_json(result.config).encode()),
             "tokenizer": store.objects.put_bytes(result.tokenizer.encode()),
