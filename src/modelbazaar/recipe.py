@@ -162,7 +162,7 @@ class Recipe(Strict):
 
     @model_validator(mode="after")
     def _context_holds_a_window(self) -> "Recipe":
-        if self.train.seq_len > self.model.max_position_embeddings:
+        if self.guard is None and self.train.seq_len > self.model.max_position_embeddings:
             raise ValueError(
                 f"train.seq_len {self.train.seq_len} is longer than the model's context, "
                 f"model.max_position_embeddings {self.model.max_position_embeddings}"
@@ -174,11 +174,12 @@ class Recipe(Strict):
         """A guard's shape is its backbone's: Llama sizes or a tokenizer would be ignored."""
         if self.guard is None:
             return self
-        extra = sorted(self.model.model_fields_set - {"name"})
-        if extra or "tokenizer" in self.model_fields_set:
-            keys = [f"model.{k}" for k in extra] + (
-                ["tokenizer"] if "tokenizer" in self.model_fields_set else []
-            )
+        # Compared with the defaults, not "was it written": a recorded recipe spells them out.
+        default = ModelConfig(name=self.model.name)
+        keys = [f"model.{k}" for k in type(default).model_fields if k != "name"
+                and getattr(self.model, k) != getattr(default, k)]  # fmt: skip
+        keys += ["tokenizer"] if self.tokenizer != TokenizerConfig() else []
+        if keys:
             raise ValueError(
                 f"a [guard] recipe takes its shape and tokenizer from the backbone "
                 f"{self.guard.backbone}; remove {', '.join(keys)}"

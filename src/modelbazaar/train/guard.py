@@ -30,6 +30,7 @@ from modelbazaar.recipe import Recipe
 from modelbazaar.safety.guard.network import (
     Backbone,
     GuardNet,
+    empty_guard,
     encode,
     encoder_config_dict,
     load_tokenizer,
@@ -39,6 +40,7 @@ from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS
 from modelbazaar.train.schedule import lr_at
 
 FEATURE_BATCH = 64  # rows per forward pass of the frozen layers
+BUCKET = 16  # batches sorted by length together (see step_indices)
 MAX_POS_WEIGHT = 10.0  # a hazard with 5 examples may count 10x, not 500x
 
 
@@ -50,9 +52,8 @@ class GuardTraining:
     seconds: float
     final_train_loss: float
     final_val_loss: float
-    metrics: list[dict] = field(
-        default_factory=list
-    )  # {"step", "tokens", "loss", "val_loss", "lr"}
+    metrics: list[dict] = field(default_factory=list)  # {step, tokens, loss, val_loss, lr}
+    checkpoints: dict[str, str] = field(default_factory=dict)  # step -> snapshot name
 
 
 def targets(rows: list[GuardRow]) -> torch.Tensor:
@@ -107,16 +108,24 @@ def batch_of(features: list[torch.Tensor], index: list[int]) -> tuple[torch.Tens
     return hidden, mask
 
 
-def step_indices(n: int, batch: int, steps: int, seed: int) -> list[list[int]]:
-    """The rows of every step: consecutive slices of seeded epoch permutations.
+def step_indices(lengths: list[int], batch: int, steps: int, seed: int) -> list[list[int]]:
+    """The rows of every step: seeded epoch permutations, bucketed by length.
 
-    Example: step_indices(5, 2, 3, 0) -> three batches of 2 rows, every row once before any twice.
+    Each epoch is a fresh permutation; every run of `BUCKET` batches of it is sorted by length
+    and cut into batches whose order is then shuffled, so a batch pads little (3x fewer tokens
+    than random batches here) while still mixing datasets. Every row is seen once per epoch.
+    Example: step_indices([3, 9, 4, 8, 5], 2, 3, 0) -> three batches of 2 rows.
     """
     generator = torch.Generator().manual_seed(seed)
-    stream: list[int] = []
-    while len(stream) < batch * steps:
-        stream.extend(torch.randperm(n, generator=generator).tolist())
-    return [stream[s * batch : (s + 1) * batch] for s in range(steps)]
+    batches: list[list[int]] = []
+    while len(batches) < steps:
+        epoch = torch.randperm(len(lengths), generator=generator).tolist()
+        for first in range(0, len(epoch), batch * BUCKET):
+            run = sorted(epoch[first : first + batch * BUCKET], key=lambda i: lengths[i])
+            cut = [run[k : k + batch] for k in range(0, len(run), batch)]
+            order = torch.randperm(len(cut), generator=generator).tolist()
+            batches.extend(cut[k] for k in order)
+    return batches[:steps]
 
 
 @torch.no_grad()
@@ -156,11 +165,12 @@ def train_guard(
     guard, cfg = recipe.guard, recipe.train
     assert guard is not None, "train_guard needs a recipe with [guard]"
     started = time.perf_counter()
-    torch.manual_seed(cfg.seed)  # the head's initial weights
     encoder_config = backbone.config()
-    net = GuardNet(encoder_config)
+    net = empty_guard(encoder_config)
     wanted = net.encoder.state_dict()
     net.encoder.load_state_dict({k: v for k, v in backbone.state().items() if k in wanted})
+    torch.manual_seed(cfg.seed)  # the head's initial weights, then dropout
+    net.head.reset_parameters()
     layers = encoder_config.num_hidden_layers
     start = layers - min(guard.trainable_layers, layers)
     trainable = [*net.encoder.encoder.layer[start:].parameters()]
@@ -180,7 +190,8 @@ def train_guard(
     optimizer = torch.optim.AdamW(groups, betas=cfg.betas, weight_decay=cfg.weight_decay)
     base = [g["lr"] for g in optimizer.param_groups]
     metrics, train_loss, tokens, checkpoints = [], float("nan"), 0, {}
-    steps = step_indices(len(train_rows), cfg.batch_size, cfg.max_steps, cfg.seed)
+    lengths = [len(x) for x in train_x]
+    steps = step_indices(lengths, cfg.batch_size, cfg.max_steps, cfg.seed)
     with progress_bar(disable=not show_progress) as bar:
         task = bar.add_task("training the guard", total=cfg.max_steps, info="")
         for step, index in enumerate(steps):

@@ -28,7 +28,13 @@ from modelbazaar import __version__
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
-from modelbazaar.errors import BazaarError, DataError, NumericsError, TrainingError
+from modelbazaar.errors import (
+    BazaarError,
+    DataError,
+    NumericsError,
+    RecipeError,
+    TrainingError,
+)
 from modelbazaar.model import (
     check_finite_weights,
     config_bytes,
@@ -39,7 +45,7 @@ from modelbazaar.model import (
 )
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
-from modelbazaar.safety.guard.network import BackboneMissing, find_backbone
+from modelbazaar.safety.guard.network import BackboneMissing, find_backbone, load_tokenizer
 from modelbazaar.safety.guard.rows import GuardRow, rows_of
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.catalogue import canonical_json
@@ -157,6 +163,12 @@ def build_guard(
         backbone = find_backbone(guard.backbone)
     except BackboneMissing as exc:
         raise DataError(str(exc)) from None
+    window = backbone.config().max_position_embeddings
+    if recipe.train.seq_len > window:
+        raise RecipeError(
+            f"[train] seq_len {recipe.train.seq_len} is longer than the backbone's window "
+            f"({window} tokens); lower it (longer texts are read in windows anyway)"
+        )
     train_rows = rows_of(manifests, model_dir, "train", guard)
     val_rows = rows_of(manifests, model_dir, "validation", guard)
     check_guard_rows(train_rows, val_rows)
@@ -194,12 +206,21 @@ def build_guard(
     recorded = build_row["machine"]
     environment = json.loads(recorded) if isinstance(recorded, str) else recorded
     counts = Counter(r.dataset for r in train_rows)
+    tokenizer = load_tokenizer(backbone.tokenizer_text(), recipe.train.seq_len)
+    tokens = Counter()  # tokens the guard reads per dataset (after truncation)
+    encodings = tokenizer.encode_batch([r.text for r in train_rows])
+    for row, encoding in zip(train_rows, encodings, strict=True):
+        tokens[row.dataset] += len(encoding.ids)
     info = {
         "name": recipe.model.name,
         "kind": "guard",
         "license": recipe.license.weights,
         "recipe": recipe.model_dump(mode="json"),
-        "data": [m.model_dump(mode="json") | {"train_rows": counts[m.name]} for m in manifests],
+        "data": [
+            m.model_dump(mode="json")
+            | {"train_rows": counts[m.name], "train_tokens": tokens[m.name]}
+            for m in manifests
+        ],
         "synthetic_token_share": 0.0 if all(m.provenance == "human" for m in manifests) else None,
         "builds": {"guard": key},
         "backbone": inputs["backbone"],

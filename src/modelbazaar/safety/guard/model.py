@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 from transformers import BertConfig
 
 from modelbazaar.errors import BazaarError
-from modelbazaar.safety.guard.network import GuardNet
+from modelbazaar.safety.guard.network import empty_guard
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS, sort_codes
 
 MAX_TEXT_CHARS = 100_000  # one message; longer input is refused, not silently cut
@@ -72,7 +72,7 @@ class Guard:
         self.threshold: float = float(config["threshold"])
         self.category_threshold: float = float(config.get("category_threshold", 0.5))
         self.max_length: int = int(config["max_length"])
-        self.net = GuardNet(BertConfig(**config["encoder"]))
+        self.net = empty_guard(BertConfig(**config["encoder"]))
         self.net.load_state_dict(load_safetensors(weights))
         self.net.eval()
         self.tokenizer = Tokenizer.from_str(tokenizer)
@@ -94,8 +94,8 @@ class Guard:
             return []
         windows, owner = self._windows(texts)
         probabilities = self._probabilities(windows)
-        per_text = torch.zeros(len(texts), len(OUTPUTS))
-        per_text.index_reduce_(0, torch.tensor(owner), probabilities, "amax", include_self=False)
+        counts = torch.bincount(torch.tensor(owner), minlength=len(texts)).tolist()
+        per_text = [part.amax(0) for part in torch.split(probabilities, counts)]  # windows in order
         return [self._verdict(row) for row in per_text]
 
     def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:

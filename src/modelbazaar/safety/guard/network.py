@@ -24,6 +24,7 @@ from safetensors.torch import load_file
 from tokenizers import Tokenizer
 from torch import nn
 from transformers import BertConfig, BertModel
+from transformers.initialization import no_init_weights
 from transformers.masking_utils import create_bidirectional_mask
 
 from modelbazaar.safety.guard.taxonomy import OUTPUTS
@@ -79,6 +80,13 @@ def find_backbone(name: str) -> Backbone:
 def encoder_config_dict(config: BertConfig) -> dict:
     """The encoder's config as plain data (no library version), for the version's config."""
     return {k: v for k, v in config.to_dict().items() if k not in CONFIG_DROP}
+
+
+def empty_guard(config: BertConfig) -> GuardNet:
+    """A GuardNet whose weights are about to be loaded: no random initialisation (seconds saved
+    on every load; the values are garbage until `load_state_dict`)."""
+    with no_init_weights():
+        return GuardNet(config)
 
 
 class GuardNet(nn.Module):
