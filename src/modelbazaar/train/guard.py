@@ -159,9 +159,12 @@ def train_guard(
     backbone: Backbone,
     show_progress: bool = True,
     snapshot: Callable[[bytes], str] | None = None,
+    features: tuple[list[torch.Tensor], list[torch.Tensor], int] | None = None,
 ) -> GuardTraining:
     """Fine-tune, then choose the threshold. `snapshot` stores the weights half-way (the MOF's
-    intermediate parameters) and returns its name, e.g. an object hash."""
+    intermediate parameters) and returns its name, e.g. an object hash. `features` = (train,
+    validation, layer): the rows' hidden states entering `layer` (from `frozen_features`), so a
+    comparison of recipes (bench/guard_variants.py) runs the frozen layers once."""
     guard, cfg = recipe.guard, recipe.train
     assert guard is not None, "train_guard needs a recipe with [guard]"
     started = time.perf_counter()
@@ -180,9 +183,14 @@ def train_guard(
         p.requires_grad_(True)
     tokenizer_text = backbone.tokenizer_text()
     tokenizer = load_tokenizer(tokenizer_text, cfg.seq_len)
-    with progress_bar(disable=not show_progress) as bar:
-        train_x = frozen_features(net, tokenizer, train_rows, start, bar)
-        val_x = frozen_features(net, tokenizer, val_rows, start, bar)
+    if features is None:
+        with progress_bar(disable=not show_progress) as bar:
+            train_x = frozen_features(net, tokenizer, train_rows, start, bar)
+            val_x = frozen_features(net, tokenizer, val_rows, start, bar)
+    else:
+        train_x, val_x, layer = features
+        assert layer <= start, f"features enter layer {layer}, training starts at {start}"
+        train_x, val_x = advance(net, train_x, layer, start), advance(net, val_x, layer, start)
     train_y, val_y = targets(train_rows), targets(val_rows)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=positive_weights(train_y, guard.class_weight))
     groups = [{"params": trainable, "lr": cfg.lr}, {"params": net.head.parameters()}]
@@ -246,6 +254,21 @@ def train_guard(
         metrics=metrics,
         checkpoints=checkpoints,
     )
+
+
+@torch.no_grad()
+def advance(net: GuardNet, features: list[torch.Tensor], layer: int, start: int) -> list:
+    """Run frozen layers `layer`..`start - 1` over features entering `layer` (eval mode)."""
+    if layer == start:
+        return features
+    net.eval()
+    out = []
+    for first in range(0, len(features), FEATURE_BATCH):
+        index = list(range(first, min(first + FEATURE_BATCH, len(features))))
+        hidden, mask = batch_of(features, index)
+        hidden = net._layers(hidden, mask, range(layer, start))
+        out.extend(h[: len(features[i])].clone() for h, i in zip(hidden, index, strict=True))
+    return out
 
 
 def weights_of(net: GuardNet) -> bytes:
