@@ -188,7 +188,8 @@ class Recipe(Strict):
 
     def build_part(self) -> dict[str, Any]:
         """The part of the recipe a build depends on (evals and policy are not in it)."""
-        return self.model_dump(mode="json", include={"model", "tokenizer", "train", "guard"})
+        parts = {"model", "tokenizer", "train"} | ({"guard"} if self.guard else set())
+        return self.model_dump(mode="json", include=parts)
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
