@@ -119,6 +119,11 @@ class PolicyConfig(Strict):
     require_signature: bool = True
     suites: list[str] = Field(default_factory=lambda: ["validation", "safety_smoke"])
     limit: int | None = None  # examples per suite during review (None: all)
+    # `bazaar verify`: a rebuild that is not bit-identical is "equivalent" when the 95% CI of
+    # every metric's difference lies within +- this margin (absolute, in the metric's unit:
+    # nats, bits per byte, a rate). A CI that merely contains zero is not the test: paired CIs
+    # on near-identical models are so narrow that float noise alone (~4e-5 nats) excludes zero.
+    equivalence_margin: float = Field(0.01, gt=0)
 
 
 class GuardConfig(Strict):

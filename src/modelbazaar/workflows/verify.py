@@ -104,7 +104,10 @@ def policy_of(record: VersionRecord, model_dir: Path) -> PolicyConfig:
 def eval_agreement(
     store: Store, record: VersionRecord, scratch: Store, rebuilt: str, model_dir: Path
 ) -> list[dict]:
-    """Every metric of the policy's suites on both versions: rebuilt - recorded, paired 95% CI."""
+    """Every metric of the policy's suites on both versions: rebuilt - recorded, paired 95% CI.
+
+    A metric agrees when its whole CI lies within +- `policy.equivalence_margin`.
+    """
     policy = policy_of(record, model_dir)
     loaded = load_version(scratch, rebuilt)
     rows = []
@@ -123,7 +126,9 @@ def eval_agreement(
                     "delta": d.delta,
                     "ci_low": d.ci_low,
                     "ci_high": d.ci_high,
-                    "agree": not d.significant,  # the interval contains zero
+                    # equivalence, not "no significant difference": the whole CI is small
+                    "agree": -policy.equivalence_margin <= d.ci_low
+                    and d.ci_high <= policy.equivalence_margin,
                 }
             )
     return rows
