@@ -97,8 +97,8 @@ class TfidfDetector(Detector):
         self.models = {}
         for output in ("unsafe", *CODES):
             y = [r.unsafe if output == "unsafe" else int(output in r.codes) for r in train]
-            if 0 < sum(y) < len(y):
-                model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+            if sum(y) >= 5 and sum(y) < len(y):  # a category with < 5 examples scores 0
+                model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
                 self.models[output] = model.fit(x, y)
         scores, _ = self.score([r.text for r in validation])
         self.threshold = choose_threshold([r.unsafe for r in validation], scores, rule)
@@ -135,14 +135,13 @@ def measure(detector: Detector, test: dict[str, list[GuardRow]]) -> dict:
     result |= {"xstest_f1": r.f1, "xstest_fpr": r.fpr, "xstest_n": len(xs)}
     harmful = [x for name in HARMFUL_SUITES for x in test[name] if x.unsafe]
     p, _ = detector.score([x.text for x in harmful])
-    result["harmful_recall"] = sum(s >= detector.threshold for s in p) / len(harmful)
+    caught = [s >= detector.threshold for s in p]
+    result["harmful_recall"] = sum(caught) / len(harmful)
     result["harmful_n"] = len(harmful)
-    by_suite = {}
-    for name in HARMFUL_SUITES:
-        rows = [x for x in test[name] if x.unsafe]
-        p, _ = detector.score([x.text for x in rows])
-        by_suite[name] = sum(s >= detector.threshold for s in p) / len(rows)
-    result["recall_by_suite"] = by_suite
+    result["recall_by_suite"] = {
+        name: statistics.mean(c for x, c in zip(harmful, caught, strict=True) if x.dataset == name)
+        for name in HARMFUL_SUITES
+    }
     benign = [x for x in test["jailbreakbench"] if not x.unsafe]
     p, _ = detector.score([x.text for x in benign])
     result["jbb_benign_fpr"] = sum(s >= detector.threshold for s in p) / len(benign)
