@@ -97,6 +97,9 @@ COMMANDS: dict[str, Entry] = {
         "Audit how open a model is: MOF class, OSAID 1.0, EU index, licences and the verdict.",
     ),
     "keys": Entry("modelbazaar.cli.keys", "Create and show your signing identity."),
+    "guard": Entry(
+        "modelbazaar.cli.guard", "Check texts with the safety guard, or build a guard model."
+    ),
     "fsck": Entry(
         "modelbazaar.cli.fsck",
         "Re-hash every object and check every catalogue row, ref and leftover file of the store.",
