@@ -79,8 +79,10 @@ class HubClient:
         response = self.request(method, path, **kwargs)
         return response.json() if response.status_code != 204 and response.content else None
 
-    def upload(self, path: str, source: Path, progress: Callable[[int], None] | None = None) -> Any:
-        """PUT a file as the raw body, streamed with its Content-Length."""
+    def send_file(
+        self, method: str, path: str, source: Path, progress: Callable[[int], None] | None = None
+    ) -> Any:
+        """Send a file as the raw body, streamed with its Content-Length."""
         size = source.stat().st_size
 
         def chunks() -> Any:
@@ -91,12 +93,10 @@ class HubClient:
                     yield chunk
 
         headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream"}
-        return self.json("PUT", path, content=chunks(), headers=headers)
+        return self.json(method, path, content=chunks(), headers=headers)
 
-    def post_file(self, path: str, source: Path) -> Any:
-        headers = {"Content-Type": "application/octet-stream"}
-        with open(source, "rb") as handle:
-            return self.json("POST", path, content=handle.read(), headers=headers)
+    def upload(self, path: str, source: Path, progress: Callable[[int], None] | None = None) -> Any:
+        return self.send_file("PUT", path, source, progress)
 
     def download(
         self,

@@ -56,9 +56,10 @@ class FetchOutcome:
     withheld: list[str] = field(default_factory=list)  # notes on data the hub does not send
 
 
-def connect(url: str) -> tuple[HubClient, str]:
+def connect(url: str, token: str | None = None) -> tuple[HubClient, str]:
+    """A client for the hub of model URL `url` (token: given, else BAZAAR_TOKEN or login)."""
     base, name = parse_model_url(url)
-    return HubClient(base, token_for(base)), name
+    return HubClient(base, token or token_for(base)), name
 
 
 def version_row(record: VersionRecord) -> dict[str, Any]:
@@ -123,6 +124,12 @@ def push_versions(
     """Send `heads` with their lineage and objects (no ref moves); (objects, bytes, versions)."""
     rows = lineage(store, heads)
     files = {d: store.objects.path_of(d) for r in rows for d in objects_of(r)}
+    lacking = [d for d, path in files.items() if not path.is_file()]
+    if lacking:
+        raise BazaarError(
+            f"object {lacking[0][:12]} of a version being pushed is missing from this store; "
+            "run `bazaar fsck` and rebuild what it names"
+        )
     sent, size = send_objects(hub, name, files, show_progress)
     added = 0
     for start in range(0, len(rows), BATCH):
@@ -295,9 +302,11 @@ def _tree(hub: HubClient, name: str, digest: str, store: Store) -> SourceTree:
         path.unlink(missing_ok=True)
 
 
-def clone(url: str, dest: Path | None = None, *, show_progress: bool = True) -> tuple[Path, FetchOutcome]:
+def clone(
+    url: str, dest: Path | None = None, *, show_progress: bool = True, token: str | None = None
+) -> tuple[Path, FetchOutcome]:
     """A new folder with the model's source, versions and refs; origin = `url`."""
-    hub, name = connect(url)
+    hub, name = connect(url, token)
     dest = Path(dest or name)
     if dest.exists() and any(dest.iterdir()):
         raise BazaarError(f"{dest} exists and is not empty; clone into a new folder")
@@ -317,12 +326,17 @@ def clone(url: str, dest: Path | None = None, *, show_progress: bool = True) -> 
 
 
 def pull(
-    model_dir: Path, remote: str = "origin", *, force: bool = False, show_progress: bool = True
+    model_dir: Path,
+    remote: str = "origin",
+    *,
+    force: bool = False,
+    show_progress: bool = True,
+    token: str | None = None,
 ) -> FetchOutcome:
     """New versions and refs from `remote`; the source files too, where unedited locally."""
     model_dir = Path(model_dir)
     url = remote_url(model_dir, remote)
-    hub, name = connect(url)
+    hub, name = connect(url, token)
     store = Store.for_model(model_dir)
     with hub:
         summary = hub.json("GET", f"/models/{name}")
