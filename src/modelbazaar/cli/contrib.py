@@ -110,17 +110,29 @@ def review(
 
 
 def merge(
-    bundles: Annotated[list[Path], typer.Argument(help="Accepted bundles to merge.")],
+    bundles: Annotated[
+        list[Path], typer.Argument(help="Accepted bundles (with --remote: contribution ids).")
+    ],
     method: Annotated[MergeMethod, typer.Option(help="How deltas combine.")] = MergeMethod.ties,
     density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
     weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of DARE's random pruning.")] = 0,
+    remote: Annotated[
+        str | None, typer.Option(help="Ask this hub remote to merge approved contributions.")
+    ] = None,
     directory: ModelDir = Path("."),
 ) -> None:
     """Merge accepted contributions into main, after reviewing the merged model against main.
 
-    Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5
+    Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5;
+    on a hub: bazaar merge --remote origin 9207910d 4c1e5a77 --method ties
     """
+    if remote is not None:
+        from modelbazaar.cli.remote import merge_remote
+
+        ids = [str(b) for b in bundles]
+        merge_remote(directory, ids, remote, method.value, density, weights or None, seed)
+        return
     outcome = merging.merge(
         directory, bundles, method=method.value, density=density, weights=weights or None, seed=seed
     )

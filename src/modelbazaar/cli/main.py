@@ -48,6 +48,8 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.contrib",  # contribute, review, merge, distill
     "modelbazaar.cli.release",  # release
     "modelbazaar.cli.fsck",  # fsck
+    "modelbazaar.cli.hub",  # hub serve/user/token/worker
+    "modelbazaar.cli.remote",  # login, remote, push, clone, pull, submit, contributions, approve
 )
 
 for _module in COMMAND_GROUPS:

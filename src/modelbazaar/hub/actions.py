@@ -58,7 +58,9 @@ def _hub(model_dir: Path, remote: str) -> tuple[HubClient, str]:
 
 def submit(model_dir: Path, bundle: Path, remote: str = "origin", key: Path | None = None) -> Any:
     if not Path(bundle).is_file():
-        raise BazaarError(f"{bundle} is not a file; give the .bazaar bundle `bazaar contribute` wrote")
+        raise BazaarError(
+            f"{bundle} is not a file; give the .bazaar bundle `bazaar contribute` wrote"
+        )
     hub, name = _hub(model_dir, remote)
     with hub:
         register_own_key(hub, hub.json("GET", "/user"), key)
@@ -71,7 +73,9 @@ def contributions(model_dir: Path, remote: str = "origin") -> list[dict[str, Any
         return hub.json("GET", f"/models/{name}/contributions")
 
 
-def approve(model_dir: Path, contribution: str, remote: str = "origin", key: Path | None = None) -> Any:
+def approve(
+    model_dir: Path, contribution: str, remote: str = "origin", key: Path | None = None
+) -> Any:
     """Sign (model, contribution, bundle hash) with your key and send it as your approval."""
     hub, name = _hub(model_dir, remote)
     with hub:

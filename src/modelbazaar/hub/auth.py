@@ -93,8 +93,10 @@ def model_for(db: HubDB, name: str, user: User | None, need: str = "read") -> Mo
     else:
         allowed = role in NEEDS[need] or (user.is_admin and need != "approve")
     if not allowed:
-        wanted = "a worker holding a lease on this model's job" if user.is_worker else (
-            f"role {NEEDS[need][0]}" + (" or maintainer" if need == "contribute" else "")
+        wanted = (
+            "a worker holding a lease on this model's job"
+            if user.is_worker
+            else (f"role {NEEDS[need][0]}" + (" or maintainer" if need == "contribute" else ""))
         )
         have = f"your role is {role}" if role else "you are not a member"
         raise HubError(

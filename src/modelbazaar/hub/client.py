@@ -121,7 +121,9 @@ class HubClient:
                             progress(len(chunk))
         except httpx.TransportError as exc:
             target.unlink(missing_ok=True)
-            raise RemoteError(0, f"download of {digest[:12]} broke off ({exc}); run again") from None
+            raise RemoteError(
+                0, f"download of {digest[:12]} broke off ({exc}); run again"
+            ) from None
         except BaseException:
             target.unlink(missing_ok=True)
             raise

@@ -100,7 +100,9 @@ def submit(db: HubDB, model: Model, user: User, upload: Path, digest: str) -> di
                 require_signature=recipe.policy.require_signature,
             )
             if bundle.manifest.kind != "adapter" or bundle.manifest.adapter_config is None:
-                raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
+                raise BundleError(
+                    "only adapter bundles can be reviewed yet (data donations: later)"
+                )
             check_base_known(bundle.manifest, model_versions(db, model).__contains__)
         except BundleError as exc:
             raise HubError(422, f"bundle refused, nothing stored: {exc}") from None

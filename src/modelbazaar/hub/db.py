@@ -98,5 +98,5 @@ def stamp() -> tuple[str, float]:
 
 
 def ref_name(model: str, ref: str) -> str:
-    """The store ref that holds `ref` of hub model `model`. Example: ("tiny", "main") -> "tiny/main"."""
+    """The store ref holding `ref` of hub model `model`: ("tiny", "main") -> "tiny/main"."""
     return f"{model}/{ref}"

@@ -23,11 +23,12 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, Select, insert, select, update
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
@@ -69,7 +70,7 @@ def enqueue(conn: Connection, model_id: int, kind: str, subject: int) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def _claimable(now: float):  # noqa: ANN202 (a SQLAlchemy Select)
+def _claimable(now: float) -> Select:
     j = t.jobs
     ready = (j.c.state == "queued") | ((j.c.state == "running") & (j.c.lease_expires < now))
     return select(j).where(ready).order_by(j.c.id).limit(1).with_for_update(skip_locked=True)
@@ -98,7 +99,9 @@ def _claim_in(conn: Connection, db: HubDB, worker: User) -> tuple[Job | None, bo
     if row.attempts >= db.config.max_attempts:
         error = row.error or "its workers kept dying or losing their lease"
         fail_subject(conn, row.kind, row.subject, f"gave up after {row.attempts} attempts: {error}")
-        conn.execute(update(t.jobs).where(t.jobs.c.id == row.id).values(state="failed", updated_at=at))
+        conn.execute(
+            update(t.jobs).where(t.jobs.c.id == row.id).values(state="failed", updated_at=at)
+        )
         return None, True
     lease = secrets.token_urlsafe(24)
     expires = now + db.config.lease_seconds
@@ -137,8 +140,6 @@ def _mark_started(conn: Connection, kind: str, subject: int) -> None:
 
 
 def fail_subject(conn: Connection, kind: str, subject: int, error: str) -> None:
-    import json
-
     at, _ = stamp()
     table = t.submissions if kind == "review" else t.merges
     conn.execute(
@@ -148,7 +149,7 @@ def fail_subject(conn: Connection, kind: str, subject: int, error: str) -> None:
     )
 
 
-def job_for_lease(conn: Connection, job_id: int, lease: str) -> t.Row:  # type: ignore[name-defined]
+def job_for_lease(conn: Connection, job_id: int, lease: str) -> Row:
     """The running job row whose lease is `lease`, read inside the caller's transaction;
     409 when the lease is not (or no longer) this worker's."""
     row = conn.execute(select(t.jobs).where(t.jobs.c.id == job_id)).first()
@@ -191,7 +192,9 @@ def give_back(db: HubDB, job_id: int, lease: str, error: str) -> str:
         conn.execute(
             update(t.jobs)
             .where(t.jobs.c.id == job_id)
-            .values(state=state, lease_token=None, lease_expires=None, error=error[:2000], updated_at=at)
+            .values(
+                state=state, lease_token=None, lease_expires=None, error=error[:2000], updated_at=at
+            )
         )
         if state == "failed":
             fail_subject(conn, row.kind, row.subject, f"the worker failed: {error}")

@@ -9,7 +9,7 @@ approvals, writes the audit row and marks the contributions merged — only on a
 Two merges racing for one ``main``: the first wins, the second is marked ``conflict`` and its
 requester is told to run it again; nothing is half done.
 
-Example: request_merge(db, model, alice, {"contributions": ["8c96…"], "method": "ties"}) -> {"id": 2}
+Example: request_merge(db, model, alice, {"contributions": ["8c96…"], …}) -> {"id": 2, …}
 """
 
 from __future__ import annotations
@@ -126,7 +126,13 @@ def _approvals_hold(conn: Connection, submissions: list[int], needed: int) -> bo
 
 
 def _close(
-    db: HubDB, job_id: int, lease: str, merge_id: int, state: str, reasons: list[str], version: str | None
+    db: HubDB,
+    job_id: int,
+    lease: str,
+    merge_id: int,
+    state: str,
+    reasons: list[str],
+    version: str | None,
 ) -> None:
     at, _ = stamp()
     with db.writing() as conn:
@@ -139,13 +145,27 @@ def _close(
 
 
 def record_merge(
-    db: HubDB, model: Model, job_id: int, lease: str, merge_id: int, worker: User, result: dict[str, Any]
+    db: HubDB,
+    model: Model,
+    job_id: int,
+    lease: str,
+    merge_id: int,
+    worker: User,
+    result: dict[str, Any],
 ) -> str:
     """Apply a worker's merge verdict; return the merge's final state."""
     merge = get_merge(db, model, merge_id)
     version, reasons = result.get("version"), list(result.get("reasons") or [])
     if result["verdict"] != "accept" or not version:
-        _close(db, job_id, lease, merge_id, "rejected", reasons or ["the merged model was rejected"], version)
+        _close(
+            db,
+            job_id,
+            lease,
+            merge_id,
+            "rejected",
+            reasons or ["the merged model was rejected"],
+            version,
+        )
         return "rejected"
     if version not in model_versions(db, model):
         raise HubError(422, f"merged version {version[:12]} was not pushed to {model.name} first")
@@ -175,8 +195,16 @@ def record_merge(
     )
     try:
         move_ref(
-            db, model, "main", version, expected=merge["expected_main"], kind="branch",
-            actor=requester, why=why, reason="merging", also=land,
+            db,
+            model,
+            "main",
+            version,
+            expected=merge["expected_main"],
+            kind="branch",
+            actor=requester,
+            why=why,
+            reason="merging",
+            also=land,
         )
     except HubError as exc:
         if exc.status != 409 or "lease" in exc.message:
@@ -195,8 +223,11 @@ def record_merge(
 
 def _user_name(db: HubDB, merge_id: int) -> str:
     with db.reading() as conn:
-        return conn.execute(
-            select(t.users.c.name)
-            .join(t.merges, t.merges.c.requested_by == t.users.c.id)
-            .where(t.merges.c.id == merge_id)
-        ).scalar() or "?"
+        return (
+            conn.execute(
+                select(t.users.c.name)
+                .join(t.merges, t.merges.c.requested_by == t.users.c.id)
+                .where(t.merges.c.id == merge_id)
+            ).scalar()
+            or "?"
+        )

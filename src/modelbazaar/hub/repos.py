@@ -22,7 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User, check_name
 from modelbazaar.hub.db import HubDB, ref_name, stamp
-from modelbazaar.hub.errors import HubError, not_found
+from modelbazaar.hub.errors import HubError
 from modelbazaar.store import schema
 from modelbazaar.store.refs import RefMove, RefMovedError
 
@@ -72,7 +72,9 @@ def create_model(db: HubDB, name: str, user: User, visibility: str) -> Model:
             )
         )
         model_id = conn.execute(select(t.models.c.id).where(t.models.c.name == name)).scalar()
-        conn.execute(insert(t.members).values(model_id=model_id, user_id=user.id, role="maintainer"))
+        conn.execute(
+            insert(t.members).values(model_id=model_id, user_id=user.id, role="maintainer")
+        )
     found = get_model(db, name)
     assert found is not None
     return found
@@ -122,7 +124,9 @@ def set_member(db: HubDB, model: Model, user: User, role: str | None) -> None:
             )
         ).all()
         if current == "maintainer" and role != "maintainer" and len(maintainers) == 1:
-            raise HubError(409, f"{user.name} is the last maintainer of {model.name}; add another first")
+            raise HubError(
+                409, f"{user.name} is the last maintainer of {model.name}; add another first"
+            )
         conn.execute(delete(t.members).where(where))
         if role is not None:
             conn.execute(insert(t.members).values(model_id=model.id, user_id=user.id, role=role))
@@ -172,9 +176,7 @@ def refs_of(db: HubDB, model: Model) -> dict[str, dict[str, str]]:
     r = schema.refs
     with db.reading() as conn:
         rows = conn.execute(select(r).where(r.c.name.startswith(prefix, autoescape=True)))
-        return {
-            row.name[len(prefix) :]: {"version": row.version, "kind": row.kind} for row in rows
-        }
+        return {row.name[len(prefix) :]: {"version": row.version, "kind": row.kind} for row in rows}
 
 
 def move_ref(

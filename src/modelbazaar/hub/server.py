@@ -10,7 +10,9 @@ from modelbazaar.hub.app import create_app
 from modelbazaar.hub.db import HubConfig, HubDB
 
 
-def serve(config: HubConfig, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
+def serve(
+    config: HubConfig, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info"
+) -> None:
     db = HubDB.open(config)
     uvicorn.run(
         create_app(db),

@@ -27,7 +27,7 @@ from modelbazaar.hub.client import HubClient, RemoteError
 from modelbazaar.hub.remotes import parse_model_url, remote_url, remotes, set_remote, token_for
 from modelbazaar.hub.source import SourceTree, check_path, collect_source, missing_note
 from modelbazaar.hub.versions import objects_of, topological
-from modelbazaar.progress import console, progress_bar
+from modelbazaar.progress import progress_bar
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.objects import atomic_write, sha256_file, temp_path
 from modelbazaar.store.refs import BRANCHES, RefMove
@@ -195,7 +195,9 @@ class _tree_file:
 
 
 # fetching ------------------------------------------------------------------------------------
-def fetch_versions(hub: HubClient, name: str, store: Store, show_progress: bool = True) -> FetchOutcome:
+def fetch_versions(
+    hub: HubClient, name: str, store: Store, show_progress: bool = True
+) -> FetchOutcome:
     """Download every version of `name` the local store lacks, with its objects."""
     rows = hub.json("GET", f"/models/{name}/versions")
     todo = [r for r in rows if store.catalogue.version(r["hash"]) is None]
@@ -236,7 +238,9 @@ def _descends(store: Store, child: str, ancestor: str) -> bool:
     return False
 
 
-def update_refs(store: Store, hub_refs: dict[str, dict[str, str]], force: bool = False) -> dict[str, str]:
+def update_refs(
+    store: Store, hub_refs: dict[str, dict[str, str]], force: bool = False
+) -> dict[str, str]:
     """Move local refs to the hub's: create missing ones, fast-forward branches; a ref that is
     ahead or diverged stays (unless `force`) and is reported."""
     local = store.catalogue.refs()

@@ -108,7 +108,9 @@ merges = Table(
     Column("requested_by", Integer, nullable=False),
     Column("request", Text, nullable=False),  # JSON: contributions, method, density, …
     Column("expected_main", Text, nullable=False),  # main when it was asked: the CAS base
-    Column("state", Text, nullable=False),  # queued | running | merged | rejected | conflict | failed
+    Column(
+        "state", Text, nullable=False
+    ),  # queued | running | merged | rejected | conflict | failed
     Column("version", Text),
     Column("reasons", Text, nullable=False),
     Column("created_at", Text, nullable=False),

@@ -98,7 +98,9 @@ def add_versions(db: HubDB, model: Model, rows: list[dict[str, Any]]) -> list[st
     try:
         parsed = [VersionIn.model_validate(r) for r in rows]
     except ValidationError as exc:
-        raise HubError(422, "bad version row: " + validation_problems(exc.errors())[:1000]) from None
+        raise HubError(
+            422, "bad version row: " + validation_problems(exc.errors())[:1000]
+        ) from None
     known = model_versions(db, model)
     added = []
     for row in parsed:
@@ -146,7 +148,11 @@ def version_rows(db: HubDB, model: Model) -> list[dict[str, Any]]:
         edges = conn.execute(select(p).where(p.c.child.in_(hashes)).order_by(p.c.position))
         for edge in edges:
             rows[edge.child]["parents"].append(
-                {"parent": edge.parent, "relation": edge.relation, "detail": json.loads(edge.detail)}
+                {
+                    "parent": edge.parent,
+                    "relation": edge.relation,
+                    "detail": json.loads(edge.detail),
+                }
             )
     return topological(rows)
 

@@ -51,7 +51,9 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         while not self.halt.wait(self.every):
             try:
-                self.hub.json("POST", f"/jobs/{self.job['id']}/heartbeat", json={"lease": self.job["lease"]})
+                self.hub.json(
+                    "POST", f"/jobs/{self.job['id']}/heartbeat", json={"lease": self.job["lease"]}
+                )
             except RemoteError as exc:
                 if exc.status == 409:
                     self.lost = True
@@ -84,7 +86,9 @@ def run_worker(
                     break
                 time.sleep(poll)
                 continue
-            console.print(f"job {job['id']}: {job['kind']} on {job['model']} (attempt {job['attempt']})")
+            console.print(
+                f"job {job['id']}: {job['kind']} on {job['model']} (attempt {job['attempt']})"
+            )
             state = run_one(hub, base, token, job, work, show_progress)
             console.print(f"job {job['id']}: {state}")
             done += 1
@@ -102,7 +106,9 @@ def run_one(
         result = runner(hub, base, token, job, work, show_progress)
         if beat.lost:
             return "lease lost while working; result dropped"
-        answer = hub.json("POST", f"/jobs/{job['id']}/result", json={"lease": job["lease"], **result})
+        answer = hub.json(
+            "POST", f"/jobs/{job['id']}/result", json={"lease": job["lease"], **result}
+        )
         return str(answer["state"])
     except RemoteError as exc:
         if exc.status == 409:

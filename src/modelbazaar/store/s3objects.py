@@ -38,7 +38,7 @@ TRANSFER = TransferConfig(multipart_threshold=8 * MiB, multipart_chunksize=8 * M
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
-    """"s3://bucket/some/prefix" -> ("bucket", "some/prefix"); StoreError for anything else."""
+    """ "s3://bucket/some/prefix" -> ("bucket", "some/prefix"); StoreError for anything else."""
     if not url.startswith("s3://") or not url[5:].split("/", 1)[0]:
         raise StoreError(f"{url!r} is not an s3://bucket[/prefix] URL")
     bucket, _, prefix = url[5:].partition("/")

@@ -53,9 +53,7 @@ def version_hash(weights: str, tokenizer: str, config: str) -> str:
 class Store:
     """Objects + catalogue under one root."""
 
-    def __init__(
-        self, root: Path, database_url: str | None = None, objects: Any = None
-    ) -> None:
+    def __init__(self, root: Path, database_url: str | None = None, objects: Any = None) -> None:
         """`objects` replaces the local object folder (the hub passes an `S3ObjectStore`)."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)

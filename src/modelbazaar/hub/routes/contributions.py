@@ -35,7 +35,9 @@ class MergeIn(BaseModel):
 
 
 @router.post("/models/{name}/contributions", status_code=201)
-async def submit(name: str, request: Request, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+async def submit(
+    name: str, request: Request, db: HubDB = Db, user: User | None = Who
+) -> dict[str, Any]:
     """Submit a bundle (the raw .bazaar bytes as the body). It passes the same hostile-bundle
     checks as `bazaar review` before a byte is stored (422 with the reason otherwise), then a
     review job is queued."""
@@ -86,5 +88,7 @@ def merge(name: str, body: MergeIn, db: HubDB = Db, user: User | None = Who) -> 
 
 
 @router.get("/models/{name}/merges/{merge_id}")
-def merge_status(name: str, merge_id: int, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+def merge_status(
+    name: str, merge_id: int, db: HubDB = Db, user: User | None = Who
+) -> dict[str, Any]:
     return get_merge(db, model_for(db, name, user), merge_id)

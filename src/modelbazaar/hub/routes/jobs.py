@@ -97,7 +97,9 @@ def jobs_claim(db: HubDB = Db, user: User | None = Who) -> dict[str, Any] | Resp
 
 
 @router.post("/jobs/{job_id}/heartbeat")
-def jobs_heartbeat(job_id: int, body: LeaseIn, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+def jobs_heartbeat(
+    job_id: int, body: LeaseIn, db: HubDB = Db, user: User | None = Who
+) -> dict[str, Any]:
     """Extend the lease (409: it was lost; stop working on the job)."""
     require_worker(user)
     return {"lease_expires": heartbeat(db, job_id, body.lease)}
@@ -111,7 +113,9 @@ def jobs_fail(job_id: int, body: FailIn, db: HubDB = Db, user: User | None = Who
 
 
 @router.post("/jobs/{job_id}/result")
-def jobs_result(job_id: int, body: ResultIn, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+def jobs_result(
+    job_id: int, body: ResultIn, db: HubDB = Db, user: User | None = Who
+) -> dict[str, Any]:
     """Post the verdict; counted only with the current lease (409 otherwise)."""
     worker = require_worker(user)
     row = _job_row(db, job_id)

@@ -20,7 +20,9 @@ class KeyIn(BaseModel):
 
 
 @router.get("/user")
-def whoami(db: HubDB = Depends(hub_db), user: User | None = Depends(current_user)) -> dict[str, Any]:
+def whoami(
+    db: HubDB = Depends(hub_db), user: User | None = Depends(current_user)
+) -> dict[str, Any]:
     """The account of the token: name, admin/worker flags, registered keys."""
     user = require_user(user)
     return {
