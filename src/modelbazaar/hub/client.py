@@ -14,7 +14,9 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,14 @@ from modelbazaar.store.objects import temp_path
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process (loading the CA bundle costs ~0.1 s per client)."""
+    import certifi  # httpx's own trust store
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class RemoteError(BazaarError):
@@ -41,7 +51,10 @@ class HubClient:
         self.base_url = base_url.rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         headers["User-Agent"] = "bazaar-cli"
-        self.http = httpx.Client(base_url=self.base_url + API, headers=headers, timeout=TIMEOUT)
+        tls: ssl.SSLContext | bool = _tls() if self.base_url.startswith("https") else False
+        self.http = httpx.Client(
+            base_url=self.base_url + API, headers=headers, timeout=TIMEOUT, verify=tls
+        )
 
     def close(self) -> None:
         self.http.close()
