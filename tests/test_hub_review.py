@@ -101,7 +101,9 @@ def test_two_merges_racing_for_main_one_wins(
 ) -> None:
     _published(live_hub, hub_model, hub_bundles, monkeypatch)
     live_hub.act_as("bob", monkeypatch)
-    ids = [actions.submit(hub_model, b)["contribution"] for b in (hub_bundles.verse, hub_bundles.prose)]
+    ids = [
+        actions.submit(hub_model, b)["contribution"] for b in (hub_bundles.verse, hub_bundles.prose)
+    ]
     assert _work(live_hub, tmp_path) == 2
     live_hub.act_as("alice", monkeypatch)
     for cid in ids:

@@ -19,7 +19,9 @@ from tests.helpers import bazaar_exit_code, edit_recipe
 from tests.hubkit import LiveHub
 
 
-def test_push_then_clone_verifies_bit_for_bit(live_hub: LiveHub, hub_model: Path, tmp_path, monkeypatch) -> None:
+def test_push_then_clone_verifies_bit_for_bit(
+    live_hub: LiveHub, hub_model: Path, tmp_path, monkeypatch
+) -> None:
     live_hub.act_as("alice", monkeypatch)
     url = live_hub.model_url("tiny")
     first = sync.push(hub_model, url, show_progress=False)
@@ -38,10 +40,14 @@ def test_push_then_clone_verifies_bit_for_bit(live_hub: LiveHub, hub_model: Path
     assert store.resolve("main") == main
     assert verify(store, dest, "main").verdict == "identical"
     log = live_hub.get("/models/tiny/audit")
-    assert [(e["ref"], e["old"], e["new"], e["actor"]) for e in log] == [("main", None, main, "alice")]
+    assert [(e["ref"], e["old"], e["new"], e["actor"]) for e in log] == [
+        ("main", None, main, "alice")
+    ]
 
 
-def test_an_interrupted_push_sends_the_rest(live_hub: LiveHub, hub_model: Path, monkeypatch) -> None:
+def test_an_interrupted_push_sends_the_rest(
+    live_hub: LiveHub, hub_model: Path, monkeypatch
+) -> None:
     live_hub.act_as("alice", monkeypatch)
     real = HubClient.upload
     calls = []
@@ -133,7 +139,9 @@ def test_refusals_say_what_to_do(live_hub: LiveHub, hub_model: Path, monkeypatch
     assert not [p for p in live_hub.db.store.objects.incoming.iterdir()]  # no temp file left
 
 
-def test_private_models_are_invisible_to_outsiders(live_hub: LiveHub, hub_model: Path, monkeypatch) -> None:
+def test_private_models_are_invisible_to_outsiders(
+    live_hub: LiveHub, hub_model: Path, monkeypatch
+) -> None:
     live_hub.act_as("alice", monkeypatch)
     sync.push(hub_model, live_hub.model_url("secret"), private=True, show_progress=False)
     for who in (None, "carol", "bob"):
@@ -147,7 +155,9 @@ def test_private_models_are_invisible_to_outsiders(live_hub: LiveHub, hub_model:
     assert shown["visibility"] == "private" and shown["your_role"] == "reader"
 
 
-def test_the_cli_round_trip(live_hub: LiveHub, hub_model: Path, tmp_path, monkeypatch, capsys) -> None:
+def test_the_cli_round_trip(
+    live_hub: LiveHub, hub_model: Path, tmp_path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("BAZAAR_KEYS", str(live_hub.keys["alice"]))
     token = live_hub.tokens["alice"]
