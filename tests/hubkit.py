@@ -172,3 +172,37 @@ def use_key(hub: LiveHub, name: str, key: Path) -> None:
         target = Path(str(hub.keys[name]) + suffix)
         shutil.copyfile(str(key) + suffix, target)
         os.chmod(target, 0o600)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory) -> Iterator[str]:
+    """A private PostgreSQL (the `pgserver` wheel); its admin URL for SQLAlchemy."""
+    pgserver = pytest.importorskip("pgserver", reason="pip install pgserver 'psycopg[binary]'")
+    try:
+        server = pgserver.get_server(tmp_path_factory.mktemp("hub-pg"), cleanup_mode="stop")
+    except Exception as exc:  # no way to start one here: say why
+        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
+    yield server.get_uri().replace("postgresql://", "postgresql+psycopg://")
+    server.cleanup()
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    """Create (or re-create) database `name` on the server; return its URL."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """None (SQLite in the data folder) or the URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    admin = request.getfixturevalue("pg_server")
+    name = "hub_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
+    return fresh_database(admin, name)
