@@ -206,3 +206,45 @@ def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
     admin = request.getfixturevalue("pg_server")
     name = "hub_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
     return fresh_database(admin, name)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto's server mode) on a free port; its endpoint URL."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("moto", reason="pip install 'moto[s3]' flask flask-cors")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/moto-api/", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.skip("moto_server (an S3-compatible test server) could not start")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, request) -> str:
+    """A fresh bucket on the test S3 server (credentials as any S3 client reads them)."""
+    from modelbazaar.store.s3objects import s3_client
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    bucket = "b-" + request.node.name.lower().replace("_", "-").replace("[", "-")[:40].strip("-]")
+    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
+    return bucket
