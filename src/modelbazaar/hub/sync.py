@@ -97,7 +97,12 @@ def _ensure_model(hub: HubClient, name: str, private: bool) -> tuple[dict[str, A
         if exc.status != 404:
             raise
     body = {"name": name, "visibility": "private" if private else "public"}
-    return hub.json("POST", "/models", json=body), True
+    try:
+        return hub.json("POST", "/models", json=body), True
+    except RemoteError as exc:  # another push created it a moment ago
+        if exc.status != 409:
+            raise
+        return hub.json("GET", f"/models/{name}"), False
 
 
 def send_objects(

@@ -47,8 +47,10 @@ async def receive_file(request: Request, folder: Path, max_bytes: int) -> tuple[
     return path, hasher.hexdigest(), size
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(BaseException):  # noqa: N818
+    """Raised from inside `receive`. A BaseException on purpose: FastAPI turns any Exception
+    raised while it reads a body into "400 error parsing the body"; this must reach
+    `BodyLimit`, which answers 413."""
 
 
 class BodyLimit:
@@ -96,7 +98,8 @@ class BodyLimit:
 
 
 async def _too_large(send: Any, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over {limit} bytes; refused"}).encode()
+    detail = f"the request body is too large: this hub takes at most {limit} bytes here; refused"
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
