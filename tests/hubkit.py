@@ -248,3 +248,20 @@ def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, request) -> str
     bucket = "b-" + request.node.name.lower().replace("_", "-").replace("[", "-")[:40].strip("-]")
     s3_client(s3_endpoint).create_bucket(Bucket=bucket)
     return bucket
+
+
+def give_source(db: HubDB, model: object) -> str:
+    """Give a hub model (made directly in the database) the tiny template's recipe as source."""
+    from importlib import resources
+
+    from modelbazaar.hub.repos import register_object, set_source
+    from modelbazaar.hub.source import SourceTree, TreeFile
+
+    recipe = resources.files("modelbazaar.templates").joinpath("tiny/bazaar.toml").read_bytes()
+    digest = db.store.objects.put_bytes(recipe)
+    tree = SourceTree(files=[TreeFile(path="bazaar.toml", sha256=digest, bytes=len(recipe))])
+    tree_digest = db.store.objects.put_bytes(tree.to_bytes())
+    for each in (digest, tree_digest):
+        register_object(db, model, each)  # type: ignore[arg-type]
+    set_source(db, model, tree_digest)  # type: ignore[arg-type]
+    return tree_digest
