@@ -116,8 +116,9 @@ class ObjectStore:
             )
         return data
 
-    def put_verified_file(self, source: Path, digest: str) -> None:
-        """Make the file `source` the object `digest`, re-hashing it first; `source` is
+    def put_verified_file(self, source: Path, digest: str, *, hashed: bool = False) -> None:
+        """Make the file `source` the object `digest`, re-hashing it first (unless `hashed`:
+        the caller computed the hash of exactly the bytes it wrote there); `source` is
         consumed (renamed into place, or deleted when the object is already stored).
 
         A mismatch raises StoreError and stores nothing: an object is visible only once its
@@ -125,7 +126,8 @@ class ObjectStore:
         """
         target = self.path_of(digest)
         try:
-            actual = sha256_file(source)
+            # `hashed`: the caller wrote `source` itself and hashed those bytes as it wrote them
+            actual = digest if hashed else sha256_file(source)
             if actual != digest:
                 raise StoreError(
                     f"received bytes hash to {actual[:12]}, not to {digest[:12]}; nothing stored"

@@ -118,11 +118,12 @@ class S3ObjectStore:
     def put_file(self, source: Path) -> str:
         return self.put_bytes(Path(source).read_bytes())
 
-    def put_verified_file(self, source: Path, digest: str) -> None:
+    def put_verified_file(self, source: Path, digest: str, *, hashed: bool = False) -> None:
         """Upload the local file `source` as object `digest` after re-hashing it (multipart
         above 8 MiB, each part checksummed by S3); `source` is deleted either way."""
         try:
-            actual = sha256_file(source)
+            # `hashed`: the caller wrote `source` itself and hashed those bytes as it wrote them
+            actual = digest if hashed else sha256_file(source)
             if actual != digest:
                 raise StoreError(
                     f"received bytes hash to {actual[:12]}, not to {digest[:12]}; nothing stored"

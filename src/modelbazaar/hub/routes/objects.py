@@ -72,7 +72,8 @@ async def objects_upload(
         raise HubError(
             422, f"the bytes sent hash to {actual[:12]}, not to {digest[:12]}; nothing stored"
         )
-    await run_in_threadpool(db.store.objects.put_verified_file, path, digest)
+    # hashed: receive_file hashed exactly the bytes it wrote to `path`
+    await run_in_threadpool(db.store.objects.put_verified_file, path, digest, hashed=True)
     await run_in_threadpool(register_object, db, model, digest)
     return {"object": digest, "bytes": size}
 
