@@ -265,3 +265,23 @@ def give_source(db: HubDB, model: object) -> str:
         register_object(db, model, each)  # type: ignore[arg-type]
     set_source(db, model, tree_digest)  # type: ignore[arg-type]
     return tree_digest
+
+
+def distinct_bundles(bundles: Bundles, count: int, folder: Path) -> list[Path]:
+    """`count` different contributions (the fixtures' adapters re-signed under new task names):
+    each has its own id, as if `count` people had sent one."""
+    import io
+    import zipfile
+
+    from modelbazaar.contrib import load_private_key, open_bundle, write_bundle
+
+    key = load_private_key(bundles.key)
+    paths = []
+    for i in range(count):
+        source = open_bundle(bundles.verse if i % 2 else bundles.prose, require_signature=False)
+        manifest = source.manifest.model_copy(update={"task": f"task{i}"})
+        with zipfile.ZipFile(io.BytesIO(source.blob)) as zf:
+            files = {"adapter.safetensors": zf.read("adapter.safetensors")}
+        files |= {f"data/{n}": b for n, b in source.data_files.items()}
+        paths.append(write_bundle(folder / f"b{i}.bazaar", manifest, files, key))
+    return paths

@@ -20,7 +20,7 @@ from modelbazaar.hub.jobs import enqueue
 from modelbazaar.hub.repos import create_model
 from modelbazaar.hub.worker import run_worker
 from modelbazaar.store import schema
-from tests.hubkit import Bundles, LiveHub, give_source, use_key
+from tests.hubkit import Bundles, LiveHub, distinct_bundles, give_source, use_key
 
 
 def _in_threads(count: int, target) -> list[BaseException]:
@@ -128,23 +128,12 @@ def test_four_workers_one_queue(live_hub: LiveHub) -> None:
 def test_four_real_workers_review_eight_bundles(
     live_hub: LiveHub, hub_model: Path, hub_bundles: Bundles, tmp_path, monkeypatch
 ) -> None:
-    from modelbazaar.contrib import load_private_key, open_bundle, write_bundle
-
     use_key(live_hub, "bob", hub_bundles.key)
     live_hub.act_as("alice", monkeypatch)
     sync.push(hub_model, live_hub.model_url("tiny"), show_progress=False)
     actions.set_member(hub_model, "bob", "contributor")
     live_hub.act_as("bob", monkeypatch)
-    key = load_private_key(hub_bundles.key)
-    paths = []
-    for i in range(8):  # eight distinct contributions: the same adapter, re-signed per task
-        source = open_bundle(
-            hub_bundles.verse if i % 2 else hub_bundles.prose, require_signature=False
-        )
-        manifest = source.manifest.model_copy(update={"task": f"task{i}"})
-        files = {"adapter.safetensors": _member(source.blob, "adapter.safetensors")}
-        files |= {f"data/{n}": b for n, b in source.data_files.items()}
-        paths.append(write_bundle(tmp_path / f"b{i}.bazaar", manifest, files, key))
+    paths = distinct_bundles(hub_bundles, 8, tmp_path)
     assert not _in_threads(8, lambda i: actions.submit(hub_model, paths[i]))
     workers = _in_threads(
         4, lambda i: run_worker(live_hub.url, live_hub.tokens["ci"], tmp_path / f"w{i}", once=True)
@@ -155,11 +144,3 @@ def test_four_real_workers_review_eight_bundles(
     assert_store_whole(live_hub)
     for c in actions.contributions(hub_model):
         assert len(live_hub.db.store.catalogue.reviews_for(c["contribution"])) == 1
-
-
-def _member(blob: bytes, name: str) -> bytes:
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        return zf.read(name)
