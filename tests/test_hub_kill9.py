@@ -76,7 +76,7 @@ def check_invariants(db: HubDB) -> dict[str, int]:
     objects = db.store.objects
     for digest in objects.digests():  # no torn or corrupt object
         assert hashlib.sha256(objects.get_bytes(digest)).hexdigest() == digest, digest
-    for name, ref in db.store.catalogue.refs().items():  # no ref at a missing version
+    for ref in db.store.catalogue.refs().values():  # no ref at a missing version
         version = db.store.version(ref["version"])
         assert all(objects.has(d) for d in (version.weights, version.tokenizer, version.config))
     with db.reading() as conn:

@@ -49,16 +49,17 @@ class Heartbeat(threading.Thread):
         self.lost = False
 
     def run(self) -> None:
-        while not self.halt.wait(self.every):
-            try:
-                self.hub.json(
-                    "POST", f"/jobs/{self.job['id']}/heartbeat", json={"lease": self.job["lease"]}
-                )
-            except RemoteError as exc:
-                if exc.status == 409:
-                    self.lost = True
-                    return
-        self.hub.close()
+        try:
+            while not self.halt.wait(self.every):
+                try:
+                    body = {"lease": self.job["lease"]}
+                    self.hub.json("POST", f"/jobs/{self.job['id']}/heartbeat", json=body)
+                except RemoteError as exc:  # 409: the lease is gone; 0: the hub is away
+                    if exc.status == 409:
+                        self.lost = True
+                        return
+        finally:
+            self.hub.close()
 
     def stop(self) -> None:
         self.halt.set()
