@@ -38,6 +38,17 @@ from modelbazaar.hub.errors import HubError
 KINDS = ("review", "merge")
 
 
+class LeaseLost(HubError):
+    """The worker's lease is not (or no longer) the job's: its result must be dropped."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(
+            409,
+            f"job {job_id}: your lease is no longer valid (it expired and the job went back to "
+            "the queue, or it is finished); drop this result",
+        )
+
+
 @dataclass(frozen=True)
 class Job:
     id: int
@@ -154,11 +165,7 @@ def job_for_lease(conn: Connection, job_id: int, lease: str) -> Row:
     409 when the lease is not (or no longer) this worker's."""
     row = conn.execute(select(t.jobs).where(t.jobs.c.id == job_id)).first()
     if row is None or row.state != "running" or row.lease_token != _hash(lease or ""):
-        raise HubError(
-            409,
-            f"job {job_id}: your lease is no longer valid (it expired and the job went back to "
-            "the queue, or it is finished); drop this result",
-        )
+        raise LeaseLost(job_id)
     return row
 
 

@@ -26,7 +26,7 @@ from modelbazaar.hub.contributions import model_recipe, submission_by_contributi
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.jobs import enqueue, finish
-from modelbazaar.hub.repos import Model, move_ref, refs_of
+from modelbazaar.hub.repos import Model, RefConflict, move_ref, refs_of
 from modelbazaar.hub.versions import model_versions
 from modelbazaar.merge import check_method
 
@@ -176,7 +176,7 @@ def record_merge(
     def land(conn: Connection) -> None:  # same transaction as the ref move
         finish(conn, job_id, lease)
         if not _approvals_hold(conn, request["submissions"], needed):
-            raise HubError(409, "an approval was withdrawn meanwhile; main was not moved")
+            raise RefConflict(409, "an approval was withdrawn meanwhile; main was not moved")
         at, _ = stamp()
         conn.execute(
             update(t.merges)
@@ -206,14 +206,13 @@ def record_merge(
             reason="merging",
             also=land,
         )
-    except HubError as exc:
-        if exc.status != 409 or "lease" in exc.message:
-            raise
+    except RefConflict as exc:  # rolled back: main, the job and the merge are as they were
         current = refs_of(db, model).get("main", {}).get("version", "")
+        moved = current != merge["expected_main"]
         note = (
             f"main moved from {merge['expected_main'][:12]} to {current[:12]} while merging; "
             "run `bazaar merge --remote` again"
-            if "moved" in exc.message
+            if moved
             else exc.message
         )
         _close(db, job_id, lease, merge_id, "conflict", [note], version)

@@ -30,6 +30,10 @@ ROLES = ("reader", "contributor", "maintainer")  # each can do what the ones bef
 VISIBILITIES = ("public", "private")
 
 
+class RefConflict(HubError):
+    """A ref moved between the time a writer read it and the time it tried to move it."""
+
+
 @dataclass(frozen=True)
 class Model:
     id: int
@@ -220,7 +224,7 @@ def move_ref(
         db.store.catalogue.move_refs([move], reason, also=audit)
     except RefMovedError:
         current = refs_of(db, model).get(ref, {}).get("version")
-        raise HubError(
+        raise RefConflict(
             409,
             f"{ref} of {model.name} moved to {str(current)[:12]} (you expected "
             f"{str(expected)[:12]}); run `bazaar pull` and try again",
