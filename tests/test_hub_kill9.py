@@ -16,6 +16,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -136,6 +137,7 @@ def test_kill9_server_and_worker_at_random_moments(
         sync.push(hub_model, url, show_progress=False)
         actions.set_member(hub_model, "bob", "contributor")
         submitted: list[str] = []
+        kills: Counter[str] = Counter()
         try:
             for trial in range(TRIALS):
                 cluster.up()
@@ -150,6 +152,8 @@ def test_kill9_server_and_worker_at_random_moments(
                 if rng.random() < 0.6:
                     cluster.kill("worker")
                 worker.join(timeout=120)
+                kills.update(k for k in ("server", "worker") if getattr(cluster, k) is None)
+                kills[("push", "submit", "merge")[trial % 3]] += 1
                 check_invariants(db)
             cluster.up()  # the end: everything restarts, and every request completes
             act("bob")
@@ -169,6 +173,10 @@ def test_kill9_server_and_worker_at_random_moments(
             )
         finally:
             cluster.down()
+            assert warm.proc.stdout is not None
+            warm.proc.stdout.close()  # WarmCli leaves its pipe to the garbage collector
+    print(f"\n{TRIALS} trials: {dict(kills)}; at the end: {final}; states {Counter(_states(db))}")
+    assert kills["server"] >= 5 and kills["worker"] >= 5
     assert final["jobs"] >= 6 and final["moves"] >= 1
 
 
