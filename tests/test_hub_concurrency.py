@@ -20,6 +20,7 @@ from modelbazaar.hub.jobs import enqueue
 from modelbazaar.hub.repos import create_model
 from modelbazaar.hub.worker import run_worker
 from modelbazaar.store import schema
+from modelbazaar.store.fsck import fsck
 from tests.hubkit import Bundles, LiveHub, distinct_bundles, give_source, use_key
 
 
@@ -41,7 +42,10 @@ def _in_threads(count: int, target) -> list[BaseException]:
 
 
 def assert_store_whole(hub: LiveHub) -> None:
-    """Every object re-hashes, no temp file is left, every ref names a complete version."""
+    """Every object re-hashes, no temp file is left, every ref names a complete version —
+    and the store's own fsck agrees."""
+    report = fsck(hub.db.store)
+    assert report.ok, [f.detail for f in report.findings]
     objects = hub.db.store.objects
     for digest in objects.digests():
         assert hashlib.sha256(objects.get_bytes(digest)).hexdigest() == digest

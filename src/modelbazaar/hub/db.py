@@ -43,7 +43,7 @@ class Limits:
 @dataclass(frozen=True)
 class HubConfig:
     data: Path  # data folder: SQLite database, local objects, temp files of uploads
-    database_url: str | None = None  # default: sqlite:///DATA/hub.db
+    database_url: str | None = None  # default: sqlite:///DATA/catalogue.db
     objects: str | None = None  # default: DATA/objects; or s3://bucket/prefix
     s3_endpoint: str | None = None
     lease_seconds: float = 120.0  # a worker that misses its heartbeats this long loses the job
@@ -71,7 +71,8 @@ class HubDB:
             )
         elif config.objects:
             objects = ObjectStore(Path(config.objects))
-        url = config.database_url or f"sqlite:///{data / 'hub.db'}"
+        # catalogue.db, as in any store: `BAZAAR_HOME=DATA bazaar fsck` checks a hub too
+        url = config.database_url or f"sqlite:///{data / 'catalogue.db'}"
         store = Store(data, database_url=url, objects=objects)  # store migrations (or refusal)
         migrate_hub(store.catalogue)
         return cls(config, store)
