@@ -22,17 +22,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
 from modelbazaar.errors import BazaarError
 from modelbazaar.hub.client import HubClient, RemoteError
 from modelbazaar.hub.remotes import parse_model_url, remote_url, remotes, set_remote, token_for
 from modelbazaar.hub.source import SourceTree, check_path, collect_source, missing_note
 from modelbazaar.hub.versions import objects_of, topological
-from modelbazaar.progress import progress_bar
+from modelbazaar.progress import console
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.objects import atomic_write, sha256_file, temp_path
 from modelbazaar.store.refs import BRANCHES, RefMove
 
 BATCH = 200  # version rows per request
+
+
+def transfer_bar(disable: bool) -> Progress:
+    """A progress bar in bytes: done/total, speed, time left (pushes and fetches)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=disable,
+    )
 
 
 @dataclass
@@ -112,7 +135,7 @@ def send_objects(
     missing = hub.json("POST", f"/models/{name}/objects/missing", json={"objects": list(files)})
     missing = missing["missing"]
     total = sum(files[d].stat().st_size for d in missing)
-    with progress_bar(disable=not show_progress or not missing) as bar:
+    with transfer_bar(disable=not show_progress or not missing) as bar:
         task = bar.add_task("push objects", total=total, info=f"{len(missing)} objects")
         for digest in missing:
             hub.upload(
@@ -208,7 +231,7 @@ def fetch_versions(
     todo = [r for r in rows if store.catalogue.version(r["hash"]) is None]
     needed = list(dict.fromkeys(d for r in todo for d in objects_of(r) if not store.objects.has(d)))
     outcome = FetchOutcome(versions=len(todo), objects=len(needed))
-    with progress_bar(disable=not show_progress or not needed) as bar:
+    with transfer_bar(disable=not show_progress or not needed) as bar:
         task = bar.add_task("fetch objects", total=None, info=f"{len(needed)} objects")
         for digest in needed:
             path = hub.download(
