@@ -26,6 +26,7 @@ from typing import Any
 from modelbazaar.contrib import open_bundle
 from modelbazaar.errors import BazaarError, BundleError
 from modelbazaar.hub.client import HubClient, RemoteError
+from modelbazaar.hub.remotes import remotes
 from modelbazaar.hub.sync import clone, pull, push_versions
 from modelbazaar.progress import console
 from modelbazaar.recipe import add_trusted_key
@@ -136,7 +137,7 @@ def mirror(base: str, token: str, name: str, work: Path, show_progress: bool) ->
     """The worker's up-to-date copy of model `name` (refs exactly as on the hub)."""
     folder = work / "mirrors" / name
     url = f"{base}/models/{name}"
-    if not (folder / "bazaar.toml").is_file():
+    if not remotes(folder).get("origin"):  # never cloned, or a clone cut off by a kill
         shutil.rmtree(folder, ignore_errors=True)
         clone(url, folder, show_progress=show_progress, token=token)
     else:
