@@ -29,7 +29,7 @@ import httpx
 from modelbazaar.hub import accounts
 from modelbazaar.hub.db import HubConfig, HubDB
 from modelbazaar.hub.repos import create_model, move_ref, register_object
-from modelbazaar.hub.sync import push_versions
+from modelbazaar.hub.transfer import push_versions
 from modelbazaar.hub.versions import add_versions
 from modelbazaar.store import Store
 from modelbazaar.store.store import version_hash

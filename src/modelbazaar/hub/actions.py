@@ -21,7 +21,7 @@ from modelbazaar.hub.accounts import key_proof_message
 from modelbazaar.hub.client import HubClient
 from modelbazaar.hub.contributions import approval_message
 from modelbazaar.hub.remotes import base_url, remote_url, save_token, token_for
-from modelbazaar.hub.sync import connect
+from modelbazaar.hub.transfer import connect
 
 FINAL = ("merged", "rejected", "conflict", "failed")
 

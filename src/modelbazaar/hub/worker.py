@@ -27,7 +27,8 @@ from modelbazaar.contrib import open_bundle
 from modelbazaar.errors import BazaarError, BundleError
 from modelbazaar.hub.client import HubClient, RemoteError
 from modelbazaar.hub.remotes import remotes
-from modelbazaar.hub.sync import clone, pull, push_versions
+from modelbazaar.hub.sync import clone, pull
+from modelbazaar.hub.transfer import push_versions
 from modelbazaar.progress import console
 from modelbazaar.recipe import add_trusted_key
 from modelbazaar.store import Store, store_root
