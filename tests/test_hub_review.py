@@ -69,6 +69,8 @@ def test_submit_review_approve_merge(
     assert verify(store, hub_model, "main").verdict == "identical"
     assert bazaar_exit_code(["contributions", "-C", str(hub_model)]) == 0
     assert "merged" in capsys.readouterr().out
+    assert bazaar_exit_code(["contributions", "--report", cid[:12], "-C", str(hub_model)]) == 0
+    assert report in capsys.readouterr().out  # the worker's Markdown report, as posted
 
 
 def test_a_hostile_bundle_is_refused_before_a_byte_is_stored(

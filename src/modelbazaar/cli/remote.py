@@ -135,8 +135,17 @@ def submit(
     )
 
 
-def contributions(remote: Remote = "origin", directory: ModelDir = Path(".")) -> None:
-    """Contributions on the hub with their state and reasons."""
+def contributions(
+    remote: Remote = "origin",
+    report: Annotated[
+        str | None, typer.Option(help="Print this contribution's review report (Markdown).")
+    ] = None,
+    directory: ModelDir = Path("."),
+) -> None:
+    """Contributions on the hub with their state and reasons (or one review report)."""
+    if report is not None:
+        typer.echo(actions.review_report(directory, report, remote))
+        return
     table = Table("contribution", "task", "by", "state", "approvals", "reasons")
     for row in actions.contributions(directory, remote):
         table.add_row(

@@ -73,6 +73,21 @@ def contributions(model_dir: Path, remote: str = "origin") -> list[dict[str, Any
         return hub.json("GET", f"/models/{name}/contributions")
 
 
+def review_report(
+    model_dir: Path, contribution: str, remote: str = "origin", kind: str = "md"
+) -> str:
+    """The review report (md, html or json) a worker posted for a contribution."""
+    hub, name = _hub(model_dir, remote)
+    with hub:
+        found = hub.json("GET", f"/models/{name}/contributions/{contribution}")
+        digest = found["reports"].get(kind)
+        if digest is None:
+            raise BazaarError(
+                f"contribution {contribution[:12]} has no report yet ({found['state']})"
+            )
+        return hub.request("GET", f"/models/{name}/objects/{digest}").content.decode("utf-8")
+
+
 def approve(
     model_dir: Path, contribution: str, remote: str = "origin", key: Path | None = None
 ) -> Any:
