@@ -1,6 +1,6 @@
 """Many clients at once: 8 pushes of overlapping objects into one model and into eight, and
 4 workers draining one queue over HTTP — no duplicate or torn writes, no job done twice.
-The big run (`-m slow`) also has 4 real workers review 8 real bundles."""
+The big run (`-m slow`): 4 real workers review 8 real bundles while 8 clients push."""
 
 from __future__ import annotations
 
@@ -139,10 +139,19 @@ def test_four_real_workers_review_eight_bundles(
     live_hub.act_as("bob", monkeypatch)
     paths = distinct_bundles(hub_bundles, 8, tmp_path)
     assert not _in_threads(8, lambda i: actions.submit(hub_model, paths[i]))
-    workers = _in_threads(
-        4, lambda i: run_worker(live_hub.url, live_hub.tokens["ci"], tmp_path / f"w{i}", once=True)
-    )
-    assert not workers
+    folders = []
+    for i in range(8):
+        folders.append(tmp_path / f"c{i}")
+        shutil.copytree(hub_model, folders[-1])
+
+    def everyone(i: int) -> None:  # 4 workers and 8 pushers at once
+        if i < 4:
+            run_worker(live_hub.url, live_hub.tokens["ci"], tmp_path / f"w{i}", once=True)
+        else:
+            live_hub_url = live_hub.model_url(f"p{i % 3}")  # overlapping: 3 models, 8 pushes
+            sync.push(folders[i - 4], live_hub_url, show_progress=False)
+
+    assert not _in_threads(12, everyone)
     states = [c["state"] for c in actions.contributions(hub_model)]
     assert states == ["accepted"] * 8
     assert_store_whole(live_hub)
