@@ -122,6 +122,9 @@ class PolicyConfig(Strict, DonationPolicy):
         default_factory=lambda: ["Apache-2.0", "MIT", "CC0-1.0", "CC-BY-4.0", "BSD-3-Clause"]
     )
     require_signature: bool = True
+    # On a hub: how many maintainers must approve (sign) an accepted contribution before
+    # `bazaar merge --remote` may merge it (0: an accepted review is enough).
+    approvals: int = Field(1, ge=0, le=100)
     suites: list[str] = Field(default_factory=lambda: ["validation", "safety_smoke"])
     limit: int | None = None  # examples per suite during review (None: all)
     # `bazaar verify`: a rebuild that is not bit-identical is "equivalent" when the 95% CI of

@@ -160,7 +160,9 @@ def review(
 
 
 def merge(
-    bundles: Annotated[list[Path], typer.Argument(help="Accepted bundles to merge.")],
+    bundles: Annotated[
+        list[Path], typer.Argument(help="Accepted bundles (with --remote: contribution ids).")
+    ],
     method: Annotated[MergeMethod, typer.Option(help="How deltas combine.")] = MergeMethod.ties,
     density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
     weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
@@ -171,16 +173,26 @@ def merge(
     regmean_fallback: Annotated[
         DataFree | None, typer.Option(help="regmean: method for layers without statistics.")
     ] = None,
+    remote: Annotated[
+        str | None, typer.Option(help="Ask this hub remote to merge approved contributions.")
+    ] = None,
     directory: ModelDir = Path("."),
 ) -> None:
     """Merge accepted contributions into main, after reviewing the merged model against main.
 
     Prints the share of each contribution's held-out gain the merge keeps.
-    Example: bazaar merge gsm8k.bazaar poems.bazaar --method regmean
+    Example: bazaar merge gsm8k.bazaar poems.bazaar --method regmean;
+    on a hub: bazaar merge --remote origin 9207910d 4c1e5a77 --method ties
 
     Data donations (`contribute --kind data`) are merged into the model source instead: their
     files and a manifest go to data/ as a new source revision; `bazaar build` then trains on it.
     """
+    if remote is not None:
+        from modelbazaar.cli.remote import merge_remote
+
+        ids = [str(b) for b in bundles]
+        merge_remote(directory, ids, remote, method.value, density, weights or None, seed)
+        return
     if any(is_donation(b) for b in bundles):
         run_merge_donations(directory, bundles)
         return

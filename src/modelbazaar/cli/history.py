@@ -28,8 +28,22 @@ def _edge(parent: dict) -> str:
     return f"{parent['parent'][:12]} ({parent['relation']})"
 
 
-def log(ref: Ref = "main", directory: ModelDir = Path(".")) -> None:
-    """Show the history of a ref, newest first, with each version's parents."""
+def log(
+    ref: Ref = "main",
+    directory: ModelDir = Path("."),
+    remote: Annotated[
+        str | None, typer.Option(help="Show a hub remote's audit log of ref moves instead.")
+    ] = None,
+) -> None:
+    """Show the history of a ref, newest first, with each version's parents.
+
+    With --remote origin: every ref move on the hub, with who, when and why.
+    """
+    if remote is not None:
+        from modelbazaar.cli.remote import log_remote
+
+        log_remote(directory, remote)
+        return
     store = Store.for_model(directory)
     table = Table("version", "relation", "created", "message", "parents")
     for record in store.history(ref):

@@ -100,6 +100,37 @@ COMMANDS: dict[str, Entry] = {
     "guard": Entry(
         "modelbazaar.cli.guard", "Check texts with the safety guard, or build a guard model."
     ),
+    "hub": Entry("modelbazaar.cli.hub", "Run a hub, manage its users and tokens, run CI workers."),
+    "login": Entry(
+        "modelbazaar.cli.remote",
+        "Store a token for a hub (0600, under ~/.config/modelbazaar); BAZAAR_TOKEN overrides it.",
+    ),
+    "remote": Entry("modelbazaar.cli.remote", "Hubs this model folder talks to."),
+    "push": Entry(
+        "modelbazaar.cli.remote",
+        "Send a ref with its lineage and the model source; only what the hub lacks is sent.",
+    ),
+    "clone": Entry(
+        "modelbazaar.cli.remote",
+        "A new folder with the model's source, versions and refs: `bazaar verify main` works.",
+    ),
+    "pull": Entry(
+        "modelbazaar.cli.remote",
+        "Bring new versions and move local refs forward (and unedited source files).",
+    ),
+    "submit": Entry(
+        "modelbazaar.cli.remote",
+        "Upload a bundle; the hub checks it like `bazaar review` and queues a review job.",
+    ),
+    "contributions": Entry(
+        "modelbazaar.cli.remote",
+        "Contributions on the hub with their state and reasons (or one review report).",
+    ),
+    "approve": Entry(
+        "modelbazaar.cli.remote",
+        "Approve an accepted contribution: your key signs its bundle hash (maintainers).",
+    ),
+    "member": Entry("modelbazaar.cli.remote", "Roles on a hub model (maintainers)."),
     "fsck": Entry(
         "modelbazaar.cli.fsck",
         "Re-hash every object and check every catalogue row, ref and leftover file of the store.",
