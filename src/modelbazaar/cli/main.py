@@ -48,6 +48,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "modelbazaar.cli.contrib",  # contribute, review, merge, distill
     "modelbazaar.cli.release",  # release
     "modelbazaar.cli.fsck",  # fsck
+    "modelbazaar.cli.serve",  # serve, api-key
 )
 
 for _module in COMMAND_GROUPS:
