@@ -1,0 +1,149 @@
+"""The scheduler batches for real and gives the tokens one-at-a-time generation gives.
+
+The model here has random weights (seeded): its greedy tokens vary from step to step and prompt
+to prompt, so a row reading another row's cache, a wrong position or a padding leak changes the
+output (the 30-step tiny build mostly predicts newlines, which would hide such bugs).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
+
+from modelbazaar.serve.batch import PaddedBatch
+from modelbazaar.serve.sampling import Sampling, top_p_filter
+from modelbazaar.serve.scheduler import Event, Scheduler, Sequence
+
+PAD, EOS = 1, 0
+
+
+@pytest.fixture(scope="module")
+def model() -> LlamaForCausalLM:
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=256,
+        hidden_size=64,
+        intermediate_size=176,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=96,
+        pad_token_id=PAD,
+        eos_token_id=EOS,
+        bos_token_id=EOS,
+    )
+    return LlamaForCausalLM(config).eval()
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """One intra-op thread: on a shared 2-core machine two threads mostly wait for each other."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def prompts() -> list[list[int]]:
+    generator = torch.Generator().manual_seed(1)
+    lengths = [3, 17, 8, 1, 30, 12, 5, 22]
+    return [torch.randint(2, 256, (n,), generator=generator).tolist() for n in lengths]
+
+
+def sequential(model: LlamaForCausalLM, prompt: list[int], new: int) -> list[int]:
+    """transformers' own greedy generation, one prompt at a time (EOS disabled)."""
+    ids = torch.tensor([prompt])
+    with torch.no_grad():
+        out = model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=new,
+            min_new_tokens=new,
+            do_sample=False,
+            pad_token_id=PAD,
+            eos_token_id=EOS,
+        )
+    return out[0, len(prompt) :].tolist()
+
+
+def run_batched(model: LlamaForCausalLM, jobs: list[tuple[list[int], int]]) -> list[list[int]]:
+    """Submit the jobs with staggered arrivals so they join a running batch at different steps."""
+    scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=96, max_batch=8)
+    done = threading.Semaphore(0)
+
+    def sink(event: Event) -> None:
+        if event.finish_reason is not None:
+            done.release()
+
+    sequences = [Sequence(p, Sampling(max_tokens=n, temperature=0), sink) for p, n in jobs]
+    scheduler.start()
+    for sequence in sequences:
+        scheduler.submit(sequence)
+        time.sleep(0.01)
+    for _ in sequences:
+        assert done.acquire(timeout=60)
+    scheduler.stop()
+    assert scheduler.stats.rows_decoded > 2 * scheduler.stats.steps  # several rows per step
+    return [s.generated for s in sequences]
+
+
+def test_batched_greedy_equals_sequential(model: LlamaForCausalLM) -> None:
+    jobs = [(p, n) for p, n in zip(prompts(), [24, 6, 12, 16, 10, 20, 4, 9], strict=True)]
+    expected = [sequential(model, p, n) for p, n in jobs]
+    assert run_batched(model, jobs) == expected
+    assert len({tuple(e) for e in expected}) == len(expected)  # the outputs differ
+
+
+def test_sequences_stop_at_eos_and_context(model: LlamaForCausalLM) -> None:
+    prompt = prompts()[4]  # 30 tokens
+    scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=40)
+    finished: list[str] = []
+    sequence = Sequence(
+        prompt,
+        Sampling(max_tokens=100, temperature=0),
+        lambda e: finished.append(e.finish_reason or ""),
+    )
+    scheduler.start()
+    scheduler.submit(sequence)
+    deadline = time.monotonic() + 30
+    while not any(finished) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    scheduler.stop()
+    assert len(sequence.generated) == 10 and finished[-1] == "length"  # 30 + 10 = context
+
+
+def test_cancel_drops_the_row(model: LlamaForCausalLM) -> None:
+    scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=96)
+    events: list[Event] = []
+    sequence = Sequence(prompts()[0], Sampling(max_tokens=90, temperature=0), events.append)
+    scheduler.cancel(sequence)
+    scheduler.start()
+    scheduler.submit(sequence)
+    time.sleep(0.3)
+    scheduler.stop()
+    assert events == [Event(None, "cancelled")] and sequence.generated == []
+
+
+def test_keep_trims_columns_no_row_uses() -> None:
+    batch = PaddedBatch()
+    from transformers import DynamicCache
+
+    cache = DynamicCache()
+    cache.update(torch.arange(2 * 1 * 5 * 1.0).view(2, 1, 5, 1), torch.zeros(2, 1, 5, 1), 0)
+    mask = torch.tensor([[0, 0, 0, 1, 1], [1, 1, 1, 1, 1]])
+    batch.add(["short", "long"], cache, mask, torch.tensor([7, 8]))
+    batch.keep([0])
+    assert batch.rows == ["short"] and batch.mask.tolist() == [[1, 1]]
+    assert cache.layers[0].keys.flatten().tolist() == [3.0, 4.0]
+
+
+def test_top_p_keeps_the_nucleus() -> None:
+    logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
+    kept = torch.isfinite(top_p_filter(logits, 0.7)).tolist()
+    assert kept == [True, True, False, False]
+    assert torch.isfinite(top_p_filter(logits, 0.1)).tolist() == [True, False, False, False]
