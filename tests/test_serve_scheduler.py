@@ -16,7 +16,7 @@ import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
 from modelbazaar.serve.batch import PaddedBatch
-from modelbazaar.serve.sampling import Sampling, top_p_filter
+from modelbazaar.serve.sampling import Sampling, generator_for, next_tokens, top_p_filter
 from modelbazaar.serve.scheduler import Event, Scheduler, Sequence
 
 PAD, EOS = 1, 0
@@ -143,7 +143,18 @@ def test_keep_trims_columns_no_row_uses() -> None:
 
 
 def test_top_p_keeps_the_nucleus() -> None:
-    logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
-    kept = torch.isfinite(top_p_filter(logits, 0.7)).tolist()
-    assert kept == [True, True, False, False]
-    assert torch.isfinite(top_p_filter(logits, 0.1)).tolist() == [True, False, False, False]
+    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05], [0.05, 0.15, 0.3, 0.5]]))
+    kept = torch.isfinite(top_p_filter(logits, torch.tensor([[0.7], [0.1]]))).tolist()
+    assert kept == [[True, True, False, False], [False, False, False, True]]
+
+
+def test_samples_follow_the_seed_not_the_batch() -> None:
+    """A row's draw depends on its own generator only; it matches torch.multinomial's."""
+    logits = torch.randn(3, 50, generator=torch.Generator().manual_seed(0))
+    settings = [Sampling(8, temperature=0.7), Sampling(8, temperature=0), Sampling(8, top_p=0.9)]
+    together = next_tokens(logits, settings, [generator_for(s) for s in (1, 2, 3)])
+    alone = next_tokens(logits[2:], settings[2:], [generator_for(3)])
+    assert together[2] == alone[0] and together[1] == int(logits[1].argmax())
+    probabilities = (logits[0] / 0.7).softmax(-1)
+    expected = torch.multinomial(probabilities, 1, generator=generator_for(1))
+    assert together[0] == int(expected)

@@ -44,6 +44,9 @@ def serve(
     drain_timeout: Annotated[
         float, typer.Option(min=0, help="Seconds Ctrl-C waits for open streams.")
     ] = 60.0,
+    threads: Annotated[
+        int, typer.Option(min=1, help="Torch threads for the model (1 leaves a core for HTTP).")
+    ] = 1,
     fast: Annotated[
         bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
     ] = False,
@@ -66,6 +69,9 @@ def serve(
     from modelbazaar.store import Store
 
     del fast  # read by cli/main.py before torch starts
+    import torch
+
+    torch.set_num_threads(threads)
     keys = KeyRing.read(api_keys) if api_keys is not None else None
     checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
     store = Store.for_model(directory)

@@ -38,10 +38,11 @@ def filter_note(stage: str, verdict: Verdict) -> dict[str, object]:
 
 
 class Shape:
-    """The envelope shared by every object of one response (id, created, model, kind)."""
+    """The envelope shared by every object of one response (id, created, model, kind) and its
+    number of choices."""
 
-    def __init__(self, kind: str, model: str, fingerprint: str) -> None:
-        self.chat = kind == "chat"
+    def __init__(self, kind: str, model: str, fingerprint: str, count: int) -> None:
+        self.chat, self.count = kind == "chat", count
         self.id = new_id("chatcmpl" if self.chat else "cmpl")
         self.created = int(time.time())
         self.model, self.fingerprint = model, fingerprint

@@ -143,15 +143,15 @@ async def _generate(
     except BaseException:
         _cleanup(choices, release)()
         raise
-    shape = r.Shape(kind, body.model, served.loaded.record.short)
+    shape = r.Shape(kind, body.model, served.loaded.record.short, len(prompts) * body.n)
     prompt_tokens = sum(len(p) for p in prompts)
-    count = len(prompts) * body.n
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        events = _events(shape, choices, count, blocked, served, prompt_tokens, include_usage)
-        return EventStream(events, _cleanup(choices, release))
+        cleanup = _cleanup(choices, release)
+        events = _events(shape, choices, blocked, served, (prompt_tokens, include_usage), cleanup)
+        return EventStream(events, cleanup)
     try:
-        return JSONResponse(await _whole(shape, choices, count, blocked, served, prompt_tokens))
+        return JSONResponse(await _whole(shape, choices, blocked, served, prompt_tokens))
     finally:
         _cleanup(choices, release)()
 
@@ -168,13 +168,12 @@ def _cleanup(choices: list[Choice], release: Callable[[], None]) -> Callable[[],
 async def _whole(
     shape: r.Shape,
     choices: list[Choice],
-    count: int,
     blocked: Verdict | None,
     served: Served,
     prompt_tokens: int,
 ) -> dict[str, object]:
     if blocked is not None:
-        entries = [shape.choice(i, "", "content_filter", False) for i in range(count)]
+        entries = [shape.choice(i, "", "content_filter", False) for i in range(shape.count)]
         return {
             **shape.whole(entries, r.usage(prompt_tokens, 0)),
             "content_filter": r.filter_note("prompt", blocked),
@@ -194,17 +193,18 @@ async def _whole(
 async def _events(
     shape: r.Shape,
     choices: list[Choice],
-    count: int,
     blocked: Verdict | None,
     served: Served,
-    prompt_tokens: int,
-    include_usage: bool,
+    usage: tuple[int, bool],
+    cleanup: Callable[[], None],
 ) -> AsyncIterator[str]:
+    """The SSE stream. `cleanup` (free the stream slot) runs before the last event, so a client
+    that sends its next request on `[DONE]` never finds its previous slot still taken."""
     if shape.chat:
-        for index in range(count):
+        for index in range(shape.count):
             yield r.sse(shape.role_chunk(index))
     if blocked is not None:
-        finals = [shape.choice(i, "", "content_filter", True) for i in range(count)]
+        finals = [shape.choice(i, "", "content_filter", True) for i in range(shape.count)]
         yield r.sse({**shape.chunk(finals), "content_filter": r.filter_note("prompt", blocked)})
     else:
         streams = [c.deltas(served.guard, served.limits.guard_window) for c in choices]
@@ -212,9 +212,12 @@ async def _events(
             async for index, delta in merged(streams):
                 yield r.sse(_chunk(shape, index, delta, choices[index]))
         except GenerationFailed as exc:
+            cleanup()
             yield r.sse(error_body(f"{exc}; the server log has the cause", "server_error"))
             yield r.DONE
             return
+    cleanup()
+    prompt_tokens, include_usage = usage
     if include_usage:
         completion = sum(c.tokens for c in choices)
         yield r.sse(shape.chunk([], r.usage(prompt_tokens, completion)))

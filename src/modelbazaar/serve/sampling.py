@@ -1,10 +1,13 @@
 """Next tokens for a batch of rows, each with its own temperature, top-p and random stream.
 
-Temperature 0 is greedy (argmax, as transformers' `generate(do_sample=False)`). Otherwise the
-logits are divided by the temperature, the smallest set of tokens whose probability reaches top_p
-is kept (transformers' TopPLogitsWarper: the most likely token always stays), and one token is
-drawn with the row's own `torch.Generator`, so a request's `seed` decides its samples whatever
-else is in the batch.
+Temperature 0 is greedy (argmax, as transformers' `generate(do_sample=False)`). Otherwise, as in
+transformers: logits divided by the temperature, then top-p (TopPLogitsWarper's rule: drop the
+least likely tokens whose cumulative probability stays within 1 - top_p; the most likely token
+always stays), then one draw from the softmax. The draw is torch.multinomial's own one-sample
+algorithm (argmax of p / E with E ~ Exp(1) drawn from the generator), written out so that the
+division and argmax run once for the whole batch while each row's noise comes from its own
+`torch.Generator`: a request's `seed` decides its samples whatever else is in the batch, and
+they are the samples `bazaar generate --seed` draws (a test checks it).
 """
 
 from __future__ import annotations
@@ -38,28 +41,33 @@ def generator_for(seed: int | None) -> torch.Generator:
     return generator
 
 
-def top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
-    """`logits` (1-D) with every token outside the top-p nucleus set to -inf."""
-    if top_p >= 1.0:
-        return logits
-    ordered, order = torch.sort(logits, descending=True)
-    cumulative = torch.softmax(ordered, dim=-1).cumsum(dim=-1)
-    drop = cumulative - torch.softmax(ordered, dim=-1) >= top_p  # mass before this token
-    drop[0] = False
-    filtered = logits.clone()
-    filtered[order[drop]] = float("-inf")
-    return filtered
+def top_p_filter(logits: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor:
+    """`logits` [rows, vocab] with the tokens outside each row's top-p nucleus set to -inf
+    (`top_p` [rows, 1]; transformers' TopPLogitsWarper)."""
+    ordered, order = torch.sort(logits, descending=False)
+    cumulative = ordered.softmax(dim=-1).cumsum(dim=-1)
+    drop = cumulative <= (1 - top_p)
+    drop[:, -1] = False  # keep at least the most likely token
+    return logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
 
 
 def next_tokens(
     logits: torch.Tensor, settings: list[Sampling], generators: list[torch.Generator]
 ) -> list[int]:
-    """One token per row of `logits` [rows, vocab]. Greedy rows share one argmax."""
-    chosen = logits.argmax(dim=-1).tolist()
-    for row, (sampling, generator) in enumerate(zip(settings, generators, strict=True)):
-        if sampling.greedy:
-            continue
-        scaled = top_p_filter(logits[row].float() / sampling.temperature, sampling.top_p)
-        probabilities = torch.softmax(scaled, dim=-1)
-        chosen[row] = int(torch.multinomial(probabilities, 1, generator=generator))
-    return chosen
+    """One token per row of `logits` [rows, vocab]."""
+    chosen = logits.argmax(dim=-1)
+    rows = [i for i, sampling in enumerate(settings) if not sampling.greedy]
+    if not rows:
+        return chosen.tolist()
+    index = torch.tensor(rows)
+    temperature = torch.tensor([[settings[i].temperature] for i in rows])
+    scaled = logits.index_select(0, index).float() / temperature
+    top_p = torch.tensor([[settings[i].top_p] for i in rows])
+    if bool((top_p < 1).any()):
+        scaled = top_p_filter(scaled, top_p)
+    probabilities = scaled.softmax(dim=-1)
+    noise = torch.empty_like(probabilities)
+    for row, i in enumerate(rows):
+        noise[row].exponential_(1, generator=generators[i])
+    chosen[index] = (probabilities / noise).argmax(dim=-1)
+    return chosen.tolist()
