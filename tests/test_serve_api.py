@@ -161,6 +161,10 @@ def test_prompt_longer_than_context_is_400(client: openai.OpenAI) -> None:
 def test_limits_are_4xx(client: openai.OpenAI, server: tuple[str, str]) -> None:
     with pytest.raises(openai.BadRequestError, match="limit of 40"):
         client.completions.create(model="tiny", prompt="A", max_tokens=41)
+    with pytest.raises(openai.BadRequestError, match="max_tokens 50 is over"):
+        client.chat.completions.create(
+            model="tiny", messages=[{"role": "user", "content": "A"}], max_completion_tokens=50
+        )
     with pytest.raises(openai.BadRequestError, match="presence_penalty"):
         client.completions.create(model="tiny", prompt="A", presence_penalty=1.0)
     url, key = server

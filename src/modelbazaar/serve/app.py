@@ -66,7 +66,11 @@ def create_app(
         loaded=loaded,
         scheduler=scheduler_for(loaded, limits.max_batch),
         limits=limits,
-        slots=StreamSlots(limits.max_streams_per_key, limits.max_concurrent),
+        # without keys every caller is "anonymous": only the server-wide limit applies
+        slots=StreamSlots(
+            limits.max_streams_per_key if keys is not None else limits.max_concurrent,
+            limits.max_concurrent,
+        ),
         guard=GuardRunner(guard) if guard is not None else None,
     )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerFast
 
+from modelbazaar.serve.apierrors import ApiError
 from modelbazaar.serve.guarding import GuardRunner, Verdict
 from modelbazaar.serve.sampling import Sampling
 from modelbazaar.serve.scheduler import Event, Scheduler, Sequence
@@ -62,7 +63,12 @@ class Choice:
         self.sequence = Sequence(prompt, sampling, sink)
 
     def start(self) -> None:
-        self.scheduler.submit(self.sequence)
+        try:
+            self.scheduler.submit(self.sequence)
+        except RuntimeError as exc:  # the scheduler stopped: the server is shutting down
+            raise ApiError(
+                503, "the server is shutting down; retry on another", type="server_error"
+            ) from exc
 
     def cancel(self) -> None:
         self.scheduler.cancel(self.sequence)

@@ -25,6 +25,7 @@ class GenerationBody(BaseModel):
 
     model: str = Field(max_length=256)
     max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)  # newer name of max_tokens
     temperature: float = Field(default=1.0, ge=0.0, le=2.0)
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     n: int = Field(default=1, ge=1, le=8)
@@ -38,6 +39,10 @@ class GenerationBody(BaseModel):
     frequency_penalty: float = 0.0
     logprobs: bool | int | None = None
     logit_bias: dict[str, float] | None = None
+
+    def wanted_tokens(self) -> int | None:
+        """max_completion_tokens (OpenAI's newer name) or max_tokens, whichever is set."""
+        return self.max_completion_tokens or self.max_tokens
 
     def stops(self) -> list[str]:
         if self.stop is None:

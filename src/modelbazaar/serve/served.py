@@ -84,7 +84,7 @@ class Served:
         `default` is the max_tokens when the request gives none (None: whatever room is left);
         `param` names the prompt's field in errors ("prompt" or "messages").
         """
-        room = self.context - len(prompt)
+        room, wanted = self.context - len(prompt), body.wanted_tokens()
         if room < 1:
             raise ApiError(
                 400,
@@ -93,25 +93,27 @@ class Served:
                 param=param,
                 code="context_length_exceeded",
             )
-        if body.max_tokens is not None and body.max_tokens > self.limits.max_tokens:
+        if wanted is not None and wanted > self.limits.max_tokens:
             raise ApiError(
                 400,
-                f"max_tokens {body.max_tokens} is over this server's limit of "
+                f"max_tokens {wanted} is over this server's limit of "
                 f"{self.limits.max_tokens} (bazaar serve --max-tokens)",
                 param="max_tokens",
                 code="max_tokens_over_limit",
             )
-        if body.max_tokens is not None and body.max_tokens > room:
+        if wanted is not None and wanted > room:
             raise ApiError(
                 400,
                 f"This model's maximum context length is {self.context} tokens. However, you "
-                f"requested {len(prompt) + body.max_tokens} tokens ({len(prompt)} in the prompt, "
-                f"{body.max_tokens} for the completion). Lower max_tokens to {room} or less, or "
+                f"requested {len(prompt) + wanted} tokens ({len(prompt)} in the prompt, "
+                f"{wanted} for the completion). Lower max_tokens to {room} or less, or "
                 "shorten the prompt.",
                 param="max_tokens",
                 code="context_length_exceeded",
             )
-        wanted = body.max_tokens or min(default or room, room, self.limits.max_tokens)
         return Sampling(
-            max_tokens=wanted, temperature=body.temperature, top_p=body.top_p, seed=body.seed
+            max_tokens=wanted or min(default or room, room, self.limits.max_tokens),
+            temperature=body.temperature,
+            top_p=body.top_p,
+            seed=body.seed,
         )
