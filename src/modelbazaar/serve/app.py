@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -93,8 +94,20 @@ def create_app(
     return app
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, remembering whether a signal (Ctrl-C, SIGTERM) stopped it."""
+
+    signalled = False
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.signalled = True
+        super().handle_exit(sig, frame)
+
+
 def run(app: FastAPI, host: str, port: int, drain_timeout: float) -> None:
-    """Serve until Ctrl-C, then drain open streams (uvicorn's graceful shutdown)."""
+    """Serve until Ctrl-C, then drain open streams (uvicorn's graceful shutdown) and raise
+    KeyboardInterrupt, so the command exits 130 like every interrupted bazaar command (uvicorn
+    re-raises the signal itself, but whether that surfaces depends on timing)."""
     config = uvicorn.Config(
         app,
         host=host,
@@ -103,4 +116,10 @@ def run(app: FastAPI, host: str, port: int, drain_timeout: float) -> None:
         log_level="info",
         access_log=False,  # per-request lines would cost more than the requests at load
     )
-    uvicorn.Server(config).run()
+    server = _Server(config)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    if server.signalled:
+        raise KeyboardInterrupt
