@@ -117,6 +117,29 @@ def test_sequences_stop_at_eos_and_context(model: LlamaForCausalLM) -> None:
     assert len(sequence.generated) == 10 and finished[-1] == "length"  # 30 + 10 = context
 
 
+def test_cache_budget_makes_requests_wait(model: LlamaForCausalLM) -> None:
+    """A budget for one row's worst case: the others wait, and all still finish."""
+    scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=96)
+    one_row = (len(prompts()[0]) + 10) * scheduler.token_bytes
+    scheduler.cache_bytes = one_row
+    done = threading.Semaphore(0)
+    sequences = [
+        Sequence(
+            p, Sampling(max_tokens=10, temperature=0), lambda e: e.finish_reason and done.release()
+        )
+        for p in [prompts()[0]] * 4
+    ]
+    scheduler.start()
+    for sequence in sequences:
+        scheduler.submit(sequence)
+    for _ in sequences:
+        assert done.acquire(timeout=60)
+    scheduler.stop()
+    assert all(len(s.generated) == 10 for s in sequences)
+    assert scheduler.stats.rows_decoded == scheduler.stats.steps  # one row at a time
+    assert scheduler.stats.prefills == 4
+
+
 def test_cancel_drops_the_row(model: LlamaForCausalLM) -> None:
     scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=96)
     events: list[Event] = []

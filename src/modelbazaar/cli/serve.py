@@ -41,6 +41,9 @@ def serve(
     ] = 8,
     max_concurrent: Annotated[int, typer.Option(min=1, help="Requests in flight in all.")] = 256,
     max_batch: Annotated[int, typer.Option(min=1, help="Sequences per forward pass.")] = 32,
+    kv_cache_mb: Annotated[
+        int, typer.Option(min=1, help="KV-cache budget; requests beyond it wait their turn.")
+    ] = 2048,
     drain_timeout: Annotated[
         float, typer.Option(min=0, help="Seconds Ctrl-C waits for open streams.")
     ] = 60.0,
@@ -83,6 +86,7 @@ def serve(
         max_streams_per_key=max_streams_per_key,
         max_concurrent=max_concurrent,
         max_batch=max_batch,
+        kv_cache_bytes=kv_cache_mb << 20,
     )
     app = create_app(loaded, name=name or ref, limits=limits, keys=keys, guard=checker)
     if keys is None and not _loopback(host):

@@ -39,7 +39,7 @@ def eos_ids(loaded: LoadedModel) -> set[int]:
     return {int(i) for i in found if i is not None}
 
 
-def scheduler_for(loaded: LoadedModel, max_batch: int) -> Scheduler:
+def scheduler_for(loaded: LoadedModel, limits: Limits) -> Scheduler:
     tokenizer, config = loaded.tokenizer, loaded.model.config
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     return Scheduler(
@@ -47,7 +47,8 @@ def scheduler_for(loaded: LoadedModel, max_batch: int) -> Scheduler:
         eos_ids=eos_ids(loaded),
         pad_id=int(pad),
         context=int(config.max_position_embeddings),
-        max_batch=max_batch,
+        max_batch=limits.max_batch,
+        cache_bytes=limits.kv_cache_bytes,
     )
 
 
@@ -65,7 +66,7 @@ def create_app(
     served = Served(
         name=name,
         loaded=loaded,
-        scheduler=scheduler_for(loaded, limits.max_batch),
+        scheduler=scheduler_for(loaded, limits),
         limits=limits,
         # without keys every caller is "anonymous": only the server-wide limit applies
         slots=StreamSlots(

@@ -2,9 +2,10 @@
 
 One thread owns the model. Each step it
 
-1. takes waiting sequences (first come, first served, up to `max_batch` running and
-   `prefill_tokens` padded prompt tokens per step) and prefills them together in one forward
-   pass, which also gives each its first token (time to first token is one prefill);
+1. takes waiting sequences (first come, first served, up to `max_batch` running,
+   `prefill_tokens` padded prompt tokens per step, and a KV cache that stays within
+   `cache_bytes` even when every row reaches its max_tokens) and prefills them together in one
+   forward pass, which also gives each its first token (time to first token is one prefill);
 2. runs one decode forward for all running sequences (`batch.PaddedBatch`: a shared KV cache,
    left-padded, with an attention mask and per-row positions);
 3. hands each sequence its new token through its `sink`, and drops sequences that finished (end
@@ -83,9 +84,15 @@ class Scheduler:
         context: int,
         max_batch: int = 32,
         prefill_tokens: int = 4096,
+        cache_bytes: int = 2 << 30,
     ) -> None:
         self.model, self.eos_ids, self.pad_id, self.context = model, eos_ids, pad_id, context
-        self.max_batch, self.prefill_tokens = max_batch, prefill_tokens
+        self.max_batch, self.prefill_tokens, self.cache_bytes = (
+            max_batch,
+            prefill_tokens,
+            cache_bytes,
+        )
+        self.token_bytes = kv_bytes_per_token(model)
         self.batch = PaddedBatch()
         self.waiting: deque[Sequence] = deque()
         self.stats = Stats()
@@ -151,9 +158,18 @@ class Scheduler:
             longest_if = max(longest, len(candidate.prompt))
             if admitted and longest_if * (len(admitted) + 1) > self.prefill_tokens:
                 break
+            if (admitted or self.batch.rows) and not self._cache_fits([*admitted, candidate]):
+                break  # it waits until running sequences finish and free their cache
             admitted.append(self.waiting.popleft())
             longest = longest_if
         return [s for s in admitted if not self._drop_cancelled(s)]
+
+    def _cache_fits(self, joining: list[Sequence]) -> bool:
+        """Would the cache stay within `cache_bytes` if every row ran to its max_tokens? Rows
+        share the widest row's width (left padding), so the worst case is rows x widest."""
+        rows: list[Sequence] = [*self.batch.rows, *joining]  # type: ignore[list-item]
+        widest = max(min(len(s.prompt) + s.sampling.max_tokens, self.context) for s in rows)
+        return len(rows) * widest * self.token_bytes <= self.cache_bytes
 
     def _drop_cancelled(self, sequence: Sequence) -> bool:
         if sequence.cancelled:
@@ -221,3 +237,12 @@ class Scheduler:
         if len(sequence.prompt) + len(sequence.generated) >= self.context:
             return "length"  # the next token would need a position the model does not have
         return None
+
+
+def kv_bytes_per_token(model: PreTrainedModel) -> int:
+    """Bytes of keys and values one token occupies in the cache, over all layers."""
+    config = model.config
+    heads = getattr(config, "num_key_value_heads", None) or config.num_attention_heads
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+    element = next(model.parameters()).element_size()
+    return 2 * config.num_hidden_layers * heads * head_dim * element

@@ -29,6 +29,7 @@ class Limits:
     max_streams_per_key: int = 8
     max_concurrent: int = 256
     max_batch: int = 32  # sequences per forward pass
+    kv_cache_bytes: int = 2 << 30  # worst-case KV cache of the running batch
     guard_window: int = 200  # characters of a streamed answer the guard checks at a time
 
 
