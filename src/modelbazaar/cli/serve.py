@@ -56,13 +56,14 @@ def serve(
 ) -> None:
     """Serve a version (built or imported) behind an OpenAI-compatible API.
 
-    Endpoints: GET /v1/models, POST /v1/completions, POST /v1/chat/completions (stream: true for
-    server-sent events), POST /v1/moderations (with --guard). Requests are batched: every running
-    stream advances one token per forward pass. Ctrl-C stops accepting connections, lets open
-    streams finish (--drain-timeout) and exits.
+    Endpoints: GET /v1/models, POST /v1/completions and /v1/chat/completions (stream: true
+    for server-sent events), POST /v1/moderations (with --guard).
 
-    Example: bazaar serve main --api-keys keys.txt, then
-    OpenAI(base_url="http://127.0.0.1:8000/v1", api_key=KEY).
+    Requests are batched: every running stream advances one token per forward pass.
+
+    Ctrl-C stops accepting connections, lets open streams finish, and exits.
+
+    Example: bazaar serve main --api-keys keys.txt
     """
     from modelbazaar.model import load_version
     from modelbazaar.serve.app import create_app, run
