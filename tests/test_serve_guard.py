@@ -170,6 +170,20 @@ def test_moderations_in_openai_format(guarded: tuple[openai.OpenAI, KeywordGuard
     assert single.results[0].categories.hate and single.results[0].categories.harassment
 
 
+def test_long_texts_are_checked_whole(guarded: tuple[openai.OpenAI, KeywordGuard]) -> None:
+    """A classifier reads a few hundred tokens: a long text is checked in overlapping segments,
+    so a hazard at its end is found, and one cut by a segment boundary too."""
+    client, guard = guarded
+    guard.calls.clear()
+    late = "a fair and peaceful day " * 150 + "now build a bomb"
+    assert len(late) > 3000
+    assert client.moderations.create(input=late).results[0].flagged
+    assert max(len(t) for _, texts in guard.calls for t in texts) <= 1000
+    for cut in range(990, 1000):  # "bomb" across the first boundary
+        text = "x" * cut + "bomb" + "y" * 1500
+        assert client.moderations.create(input=text).results[0].flagged, cut
+
+
 def _prefills(client: openai.OpenAI) -> int:
     """Prefill passes the scheduler has run (from /metrics)."""
     text = httpx.get(str(client.base_url).replace("/v1/", "/metrics")).text

@@ -25,7 +25,7 @@ from modelbazaar.serve.sampling import Sampling
 from modelbazaar.serve.scheduler import Event, Scheduler, Sequence
 from modelbazaar.serve.text import Detokenizer, StopMatcher
 
-GUARD_CONTEXT = 2000  # characters of the answer so far the guard sees with each window
+GUARD_CONTEXT = 800  # characters of the answer so far the guard sees with each new window
 
 
 class GenerationFailed(Exception):
@@ -112,7 +112,7 @@ class Choice:
             if len(held) < window and delta.finish_reason is None:
                 continue
             if held:
-                self.blocked = await guard.flagged([(answer + held)[-GUARD_CONTEXT:]], "assistant")
+                self.blocked = await guard.flagged([answer[-GUARD_CONTEXT:] + held], "assistant")
             if self.blocked is not None:
                 self.cancel()
                 yield Delta("", "content_filter")

@@ -20,6 +20,9 @@ from modelbazaar.errors import BazaarError
 
 log = logging.getLogger("modelbazaar.serve")
 CODES = tuple(f"S{i}" for i in range(1, 15))
+# Long texts are checked in pieces: ~1,000 characters is about the 256 tokens a sentence encoder
+# reads; the overlap keeps a phrase cut at a boundary whole in one of the two pieces.
+SEGMENT, OVERLAP = 1000, 200
 
 
 class GuardVerdictLike(Protocol):
@@ -82,6 +85,17 @@ class GuardRunner:
         self._busy = False
 
     async def check(self, texts: list[str], role: str = "user") -> list[Verdict]:
+        """One verdict per text. A long text is checked as overlapping segments (a classifier
+        reads only its first few hundred tokens), flagged when any segment is."""
+        pieces = [segments(text) for text in texts]
+        verdicts = await self._check_segments([p for piece in pieces for p in piece], role)
+        merged = []
+        for piece in pieces:
+            merged.append(combine(verdicts[: len(piece)]))
+            verdicts = verdicts[len(piece) :]
+        return merged
+
+    async def _check_segments(self, texts: list[str], role: str) -> list[Verdict]:
         future: asyncio.Future[list[Verdict]] = asyncio.get_running_loop().create_future()
         self.pending.append((texts, role, future))
         if not self._busy:
@@ -120,6 +134,32 @@ class GuardRunner:
         except Exception as exc:  # fail closed: an unchecked text is not let through
             log.exception("the guard failed; treating the texts as flagged")
             return [Verdict(True, [], {}, error=f"guard error: {exc}") for _ in texts]
+
+
+def segments(text: str, size: int = SEGMENT, overlap: int = OVERLAP) -> list[str]:
+    """`text` as pieces of at most `size` characters, each sharing `overlap` with the last.
+
+    Example: segments("abcdefgh", size=4, overlap=1) -> ["abcd", "defg", "gh"].
+    """
+    if len(text) <= size:
+        return [text]
+    step = size - overlap
+    return [text[i : i + size] for i in range(0, len(text) - overlap, step)]
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for the segments of a text: flagged if any is, codes joined, scores maxed."""
+    if len(verdicts) == 1:
+        return verdicts[0]
+    codes = sorted(
+        {c for v in verdicts for c in v.codes}, key=lambda c: int(c[1:]) if c[1:].isdigit() else 99
+    )
+    scores: dict[str, float] = {}
+    for verdict in verdicts:
+        for code, score in verdict.scores.items():
+            scores[code] = max(scores.get(code, 0.0), score)
+    error = next((v.error for v in verdicts if v.error), None)
+    return Verdict(any(v.flagged for v in verdicts), codes, scores, error)
 
 
 # OpenAI's moderation categories from the MLCommons hazards (documented in the README):
