@@ -175,6 +175,19 @@ def test_limits_are_4xx(client: openai.OpenAI, server: tuple[str, str]) -> None:
     )
     assert big.status_code == 413 and "4,096 bytes" in big.json()["error"]["message"]
 
+    def undeclared() -> Iterator[bytes]:  # chunked: no Content-Length to refuse up front
+        yield b'{"model": "tiny", "prompt": "'
+        yield from [b"x" * 500] * 10
+        yield b'"}'
+
+    streamed = httpx.post(
+        f"{url}/completions",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        content=undeclared(),
+    )
+    assert streamed.status_code == 413
+    assert streamed.json()["error"]["code"] == "request_too_large"
+
 
 def test_malformed_json_is_422_naming_the_field(server: tuple[str, str]) -> None:
     url, key = server

@@ -85,9 +85,8 @@ async def _invalid(_: Request, exc: Exception) -> JSONResponse:
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     kind = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
-    return JSONResponse(
-        error_body(str(exc.detail), kind), status_code=exc.status_code, headers=exc.headers
-    )
+    body = error_body(str(exc.detail), kind, None, getattr(exc, "code", None))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _crash(_: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from modelbazaar.serve.apierrors import ApiError, error_body
 from modelbazaar.serve.keys import KeyRing
 
@@ -73,8 +75,18 @@ class Authenticate:
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body past the limit. An HTTPException, because FastAPI passes
+    those through from its body parsing (any other exception there becomes a vague 400)."""
+
+    code = "request_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            413,
+            f"request body larger than this server's limit of {limit:,} bytes "
+            "(bazaar serve --max-body-bytes)",
+        )
 
 
 class LimitBody:
@@ -84,13 +96,8 @@ class LimitBody:
         self.app, self.limit = app, limit
 
     def _error(self) -> dict[str, object]:
-        return error_body(
-            f"request body larger than this server's limit of {self.limit:,} bytes "
-            "(bazaar serve --max-body-bytes)",
-            "invalid_request_error",
-            None,
-            "request_too_large",
-        )
+        too_large = BodyTooLarge(self.limit)
+        return error_body(too_large.detail, "invalid_request_error", None, too_large.code)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,7 +114,7 @@ class LimitBody:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise BodyTooLarge
+                raise BodyTooLarge(self.limit)
             return message
 
         try:
