@@ -201,6 +201,13 @@ def test_malformed_json_is_422_naming_the_field(server: tuple[str, str]) -> None
     )
     assert wrong.status_code == 422
     assert wrong.json()["error"]["param"] == "messages.0.role"
+    image = {"type": "image_url", "image_url": {"url": "x"}}
+    parts = httpx.post(
+        f"{url}/chat/completions",
+        headers=headers,
+        json={"model": "tiny", "messages": [{"role": "user", "content": [image]}]},
+    )
+    assert "messages.0.content.0.type: Input should be 'text'" in parts.json()["error"]["message"]
     missing = httpx.post(f"{url}/completions", headers=headers, json={"model": "tiny"})
     assert missing.json()["error"]["message"] == "prompt: field required"
 

@@ -62,12 +62,20 @@ async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
+def _union_tag(part: object) -> bool:
+    """pydantic names the member of a union in the location ('constrained-str',
+    'list[TextPart]'); our field names never look like that, so it is left out of messages."""
+    return isinstance(part, str) and (
+        "[" in part or "-" in part or part in {"str", "int", "float", "bool", "list", "dict"}
+    )
+
+
 async def _invalid(_: Request, exc: Exception) -> JSONResponse:
     """422 naming each bad field, e.g. 'messages.0.role: Input should be ...'."""
     assert isinstance(exc, RequestValidationError)
     errors, fields = [], []
     for error in exc.errors():
-        location = tuple(p for p in error["loc"] if p != "body")
+        location = tuple(p for p in error["loc"] if p != "body" and not _union_tag(p))
         if error.get("type") == "json_invalid":  # FastAPI puts the character offset in loc
             reason = (error.get("ctx") or {}).get("error", "malformed")
             where = f" at character {location[0]}" if location else ""
