@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from click import BadParameter
 
 from modelbazaar.progress import console, out
 
@@ -50,6 +51,12 @@ def serve(
     threads: Annotated[
         int, typer.Option(min=1, help="Torch threads for the model (1 leaves a core for HTTP).")
     ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="process: the model in a child process (no GIL shared with HTTP); thread."
+        ),
+    ] = "process",
     fast: Annotated[
         bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
     ] = False,
@@ -73,6 +80,8 @@ def serve(
     from modelbazaar.store import Store
 
     del fast  # read by cli/main.py before torch starts
+    if engine not in ("process", "thread"):
+        raise BadParameter("--engine must be `process` or `thread`")
     import torch
 
     torch.set_num_threads(threads)
@@ -89,7 +98,15 @@ def serve(
         max_batch=max_batch,
         kv_cache_bytes=kv_cache_mb << 20,
     )
-    app = create_app(loaded, name=name or ref, limits=limits, keys=keys, guard=checker)
+    app = create_app(
+        loaded,
+        name=name or ref,
+        limits=limits,
+        keys=keys,
+        guard=checker,
+        engine=engine,
+        threads=threads,
+    )
     if keys is None and not _loopback(host):
         console.print(
             f"[bold yellow]warning:[/] listening on {host} without --api-keys: anyone who can "

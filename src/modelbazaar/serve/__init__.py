@@ -6,6 +6,7 @@ Modules, each small and about one thing:
 - ``sampling``   next tokens for a batch: greedy, temperature, top-p, per-request seeds
 - ``scheduler``  continuous batching in one thread: waiting prompts prefilled together, one
                  decode forward per step for every running sequence
+- ``engine``     the scheduler in a child process (the default), fed over pipes
 - ``text``       prompts (chat templates, the plain template), context checks, incremental
                  detokenisation and stop strings
 - ``guarding``   the guard's interface (a Protocol), its lazy loading, the moderation format

@@ -19,12 +19,13 @@ from fastapi import FastAPI
 
 from modelbazaar.model import LoadedModel
 from modelbazaar.serve import apierrors
+from modelbazaar.serve.engine import EngineProcess
 from modelbazaar.serve.guarding import GuardLike, GuardRunner
 from modelbazaar.serve.keys import KeyRing
 from modelbazaar.serve.limits import Authenticate, LimitBody, StreamSlots
 from modelbazaar.serve.routes import router
 from modelbazaar.serve.scheduler import Scheduler
-from modelbazaar.serve.served import Limits, Served
+from modelbazaar.serve.served import Engine, Limits, Served
 
 log = logging.getLogger("modelbazaar.serve")
 
@@ -39,17 +40,21 @@ def eos_ids(loaded: LoadedModel) -> set[int]:
     return {int(i) for i in found if i is not None}
 
 
-def scheduler_for(loaded: LoadedModel, limits: Limits) -> Scheduler:
+def engine_for(loaded: LoadedModel, limits: Limits, engine: str, threads: int) -> Engine:
+    """The scheduler for `loaded`: in this process ("thread") or a child ("process")."""
     tokenizer, config = loaded.tokenizer, loaded.model.config
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    return Scheduler(
-        loaded.model,
-        eos_ids=eos_ids(loaded),
-        pad_id=int(pad),
-        context=int(config.max_position_embeddings),
-        max_batch=limits.max_batch,
-        cache_bytes=limits.kv_cache_bytes,
-    )
+    settings = {
+        "eos_ids": sorted(eos_ids(loaded)),
+        "pad_id": int(pad),
+        "max_batch": limits.max_batch,
+        "cache_bytes": limits.kv_cache_bytes,
+    }
+    context = int(config.max_position_embeddings)
+    if engine == "process":
+        return EngineProcess(loaded.model, context=context, threads=threads, **settings)
+    settings["eos_ids"] = set(settings["eos_ids"])
+    return Scheduler(loaded.model, context=context, **settings)  # type: ignore[arg-type]
 
 
 def create_app(
@@ -59,14 +64,17 @@ def create_app(
     limits: Limits | None = None,
     keys: KeyRing | None = None,
     guard: GuardLike | None = None,
+    engine: str = "thread",
+    threads: int = 1,
 ) -> FastAPI:
     """The app serving `loaded` as model `name`. `keys=None`: no authentication;
-    `guard=None`: no guard and no /v1/moderations."""
+    `guard=None`: no guard and no /v1/moderations; `engine`: "thread" runs the scheduler in
+    this process (tests), "process" in a child process with `threads` torch threads (the CLI)."""
     limits = limits or Limits()
     served = Served(
         name=name,
         loaded=loaded,
-        scheduler=scheduler_for(loaded, limits),
+        scheduler=engine_for(loaded, limits, engine, threads),
         limits=limits,
         # without keys every caller is "anonymous": only the server-wide limit applies
         slots=StreamSlots(
@@ -118,9 +126,14 @@ def run(app: FastAPI, host: str, port: int, drain_timeout: float) -> None:
         access_log=False,  # per-request lines would cost more than the requests at load
     )
     server = _Server(config)
+    engine = app.state.served.scheduler
+    if isinstance(engine, EngineProcess):  # a dead engine stops the server: no zombie 503s
+        engine.on_death = lambda: setattr(server, "should_exit", True)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     if server.signalled:
         raise KeyboardInterrupt
+    if isinstance(engine, EngineProcess) and engine.dead:
+        raise RuntimeError("the engine process died (the log above says how); server stopped")

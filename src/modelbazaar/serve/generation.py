@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from transformers import PreTrainedTokenizerFast
 
 from modelbazaar.serve.apierrors import ApiError
+from modelbazaar.serve.engine import EngineProcess
 from modelbazaar.serve.guarding import GuardRunner, Verdict
 from modelbazaar.serve.sampling import Sampling
 from modelbazaar.serve.scheduler import Event, Scheduler, Sequence
@@ -43,7 +44,7 @@ class Choice:
 
     def __init__(
         self,
-        scheduler: Scheduler,
+        scheduler: Scheduler | EngineProcess,
         tokenizer: PreTrainedTokenizerFast,
         prompt: list[int],
         sampling: Sampling,
@@ -65,9 +66,9 @@ class Choice:
     def start(self) -> None:
         try:
             self.scheduler.submit(self.sequence)
-        except RuntimeError as exc:  # the scheduler stopped: the server is shutting down
+        except RuntimeError as exc:  # shutting down, or the engine process died
             raise ApiError(
-                503, "the server is shutting down; retry on another", type="server_error"
+                503, f"the model is not available ({exc}); retry later", type="server_error"
             ) from exc
 
     def cancel(self) -> None:

@@ -53,7 +53,7 @@ async def metrics(request: Request) -> str:
         f"bazaar_decoded_rows_total {stats.rows_decoded}",
         f"bazaar_sequences_finished_total {stats.finished}",
         f"bazaar_sequences_running {served.scheduler.running}",
-        f"bazaar_sequences_waiting {len(served.scheduler.waiting)}",
+        f"bazaar_sequences_waiting {served.scheduler.queued}",
     ]
     return "\n".join(lines) + "\n"
 

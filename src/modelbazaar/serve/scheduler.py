@@ -19,6 +19,7 @@ finish reason "error"; the thread lives on.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import deque
@@ -32,6 +33,7 @@ from modelbazaar.serve.batch import PaddedBatch, padded_prompts, prefill_positio
 from modelbazaar.serve.sampling import Sampling, generator_for, next_tokens
 
 log = logging.getLogger("modelbazaar.serve")
+_identities = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Sequence:
     sink: Sink
     generated: list[int] = field(default_factory=list)
     cancelled: bool = False
+    ident: int = field(default_factory=lambda: next(_identities))  # names it across processes
     generator: torch.Generator = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,6 +88,7 @@ class Scheduler:
         max_batch: int = 32,
         prefill_tokens: int = 4096,
         cache_bytes: int = 2 << 30,
+        on_step: Callable[[], None] | None = None,
     ) -> None:
         self.model, self.eos_ids, self.pad_id, self.context = model, eos_ids, pad_id, context
         self.max_batch, self.prefill_tokens, self.cache_bytes = (
@@ -93,6 +97,7 @@ class Scheduler:
             cache_bytes,
         )
         self.token_bytes = kv_bytes_per_token(model)
+        self.on_step = on_step  # runs on the scheduler thread after every step
         self.batch = PaddedBatch()
         self.waiting: deque[Sequence] = deque()
         self.stats = Stats()
@@ -127,6 +132,10 @@ class Scheduler:
     def running(self) -> int:
         return len(self.batch)
 
+    @property
+    def queued(self) -> int:
+        return len(self.waiting)
+
     # -- the scheduler thread ----------------------------------------------------------------
     def _run(self) -> None:
         while True:
@@ -148,6 +157,8 @@ class Scheduler:
                 for sequence in failed.values():
                     sequence.sink(Event(None, "error"))  # type: ignore[attr-defined]
                 self.batch = PaddedBatch()
+            if self.on_step is not None:
+                self.on_step()
 
     def _admit(self) -> list[Sequence]:
         """Waiting sequences to prefill now: FIFO, within the batch and prefill-token budgets."""

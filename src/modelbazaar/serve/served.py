@@ -11,12 +11,14 @@ from transformers import PreTrainedTokenizerFast
 from modelbazaar.errors import unknown_name
 from modelbazaar.model import LoadedModel
 from modelbazaar.serve.apierrors import ApiError
+from modelbazaar.serve.engine import EngineProcess
 from modelbazaar.serve.guarding import GuardRunner
 from modelbazaar.serve.limits import StreamSlots
 from modelbazaar.serve.sampling import Sampling
 from modelbazaar.serve.scheduler import Scheduler
 from modelbazaar.serve.schemas import GenerationBody
 
+Engine = Scheduler | EngineProcess  # the same interface, in this process or a child
 COMPLETION_DEFAULT_MAX_TOKENS = 16  # OpenAI's default for /v1/completions
 
 
@@ -39,7 +41,7 @@ class Served:
 
     name: str
     loaded: LoadedModel
-    scheduler: Scheduler
+    scheduler: Engine
     limits: Limits
     slots: StreamSlots
     guard: GuardRunner | None = None
