@@ -10,10 +10,14 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import openai
 import pytest
 
@@ -77,3 +81,47 @@ def test_a_dead_engine_gives_503_not_a_hang(served: tuple[openai.OpenAI, object]
         time.sleep(0.05)
     with pytest.raises(openai.InternalServerError, match="engine process is gone"):
         client.completions.create(model="tiny", prompt="O", max_tokens=5)
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_the_process_group_drains(tiny_built: tuple[Path, Store]) -> None:
+    """A terminal's Ctrl-C signals the server and its engine child alike: the child ignores it,
+    the open stream still ends with [DONE], and `bazaar serve` exits 130 without a traceback."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "modelbazaar", "serve", "main", "-C", str(tiny_built[0])]
+        + ["--port", str(port)],
+        start_new_session=True,  # its own process group, as a terminal job has
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while not _healthy(url):
+        assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
+        time.sleep(0.2)
+    body = {"model": "main", "prompt": "ROMEO:", "max_tokens": 50, "stream": True, "seed": 1}
+    with httpx.Client(timeout=60) as client:
+        with client.stream("POST", f"{url}/v1/completions", json=body) as response:
+            lines = (line for line in response.iter_lines() if line.startswith("data: "))
+            next(lines)
+            os.killpg(server.pid, signal.SIGINT)
+            rest = list(lines)
+    _, errors = server.communicate(timeout=60)
+    assert rest[-1] == "data: [DONE]"
+    assert server.returncode == 130
+    assert "Traceback" not in errors
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
@@ -139,7 +140,12 @@ class EngineProcess:
 def engine_main(
     model: PreTrainedModel, settings: dict[str, Any], commands: Connection, events: Connection
 ) -> None:
-    """The child: a Scheduler fed from `commands`, its events batched per step into `events`."""
+    """The child: a Scheduler fed from `commands`, its events batched per step into `events`.
+
+    Ctrl-C in a terminal signals the whole process group: the child ignores SIGINT and SIGTERM
+    and stops when the parent, after draining its streams, says so (or its pipe closes)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     torch.set_num_threads(settings.pop("threads"))
     outbox: list[list[Any]] = []
     sequences: dict[int, Sequence] = {}
