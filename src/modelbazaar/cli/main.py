@@ -131,6 +131,11 @@ COMMANDS: dict[str, Entry] = {
         "Approve an accepted contribution: your key signs its bundle hash (maintainers).",
     ),
     "member": Entry("modelbazaar.cli.remote", "Roles on a hub model (maintainers)."),
+    "serve": Entry(
+        "modelbazaar.cli.serve",
+        "Serve a version (built or imported) behind an OpenAI-compatible API.",
+    ),
+    "api-key": Entry("modelbazaar.cli.serve", "API keys for `bazaar serve --api-keys FILE`."),
     "fsck": Entry(
         "modelbazaar.cli.fsck",
         "Re-hash every object and check every catalogue row, ref and leftover file of the store.",
