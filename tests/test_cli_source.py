@@ -21,7 +21,7 @@ def test_list_templates() -> None:
 def test_unknown_template_lists_the_known_ones(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(tmp_path / "m"), "--template", "shakespear"])
     assert isinstance(result.exception, BazaarError)
-    assert "Known: quick, shakespeare, tiny" in str(result.exception)
+    assert "Known: guard, quick, shakespeare, tiny" in str(result.exception)
     assert "Did you mean 'shakespeare'" in str(result.exception)
 
 
