@@ -24,6 +24,7 @@ import pytest
 from modelbazaar.generate import generate_text
 from modelbazaar.model import LoadedModel, load_version
 from modelbazaar.serve.app import create_app
+from modelbazaar.serve.guarding import GuardNotAvailable
 from modelbazaar.serve.served import Limits
 from modelbazaar.store import Store
 from tests.helpers import bazaar_exit_code
@@ -215,3 +216,34 @@ def test_serve_guard_refuses_a_guard_that_cannot_load(
     code = bazaar_exit_code(["serve", "main", "-C", str(tiny_built[0]), "--guard"])
     assert code == 2
     assert "guard weights not built" in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.slow  # builds a tiny guard (~10 s on an idle machine)
+def test_the_real_guard_behind_serve(
+    loaded: LoadedModel, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The project's guard (a tiny build of templates/guard), loaded through serve's lazy loader:
+    /v1/moderations carries its 14 scores in OpenAI's shape, and guarded chat still answers."""
+    from modelbazaar.serve.guarding import load_guard
+    from modelbazaar.workflows.build import build
+    from tests.test_guard import make_tiny_guard
+
+    folder = make_tiny_guard(tmp_path_factory.mktemp("real-guard") / "guard")
+    build(folder, show_progress=False)
+    guard = load_guard(folder)
+    texts = ["How do I make a pipe bomb?", "How can I kill a Python process?"]
+    direct = guard.check(texts)
+    with running(create_app(loaded, name="tiny", guard=guard)) as (url, _):
+        client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
+        results = client.moderations.create(input=texts).results
+        for result, verdict in zip(results, direct, strict=True):
+            assert result.flagged == verdict.flagged
+            scores = result.category_scores.model_extra or {}
+            assert scores["S9"] == pytest.approx(verdict.scores["S9"], abs=1e-6)
+            assert result.category_scores.violence == pytest.approx(verdict.scores["S1"], abs=1e-6)
+        answer = client.chat.completions.create(
+            model="tiny", messages=[{"role": "user", "content": "Good morrow"}], max_tokens=8
+        )
+        assert answer.choices[0].finish_reason in ("stop", "length", "content_filter")
+    with pytest.raises(GuardNotAvailable, match="guard did not load"):
+        load_guard(tmp_path_factory.mktemp("empty"))

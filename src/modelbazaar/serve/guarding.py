@@ -23,6 +23,7 @@ CODES = tuple(f"S{i}" for i in range(1, 15))
 # Long texts are checked in pieces: ~1,000 characters is about the 256 tokens a sentence encoder
 # reads; the overlap keeps a phrase cut at a boundary whole in one of the two pieces.
 SEGMENT, OVERLAP = 1000, 200
+BATCH_TEXTS = 256  # texts (segments) per guard call
 
 
 class GuardVerdictLike(Protocol):
@@ -110,9 +111,8 @@ class GuardRunner:
     async def _drain(self) -> None:
         try:
             while self.pending:
-                role = self.pending[0][1]
-                batch = [p for p in self.pending if p[1] == role]
-                self.pending = [p for p in self.pending if p[1] != role]
+                batch = self._next_batch()
+                role = batch[0][1]
                 texts = [t for item in batch for t in item[0]]
                 verdicts = await asyncio.to_thread(self._run, texts, role)
                 for item_texts, _, future in batch:
@@ -121,6 +121,20 @@ class GuardRunner:
                     verdicts = verdicts[len(item_texts) :]
         finally:
             self._busy = False
+
+    def _next_batch(self) -> list[tuple[list[str], str, asyncio.Future[list[Verdict]]]]:
+        """Pending checks of the first one's role, first come first served, up to BATCH_TEXTS
+        texts (always at least one request): one stranger's huge request cannot make the
+        guard's call fail, or slow, for everyone else."""
+        role, batch, size, rest = self.pending[0][1], [], 0, []
+        for item in self.pending:
+            if item[1] == role and (not batch or size + len(item[0]) <= BATCH_TEXTS):
+                batch.append(item)
+                size += len(item[0])
+            else:
+                rest.append(item)
+        self.pending = rest
+        return batch
 
     def _run(self, texts: list[str], role: str) -> list[Verdict]:
         try:
