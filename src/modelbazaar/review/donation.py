@@ -42,8 +42,8 @@ class DonationReview:
     checks: list[dict[str, Any]]  # the effect trial's suite rows (paired CIs)
     licence_rows: list[dict[str, str]]
     model_license: str
-    trial: dict[str, Any] = field(default_factory=dict)  # its cost; empty when skipped
     documents: int = 0
+    trial: dict[str, Any] = field(default_factory=dict)  # its cost; empty when skipped
 
 
 def review_donation(
@@ -60,7 +60,13 @@ def review_donation(
     docs = [d for n, raw in sorted(bundle.data_files.items()) for d in read_documents(n, raw)]
     model_license = base.record.info.get("license", recipe.license.weights)
     reasons, licence_rows = _licence(manifest.license, model_license, recipe, model_dir)
-    result = DonationReview(reasons, [], [], licence_rows, model_license, documents=len(docs))
+    licence = checks.row(
+        "licence",
+        not reasons,
+        {"donation": manifest.license, "family": family(manifest.license), "model": model_license},
+        "compatible with the model's licence and [policy] allowed_licenses",
+    )
+    result = DonationReview(reasons, [licence], [], licence_rows, model_license, len(docs))
     if reasons:  # a refused licence decides alone: no time is spent on the rest
         result.checks = [_skipped("the licence gate refused it before any other check")]
         return result
@@ -71,14 +77,15 @@ def review_donation(
     suites = list(recipe.policy.suites) + list(recipe.evals) + ([DIVERSITY] if synthetic else [])
     kept = {n: kept_bytes(n, raw, drop if recipe.policy.drop_duplicates else set())
             for n, raw in bundle.data_files.items()}  # fmt: skip
-    result.data_checks = [
+    rows = [
         duplicates,
         checks.contamination_check(docs, suite_texts(model_dir, suites)),
         checks.pii_check(docs, recipe.policy),
         *checks.language_quality_checks(docs, recipe.policy),
         _synthetic(store, recipe, corpus, base, bundle, kept),
     ]
-    result.reasons += [c["reason"] for c in result.data_checks if c["status"] == "fail"]
+    result.data_checks += rows
+    result.reasons += [c["reason"] for c in rows if c["status"] == "fail"]
     if result.reasons:
         result.checks = [_skipped("a data check failed, so the trial was not run")]
         return result
