@@ -90,18 +90,17 @@ def effect_trial(
     model_dir: Path,
     recipe: Recipe,
     base: LoadedModel,
-    corpus: dict[str, list[str]],
-    donation: list[str],
+    streams: dict[str, torch.Tensor],
     *,
     synthetic: bool,
     show_progress: bool = True,
 ) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
-    """(reasons, check rows, cost) of the trial. ``corpus``: texts of the train and validation
-    splits; ``donation``: the donated files' texts (duplicates already dropped, per policy)."""
-    tokenizer = base.tokenizer.backend_tokenizer
-    control_stream = token_stream(tokenizer, corpus["train"])
-    treated_stream = torch.cat([control_stream, token_stream(tokenizer, donation)])
-    val = token_stream(tokenizer, corpus["validation"])
+    """(reasons, check rows, cost) of the trial. ``streams``: "train" and "validation" of the
+    corpus and "donation" (duplicates already dropped, per policy), as ``token_stream`` packs
+    them with the base's tokenizer."""
+    control_stream = streams["train"]
+    treated_stream = torch.cat([control_stream, streams["donation"]])
+    val = streams["validation"]
     cfg = trial_config(recipe, base.model.config.max_position_embeddings)
     started = time.perf_counter()
     control, control_figures = _arm(base, control_stream, val, cfg, show_progress)
