@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 
 from modelbazaar.data.tokenizer import EOS, lines
 from modelbazaar.evals import compare_results, run_suite_on_model
-from modelbazaar.evals.diversity import collapse_warnings
+from modelbazaar.evals.diversity import COLLAPSE_DROP, collapse_warnings
 from modelbazaar.model import LoadedModel
 from modelbazaar.recipe import Recipe, TrainConfig
 from modelbazaar.review.suites import SAFETY_GATES, judge_metric
@@ -148,7 +148,7 @@ def _judge_suite(
     )
     deltas = compare_results(a, b)
     if a.kind == DIVERSITY:
-        return _judge_diversity(deltas, a.extra.get("collapse_drop", 0.1))
+        return _judge_diversity(deltas, a.extra.get("collapse_drop", COLLAPSE_DROP))
     by_metric = {d.metric: d for d in deltas}
     judged = (
         [m for m in SAFETY_GATES if m in a.higher_is_better]
