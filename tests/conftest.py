@@ -21,6 +21,8 @@ from modelbazaar import templates  # noqa: E402
 from modelbazaar.store import Store  # noqa: E402
 from modelbazaar.workflows.build import build  # noqa: E402
 
+pytest_plugins = ["tests.hubkit"]  # the hub's fixtures: live_hub, hub_model, hub_bundles
+
 # Inputs from the developer's environment that would change what a test sees: their store,
 # database, keys, config and caches (HOME, XDG_*), and a torchrun launcher's rank variables.
 LEAKY = ("HOME", "WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")

@@ -205,6 +205,7 @@ def test_public_surface_is_deliberate() -> None:
         "keys",
         "manifest",
         "safetensors_check",
+        "stats_check",
         "zipcheck",
     }
     assert public - submodules == set(contrib.__all__)

@@ -21,7 +21,9 @@ from rich.markup import escape
 from modelbazaar.cli.donate import is_donation, run_donate, run_merge_donations
 from modelbazaar.errors import ExitCode
 from modelbazaar.merge import METHODS
+from modelbazaar.merge.regmean import DEFAULT_ALPHA
 from modelbazaar.progress import console, out
+from modelbazaar.train.gram import GramConfig
 from modelbazaar.train.lora import LoraTrainConfig
 from modelbazaar.train.overrides import apply_overrides
 from modelbazaar.workflows import merge as merging
@@ -36,6 +38,9 @@ class ContributionKind(enum.StrEnum):
 
 # The --method choices are the merge registry's names (one list, in merge/methods.py).
 MergeMethod = enum.Enum("MergeMethod", {name: name for name in METHODS}, type=str)  # type: ignore[misc]
+DataFree = enum.Enum(  # type: ignore[misc]
+    "DataFree", {n: n for n, m in METHODS.items() if not m.needs_statistics}, type=str
+)
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 
@@ -67,12 +72,23 @@ def contribute(
     ] = None,
     provenance: Annotated[str, typer.Option(help="human, or synthetic:GENERATOR.")] = "human",
     generator: Annotated[str | None, typer.Option(help="Model that wrote synthetic data.")] = None,
+    gram: Annotated[
+        bool, typer.Option(help="Ship Gram statistics of the touched layers (for regmean).")
+    ] = True,
+    gram_dtype: Annotated[
+        str, typer.Option(help="float32 or float16 (half the size).")
+    ] = "float32",
+    gram_noise: Annotated[
+        float, typer.Option(min=0, help="Gaussian noise std, as a share of the mean diagonal.")
+    ] = 0.0,
     directory: ModelDir = Path("."),
 ) -> None:
     """Fine-tune a LoRA adapter on your data and write a signed bundle for review.
 
     Without --include-data your data never leaves this machine: only its size, sha256 and
-    licence are in the bundle. Example:
+    licence are in the bundle, plus (unless --no-gram) the Gram matrix XᵀX/n of each touched
+    layer's inputs: second-order statistics, no text, but layer 0's reveals your token counts
+    (README: What statistics reveal). Example:
     bazaar contribute --data qa.jsonl --task qa --license MIT --lora steps=100 --lora lr=1e-3
 
     --kind data donates the files themselves (a data card with licence, source, provenance,
@@ -92,6 +108,8 @@ def contribute(
             "an adapter needs one --data file, --task NAME and --provenance human or "
             "synthetic:GENERATOR"
         )
+    if gram_dtype not in ("float32", "float16"):
+        raise typer.BadParameter("--gram-dtype must be float32 or float16")
     cfg = apply_overrides(LoraTrainConfig(), lora or [])
     outcome = run_contribute(
         directory,
@@ -105,6 +123,7 @@ def contribute(
         train=cfg,
         provenance=provenance,  # type: ignore[arg-type]
         generator=generator,
+        gram=GramConfig(enabled=gram, dtype=gram_dtype, noise=gram_noise),  # type: ignore[arg-type]
     )
     console.print(
         f"wrote [bold]{outcome.bundle}[/] (base {outcome.base[:12]}); next: "
@@ -144,26 +163,53 @@ def review(
 
 
 def merge(
-    bundles: Annotated[list[Path], typer.Argument(help="Accepted bundles to merge.")],
+    bundles: Annotated[
+        list[Path], typer.Argument(help="Accepted bundles (with --remote: contribution ids).")
+    ],
     method: Annotated[MergeMethod, typer.Option(help="How deltas combine.")] = MergeMethod.ties,
     density: Annotated[float, typer.Option(help="Share of delta entries kept (ties/dare).")] = 0.5,
     weights: Annotated[list[float] | None, typer.Option(help="One weight per bundle.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of DARE's random pruning.")] = 0,
+    regmean_alpha: Annotated[
+        float, typer.Option(min=0, max=1, help="regmean: share of the Grams' off-diagonals.")
+    ] = DEFAULT_ALPHA,
+    regmean_fallback: Annotated[
+        DataFree | None, typer.Option(help="regmean: method for layers without statistics.")
+    ] = None,
+    remote: Annotated[
+        str | None, typer.Option(help="Ask this hub remote to merge approved contributions.")
+    ] = None,
     directory: ModelDir = Path("."),
 ) -> None:
     """Merge accepted contributions into main, after reviewing the merged model against main.
 
-    Example: bazaar merge gsm8k.bazaar poems.bazaar --method ties --density 0.5
+    Prints the share of each contribution's held-out gain the merge keeps.
+    Example: bazaar merge gsm8k.bazaar poems.bazaar --method regmean;
+    on a hub: bazaar merge --remote origin 9207910d 4c1e5a77 --method ties
 
     Data donations (`contribute --kind data`) are merged into the model source instead: their
     files and a manifest go to data/ as a new source revision; `bazaar build` then trains on it.
     """
+    if remote is not None:
+        from modelbazaar.cli.remote import merge_remote
+
+        ids = [str(b) for b in bundles]
+        merge_remote(directory, ids, remote, method.value, density, weights or None, seed)
+        return
     if any(is_donation(b) for b in bundles):
         run_merge_donations(directory, bundles)
         return
     outcome = merging.merge(
-        directory, bundles, method=method.value, density=density, weights=weights or None, seed=seed
+        directory,
+        bundles,
+        method=method.value,
+        density=density,
+        weights=weights or None,
+        seed=seed,
+        alpha=regmean_alpha,
+        fallback=regmean_fallback.value if regmean_fallback else None,
     )
+    _print_kept(outcome.kept)
     if outcome.already:
         out.print(f"already merged: main is {outcome.version[:12]}, the merge of these bundles")
         return
@@ -174,6 +220,21 @@ def merge(
     for reason in outcome.reasons:
         out.print(f"  - {escape(reason)}", highlight=False)
     raise typer.Exit(ExitCode.REJECTED)
+
+
+def _print_kept(rows: list[dict]) -> None:
+    """One line per contribution: the share of its held-out gain the merged model keeps."""
+    for row in rows:
+        name = escape(f"{row['task']} ({row['bundle']})")
+        if row["status"] != "ok":
+            out.print(f"  kept: {name}: n/a, {row['detail']}", highlight=False)
+            continue
+        out.print(
+            f"  kept: {name}: {row['kept_share']:.0%} of its gain (95% CI "
+            f"{row['ci_low']:.0%} to {row['ci_high']:.0%}; loss {row['base']:.3f} → merged "
+            f"{row['merged']:.3f}, alone {row['specialist']:.3f}, n={row['n']})",
+            highlight=False,
+        )
 
 
 def distill(

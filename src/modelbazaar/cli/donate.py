@@ -16,15 +16,15 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from modelbazaar.contrib import open_bundle
 from modelbazaar.errors import BazaarError, BundleError
 from modelbazaar.progress import console, out
 from modelbazaar.store import Store, VersionRecord
-from modelbazaar.workflows.donate import donate, merge_donation
 
 
 def run_donate(directory: Path, data: list[Path], **options: object) -> None:
     """Write the donation bundle and say what is in it."""
+    from modelbazaar.workflows.donate import donate  # noqa: PLC0415 (log/show use this module: no torch)
+
     outcome = donate(directory, data=data, **options)  # type: ignore[arg-type]
     size = sum(outcome.files.values())
     console.print(
@@ -39,6 +39,8 @@ def is_donation(path: Path) -> bool:
     """True for a data bundle. The bundle is verified again by the merge that follows; a broken
     one is reported there, so here any refusal just means "not a donation"."""
     try:
+        from modelbazaar.contrib import open_bundle  # noqa: PLC0415 (keeps log/show torch-free)
+
         return open_bundle(path, require_signature=False).manifest.kind == "data"
     except BundleError:
         return False
@@ -52,6 +54,8 @@ def run_merge_donations(directory: Path, bundles: list[Path]) -> None:
             f"{', '.join(adapters)}: not data donations; merge adapters and donations with "
             "separate `bazaar merge` commands"
         )
+    from modelbazaar.workflows.donate import merge_donation  # noqa: PLC0415 (see run_donate)
+
     for bundle in bundles:
         merged = merge_donation(directory, bundle, show_progress=False)
         if merged.already:

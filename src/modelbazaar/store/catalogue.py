@@ -7,7 +7,7 @@ content compares equal byte for byte.
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -143,20 +143,29 @@ class Catalogue:
             return [dict(r._mapping) | {"detail": json.loads(r.detail)} for r in rows]
 
     # refs ---------------------------------------------------------------------------------
-    def move_refs(self, moves: list[RefMove], reason: str) -> None:
+    def move_refs(
+        self,
+        moves: list[RefMove],
+        reason: str,
+        also: Callable[[Connection, list[RefMove]], None] | None = None,
+    ) -> None:
         """Move every ref in `moves` by compare-and-swap, all or none, in one transaction.
 
         A ref that no longer points where its writer started from (another command moved it)
         raises RefMovedError and nothing moves; one that already points at the new version is
-        left alone. Each move is appended to `ref_log`.
+        left alone. Each move is appended to `ref_log`. `also(conn, moved)` runs inside the same
+        transaction after the moves (the hub writes its audit rows and job states there, so they
+        commit or roll back with the refs).
         Example: move_refs([RefMove("main", new, expected=old)], "merging")
         """
         r, at = schema.refs, now()
         with self.writing() as conn:
+            moved: list[RefMove] = []
             for move in moves:
                 current = conn.execute(select(r.c.version).where(r.c.name == move.name)).scalar()
                 if current == move.new:  # a re-run, or another writer made the same move
                     continue
+                moved.append(move)
                 values = {"version": move.new, "kind": move.kind, "updated_at": at}
                 if move.expected is None and current is None:
                     conn.execute(insert(r).values(name=move.name, **values))
@@ -179,6 +188,8 @@ class Catalogue:
                         moved_at=at,
                     )
                 )
+            if also is not None:
+                also(conn, moved)
 
     def ref_log(self, name: str | None = None) -> list[dict[str, Any]]:
         """Every recorded move (of `name`), oldest first."""
@@ -261,13 +272,18 @@ class Catalogue:
             return [dict(r._mapping) | {"metrics": json.loads(r.metrics)} for r in rows]
 
     # contributions and reviews --------------------------------------------------------------
-    def add_contribution(self, row: dict[str, Any]) -> None:
+    def add_contribution(self, row: dict[str, Any], conn: Connection | None = None) -> None:
+        """Record a contribution (idempotent); inside the caller's transaction when `conn`
+        is given (it must hold the writer lock: a connection from `writing()`)."""
+        if conn is None:
+            with self.writing() as own:
+                return self.add_contribution(row, own)
         c = schema.contributions
-        with self.writing() as conn:
-            if conn.execute(select(c.c.id).where(c.c.id == row["id"])).first():
-                return
-            values = row | {"manifest": canonical_json(row["manifest"]), "received_at": now()}
-            conn.execute(insert(c).values(**values))
+        if conn.execute(select(c.c.id).where(c.c.id == row["id"])).first():
+            return None
+        values = row | {"manifest": canonical_json(row["manifest"]), "received_at": now()}
+        conn.execute(insert(c).values(**values))
+        return None
 
     def contribution(self, contribution_id: str) -> dict[str, Any] | None:
         c = schema.contributions
@@ -275,15 +291,18 @@ class Catalogue:
             row = conn.execute(select(c).where(c.c.id == contribution_id)).first()
         return dict(row._mapping) | {"manifest": json.loads(row.manifest)} if row else None
 
-    def add_review(self, row: dict[str, Any]) -> int:
+    def add_review(self, row: dict[str, Any], conn: Connection | None = None) -> int:
+        """Record a review; inside the caller's transaction when `conn` is given."""
+        if conn is None:
+            with self.writing() as own:
+                return self.add_review(row, own)
         values = row | {
             "reasons": canonical_json(row["reasons"]),
             "report": canonical_json(row["report"]),
             "created_at": now(),
         }
-        with self.writing() as conn:
-            result = conn.execute(insert(schema.reviews).values(**values))
-            return int(result.inserted_primary_key[0])
+        result = conn.execute(insert(schema.reviews).values(**values))
+        return int(result.inserted_primary_key[0])
 
     def reviews_for(self, contribution_id: str) -> list[dict[str, Any]]:
         r = schema.reviews

@@ -110,37 +110,43 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def applied(conn: Connection) -> list[str]:
+# Another numbered list (the hub's tables, `hub/migrations.py`) keeps its own ledger table, so
+# a plain store opened on the same database never sees names it does not know.
+LEDGER = "_migrations"
+
+
+def applied(conn: Connection, ledger: str = LEDGER) -> list[str]:
     """Names of the migrations a catalogue has recorded, in the order they ran."""
-    if not inspect(conn).has_table("_migrations"):
+    if not inspect(conn).has_table(ledger):
         return []
-    rows = conn.execute(text("SELECT name FROM _migrations ORDER BY name"))
+    rows = conn.execute(text(f"SELECT name FROM {ledger} ORDER BY name"))
     return [row[0] for row in rows]
 
 
-def pending(done: list[str]) -> list[Migration]:
-    """The migrations still to run; refuse a store written by a newer modelbazaar."""
-    known = {m.name for m in MIGRATIONS}
-    unknown = sorted(set(done) - known)
+def pending(
+    done: list[str], known: tuple[Migration, ...] = MIGRATIONS, what: str = "store's catalogue"
+) -> list[Migration]:
+    """The migrations still to run; refuse a database written by a newer modelbazaar."""
+    unknown = sorted(set(done) - {m.name for m in known})
     if unknown:
         raise StoreError(
-            f"this store's catalogue was written by a newer modelbazaar (schema migration "
-            f"{unknown[-1]} is unknown here; this version knows up to {MIGRATIONS[-1].name}); "
+            f"this {what} was written by a newer modelbazaar (schema migration "
+            f"{unknown[-1]} is unknown here; this version knows up to {known[-1].name}); "
             "upgrade modelbazaar to open it — nothing was changed"
         )
-    return [m for m in MIGRATIONS if m.name not in done]
+    return [m for m in known if m.name not in done]
 
 
-def run(conn: Connection, todo: list[Migration]) -> list[str]:
+def run(conn: Connection, todo: list[Migration], ledger: str = LEDGER) -> list[str]:
     """Apply `todo` on `conn`, inside the caller's (write-locked) transaction."""
     serial = SERIAL_PK.get(conn.dialect.name, SERIAL_PK["postgresql"])
-    if not inspect(conn).has_table("_migrations"):
-        conn.execute(text(BOOTSTRAP))
+    if not inspect(conn).has_table(ledger):
+        conn.execute(text(BOOTSTRAP.replace("_migrations", ledger)))
     for step in todo:
         for statement in step.statements:
             conn.execute(text(statement.replace("{serial_pk}", serial)))
         conn.execute(
-            text("INSERT INTO _migrations (name, applied_at) VALUES (:name, :at)"),
+            text(f"INSERT INTO {ledger} (name, applied_at) VALUES (:name, :at)"),
             {"name": step.name, "at": datetime.now(UTC).isoformat()},
         )
     return [m.name for m in todo]

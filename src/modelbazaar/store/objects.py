@@ -10,6 +10,7 @@ Example: put_bytes(b"hi") -> "8f434346...", stored at objects/8f/434346...
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from modelbazaar.errors import StoreError
@@ -52,16 +53,40 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
+def temp_path(folder: Path, label: str = "upload") -> Path:
+    """A fresh temp-file name in `folder`, in the form `bazaar fsck` can prove is garbage
+    once its writing process is dead (`.tmp-<label>.<pid>.<random>`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f".tmp-{label}.{os.getpid()}.{secrets.token_hex(8)}"
+
+
+def check_digest(digest: str) -> str:
+    """`digest` if it is a sha256 object name (64 lowercase hex digits), else StoreError."""
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise StoreError(f"'{digest[:80]}' is not a sha256 object name (64 lowercase hex digits)")
+    return digest
+
+
 class ObjectStore:
-    """Blobs under `root/xx/yyyy...` named by their sha256."""
+    """Blobs under `root/xx/yyyy...` named by their sha256.
+
+    Besides whole-bytes reads and writes, objects can be received from a file (the hub streams
+    an upload into a temp file, hashing as it goes, then calls `put_verified_file`) and read in
+    chunks (`iter_chunks`) so a large object never sits in memory whole.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def path_of(self, digest: str) -> Path:
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise StoreError(f"'{digest}' is not a sha256 object name (64 lowercase hex digits)")
+        check_digest(digest)
         return self.root / digest[:2] / digest[2:]
+
+    @property
+    def incoming(self) -> Path:
+        """Where received files wait to be verified: beside the objects (same file system, so
+        the final rename is atomic)."""
+        return self.root / "incoming"
 
     def has(self, digest: str) -> bool:
         return self.path_of(digest).exists()
@@ -90,3 +115,58 @@ class ObjectStore:
                 f"name); delete {target} and rebuild the version that needs it"
             )
         return data
+
+    def put_verified_file(self, source: Path, digest: str, *, hashed: bool = False) -> None:
+        """Make the file `source` the object `digest`, re-hashing it first (unless `hashed`:
+        the caller computed the hash of exactly the bytes it wrote there); `source` is
+        consumed (renamed into place, or deleted when the object is already stored).
+
+        A mismatch raises StoreError and stores nothing: an object is visible only once its
+        bytes are known to hash to its name.
+        """
+        target = self.path_of(digest)
+        try:
+            # `hashed`: the caller wrote `source` itself and hashed those bytes as it wrote them
+            actual = digest if hashed else sha256_file(source)
+            if actual != digest:
+                raise StoreError(
+                    f"received bytes hash to {actual[:12]}, not to {digest[:12]}; nothing stored"
+                )
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(source, "rb") as handle:  # durable before it becomes visible
+                    os.fsync(handle.fileno())
+                os.replace(source, target)
+        finally:
+            Path(source).unlink(missing_ok=True)
+
+    def size(self, digest: str) -> int | None:
+        """Bytes of object `digest`, or None when it is not stored."""
+        target = self.path_of(digest)
+        return target.stat().st_size if target.exists() else None
+
+    def iter_chunks(self, digest: str) -> Iterator[bytes]:
+        """The object's bytes in chunks, re-hashed on the way: a corrupt object raises
+        StoreError before its last chunk, so a streamed reader never gets all of it."""
+        target = self.path_of(digest)
+        if not target.exists():
+            raise StoreError(f"object {digest[:12]} is missing from {self.root}")
+        hasher = hashlib.sha256()
+        with open(target, "rb") as handle:
+            previous = handle.read(CHUNK)
+            while previous:
+                hasher.update(previous)
+                chunk = handle.read(CHUNK)
+                if not chunk and hasher.hexdigest() != digest:
+                    raise StoreError(f"object {digest[:12]} is corrupt; run `bazaar fsck`")
+                yield previous
+                previous = chunk
+
+    def digests(self) -> Iterator[str]:
+        """Names of every stored object (not re-hashed: `bazaar fsck` does that)."""
+        if not self.root.exists():
+            return
+        for folder in sorted(p for p in self.root.iterdir() if len(p.name) == 2 and p.is_dir()):
+            for path in sorted(folder.iterdir()):
+                if not path.name.startswith(".tmp-"):
+                    yield folder.name + path.name

@@ -53,10 +53,11 @@ def version_hash(weights: str, tokenizer: str, config: str) -> str:
 class Store:
     """Objects + catalogue under one root."""
 
-    def __init__(self, root: Path, database_url: str | None = None) -> None:
+    def __init__(self, root: Path, database_url: str | None = None, objects: Any = None) -> None:
+        """`objects` replaces the local object folder (the hub passes an `S3ObjectStore`)."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.objects = ObjectStore(self.root / "objects")
+        self.objects = objects or ObjectStore(self.root / "objects")
         url = database_url or os.environ.get("BAZAAR_DATABASE_URL")
         self.catalogue = Catalogue(url or f"sqlite:///{self.root / 'catalogue.db'}")
 

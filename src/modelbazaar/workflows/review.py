@@ -42,6 +42,7 @@ from modelbazaar.contrib import (
     open_bundle,
 )
 from modelbazaar.contrib.datacheck import is_jsonl_name
+from modelbazaar.contrib.stats_check import check_statistics_against_base
 from modelbazaar.errors import BundleError
 from modelbazaar.licenses.gate import license_gate
 from modelbazaar.model import LoadedModel, load_version, weights_bytes
@@ -89,6 +90,7 @@ def review(
     base = load_version(store, manifest.base_version)
     base_shapes = {k: tuple(v.shape) for k, v in base.model.state_dict().items()}
     check_adapter_against_base(bundle.adapter, base_shapes, manifest.adapter_config)
+    check_statistics_against_base(bundle.statistics, manifest, bundle.adapter, base_shapes)
 
     # 2. licence gate: the adapter's licence and every data file's, against the model's
     licenses = {"adapter": manifest.license} | {

@@ -1,0 +1,206 @@
+"""The authorization matrix: every endpoint x {anonymous, reader, contributor, maintainer of
+another model, maintainer, admin, worker} x {public, private model}. Nothing readable or
+writable that should not be; private models are invisible (404, not 403) to outsiders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+
+import pytest
+from sqlalchemy import insert
+
+from modelbazaar.hub import tables as t
+from modelbazaar.hub.accounts import find_user
+from modelbazaar.hub.db import stamp
+from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member, set_source
+from modelbazaar.hub.source import SourceTree, TreeFile
+from modelbazaar.hub.versions import add_versions
+from modelbazaar.store.store import version_hash
+from tests.hubkit import LiveHub, start_hub
+
+ACTORS = {  # actor -> (user, role on the two models)
+    "anonymous": None,
+    "reader": "dave",
+    "contributor": "bob",
+    "other maintainer": "erin",
+    "maintainer": "alice",
+    "admin": "root",
+    "worker": "ci",
+}
+CONTRIBUTION = "c0" * 32
+
+
+@pytest.fixture(scope="module")
+def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, str]]]]:
+    hub = start_hub(tmp_path_factory.mktemp("authz"))
+    for name in ("dave", "erin", "frank"):
+        hub.add_user(name)
+    db = hub.db
+    user = {n: find_user(db, n) for n in ("alice", "bob", "dave", "erin", "frank")}
+    recipe = resources.files("modelbazaar.templates").joinpath("tiny/bazaar.toml").read_bytes()
+    facts: dict[str, dict[str, str]] = {}
+    create_model(db, "other", user["erin"], "public")
+    for name, visibility in (("pub", "public"), ("priv", "private")):
+        model = create_model(db, name, user["alice"], visibility)
+        set_member(db, model, user["bob"], "contributor")
+        set_member(db, model, user["dave"], "reader")
+        blobs = [f"{name} {part}".encode() for part in ("weights", "tokenizer", "config")]
+        w, tk, c = (db.store.objects.put_bytes(b) for b in blobs)
+        toml = db.store.objects.put_bytes(recipe)
+        tree = SourceTree(files=[TreeFile(path="bazaar.toml", sha256=toml, bytes=len(recipe))])
+        tree_digest = db.store.objects.put_bytes(tree.to_bytes())
+        for digest in (w, tk, c, toml, tree_digest):
+            register_object(db, model, digest)
+        version = version_hash(w, tk, c)
+        row = {
+            "hash": version,
+            "relation": "built",
+            "weights": w,
+            "tokenizer": tk,
+            "config": c,
+            "info": {},
+        }
+        add_versions(db, model, [row])
+        move_ref(
+            db, model, "main", version, expected=None, kind="branch", actor="alice", why="setup"
+        )
+        set_source(db, model, tree_digest)
+        at, ts = stamp()
+        with db.writing() as conn:
+            sub = {
+                "model_id": model.id,
+                "contribution": CONTRIBUTION,
+                "bundle": w,
+                "submitter": user["bob"].id,
+            }
+            conn.execute(
+                insert(t.submissions).values(
+                    **sub,
+                    task="x",
+                    author="ed25519:x",
+                    state="accepted",
+                    reasons="[]",
+                    reports="{}",
+                    created_at=at,
+                    created_ts=ts,
+                    updated_at=at,
+                )
+            )
+            merge = conn.execute(
+                insert(t.merges).values(
+                    model_id=model.id,
+                    requested_by=user["alice"].id,
+                    request=json.dumps({"contributions": [], "submissions": []}),
+                    expected_main=version,
+                    state="merged",
+                    reasons="[]",
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        facts[name] = {
+            "object": w,
+            "version": version,
+            "tree": tree_digest,
+            "merge": str(merge.inserted_primary_key[0]),
+            "bytes": blobs[0].decode(),
+        }
+    yield hub, facts
+    hub.stop()
+
+
+def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
+    """(need, method, path, request kwargs): every /api/v1 route under a model, and jobs."""
+    obj, version = f["object"], f["version"]
+    return [
+        ("read", "GET", f"/models/{m}", {}),
+        ("read", "GET", f"/models/{m}/versions", {}),
+        ("read", "GET", f"/models/{m}/objects/{obj}", {}),
+        ("read", "GET", f"/models/{m}/audit", {}),
+        ("read", "GET", f"/models/{m}/members", {}),
+        ("read", "GET", f"/models/{m}/contributions", {}),
+        ("read", "GET", f"/models/{m}/contributions/{CONTRIBUTION}", {}),
+        ("read", "GET", f"/models/{m}/merges/{f['merge']}", {}),
+        ("upload", "POST", f"/models/{m}/objects/missing", {"json": {"objects": [obj]}}),
+        ("upload", "PUT", f"/models/{m}/objects/{obj}", {"content": f["bytes"].encode()}),
+        ("upload", "POST", f"/models/{m}/versions", {"json": {"versions": []}}),
+        ("maintain", "PUT", f"/models/{m}/source", {"json": {"tree": f["tree"]}}),
+        (
+            "maintain",
+            "PUT",
+            f"/models/{m}/refs/main",
+            {"json": {"new": version, "expected": version}},
+        ),
+        (
+            "maintain",
+            "PATCH",
+            f"/models/{m}",
+            {"json": {"visibility": "private" if m == "priv" else "public"}},
+        ),
+        ("maintain", "PUT", f"/models/{m}/members/frank", {"json": {"role": "reader"}}),
+        ("maintain", "DELETE", f"/models/{m}/members/frank", {}),
+        ("maintain", "POST", f"/models/{m}/merges", {"json": {"contributions": [CONTRIBUTION]}}),
+        ("contribute", "POST", f"/models/{m}/contributions", {"content": b"not a zip"}),
+        (
+            "approve",
+            "POST",
+            f"/models/{m}/contributions/{CONTRIBUTION}/approvals",
+            {"json": {"public_key": "ed25519:x", "signature": "eA=="}},
+        ),
+    ]
+
+
+ALLOWED = {
+    "read": {"reader", "contributor", "maintainer", "admin", "worker"},
+    "contribute": {"contributor", "maintainer", "admin"},
+    "upload": {"maintainer", "admin"},  # a worker only while it holds a lease on the model
+    "maintain": {"maintainer", "admin"},
+    "approve": {"maintainer"},
+}
+SEES_PRIVATE = {"reader", "contributor", "maintainer", "admin", "worker"}
+
+
+def expected(need: str, actor: str, private: bool) -> str:
+    if need == "read" and not private:
+        return "ok"
+    if private and actor not in SEES_PRIVATE:
+        return "404"
+    if actor in ALLOWED[need]:
+        return "ok"
+    return "401" if actor == "anonymous" else "403"
+
+
+def observed(status: int) -> str:
+    return str(status) if status in (401, 403, 404) else "ok"
+
+
+@pytest.mark.parametrize("model", ["pub", "priv"])
+def test_every_endpoint_for_every_actor(matrix_hub, model: str) -> None:
+    hub, facts = matrix_hub
+    wrong = []
+    for actor, user in ACTORS.items():
+        with hub.http(user) as http:
+            for need, method, path, kwargs in endpoints(model, facts[model]):
+                response = http.request(method, path, **kwargs)
+                want, got = expected(need, actor, model == "priv"), observed(response.status_code)
+                if want != got or response.status_code >= 500:
+                    code = response.status_code
+                    wrong.append(f"{actor:17} {method:6} {path[:60]:60} want {want} got {code}")
+                if got != "ok":
+                    assert "detail" in response.json()  # every refusal says what is wrong
+    assert not wrong, "\n" + "\n".join(wrong)
+
+
+def test_private_models_are_not_listed_and_jobs_are_for_workers(matrix_hub) -> None:
+    hub, _ = matrix_hub
+    for actor, user in ACTORS.items():
+        with hub.http(user) as http:
+            names = {m["name"] for m in http.get("/models").json()}
+            claim = http.post("/jobs/claim")
+        assert ("priv" in names) == (actor in SEES_PRIVATE), actor
+        want = {"anonymous": 401, "worker": 204, "admin": 204}.get(actor, 403)
+        assert claim.status_code == want, actor
+        if user and actor not in ("worker", "admin"):
+            assert "worker" in claim.json()["detail"]
