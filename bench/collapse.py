@@ -89,12 +89,26 @@ def relative(base: SuiteResult, now: SuiteResult) -> dict[str, float]:
     return worse
 
 
-def line(result: SuiteResult, change: dict[str, float] | None) -> str:
+def line(result: SuiteResult, base: SuiteResult | None) -> str:
+    """Each metric, its relative change toward collapse, and * when that change is significant
+    (the paired 95% CI excludes zero on the worse side)."""
+    change = relative(base, result) if base else {}
+    significant = (
+        {d.metric for d in compare_results(base, result) if d.regression} if base else set()
+    )
     parts = []
     for k in METRICS:
-        moved = f" ({change[k]:+.1%})" if change else ""
+        moved = f" ({change[k]:+.1%}{'*' if k in significant else ''})" if base else ""
         parts.append(f"{k} {result.metrics[k]:.3f}{moved}")
     return " · ".join(parts)
+
+
+def first_warning(baseline: SuiteResult, results: list[SuiteResult], bound: float) -> int | None:
+    """The first generation (1-based) whose collapse warning fires under ``bound``."""
+    for generation, result in enumerate(results, start=1):
+        if collapse_warnings(compare_results(baseline, result), bound):
+            return generation
+    return None
 
 
 def budget_text(text: str, tokenizer, tokens: int) -> str:  # noqa: ANN001
@@ -106,14 +120,14 @@ def budget_text(text: str, tokenizer, tokens: int) -> str:  # noqa: ANN001
     return cut[: cut.rfind("\n\n")] if "\n\n" in cut else cut
 
 
-def run_chain(name: str, human_share: float, gen0, args, tokenizer, bound: float) -> list[int]:  # noqa: ANN001
-    """Generations 1..N of one chain; returns the generations at which the warning fired."""
+def run_chain(name: str, human_share: float, gen0, args, tokenizer, bound: float) -> list:  # noqa: ANN001
+    """Generations 1..N of one chain; returns their diversity results."""
     train, val = human_text()
     train = budget_text(train, tokenizer, args.tokens)  # generation 0's human text
     base_model, baseline = gen0
     print(f"\n== chain {name}: {human_share:.0%} human data after generation 0")
-    print(f"gen 0: {line(baseline, None)}")
-    fired, model = [], base_model
+    print(f"gen 0: {line(baseline, None)}", flush=True)
+    results, model = [], base_model
     human = budget_text(train, tokenizer, int(args.tokens * human_share))
     for generation in range(1, args.generations + 1):
         started = time.perf_counter()
@@ -122,14 +136,13 @@ def run_chain(name: str, human_share: float, gen0, args, tokenizer, bound: float
         text = (human + "\n\n" + synthetic) if human else synthetic
         model = train_generation(text, val, tokenizer, args.steps, args.scratch / name)
         result = run_suite_on_model(model, tokenizer, "diversity")
+        results.append(result)
         warnings = collapse_warnings(compare_results(baseline, result), bound)
-        if warnings:
-            fired.append(generation)
         verdict = f"WARNING ({len(warnings)} metrics)" if warnings else "no warning"
         seconds = time.perf_counter() - started
-        print(f"gen {generation}: {line(result, relative(baseline, result))}  {verdict}  "
-              f"({seconds:.0f} s)")  # fmt: skip
-    return fired
+        print(f"gen {generation}: {line(result, baseline)}  {verdict}  ({seconds:.0f} s)",
+              flush=True)  # fmt: skip
+    return results
 
 
 def main() -> None:
@@ -138,8 +151,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--tokens", type=int, default=100_000, help="data per generation")
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/bazaar-collapse"))
+    parser.add_argument("--threads", type=int, default=1, help="a 64-wide model gains nothing")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     started = time.perf_counter()
     train, val = human_text()
     tokenizer = wrap(train_bpe(train.splitlines(keepends=True), 512, 2).to_str())
@@ -152,17 +166,22 @@ def main() -> None:
     base, other = (run_suite_on_model(m, tokenizer, "diversity") for m in (gen0, twin))
     noise = relative(base, other)
     floor = max(abs(v) for v in noise.values())
+    print(f"generation 0: {line(base, None)}; seed 1: {line(other, base)}")
     print("noise floor (generation 0, seed 0 vs seed 1): "
           + " · ".join(f"{k} {v:+.1%}" for k, v in noise.items())
           + f"; largest {floor:.1%}; the suite's collapse_drop bound is {bound:.1%}")  # fmt: skip
 
     pure = run_chain("pure", 0.0, (gen0, base), args, tokenizer, bound)
     half = run_chain("half-human", 0.5, (gen0, base), args, tokenizer, bound)
-    print(f"\nbound {bound:.1%} vs noise floor {floor:.1%}: "
+    print("\nfirst generation whose warning fires, by bound (the suite's is marked <):")
+    for candidate in sorted({0.02, 0.03, 0.05, 0.10, bound}):
+        mark = " <" if candidate == bound else ""
+        print(f"  {candidate:.0%}: pure {first_warning(base, pure, candidate) or 'never'}, "
+              f"half-human {first_warning(base, half, candidate) or 'never'}{mark}")  # fmt: skip
+    fired = first_warning(base, pure, bound)
+    print(f"bound {bound:.1%} vs noise floor {floor:.1%}: "
           f"{'above' if bound > floor else 'NOT above'} the noise")  # fmt: skip
-    print(f"pure chain: warning fired at generations {pure or 'none'}; "
-          f"half-human chain: {half or 'none'}")  # fmt: skip
-    ok = bound > floor and bool(pure) and not half
+    ok = bound > floor and fired is not None and first_warning(base, half, bound) is None
     print(f"the warning separates the chains: {'yes' if ok else 'NO'} "
           f"(whole run {time.perf_counter() - started:.0f} s)")  # fmt: skip
 

@@ -1,5 +1,6 @@
 # Sourced by scripts/demo.sh from inside the built model source: evaluate, then the bazaar loop
-# (three contributions -> review -> merge the accepted one), then release and audit.
+# (three contributions -> review -> merge the accepted one), a data donation (review, merge,
+# build), then release and audit.
 
 step "7. eval: validation perplexity and the safety smoke suite, with a report"
 bazaar eval main --suite validation --suite safety_smoke --report "$demo/eval-report"
@@ -33,7 +34,19 @@ step "11. merge the accepted contribution into main (reviewed again before main 
 bazaar merge "$demo/gsm8k.bazaar" --method ties
 bazaar verify main
 
-step "12. release with model card, datasheet, licences, lineage and openness report"
+step "12. a contributor donates data: the GSM8K word problems themselves (MIT)"
+bazaar contribute --kind data --data contributions/gsm8k/train.jsonl --license MIT \
+  --provenance human --source "openai/grade-school-math, see contributions/gsm8k/SOURCE.txt" \
+  --consent "Published by OpenAI under MIT; donated as published" --out "$demo/gsm8k-data.bazaar"
+donation=0  # the data's CI: licence, duplicates, contamination, PII, language, trial, synthetic
+bazaar review "$demo/gsm8k-data.bazaar" --report "$demo/review-gsm8k-data" || donation=$?
+[ "$donation" -gt 1 ] && { echo "review of the donation failed (exit $donation)"; exit "$donation"; }
+if [ "$donation" -eq 0 ]; then
+  bazaar merge "$demo/gsm8k-data.bazaar"   # data/ gets the files + a manifest: a source revision
+  bazaar build                             # ref `built` trains on it (main keeps its merge)
+fi
+
+step "13. release with model card, datasheet, licences, lineage and openness report"
 bazaar release main "$demo/release" --license Apache-2.0
 bazaar audit "$demo/release" --out "$demo/audit-report"
 bazaar audit main --out "$demo/audit-main"

@@ -66,6 +66,7 @@ def test_donation_reviewed_merged_built_logged_and_credited(fresh_tiny, tmp_path
     assert outcome.verdict == "accept", outcome.reasons
     rows = by_check(outcome.report["data_checks"])
     assert list(rows) == [
+        "licence",
         "duplicates",
         "contamination",
         "personal data",
@@ -379,3 +380,15 @@ def test_data_card_that_mixes_or_withholds_files_is_refused(fresh_tiny, tmp_path
         review(model_dir, path, show_progress=False)
     assert tree_digest(store.root) == before
     assert not Store.for_model(model_dir).catalogue.source_revisions()
+
+
+def test_licence_gate_decides_before_any_other_check(fresh_tiny, tmp_path, monkeypatch):
+    model_dir, _ = fresh_tiny
+    setup(model_dir, tmp_path, monkeypatch)
+    data = plays(300_000, 2_000, tmp_path / "nc.txt")
+    bundle = donate(model_dir, data=[data], license="CC-BY-NC-4.0", out=tmp_path / "nc.bazaar")
+    outcome = review(model_dir, bundle.bundle, show_progress=False)
+    assert outcome.verdict == "reject" and "non-commercial" in outcome.reasons[0]
+    (licence,) = outcome.report["data_checks"]  # nothing else was looked at
+    assert licence["status"] == "fail" and licence["figures"]["family"] == "non-commercial"
+    assert outcome.report["checks"][0]["status"] == "skipped"

@@ -138,6 +138,9 @@ def review(
 ) -> None:
     """Review a contribution: trust, integrity, licence, capability and safety vs its base.
 
+    A data donation gets the data's CI instead: licence, duplicates, contamination, personal
+    data, language and quality, synthetic share, and an effect trial, each with its figures.
+
     Exit codes (the same for every bazaar command; modelbazaar.errors.ExitCode):
 
     \b

@@ -108,8 +108,19 @@ def _candidates(text: str) -> list[tuple[str, re.Match[str]]]:
         groups = re.findall(r"\d+", m.group())
         decimal = "." in m.group() and any(not 2 <= len(g) <= 4 for g in groups[-3:])
         if 9 <= len(digits) <= 15 and not isbn13_ok(digits) and not decimal:
-            found.append(("phone", m))  # "3.14159265" is a decimal, "202.555.0187" a phone
+            if not _arithmetic(text, m):
+                found.append(("phone", m))  # "3.14159265" is a decimal, "202.555.0187" a phone
     return found
+
+
+def _arithmetic(text: str, match: re.Match[str]) -> bool:
+    """True when a phone-shaped run is a sum: "100-50-30-15=5", "<<450000-2000=448000>>"
+    (GSM8K's worked answers); a phone number is never an operand of = + * / × ÷."""
+    after, before = (
+        text[match.end() : match.end() + 3],
+        text[max(0, match.start() - 3) : match.start()],
+    )
+    return bool(re.match(r"\s*[=+*/×÷]", after) or re.search(r"[=+*/×÷<]\s*$", before))
 
 
 def _is_ipv6(value: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from modelbazaar.data.documents import Document
 
@@ -35,6 +35,7 @@ def _detector():  # type: ignore[no-untyped-def]
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
+@lru_cache(maxsize=8192)  # the review asks twice per document (by documents, by characters)
 def language_of(text: str) -> str:
     """ISO 639-1 code of the most likely language, or ``"unknown"``."""
     found = _detector().detect_language_of(text[:2000])  # the start decides; long texts cost

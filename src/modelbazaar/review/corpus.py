@@ -39,13 +39,13 @@ class Corpus:
         """The text of every document of every file, all splits."""
         return [d.text for f in self.files for d in read_documents(f.path, f.raw)]
 
-    def texts(self, split: str, provenance: str | None = None) -> list[str]:
-        """One text per file of ``split`` (of one provenance when given), in manifest order."""
-        return [
-            f.raw.decode("utf-8")
-            for f in self.files
-            if f.split == split and provenance in (None, f.provenance)
-        ]
+    def of_split(self, split: str) -> list[CorpusFile]:
+        """The files of ``split``, in manifest order (the order a build packs them in)."""
+        return [f for f in self.files if f.split == split]
+
+    def texts(self, split: str) -> list[str]:
+        """One text per file of ``split``, in manifest order."""
+        return [f.raw.decode("utf-8") for f in self.of_split(split)]
 
 
 def load_corpus(model_dir: Path) -> Corpus:

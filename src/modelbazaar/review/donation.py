@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from modelbazaar.contrib import VerifiedBundle
 from modelbazaar.contrib.data_bundle import check_donation_card
 from modelbazaar.data.documents import read_documents
@@ -42,8 +44,8 @@ class DonationReview:
     checks: list[dict[str, Any]]  # the effect trial's suite rows (paired CIs)
     licence_rows: list[dict[str, str]]
     model_license: str
-    trial: dict[str, Any] = field(default_factory=dict)  # its cost; empty when skipped
     documents: int = 0
+    trial: dict[str, Any] = field(default_factory=dict)  # its cost; empty when skipped
 
 
 def review_donation(
@@ -60,7 +62,13 @@ def review_donation(
     docs = [d for n, raw in sorted(bundle.data_files.items()) for d in read_documents(n, raw)]
     model_license = base.record.info.get("license", recipe.license.weights)
     reasons, licence_rows = _licence(manifest.license, model_license, recipe, model_dir)
-    result = DonationReview(reasons, [], [], licence_rows, model_license, documents=len(docs))
+    licence = checks.row(
+        "licence",
+        not reasons,
+        {"donation": manifest.license, "family": family(manifest.license), "model": model_license},
+        "compatible with the model's licence and [policy] allowed_licenses",
+    )
+    result = DonationReview(reasons, [licence], [], licence_rows, model_license, len(docs))
     if reasons:  # a refused licence decides alone: no time is spent on the rest
         result.checks = [_skipped("the licence gate refused it before any other check")]
         return result
@@ -71,27 +79,26 @@ def review_donation(
     suites = list(recipe.policy.suites) + list(recipe.evals) + ([DIVERSITY] if synthetic else [])
     kept = {n: kept_bytes(n, raw, drop if recipe.policy.drop_duplicates else set())
             for n, raw in bundle.data_files.items()}  # fmt: skip
-    result.data_checks = [
+    train, donation = _streams(base, corpus, kept)  # tokenized once: share and trial
+    rows = [
         duplicates,
         checks.contamination_check(docs, suite_texts(model_dir, suites)),
         checks.pii_check(docs, recipe.policy),
         *checks.language_quality_checks(docs, recipe.policy),
-        _synthetic(store, recipe, corpus, base, bundle, kept),
+        _synthetic(store, recipe, corpus, train, donation, bundle),
     ]
-    result.reasons += [c["reason"] for c in result.data_checks if c["status"] == "fail"]
+    result.data_checks += rows
+    result.reasons += [c["reason"] for c in rows if c["status"] == "fail"]
     if result.reasons:
         result.checks = [_skipped("a data check failed, so the trial was not run")]
         return result
     if show_progress:
         console.print(f"effect trial: 2 × {recipe.policy.trial_steps} steps from the base")
+    tokenizer = base.tokenizer.backend_tokenizer
+    streams = {"train": torch.cat(train), "donation": donation}
+    streams["validation"] = token_stream(tokenizer, corpus.texts("validation"))
     trial_reasons, result.checks, result.trial = effect_trial(
-        model_dir,
-        recipe,
-        base,
-        {split: corpus.texts(split) for split in ("train", "validation")},
-        [raw.decode("utf-8") for _, raw in sorted(kept.items())],
-        synthetic=synthetic,
-        show_progress=show_progress,
+        model_dir, recipe, base, streams, synthetic=synthetic, show_progress=show_progress
     )
     result.reasons += trial_reasons
     return result
@@ -121,33 +128,42 @@ def _licence(
     return reasons, rows
 
 
+def _streams(
+    base: LoadedModel, corpus: Corpus, kept: dict[str, bytes]
+) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Token streams of each training file of the corpus (in build order) and of the donation."""
+    tokenizer = base.tokenizer.backend_tokenizer
+    train = [token_stream(tokenizer, [f.raw.decode("utf-8")]) for f in corpus.of_split("train")]
+    donation = token_stream(tokenizer, [raw.decode("utf-8") for _, raw in sorted(kept.items())])
+    return train, donation
+
+
 def _synthetic(
     store: Store,
     recipe: Recipe,
     corpus: Corpus,
-    base: LoadedModel,
+    train: list[torch.Tensor],
+    donation_stream: torch.Tensor,
     bundle: VerifiedBundle,
-    kept: dict[str, bytes],
 ) -> dict[str, Any]:
     """The synthetic-share row: training tokens by provenance, with the base's tokenizer."""
-    tokenizer = base.tokenizer.backend_tokenizer
-
-    def tokens(texts: list[str]) -> int:
-        return int(token_stream(tokenizer, texts).numel()) if texts else 0
-
-    human, synthetic_tokens = (tokens(corpus.texts("train", p)) for p in ("human", "synthetic"))
-    donation = tokens([r.decode("utf-8") for r in kept.values()])
+    files = corpus.of_split("train")
+    synthetic_tokens = sum(
+        int(s.numel()) for f, s in zip(files, train, strict=True) if f.provenance == "synthetic"
+    )
+    corpus_tokens = sum(int(s.numel()) for s in train)
+    donation = int(donation_stream.numel())
     first = bundle.manifest.data_card.files[0]
     synthetic = first.provenance == "synthetic"
     generator = (
         generator_entry(
             store, bundle.manifest.task, first.generator, first.generator_version, recipe.model.name
-        )  # fmt: skip
+        )
         if synthetic
         else None
     )
     counts = {
-        "corpus": human + synthetic_tokens,
+        "corpus": corpus_tokens,
         "corpus_synthetic": synthetic_tokens,
         "donation": donation,
         "donation_synthetic": donation if synthetic else 0,

@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 
 from modelbazaar.data.tokenizer import EOS, lines
 from modelbazaar.evals import compare_results, run_suite_on_model
-from modelbazaar.evals.diversity import collapse_warnings
+from modelbazaar.evals.diversity import COLLAPSE_DROP, collapse_warnings
 from modelbazaar.model import LoadedModel
 from modelbazaar.recipe import Recipe, TrainConfig
 from modelbazaar.review.suites import SAFETY_GATES, judge_metric
@@ -90,18 +90,17 @@ def effect_trial(
     model_dir: Path,
     recipe: Recipe,
     base: LoadedModel,
-    corpus: dict[str, list[str]],
-    donation: list[str],
+    streams: dict[str, torch.Tensor],
     *,
     synthetic: bool,
     show_progress: bool = True,
 ) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
-    """(reasons, check rows, cost) of the trial. ``corpus``: texts of the train and validation
-    splits; ``donation``: the donated files' texts (duplicates already dropped, per policy)."""
-    tokenizer = base.tokenizer.backend_tokenizer
-    control_stream = token_stream(tokenizer, corpus["train"])
-    treated_stream = torch.cat([control_stream, token_stream(tokenizer, donation)])
-    val = token_stream(tokenizer, corpus["validation"])
+    """(reasons, check rows, cost) of the trial. ``streams``: "train" and "validation" of the
+    corpus and "donation" (duplicates already dropped, per policy), as ``token_stream`` packs
+    them with the base's tokenizer."""
+    control_stream = streams["train"]
+    treated_stream = torch.cat([control_stream, streams["donation"]])
+    val = streams["validation"]
     cfg = trial_config(recipe, base.model.config.max_position_embeddings)
     started = time.perf_counter()
     control, control_figures = _arm(base, control_stream, val, cfg, show_progress)
@@ -149,7 +148,7 @@ def _judge_suite(
     )
     deltas = compare_results(a, b)
     if a.kind == DIVERSITY:
-        return _judge_diversity(deltas, a.extra.get("collapse_drop", 0.1))
+        return _judge_diversity(deltas, a.extra.get("collapse_drop", COLLAPSE_DROP))
     by_metric = {d.metric: d for d in deltas}
     judged = (
         [m for m in SAFETY_GATES if m in a.higher_is_better]

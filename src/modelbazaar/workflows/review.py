@@ -15,6 +15,10 @@ on the held-out slice the contributor declared (every ``held_out_every``-th exam
 number is judged. When the data stayed private, the contributor's claim is reported but not
 trusted: it can neither pass nor fail the gate; capability and safety suites still decide.
 
+A data donation (``kind = "data"``) has no adapter: after the same opening checks it is judged
+by ``review/donation.py`` (licence, duplicates, contamination, personal data, language and
+quality, synthetic share, then an effect trial) and recorded and reported the same way.
+
 Example::
 
     outcome = review(Path("my-model"), Path("gsm8k.bazaar"))
