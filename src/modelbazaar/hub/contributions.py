@@ -96,7 +96,10 @@ def submit(db: HubDB, model: Model, user: User, upload: Path, digest: str) -> di
             bundle = open_bundle(
                 upload,
                 limits=limits,
-                trusted_keys=trusted_keys(db, model, recipe),
+                # as `bazaar review`: require_signature = false accepts any (or no) signer
+                trusted_keys=(
+                    trusted_keys(db, model, recipe) if recipe.policy.require_signature else None
+                ),
                 require_signature=recipe.policy.require_signature,
             )
             if bundle.manifest.kind != "adapter" or bundle.manifest.adapter_config is None:
