@@ -1,13 +1,20 @@
 """Model collapse in miniature: train each generation on samples of the previous one.
 
-Generation 0 trains on human text (Tiny Shakespeare, from the shakespeare template). Each later
-generation trains from scratch, with the same recipe and seed, on text sampled from the one
-before (temperature 1, no top-k/top-p: the model's own distribution, as in Shumailov et al.).
-A second chain keeps half of every generation's data human. After each generation the
+Every generation trains from scratch, with the same recipe, seed and data budget (``--tokens``):
+generation 0 on human text (Tiny Shakespeare, from the shakespeare template), each later one on
+text sampled from the one before (temperature 1, no top-k/top-p: the model's own distribution,
+as in Shumailov et al.). A second chain keeps half of every generation's budget human (the
+same human text generation 0 saw, its first half). After each generation the
 `diversity` suite is measured and compared with generation 0 (paired CIs); the script prints
-the metrics per generation and whether `bazaar compare`'s collapse warning fires.
+the metrics and their relative change per generation, and whether the collapse warning of
+`bazaar compare` fires (a significant change of a metric beyond the suite's ``collapse_drop``).
 
-    python bench/collapse.py [--generations 3] [--steps 150] [--sample-tokens 200000]
+The bound is measured, not guessed: a second generation-0 model, trained on the same human text
+with another seed, gives the noise floor (the largest relative change of any metric between two
+equally good models). The warning is sound only if the noise stays below the bound and the
+pure chain crosses it; the script prints all three and says whether that holds.
+
+    python bench/collapse.py [--generations 4] [--steps 150] [--tokens 100000]
 
 Expectation (the literature's): on the pure chain distinct-n and entropy fall and the
 rare-word tail loss rises, generation by generation; with half human data they hold.
@@ -23,7 +30,7 @@ from pathlib import Path
 import torch
 
 from modelbazaar.data.tokenizer import EOS, PAD, train_bpe, wrap
-from modelbazaar.evals import compare_results, run_suite_on_model
+from modelbazaar.evals import SuiteResult, compare_results, load_suite, run_suite_on_model
 from modelbazaar.evals.diversity import collapse_warnings
 from modelbazaar.model import llama_config, new_model
 from modelbazaar.recipe import ModelConfig, TrainConfig
@@ -32,6 +39,7 @@ from modelbazaar.train.pretrain import pretrain
 
 SPEC = ModelConfig(name="collapse", hidden_size=64, num_layers=2, num_heads=2,
                    max_position_embeddings=128)  # fmt: skip
+METRICS = ("distinct_1", "distinct_2", "entropy", "tail_loss")
 
 
 def human_text() -> tuple[str, str]:
@@ -41,16 +49,17 @@ def human_text() -> tuple[str, str]:
     )
 
 
-def train_generation(text: str, val: str, tokenizer, steps: int, scratch: Path):  # noqa: ANN001
+def train_generation(text: str, val: str, tokenizer, steps: int, scratch: Path, seed: int = 0):  # noqa: ANN001
     """A fresh model trained on ``text`` (same recipe and seed every generation)."""
     encode = lambda s: torch.tensor(tokenizer(s)["input_ids"], dtype=torch.int32)  # noqa: E731
     config = llama_config(SPEC, len(tokenizer), tokenizer.convert_tokens_to_ids(EOS),
                           tokenizer.convert_tokens_to_ids(PAD))  # fmt: skip
-    model = new_model(config, seed=0)
+    model = new_model(config, seed=seed)
     cfg = TrainConfig(seq_len=128, batch_size=16, max_steps=steps, lr=3e-3, warmup_steps=10,
-                      eval_every=steps, checkpoint_every=10**6, precision="fp32")  # fmt: skip
+                      eval_every=steps, checkpoint_every=10**6, precision="fp32",
+                      seed=1337 + seed)  # fmt: skip
     pretrain(model, encode(text), encode(val), cfg, checkpoint=scratch / "ckpt.safetensors",
-             world=World(rank=0, size=1), show_progress=True)  # fmt: skip
+             world=World(rank=0, size=1), show_progress=False)  # fmt: skip
     return model.eval()
 
 
@@ -60,51 +69,102 @@ def sample_text(model, tokenizer, tokens: int, seed: int) -> str:  # noqa: ANN00
     torch.manual_seed(seed)
     start = torch.full((16, 1), tokenizer.convert_tokens_to_ids(EOS))
     pieces: list[str] = []
-    while sum(len(p) for p in pieces) // 4 < tokens:  # ~4 characters per token
+    produced = 0
+    while produced < tokens:
         out = model.generate(input_ids=start, attention_mask=torch.ones_like(start),
                              do_sample=True, top_k=0, top_p=1.0, temperature=1.0,
                              max_new_tokens=120, pad_token_id=tokenizer.pad_token_id)  # fmt: skip
+        produced += out[:, 1:].numel()
         pieces += tokenizer.batch_decode(out[:, 1:], skip_special_tokens=True)
     return "\n\n".join(pieces)
 
 
-def run_chain(name: str, human_share: float, args: argparse.Namespace, tokenizer) -> None:  # noqa: ANN001
+def relative(base: SuiteResult, now: SuiteResult) -> dict[str, float]:
+    """Relative change of each metric, signed so that positive is *worse* (toward collapse)."""
+    worse = {}
+    for d in compare_results(base, now):
+        if d.metric in METRICS and d.a:
+            change = (d.b - d.a) / abs(d.a)
+            worse[d.metric] = change if not d.higher_is_better else -change
+    return worse
+
+
+def line(result: SuiteResult, change: dict[str, float] | None) -> str:
+    parts = []
+    for k in METRICS:
+        moved = f" ({change[k]:+.1%})" if change else ""
+        parts.append(f"{k} {result.metrics[k]:.3f}{moved}")
+    return " · ".join(parts)
+
+
+def budget_text(text: str, tokenizer, tokens: int) -> str:  # noqa: ANN001
+    """The start of ``text`` holding about ``tokens`` tokens (cut at a paragraph)."""
+    if tokens <= 0:
+        return ""
+    chars_per_token = len(text[:100_000]) / len(tokenizer(text[:100_000])["input_ids"])
+    cut = text[: int(tokens * chars_per_token)]
+    return cut[: cut.rfind("\n\n")] if "\n\n" in cut else cut
+
+
+def run_chain(name: str, human_share: float, gen0, args, tokenizer, bound: float) -> list[int]:  # noqa: ANN001
+    """Generations 1..N of one chain; returns the generations at which the warning fired."""
     train, val = human_text()
-    scratch = Path(args.scratch) / name
-    scratch.mkdir(parents=True, exist_ok=True)
-    text, baseline = train, None
+    train = budget_text(train, tokenizer, args.tokens)  # generation 0's human text
+    base_model, baseline = gen0
     print(f"\n== chain {name}: {human_share:.0%} human data after generation 0")
-    for generation in range(args.generations + 1):
+    print(f"gen 0: {line(baseline, None)}")
+    fired, model = [], base_model
+    human = budget_text(train, tokenizer, int(args.tokens * human_share))
+    for generation in range(1, args.generations + 1):
         started = time.perf_counter()
-        model = train_generation(text, val, tokenizer, args.steps, scratch / str(generation))
+        wanted = args.tokens - int(args.tokens * human_share)
+        synthetic = sample_text(model, tokenizer, wanted, seed=generation)
+        text = (human + "\n\n" + synthetic) if human else synthetic
+        model = train_generation(text, val, tokenizer, args.steps, args.scratch / name)
         result = run_suite_on_model(model, tokenizer, "diversity")
-        m = result.metrics
-        line = " ".join(f"{k} {m[k]:.3f}" for k in ("distinct_1", "distinct_2", "entropy",
-                                                     "tail_loss"))  # fmt: skip
-        warn = ""
-        if baseline is None:
-            baseline = result
-        else:
-            warnings = collapse_warnings(compare_results(baseline, result), 0.10)
-            warn = f"  WARNING x{len(warnings)}" if warnings else "  no warning"
-        print(f"gen {generation}: {line}{warn}  ({time.perf_counter() - started:.0f} s)")
-        synthetic = sample_text(model, tokenizer, args.sample_tokens, seed=generation)
-        keep = int(len(train) * human_share)
-        text = train[:keep] + "\n\n" + synthetic if human_share else synthetic
+        warnings = collapse_warnings(compare_results(baseline, result), bound)
+        if warnings:
+            fired.append(generation)
+        verdict = f"WARNING ({len(warnings)} metrics)" if warnings else "no warning"
+        seconds = time.perf_counter() - started
+        print(f"gen {generation}: {line(result, relative(baseline, result))}  {verdict}  "
+              f"({seconds:.0f} s)")  # fmt: skip
+    return fired
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generations", type=int, default=3)
+    parser.add_argument("--generations", type=int, default=4)
     parser.add_argument("--steps", type=int, default=150)
-    parser.add_argument("--sample-tokens", type=int, default=200_000)
-    parser.add_argument("--scratch", default="/tmp/bazaar-collapse")
+    parser.add_argument("--tokens", type=int, default=100_000, help="data per generation")
+    parser.add_argument("--scratch", type=Path, default=Path("/tmp/bazaar-collapse"))
     args = parser.parse_args()
     torch.set_num_threads(2)
-    train, _ = human_text()
+    started = time.perf_counter()
+    train, val = human_text()
     tokenizer = wrap(train_bpe(train.splitlines(keepends=True), 512, 2).to_str())
-    run_chain("pure", 0.0, args, tokenizer)
-    run_chain("half-human", 0.5, args, tokenizer)
+    bound = load_suite("diversity").parameters["collapse_drop"]
+
+    # the noise floor: two generation-0 models, same human data, different seeds
+    human = budget_text(train, tokenizer, args.tokens)
+    gen0 = train_generation(human, val, tokenizer, args.steps, args.scratch / "gen0")
+    twin = train_generation(human, val, tokenizer, args.steps, args.scratch / "twin", seed=1)
+    base, other = (run_suite_on_model(m, tokenizer, "diversity") for m in (gen0, twin))
+    noise = relative(base, other)
+    floor = max(abs(v) for v in noise.values())
+    print("noise floor (generation 0, seed 0 vs seed 1): "
+          + " · ".join(f"{k} {v:+.1%}" for k, v in noise.items())
+          + f"; largest {floor:.1%}; the suite's collapse_drop bound is {bound:.1%}")  # fmt: skip
+
+    pure = run_chain("pure", 0.0, (gen0, base), args, tokenizer, bound)
+    half = run_chain("half-human", 0.5, (gen0, base), args, tokenizer, bound)
+    print(f"\nbound {bound:.1%} vs noise floor {floor:.1%}: "
+          f"{'above' if bound > floor else 'NOT above'} the noise")  # fmt: skip
+    print(f"pure chain: warning fired at generations {pure or 'none'}; "
+          f"half-human chain: {half or 'none'}")  # fmt: skip
+    ok = bound > floor and bool(pure) and not half
+    print(f"the warning separates the chains: {'yes' if ok else 'NO'} "
+          f"(whole run {time.perf_counter() - started:.0f} s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -60,18 +60,23 @@ def write_spdx(package: Path, flags: dict[str, dict]) -> dict[str, str]:
     return texts
 
 
-def write_index() -> None:
-    """index.npz + index.json over every text `_data.corpus_texts()` returns."""
+def index_data() -> tuple[dict, dict]:
+    """(arrays, metadata) of the index over every text `_data.corpus_texts()` returns."""
     _data.corpus_texts.cache_clear()
     _data.spdx_licenses.cache_clear()
     texts = _data.corpus_texts()
     listing = _data.spdx_licenses()
     deprecated = {i for i, e in listing.items() if e["isDeprecatedLicenseId"]}
     preference = {i: (i not in listing, i in deprecated, i) for i in texts}
-    arrays, meta = build_index(texts, preference, deprecated)
+    return build_index(texts, preference, deprecated)
+
+
+def write_index() -> None:
+    """index.npz + index.json (a test checks that the shipped pair equals a rebuild)."""
+    arrays, meta = index_data()
     np.savez(DATA / "index.npz", **arrays)
     (DATA / "index.json").write_text(json.dumps(meta, indent=0) + "\n", "utf-8")
-    print(f"{len(texts)} texts in {len(meta['groups'])} groups, {len(arrays['hashes'])} shingles")
+    print(f"{len(meta['groups'])} groups, {len(arrays['hashes'])} shingles")
 
 
 def main() -> None:

@@ -143,7 +143,7 @@ def test_resume_after_kill_9_gives_identical_weights(tmp_path: Path) -> None:
 
 def test_ctrl_c_saves_a_checkpoint(tmp_path: Path) -> None:
     model_dir = templates.create(tmp_path / "m", "tiny")
-    edit_recipe(model_dir, max_steps="400", checkpoint_every="1000")  # only Ctrl-C saves
+    edit_recipe(model_dir, max_steps="50000", checkpoint_every="100000")  # only Ctrl-C saves
     process = _start_build(model_dir)
     catalogue = model_dir / ".bazaar" / "catalogue.db"
     deadline = time.time() + 120

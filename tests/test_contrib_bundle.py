@@ -200,10 +200,12 @@ def test_public_surface_is_deliberate() -> None:
     submodules = {
         "basecheck",
         "bundle",
+        "data_bundle",  # data donations (contribute --kind data)
         "datacheck",
         "keys",
         "manifest",
         "safetensors_check",
+        "stats_check",
         "zipcheck",
     }
     assert public - submodules == set(contrib.__all__)

@@ -73,8 +73,11 @@ def test_missing_objects_dangling_refs_and_orphan_rows(fresh_tiny: tuple[Path, S
                 "VALUES ('nobody', 'accept', '[]', '{}', 'now')"
             )
         )
+    store.catalogue.add_source_revision(
+        {"id": "f" * 64, "parent": None, "contribution": "d" * 64, "message": "m", "manifests": {}}
+    )
     found = kinds(store)
-    assert "dangling-ref" in found and "orphan-review" in found
+    assert "dangling-ref" in found and "orphan-review" in found and "orphan-revision" in found
     assert found.count("missing-object") >= 2  # the version and the tokenizer's build row
     before = tree_digest(store.root)
     assert not fsck(store, repair=True).ok

@@ -219,7 +219,7 @@ def test_review_of_a_signed_hostile_description_writes_inert_reports(
     card = opened.manifest.data_card.model_copy(update={"description": "\n".join(HOSTILE)})
     hostile = write_bundle(
         tmp_path / "hostile.bazaar",
-        opened.manifest.model_copy(update={"data_card": card}),
+        opened.manifest.model_copy(update={"data_card": card, "statistics": None}),  # adapter only
         {"adapter.safetensors": _member(honest, "adapter.safetensors")},
         load_private_key(tmp_path / "me"),
     )

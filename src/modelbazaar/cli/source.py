@@ -99,7 +99,8 @@ def verify(
     """Rebuild a version from its source in a scratch store and compare it with the stored one.
 
     Exit codes: 0 identical (same version hash); 3 equivalent, not identical (weights differ,
-    every policy eval suite agrees within its paired 95% confidence interval); 1 differs (an
+    the paired 95% CI of every policy suite metric's difference lies within +- the policy's
+    equivalence_margin, default 0.01); 1 differs (an
     eval suite disagrees, or tokenizer, config or tensor shapes differ); 2 error. A report that
     is not identical names the build-environment differences (precision, threads, CPU caps and
     features, library versions) and the largest weight difference per tensor group.

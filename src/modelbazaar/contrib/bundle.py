@@ -1,7 +1,8 @@
 """Write and open ``NAME.bazaar`` contribution bundles.
 
 A bundle is a zip of ``manifest.json``, ``manifest.sig`` (ed25519 over the exact manifest bytes),
-``adapter.safetensors`` and optionally ``data/<name>``. The manifest lists every payload member with
+``adapter.safetensors``, optionally ``statistics.safetensors`` (Gram matrices for RegMean) and
+``data/<name>``. The manifest lists every payload member with
 its sha256, so one signature covers everything. Opening reads the bundle into memory once and never
 extracts: every check happens on bytes.
 
@@ -32,11 +33,13 @@ from modelbazaar.contrib.manifest import (
     DATA_PREFIX,
     MANIFEST_NAME,
     SIGNATURE_NAME,
+    STATISTICS_NAME,
     BundleManifest,
     PayloadEntry,
     parse_manifest,
 )
 from modelbazaar.contrib.safetensors_check import load_safetensors_strict
+from modelbazaar.contrib.stats_check import check_statistics_listed, load_statistics
 from modelbazaar.contrib.zipcheck import (
     BundleLimits,
     check_central_directory,
@@ -69,6 +72,8 @@ class VerifiedBundle:
     sha256: str
     blob: bytes = field(default=b"", repr=False)  # the bundle file's bytes, read once
     id: str = ""
+    # module -> Gram of its inputs (statistics.safetensors, checked); {} when none were shipped
+    statistics: dict[str, torch.Tensor] = field(default_factory=dict, repr=False)
 
 
 def _sha256(data: bytes) -> str:
@@ -100,6 +105,7 @@ def check_payload_consistency(manifest: BundleManifest, members: dict[str, bytes
                 f"({entry.bytes} bytes), the member is {_sha256(data)[:12]}… ({len(data)} bytes); "
                 "the payload was changed after signing"
             )
+    check_statistics_listed(manifest, members)
     if manifest.kind == "adapter" and ADAPTER_NAME not in members:
         raise BundleError(f"a bundle of kind 'adapter' must contain {ADAPTER_NAME}")
     if manifest.kind == "data" and (
@@ -151,6 +157,8 @@ def write_bundle(
     check_payload_consistency(manifest, files)  # never write a bundle open_bundle would refuse
     if ADAPTER_NAME in files:
         load_safetensors_strict(files[ADAPTER_NAME], ADAPTER_NAME)
+    if STATISTICS_NAME in files:
+        load_statistics(files[STATISTICS_NAME], manifest, BundleLimits())
     manifest_bytes = manifest.to_json_bytes()
     members = {MANIFEST_NAME: manifest_bytes, SIGNATURE_NAME: sign(private_key, manifest_bytes)}
     members.update(sorted(files.items()))
@@ -178,7 +186,8 @@ def open_bundle(
     Order: the file's type and size (stat, before reading a byte) → zip central directory (names,
     types, sizes, ratios) → manifest (size, JSON, schema) → signature (present, well-formed,
     valid, trusted) → payload members (capped reads, hashes against the signed manifest, data
-    files UTF-8 text or JSON Lines) → adapter (strict safetensors, finite).
+    files UTF-8 text or JSON Lines) → adapter (strict safetensors, finite) → Gram statistics
+    (declared dtype, square, symmetric, positive semi-definite: ``stats_check``).
     Nothing is written to disk.
     """
     path = Path(path)
@@ -238,9 +247,19 @@ def _verify(
     adapter: dict[str, torch.Tensor] = {}
     if ADAPTER_NAME in members:
         adapter = load_safetensors_strict(members[ADAPTER_NAME], ADAPTER_NAME, limits)
+    statistics: dict[str, torch.Tensor] = {}
+    if STATISTICS_NAME in members:
+        statistics = load_statistics(members[STATISTICS_NAME], manifest, limits)
     data_files = {n[len(DATA_PREFIX) :]: b for n, b in members.items() if n.startswith(DATA_PREFIX)}
     return VerifiedBundle(
-        manifest, adapter, data_files, signer, _sha256(blob), blob, contribution_id(manifest)
+        manifest,
+        adapter,
+        data_files,
+        signer,
+        _sha256(blob),
+        blob,
+        contribution_id(manifest),
+        statistics=statistics,
     )
 
 

@@ -32,6 +32,7 @@ FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 ADAPTER_NAME = "adapter.safetensors"
+STATISTICS_NAME = "statistics.safetensors"  # Gram matrices of the adapter's layer inputs
 DATA_PREFIX = "data/"
 
 # A data file's name: one plain path component, no dot first (no ".", "..", hidden files),
@@ -49,7 +50,10 @@ ModuleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 # A payload member: the adapter or data/<plain name> (manifest.json and .sig are not payload).
 PayloadName = Annotated[
-    str, Field(pattern=rf"^(adapter\.safetensors|data/{PLAIN_NAME_RE.pattern[1:-1]})$")
+    str,
+    Field(
+        pattern=rf"^(adapter\.safetensors|statistics\.safetensors|data/{PLAIN_NAME_RE.pattern[1:-1]})$"
+    ),
 ]
 # The model that wrote synthetic data, as its makers name it: "Qwen/Qwen2.5-7B-Instruct",
 # "gpt-4o-2024-08-06", "Llama 3.1 405B". ASCII letters, digits and a little punctuation: it is
@@ -83,6 +87,9 @@ class DataFile(_Strict):
     sha256: Sha256Hex
     provenance: Literal["human", "synthetic"]
     generator: GeneratorName | None = None  # the model that wrote it
+    # When the generator is a version of a model in the donor's store ("synthetic:main"), its
+    # hash: lineage then knows the data came from that model (collapse monitor, issue 16).
+    generator_version: Sha256Hex | None = None
     license: SpdxId
     included: bool  # False: the data stayed on the contributor's machine (only its hash travels)
 
@@ -99,6 +106,8 @@ class DataCard(_Strict):
 
     files: list[DataFile] = Field(default_factory=list, max_length=1024)
     description: Prose = ""
+    source: Prose = ""  # where the data comes from (a donation's manifest records it)
+    consent: Prose = ""  # the donor's statement of consent (a donation's datasheet quotes it)
 
     @model_validator(mode="after")
     def _unique_names(self) -> DataCard:
@@ -106,6 +115,20 @@ class DataCard(_Strict):
         if len(names) != len(set(names)):
             raise ValueError("data file names must be unique (case-insensitively)")
         return self
+
+
+class GramStatistics(_Strict):
+    """``statistics.safetensors``: per touched linear layer, G = XᵀX / tokens of its inputs on the
+    contributor's training data (what RegMean merges with; see ``train/gram.py`` for what a Gram
+    reveals). Tensors are named by module ("model.layers.0.self_attn.q_proj"); a module that
+    reads the same input as another (q, k, v) is listed in ``shared`` instead of stored twice.
+    Example: GramStatistics(tokens=52_000, dtype="float32", shared={"m.k_proj": "m.q_proj"})
+    """
+
+    tokens: int = Field(ge=1, le=10**13)  # non-padding tokens the Grams were measured on
+    dtype: Literal["float32", "float16"]
+    noise: FiniteFloat = Field(default=0.0, ge=0, le=100)  # σ, share of the mean diagonal
+    shared: dict[ModuleName, ModuleName] = Field(default_factory=dict, max_length=4096)
 
 
 class PayloadEntry(_Strict):
@@ -154,6 +177,7 @@ class BundleManifest(_Strict):
     data_card: DataCard = Field(default_factory=DataCard)
     # the contributor's own numbers, e.g. {"task_loss_base": 2.1, "task_loss_adapter": 1.7}
     evaluation: ContributorEvaluation = Field(default_factory=ContributorEvaluation)
+    statistics: GramStatistics | None = None  # present iff statistics.safetensors is
     created: AwareDatetime  # with a timezone, so two contributors' times compare
     payload: list[PayloadEntry] = Field(default_factory=list, max_length=1024)
 
@@ -165,7 +189,10 @@ class BundleManifest(_Strict):
 
     def to_json_bytes(self) -> bytes:
         """The canonical bytes written as manifest.json (sorted keys, 2-space indent, UTF-8)."""
-        return (json.dumps(self.model_dump(mode="json"), sort_keys=True, indent=2) + "\n").encode()
+        data = self.model_dump(mode="json")
+        if data["statistics"] is None:  # absent, as in every bundle written before statistics
+            del data["statistics"]  # existed: the same manifest keeps the same bytes and id
+        return (json.dumps(data, sort_keys=True, indent=2) + "\n").encode()
 
 
 def parse_manifest(data: bytes) -> BundleManifest:

@@ -26,6 +26,7 @@ from modelbazaar.contrib.manifest import (
     MANIFEST_NAME,
     PLAIN_NAME_RE,
     SIGNATURE_NAME,
+    STATISTICS_NAME,
 )
 from modelbazaar.errors import BundleError
 
@@ -55,7 +56,8 @@ class BundleLimits:
 def check_member_name(name: str) -> None:
     """Refuse any name outside the allowed set; the allowed set alone rules out traversal.
 
-    Allowed: manifest.json, manifest.sig, adapter.safetensors, data/<plain name>.
+    Allowed: manifest.json, manifest.sig, adapter.safetensors, statistics.safetensors,
+    data/<plain name>.
     Example: "data/train.jsonl" passes; "../x", "/etc/passwd", "C:x", "data\\\\x" raise BundleError.
     """
     # Say *why* a name is refused: the specific hostile forms first, then "not allowed".
@@ -71,13 +73,13 @@ def check_member_name(name: str) -> None:
         raise BundleError(
             f"zip member {name!r} has a '..' component (path traversal); refusing a hostile bundle"
         )
-    if name in (MANIFEST_NAME, SIGNATURE_NAME, ADAPTER_NAME):
+    if name in (MANIFEST_NAME, SIGNATURE_NAME, ADAPTER_NAME, STATISTICS_NAME):
         return
     if name.startswith(DATA_PREFIX) and PLAIN_NAME_RE.match(name[len(DATA_PREFIX) :]):
         return
     raise BundleError(
         f"zip member {name!r} is not allowed in a bundle (only {MANIFEST_NAME}, {SIGNATURE_NAME}, "
-        f"{ADAPTER_NAME} and data/<plain name>); refusing it"
+        f"{ADAPTER_NAME}, {STATISTICS_NAME} and data/<plain name>); refusing it"
     )
 
 

@@ -33,6 +33,16 @@ class DataFile(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class Donation(BaseModel):
+    """The `[donation]` table of a manifest that `bazaar merge` wrote for a data donation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    contribution: str = Field(pattern=r"^[0-9a-f]{64}$")  # the signed manifest's sha256
+    author: str  # the donor's public key
+    consent: str = ""  # the donor's consent statement, quoted in the datasheet
+    dropped_duplicates: int = Field(0, ge=0)  # documents left out as duplicates at merge
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
@@ -40,6 +50,9 @@ class Manifest(BaseModel):
     source: str
     provenance: Literal["human", "synthetic"]
     generator: str | None = None  # required when provenance = "synthetic"
+    # the generator as a version hash, when it is a model of a store ("synthetic:main")
+    generator_version: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    donation: Donation | None = None
     files: list[DataFile] = Field(min_length=1)
 
     @model_validator(mode="after")

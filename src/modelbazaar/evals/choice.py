@@ -63,14 +63,5 @@ def evaluate(
         outputs.append({"lls": ll, "pred": pred, "pred_norm": pred_norm, "gold": gold})
     ones = [1.0] * len(rows)
     series = {"acc": Series(acc, ones), "acc_norm": Series(acc_norm, ones)}
-    return SuiteResult(
-        suite=suite.name,
-        suite_version=suite.version,
-        kind=suite.kind,
-        version=None,
-        metrics={name: s.value() for name, s in series.items()},
-        higher_is_better={"acc": True, "acc_norm": True},
-        ids=[str(r["id"]) for r in rows],
-        series=series,
-        outputs=outputs,
-    )
+    higher = {"acc": True, "acc_norm": True}
+    return SuiteResult.measured(suite, rows, series, higher, outputs=outputs)

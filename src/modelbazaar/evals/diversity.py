@@ -98,15 +98,11 @@ def evaluate(
     series["entropy"] = Series([entropy(s) for s in per_row], [1.0] * len(rows))
     series["tail_loss"] = _tail_losses(model, tokenizer, rows, params, suite, tick)
     higher = {name: name != "tail_loss" for name in series}
-    return SuiteResult(
-        suite=suite.name,
-        suite_version=suite.version,
-        kind=suite.kind,
-        version=None,
-        metrics={name: s.value() for name, s in series.items()},
-        higher_is_better=higher,
-        ids=[str(r["id"]) for r in rows],
-        series=series,
+    return SuiteResult.measured(
+        suite,
+        rows,
+        series,
+        higher,
         outputs=[{"samples": [tokenizer.decode(s) for s in samples]} for samples in per_row],
         extra={"collapse_drop": params.collapse_drop},
     )

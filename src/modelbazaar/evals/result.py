@@ -55,6 +55,28 @@ class SuiteResult:
         return canonical_json(data).encode()
 
     @classmethod
+    def measured(
+        cls,
+        suite: Any,
+        rows: list[dict[str, Any]],
+        series: dict[str, Series],
+        higher_is_better: dict[str, bool],
+        **rest: Any,
+    ) -> "SuiteResult":
+        """A fresh result of `suite` on `rows`: each metric is its series' aggregate."""
+        return cls(
+            suite=suite.name,
+            suite_version=suite.version,
+            kind=suite.kind,
+            version=None,
+            metrics={name: s.value() for name, s in series.items()},
+            higher_is_better=higher_is_better,
+            ids=[str(r["id"]) for r in rows],
+            series=series,
+            **rest,
+        )
+
+    @classmethod
     def from_stored(cls, row: dict[str, Any], examples: bytes) -> "SuiteResult":
         """Rebuild a result from a catalogue row and its examples object."""
         data = json.loads(examples)

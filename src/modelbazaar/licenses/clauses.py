@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseModel, category
 from modelbazaar.licenses.models import ClauseFinding
 from modelbazaar.licenses.rules import _MONEY, CONVEYANCE, RULES
 from modelbazaar.licenses.sections import Sentence, segments
@@ -71,7 +72,7 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
         evidence = UPDATABLE.search(whole)
         return {"updatable": bool(evidence), "evidence": evidence[0] if evidence else None}, None
     if kind == "litigation_termination" and "patent" in sentence:
-        if "intellectual property" not in sentence:
+        if not re.search(r"intellectual property|copyright|trade secret|whether or not", sentence):
             # Apache / OpenMDW-style patent retaliation: common in OSI-approved licences.
             return {"scope": "patent claims only"}, False
     if kind == "governing_law":
@@ -83,49 +84,100 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
 
 
 # A definition ('"Model Derivatives" means ...') names things; the clauses using it restrict.
-DEFINITION = re.compile(r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? means\b')
+DEFINITION = re.compile(
+    r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? (means|includes|shall mean|refers to)\b'
+)
+# Kinds a definition can carry: '"Non-Commercial" shall mean for research purposes only'.
+DEFINED_SCOPE = {"aup", "non_commercial", "research_only", "revenue_cap", "user_cap"}
+# Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern):
+# the licensee or a court changing the text, GPL-style "new versions", ending the licence on a
+# breach, permission to remove something.
+VETO = {
+    "terms_change": re.compile(
+        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
+        r"|(publish|new|revised) (and/or new )?versions"
+    ),
+    "discretionary_termination": re.compile(
+        r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
+        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        r"|(will|does|shall) not (terminate|end)\b"
+    ),
+    "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
+}
 
 
-def _kinds(lowered: str) -> list[str]:
-    """The rule kinds one normalised sentence matches."""
-    found = [kind for kind, rule in RULES.items() if rule.pattern.search(lowered)]
-    if DEFINITION.match(lowered):
-        found = [k for k in found if k == "aup"]  # '"acceptable use policy" means': by name
+def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
+    """The clause kinds one normalised sentence has: the rules', plus the categories the
+    classifier found that no rule did (`learned`: category -> probability)."""
+    found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
+    have = {category(k) for k in found}
+    found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
+    found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
+    if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
+        found = [k for k in found if k in DEFINED_SCOPE]
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
+    if "mau_cap" in found and "user_cap" in found:
+        found.remove("user_cap")  # one cap, said once
+    if "field_of_use" in found and "use_restriction" in found:
+        found.remove("use_restriction")  # the exclusion says more than "a use is banned"
     return found
 
 
 def find_clauses(
-    text: str, source: str, keep: Callable[[str], bool] | None = None
+    text: str,
+    source: str,
+    keep: Callable[[str], bool] | None = None,
+    *,
+    classifier: ClauseModel | None = None,
 ) -> list[ClauseFinding]:
     """Every restrictive (or notable) clause in a licence text, each quoted with its section.
 
-    Works on any text: the rules read wording, not licence names. The items of a
-    use-restriction list are quoted one by one (kind "use_restriction", detail "item").
-    `keep(sentence)` limits the search to some sentences (the text a variant adds).
-    Example: "3. You may use the model for non-commercial purposes only." -> one finding
-    `kind="non_commercial", section="3"`.
+    Works on any text: the rules read wording, not licence names. A `classifier`
+    (clause_model.py) adds the categories it finds that no rule did (detail "classifier": its
+    probability); the product passes none, since rules alone measure better on held-out
+    sentences (bench/clause_quality.py).
+    The items of a use-restriction list are quoted one by one (kind "use_restriction",
+    detail "item"). `keep(sentence)` limits the search to some sentences (the text a variant
+    adds). Example: "3. You may use the model for non-commercial purposes only." -> one
+    finding `kind="non_commercial", section="3"`.
     """
     findings: list[ClauseFinding] = []
     whole = normalise_sentence(text)
     heading: Sentence | None = None
-    for found in segments(text):
+    found_all = list(segments(text))
+    wanted = [keep is None or keep(f.text) for f in found_all]
+    learned = _learned([f.text for f, w in zip(found_all, wanted, strict=True) if w], classifier)
+    for found, want in zip(found_all, wanted, strict=True):
         lowered = normalise_sentence(found.text)
         if heading is not None and not _in_list(found, heading):
             heading = None  # the list ended
-        wanted = keep is None or keep(found.text)
-        kinds = _kinds(lowered) if wanted else []
-        if heading is not None and wanted and "use_restriction" not in kinds:
+        guesses = learned.pop(0) if want and learned else {}
+        kinds = _kinds(lowered, guesses) if want else []
+        if heading is not None and want and "use_restriction" not in kinds:
             detail = {"item": True, "heading": heading.text}
             findings.append(_finding("use_restriction", source, found, detail, True))
         for kind in kinds:
             detail, override = _detail(kind, lowered, whole)
+            if category(kind) in guesses and not RULES[kind].matches(lowered):
+                detail["classifier"] = guesses[category(kind)]
             restrictive = RULES[kind].restrictive if override is None else override
             findings.append(_finding(kind, source, found, detail, restrictive))
         if "use_restriction" in kinds and lowered.rstrip().endswith((":", "-")):
             heading = found
     return findings
+
+
+def _learned(texts: list[str], model: ClauseModel | None) -> list[dict[str, float]]:
+    """The classifier's categories for each sentence (empty dicts without a classifier)."""
+    if model is None or not texts:
+        return [{} for _ in texts]
+    probs = model.probabilities(texts)
+    return [
+        {c: round(float(p), 3) for c, p in zip(model.categories, row, strict=True)
+         if p >= model.threshold}
+        for row in probs
+    ]  # fmt: skip
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:

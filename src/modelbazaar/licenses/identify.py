@@ -67,6 +67,7 @@ def read_license(text: str, source: str) -> tuple[LicenseMatch, list[ClauseFindi
         candidates=found.candidates,
         added=found.added,
         also=found.also,
+        removed=found.removed,
     )
     return match, findings
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from modelbazaar.licenses._data import license_text, spdx_licenses
 from modelbazaar.licenses.index import Candidate, best_matches, load_index
 from modelbazaar.licenses.normalise import SHINGLE, shingle_hashes, words
 
@@ -37,6 +38,12 @@ TITLE_WORDS = 8  # a run this short on a line of its own is a title ("The MIT Li
 MAX_NAMES = 3
 SECOND_LICENSE_WORDS = 60  # an uncovered run this long may be another licence pasted in
 MAX_OTHERS = 3
+FRAME_WORDS = 40  # a header or signature block around a licence is at most this long
+LEGAL_WORDS = frozenset(
+    "shall must may not only use used permit permitted permission grant granted license"
+    " licensed licensee restrict restricted restriction restrictions prohibited terminate"
+    " revenue users commercial noncommercial research without except provided".split()
+)
 
 
 @dataclass
@@ -50,6 +57,7 @@ class TextMatch:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     added: list[str] = field(default_factory=list)  # paragraphs the licence does not contain
     also: list[str] = field(default_factory=list)  # other licences found in the same text
+    removed: list[str] = field(default_factory=list)  # model-licence text this copy lacks
     reference: np.ndarray | None = None  # the matched licence's shingle hashes
 
 
@@ -82,7 +90,21 @@ def _untolerated(
             if found[i : i + 5] == ["end", "of", "terms", "and", "conditions"]:
                 appendix = i + 5
                 break
-    return [r for r in runs if r.start < appendix and not _tolerated(r, text, spans)]
+    return [
+        r
+        for r in runs
+        if r.start < appendix and not _tolerated(r, text, spans) and not _frame(r, found)
+    ]
+
+
+def _frame(run: range, found: list[str]) -> bool:
+    """A project header above the licence or a signature below it ("ztiny 0.3.1, March 2025";
+    "Ana Ortega ana@example.org"): at the very start or end, short, and without a word that
+    could grant or restrict anything (a restriction appended below a licence still counts)."""
+    if run.start > 0 and run.stop < len(found):
+        return False
+    piece = found[run.start : run.stop]
+    return len(piece) <= FRAME_WORDS and not LEGAL_WORDS.intersection(piece)
 
 
 def _tolerated(run: range, text: str, spans: list[tuple[int, int]]) -> bool:
@@ -162,8 +184,9 @@ def match_text(text: str) -> TextMatch:
     exact = whole and not left and len(names) <= MAX_NAMES
     if whole and not left and not exact:
         left = names  # the changed names and numbers are what a new version changes
+    removed = _removed(cand.license_id, hashes)
     return TextMatch(
-        status="exact" if exact else "variant",
+        status="exact" if exact and not removed else "variant",
         license_id=cand.license_id,
         score=round(cand.score, 3),
         coverage=round(cand.coverage, 3),
@@ -171,7 +194,25 @@ def match_text(text: str) -> TextMatch:
         added=_paragraphs(text, left, spans),
         also=others,
         reference=reference,
+        removed=removed,
     )
+
+
+def _removed(license_id: str, hashes: np.ndarray) -> list[str]:
+    """Passages of a model licence (not an SPDX one, whose optional parts copies may drop)
+    that the text lacks: a new version that deletes an obligation is a variant too.
+
+    Example: Gemma's 2024-04-01 terms against 2024-02-21 -> ["and you must make reasonable
+    efforts to use the latest version of Gemma"].
+    """
+    if license_id in spdx_licenses():
+        return []
+    text = license_text(license_id)
+    if text is None:
+        return []
+    found, spans = words(text)
+    runs = _uncovered_runs(shingle_hashes(found), len(found), np.unique(hashes))
+    return [text[spans[r.start][0] : spans[r.stop - 1][1]] for r in runs if len(r) > NAME_WORDS]
 
 
 def _shift(other: TextMatch, run: range, found: list[str], spans: list, piece: str) -> list:

@@ -28,6 +28,7 @@ class LicenseMatch(BaseModel):
     candidates: list[tuple[str, float]] = Field(default_factory=list)  # best 3 (id, score)
     added: list[str] = Field(default_factory=list)  # paragraphs the known licence lacks
     also: list[str] = Field(default_factory=list)  # other licences found in the same text
+    removed: list[str] = Field(default_factory=list)  # passages of the known licence it lacks
     problem: str | None = None  # e.g. "binary file, not a licence text"
 
     @property

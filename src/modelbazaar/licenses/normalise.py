@@ -25,9 +25,10 @@ _COPYRIGHT = re.compile(
     r"|(?:\(c\)|©)\s*\d[^\n]*|all rights reserved\.?[ \t]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-# A list marker at the start of a line: "-", "*", "•", "1.", "1.2.", "(a)", "iv)".
+# A list marker at the start of a line: "-", "*", "•", "1.", "1.2.", "(a)", "iv)", also after
+# Markdown heading hashes ("### 3. Grant").
 _MARKER = re.compile(
-    r"^[ \t>]*(?:[-*•+]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,5})[.)])[ \t]+",
+    r"^[ \t>#]*(?:[-*•+]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,5})[.)])[ \t]+",
     re.IGNORECASE | re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z0-9]+")

@@ -119,6 +119,11 @@ def _is_heading(line: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
+def _titles(line: str, following: str) -> bool:
+    """A sentence-case title ("Use restrictions") standing above a much longer line of text."""
+    return _is_title(line) and following[:1].isupper() and len(line) < 0.6 * len(following)
+
+
 def segments(text: str) -> Iterator[Sentence]:
     """Yield every sentence of a licence text with its section and item flag, in order.
 
@@ -142,15 +147,16 @@ def segments(text: str) -> Iterator[Sentence]:
             paragraph.clear()
         item = False
 
-    for raw in text.splitlines():
-        line = _MARKUP.sub("", raw).strip()
+    lines = [_MARKUP.sub("", raw).strip() for raw in text.splitlines()]
+    for number, line in enumerate(lines):
         if not line:
             yield from flush()
             continue
         before = path.label
         rest = path.heading(line)
         bullet = line.startswith(_BULLET)
-        if rest is not line or before != path.label or bullet:
+        marked = rest is not line or before != path.label
+        if marked or bullet:
             yield from flush()
             section = path.label or section
             item = bullet or bool(_ITEM.match(line)) or before != path.label
@@ -158,7 +164,10 @@ def segments(text: str) -> Iterator[Sentence]:
             if not line:
                 continue
         paragraph.append(line)
-        if len(paragraph) == 1 and _is_heading(line):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if len(paragraph) == 1 and (
+            _is_heading(line) or (marked and _is_title(line)) or _titles(line, following)
+        ):
             yield from flush()  # "Governing Law" above its text: a heading, not its first words
     yield from flush()
 

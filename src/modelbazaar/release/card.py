@@ -20,6 +20,7 @@ import jinja2
 import yaml
 
 from modelbazaar.licenses.facts import HF_ALIASES
+from modelbazaar.safe_text import escape_markdown
 
 # Licence ids the Hub accepts in `license:` (lower-cased SPDX), for the ids we are likely to see.
 HF_IDS = {
@@ -86,13 +87,15 @@ def front_matter(ctx: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("modelbazaar.release", "templates"),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,  # a missing field is a bug, not an empty line
     )
+    env.filters["md"] = escape_markdown  # a donor's words (consent) are text, never markup
+    return env
 
 
 def render(template: str, ctx: dict[str, Any]) -> str:

@@ -44,8 +44,13 @@ def compute_used(store: Store, record: VersionRecord) -> dict[str, Any]:
     return {
         "stages": stages,
         "cpu_hours": sum(s["cpu_hours"] for s in stages.values()),
-        "training_tokens": stages.get("pretrain", {}).get("tokens", 0),
+        "training_tokens": training_stage(stages).get("tokens", 0),
     }
+
+
+def training_stage(stages: dict[str, Any]) -> Any:
+    """The stage that trained the weights: `pretrain` of a Llama, `guard` of a guard."""
+    return stages.get("pretrain") or stages.get("guard") or {}
 
 
 def write_metrics(store: Store, record: VersionRecord, out: Path) -> dict[str, Any]:
@@ -53,7 +58,7 @@ def write_metrics(store: Store, record: VersionRecord, out: Path) -> dict[str, A
     out.mkdir(parents=True, exist_ok=True)
     compute = compute_used(store, record)
     (out / "compute.json").write_text(json.dumps(compute, indent=2) + "\n", "utf-8")
-    key = (record.info.get("builds") or {}).get("pretrain")
+    key = training_stage(record.info.get("builds") or {})
     rows = store.catalogue.train_metrics(key) if key else []
     fields = ["step", "tokens", "loss", "val_loss", "lr", "tokens_per_s"]
     with open(out / "train_metrics.csv", "w", newline="", encoding="utf-8") as handle:
@@ -96,9 +101,10 @@ def eval_results(store: Store, record: VersionRecord) -> list[dict[str, Any]]:
         }
         for r in store.catalogue.eval_results_for(record.hash)
     ]
-    key = (record.info.get("builds") or {}).get("pretrain")
+    key = training_stage(record.info.get("builds") or {})
     row = store.catalogue.build(key) if key else None
-    if row and row.get("final_val_loss") is not None:
+    guard = record.info.get("kind") == "guard"
+    if row and row.get("final_val_loss") is not None and not guard:
         loss = float(row["final_val_loss"])
         results.append(
             {

@@ -83,7 +83,7 @@ def write_data(out: Path, manifests: list[dict[str, Any]], model_dir: Path | Non
     data.mkdir(parents=True, exist_ok=True)
     missing = []
     for manifest in manifests:
-        fields = {k: v for k, v in manifest.items() if k != "train_tokens"}
+        fields = {k: v for k, v in manifest.items() if k not in ("train_tokens", "train_rows")}
         (data / f"{manifest['name']}.toml").write_text(toml_dump(fields), encoding="utf-8")
         for entry in manifest.get("files", []):
             src = model_dir / "data" / entry["path"] if model_dir else None

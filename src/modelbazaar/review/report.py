@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from modelbazaar.review.data_report import DATA_HTML, DATA_MARKDOWN, figures_text
 from modelbazaar.safe_text import escape_markdown
 from modelbazaar.store.objects import atomic_write
 
@@ -31,8 +32,8 @@ MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
 
 - bundle: {{ r.bundle }}
 - base: `{{ r.base }}`
-- candidate (base + adapter): `{{ r.candidate }}`
-- author: `{{ r.author }}` ({{ r.signature }})
+{% if r.candidate %}- candidate (base + adapter): `{{ r.candidate }}`
+{% endif %}- author: `{{ r.author }}` ({{ r.signature }})
 
 ## Checks (95% CI of the paired difference, candidate − base)
 
@@ -60,11 +61,11 @@ MARKDOWN = """# Review of contribution {{ r.contribution[:12] }} ({{ r.task }})
 | {{ f.name }} | {{ f.bytes }} | `{{ f.sha256[:12] }}` | {{ f.provenance }} \
 | {{ f.generator or "" }} | {{ f.license }} | {{ "yes" if f.included else "no" }} |
 {% endfor %}
-## The contributor's own numbers (reported, not trusted)
+{% if r.contributor_evaluation %}## The contributor's own numbers (reported, not trusted)
 
 {% for k, v in r.contributor_evaluation.items() -%}
 - {{ k }}: {{ num(v) }}
-{% endfor %}"""
+{% endfor %}{% endif %}"""
 
 HTML = """<!doctype html><html><head><meta charset="utf-8">
 <title>Review {{ r.contribution[:12] }}: {{ r.verdict }}</title>
@@ -73,7 +74,8 @@ border-bottom:1px solid #ddd}.accept{color:#070}.reject,.fail,.refused{color:#b0
 </head><body><h1>Review of {{ r.contribution[:12] }} ({{ r.task }})</h1>
 <p class="{{ r.verdict }}"><b>Verdict: {{ r.verdict | upper }}</b></p>
 <ul>{% for reason in r.reasons %}<li>{{ reason }}</li>{% endfor %}</ul>
-<p>base <code>{{ r.base }}</code><br>candidate <code>{{ r.candidate }}</code><br>
+<p>base <code>{{ r.base }}</code><br>
+{% if r.candidate %}candidate <code>{{ r.candidate }}</code><br>{% endif %}
 author <code>{{ r.author }}</code> ({{ r.signature }})</p>
 <h2>Checks</h2><table><tr><th>check</th><th>status</th><th>base</th><th>candidate</th>
 <th>&Delta;</th><th>95% CI</th><th>bound</th></tr>
@@ -94,7 +96,7 @@ author <code>{{ r.author }}</code> ({{ r.signature }})</p>
 <td>{{ f.license }}</td><td>{{ "yes" if f.included else "no" }}</td></tr>{% endfor %}</table>
 <h2>The contributor's own numbers (reported, not trusted)</h2><ul>
 {% for k, v in r.contributor_evaluation.items() %}<li>{{ k }}: {{ num(v) }}</li>{% endfor %}
-</ul></body></html>
+</ul>{{ data_html }}</body></html>
 """
 
 
@@ -118,10 +120,13 @@ def write_reports(out_dir: Path, report: dict[str, Any]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     md_env = Environment(autoescape=False, keep_trailing_newline=True, finalize=_markdown_value)
     html_env = Environment(autoescape=True)  # HTML: every string from a bundle is escaped
+    helpers = {"num": _num, "figures": figures_text}  # data donations: review/data_report.py
     files = {
         "review.json": json.dumps(report, indent=2, sort_keys=True) + "\n",
-        "review.md": md_env.from_string(MARKDOWN).render(r=report, num=_num),
-        "review.html": html_env.from_string(HTML).render(r=report, num=_num),
+        "review.md": md_env.from_string(MARKDOWN + DATA_MARKDOWN).render(r=report, **helpers),
+        "review.html": html_env.from_string(HTML.replace("{{ data_html }}", DATA_HTML)).render(
+            r=report, **helpers
+        ),
     }
     paths = []
     for name, text in files.items():

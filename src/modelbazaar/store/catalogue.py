@@ -12,7 +12,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from modelbazaar.store import migrations, schema
 from modelbazaar.store.refs import RefMove, moved_error
@@ -304,3 +314,26 @@ class Catalogue:
                 | {"reasons": json.loads(x.reasons), "report": json.loads(x.report)}
                 for x in rows
             ]
+
+    # source revisions (the data the model is built from; each donation merged is one) ---------
+    def add_source_revision(self, row: dict[str, Any]) -> bool:
+        """Record a revision of the model source's data; False if it was already recorded."""
+        s = schema.source_revisions
+        with self.writing() as conn:
+            if conn.execute(select(s.c.id).where(s.c.id == row["id"])).first():
+                return False
+            number = (conn.execute(select(func.max(s.c.number))).scalar() or 0) + 1
+            values = row | {
+                "number": number,
+                "manifests": canonical_json(row["manifests"]),
+                "created_at": now(),
+            }
+            conn.execute(insert(s).values(**values))
+            return True
+
+    def source_revisions(self) -> list[dict[str, Any]]:
+        """Every recorded revision, newest first."""
+        s = schema.source_revisions
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s).order_by(s.c.number.desc()))
+            return [dict(r._mapping) | {"manifests": json.loads(r.manifests)} for r in rows]

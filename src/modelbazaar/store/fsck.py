@@ -7,8 +7,8 @@ Checks, in order:
    the process that wrote them is dead or the build they belong to finished;
 3. the catalogue: each version's objects exist and re-hash, its name is the hash of its objects,
    its parents are known; each ref points at a known, complete version; build-cache rows, eval
-   results, contributions and replay inputs name objects that exist; reviews name known
-   contributions; SQLite's own `integrity_check`.
+   results, contributions and replay inputs name objects that exist; reviews and source
+   revisions name known contributions; SQLite's own `integrity_check`.
 
 Objects no catalogue row names are counted, not removed: a command still running may be about
 to record them, so they are not provably garbage.
@@ -246,6 +246,14 @@ def _check_catalogue(
                 "orphan-review",
                 str(row.id),
                 f"review {row.id} names contribution {row.contribution[:12]}, which is unknown",
+            )
+    for row in _rows(store, schema.source_revisions):  # each merged a reviewed donation
+        if row.contribution and row.contribution not in contributions:
+            report.add(
+                "orphan-revision",
+                row.id[:12],
+                f"source revision {row.id[:12]} names donation {row.contribution[:12]}, "
+                "which is unknown",
             )
     _sqlite_integrity(store, report)
     return named

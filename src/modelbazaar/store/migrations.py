@@ -98,6 +98,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ref_log_name ON ref_log (name, id)",
         ),
     ),
+    Migration(
+        "m006_source_revisions",  # the model source's data, revision by revision (donations)
+        (
+            """CREATE TABLE source_revisions (
+                id TEXT NOT NULL PRIMARY KEY, number INTEGER NOT NULL, parent TEXT,
+                contribution TEXT, message TEXT NOT NULL, manifests TEXT NOT NULL,
+                created_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 

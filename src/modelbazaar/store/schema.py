@@ -123,3 +123,15 @@ ref_log = Table(
     Column("reason", Text, nullable=False),  # building | merging | distilling | tagging | ...
     Column("moved_at", Text, nullable=False),
 )
+
+source_revisions = Table(
+    "source_revisions",
+    metadata,
+    Column("id", Text, primary_key=True),  # sha256 of the data manifests' names and file hashes
+    Column("number", Integer, nullable=False),  # 1, 2, 3 … in the order they were recorded
+    Column("parent", Text),  # the revision it was made from; None for the first one recorded
+    Column("contribution", Text),  # the donation merged by this revision
+    Column("message", Text, nullable=False),
+    Column("manifests", Text, nullable=False),  # JSON: name -> licence, provenance, file hashes
+    Column("created_at", Text, nullable=False),
+)

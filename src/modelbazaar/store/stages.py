@@ -31,6 +31,14 @@ STAGE_CODE = {
         "train/checkpoint.py",
         "train/determinism.py",
     ),
+    "guard": (
+        "safety/guard/network.py",
+        "safety/guard/rows.py",
+        "safety/guard/taxonomy.py",
+        "train/guard.py",
+        "train/schedule.py",
+        "train/determinism.py",
+    ),
 }
 
 

@@ -5,7 +5,7 @@ rebuild, and the part that decides the bits (:func:`numerics_key`) is in the bui
 Example (portable build on an AVX-512 CPU)::
 
     {"mode": "portable", "precision": "fp32", "threads": 2, "instruction_set": "AVX2",
-     "caps": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", ...},
+     "caps": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "COMPATIBLE,STRICT", ...},
      "cpu_model": "Intel(R) Xeon(R) Processor", "cpu_features": ["avx2", "avx512f", ...],
      "torch": "2.13.0+cpu", "mkl": "2024.2", "onednn": "3.12.0", ...}
 """

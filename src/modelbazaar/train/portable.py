@@ -1,14 +1,17 @@
 """Portable numerics: the CPU instruction-set caps that make a build give the same bits anywhere.
 
 A float sum depends on the order of its terms, and the numerical libraries under PyTorch pick
-their summation order by CPU kind and thread count. Measured on an AVX-512 CPU (torch 2.13,
-shakespeare model, 8 fp32 steps; README "Reproducibility" has the table), each of these changed
-the weights:
+their summation order by CPU kind and thread count. Measured on an Intel AVX-512 CPU and an AMD
+EPYC AVX2-only CPU (torch 2.13, fp32; README "Reproducibility" has the tables), each of these
+changed the weights:
 
 - ``ATEN_CPU_CAPABILITY`` picks PyTorch's own vectorised kernels (norms, softmax, AdamW, ...);
   ``avx2`` runs on every x86-64 CPU since 2013 and gives the bits an AVX2-only CPU gives.
-- ``MKL_CBWR`` (MKL's conditional numerical reproducibility) pins MKL's matmul code path;
-  ``AVX2`` alone still split weight-gradient matmuls by thread count, ``AVX2,STRICT`` does not.
+- ``MKL_CBWR`` (MKL's conditional numerical reproducibility) pins MKL's matmul code path.
+  Only ``COMPATIBLE`` (SSE2 without the approximate rcpps/rsqrtps) exists on every vendor's CPU:
+  MKL documents that any other branch is "available only for Intel processors" and silently
+  becomes ``AUTO`` elsewhere. ``AVX2,STRICT`` gave one hash on the Intel machine and another on
+  the AMD one; ``STRICT`` keeps the bits independent of the thread count.
 - ``ONEDNN_MAX_CPU_ISA`` caps oneDNN, which runs the bf16 matmuls; fp32 never reached it here.
 
 They are read once, when each library starts, so they must be in the environment before torch
@@ -27,7 +30,7 @@ from pathlib import Path
 # The caps every portable build runs under; recorded with each build (its "caps").
 CAPS: dict[str, str] = {
     "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch kernels: the AVX2 build of each
-    "MKL_CBWR": "AVX2,STRICT",  # MKL: AVX2 code path, same bits for any thread count
+    "MKL_CBWR": "COMPATIBLE,STRICT",  # MKL: the one code path every vendor's CPU runs alike
     "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (bf16 matmuls, convolutions): AVX2 at most
 }
 

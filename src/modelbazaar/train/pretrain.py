@@ -77,6 +77,33 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Adam
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas)
 
 
+def train_step(
+    model: torch.nn.Module,
+    runner: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    batch: torch.Tensor,
+    lr: float,
+    cfg: TrainConfig,
+    step: int,
+    dtype: torch.dtype | None,
+) -> float:
+    """One optimiser step at learning rate `lr` on `batch`; returns the loss before the step.
+
+    `runner` is `model` or its DDP wrapper. Gradients are clipped over `model.parameters()` in
+    that order: the norm is a float sum, so another order would change the bits.
+    """
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    loss = causal_lm_loss(runner, batch, dtype)
+    loss_value = loss.item()
+    check_finite_loss(loss_value, step + 1, cfg)  # before the step spreads the NaN
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    optimizer.step()
+    return loss_value
+
+
 def pretrain(
     model: torch.nn.Module,
     train_stream: torch.Tensor,
@@ -119,16 +146,10 @@ def pretrain(
                     max_steps=cfg.max_steps,
                     min_ratio=cfg.min_lr_ratio,
                 )
-                for group in optimizer.param_groups:
-                    group["lr"] = lr
                 batch = train_batch(train_stream, cfg.seq_len, cfg.batch_size, cfg.seed, step)
-                loss = causal_lm_loss(runner, shard_rows(batch, world), dtype)
-                loss_value = loss.item()
-                check_finite_loss(loss_value, step + 1, cfg)  # before the step spreads the NaN
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-                optimizer.step()
+                loss_value = train_step(
+                    model, runner, optimizer, shard_rows(batch, world), lr, cfg, step, dtype
+                )
                 row: dict[str, Any] = {
                     "step": step + 1,
                     "tokens": (step + 1) * tokens_per_step,

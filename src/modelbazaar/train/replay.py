@@ -71,7 +71,8 @@ def intermediate(store: Store, record: VersionRecord) -> tuple[Intermediate | No
             if found is not None:
                 return found, why or f"from the build {built.short} this version descends from"
     builds = record.info.get("builds") or {}
-    row = store.catalogue.build(builds.get("pretrain", "")) if builds else None
+    trained = builds.get("pretrain") or builds.get("guard", "")  # a guard keeps its snapshot
+    row = store.catalogue.build(trained) if builds else None
     if record.relation != "built" or row is None:
         return None, f"a {record.relation} version has no recorded training run to replay"
     stored = row["outputs"].get("checkpoints") or {}

@@ -14,6 +14,7 @@ marked non-portable. Either way the build environment is recorded and is part of
 import json
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,18 @@ from tokenizers import Tokenizer
 from transformers import LlamaConfig
 
 from modelbazaar import __version__
+from modelbazaar.data.donations import revision_id
 from modelbazaar.data.manifest import Manifest, load_manifests, split_files
 from modelbazaar.data.packing import tokenize_files
+from modelbazaar.data.synthetic import synthetic_summary
 from modelbazaar.data.tokenizer import EOS, PAD, lines, train_bpe
-from modelbazaar.errors import BazaarError, DataError, NumericsError, TrainingError
+from modelbazaar.errors import (
+    BazaarError,
+    DataError,
+    NumericsError,
+    RecipeError,
+    TrainingError,
+)
 from modelbazaar.model import (
     check_finite_weights,
     config_bytes,
@@ -38,7 +47,10 @@ from modelbazaar.model import (
 )
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
+from modelbazaar.safety.guard.network import BackboneMissing, find_backbone, load_tokenizer
+from modelbazaar.safety.guard.rows import GuardRow, rows_of
 from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.catalogue import canonical_json
 from modelbazaar.store.refs import RefMove
 from modelbazaar.store.stages import cached_outputs, code_version, record_stage, stage_key
 from modelbazaar.store.store import version_hash
@@ -51,6 +63,7 @@ from modelbazaar.train.determinism import (
 )
 from modelbazaar.train.distributed import World, barrier, init_world
 from modelbazaar.train.environment import build_environment, numerics_key
+from modelbazaar.train.guard import train_guard
 from modelbazaar.train.pretrain import pretrain
 
 
@@ -83,6 +96,9 @@ def build(
     if not fast:
         require_portable_process()
     manifests = load_manifests(model_dir)
+    if recipe.guard is not None:  # a guard: fine-tuned encoder + hazard heads (train/guard.py)
+        environment = build_environment(mode, precision)
+        return build_guard(model_dir, store, recipe, manifests, environment, show_progress)
     train_files = split_files(manifests, model_dir, "train")
     val_files = split_files(manifests, model_dir, "validation")
     if not train_files or not val_files:
@@ -127,6 +143,123 @@ def build(
         parameters=parameter_count(config),
         final_val_loss=build_row["final_val_loss"] if build_row else None,
     )
+
+
+def build_guard(
+    model_dir: Path,
+    store: Store | None,
+    recipe: Recipe,
+    manifests: list[Manifest],
+    environment: dict,
+    show_progress: bool,
+) -> BuildOutcome:
+    """A `[guard]` source: labelled rows -> fine-tuned encoder + heads -> version on `main`.
+
+    One stage, cached under the hash of the rows' files, the recipe, the backbone package's
+    weights, the code and the numerics; the threshold is chosen on the validation split inside
+    it, so it is part of the version. Single process (a guard trains in minutes on 2 cores).
+    """
+    guard = recipe.guard
+    assert guard is not None
+    try:
+        backbone = find_backbone(guard.backbone)
+    except BackboneMissing as exc:
+        raise DataError(str(exc)) from None
+    window = backbone.config().max_position_embeddings
+    if recipe.train.seq_len > window:
+        raise RecipeError(
+            f"[train] seq_len {recipe.train.seq_len} is longer than the backbone's window "
+            f"({window} tokens); lower it (longer texts are read in windows anyway)"
+        )
+    train_rows = rows_of(manifests, model_dir, "train", guard)
+    val_rows = rows_of(manifests, model_dir, "validation", guard)
+    check_guard_rows(train_rows, val_rows)
+    store = store or Store.for_model(model_dir)
+    make_deterministic(recipe.train.seed)
+    started_from = store.catalogue.refs()
+    set_threads(recipe.train.threads if environment.get("mode") == "portable" else None)
+    inputs = {
+        "train": [h for _, h in split_files(manifests, model_dir, "train")],
+        "validation": [h for _, h in split_files(manifests, model_dir, "validation")],
+        "recipe": recipe.model_dump(mode="json", include={"guard", "train"}),
+        "backbone": {"name": backbone.name, "version": backbone.version, "sha256": backbone.sha256},
+        "code": code_version("guard"),
+        "numerics": numerics_key(environment),
+    }
+    key = stage_key("guard", inputs)
+    cached, out = cached_outputs(store, key)
+    if out is None:
+        result = train_guard(
+            train_rows, val_rows, recipe, backbone, show_progress, store.objects.put_bytes
+        )
+        out = {
+            "checkpoints": result.checkpoints,  # step -> weights object: MOF intermediate
+            "weights": store.objects.put_bytes(result.weights),
+            "config": store.objects.put_bytes(canonical_json(result.config).encode()),
+            "tokenizer": store.objects.put_bytes(result.tokenizer.encode()),
+        }
+        row = {"key": key, "stage": "guard", "inputs": inputs, "outputs": out}
+        tokens = result.metrics[-1]["tokens"] if result.metrics else 0
+        row |= {"duration_s": result.seconds, "tokens": tokens, "machine": environment}
+        row |= {"final_train_loss": result.final_train_loss}
+        row |= {"final_val_loss": result.final_val_loss}
+        store.catalogue.add_build(row, result.metrics)
+    build_row = store.catalogue.build(key)
+    recorded = build_row["machine"]
+    environment = json.loads(recorded) if isinstance(recorded, str) else recorded
+    counts = Counter(r.dataset for r in train_rows)
+    tokenizer = load_tokenizer(backbone.tokenizer_text(), recipe.train.seq_len)
+    tokens = Counter()  # tokens the guard reads per dataset (after truncation)
+    encodings = tokenizer.encode_batch([r.text for r in train_rows])
+    for row, encoding in zip(train_rows, encodings, strict=True):
+        tokens[row.dataset] += len(encoding.ids)
+    info = {
+        "name": recipe.model.name,
+        "kind": "guard",
+        "license": recipe.license.weights,
+        "recipe": recipe.model_dump(mode="json"),
+        "data": [
+            m.model_dump(mode="json")
+            | {"train_rows": counts[m.name], "train_tokens": tokens[m.name]}
+            for m in manifests
+        ],
+        "synthetic_token_share": 0.0 if all(m.provenance == "human" for m in manifests) else None,
+        "builds": {"guard": key},
+        "backbone": inputs["backbone"],
+        "code_version": __version__,
+        "build_environment": environment,
+        "portable": environment.get("mode") == "portable",
+    }
+    version = store.add_version(
+        weights=out["weights"],
+        tokenizer=out["tokenizer"],
+        config=out["config"],
+        relation="built",
+        info=info,
+        message=f"build guard {recipe.model.name}",
+    )
+    _move_refs(store, version, started_from)
+    return BuildOutcome(
+        version=version,
+        cached={"guard": cached},
+        parameters=sum(
+            t.numel() for t in load_safetensors(store.objects.get_bytes(out["weights"])).values()
+        ),  # noqa: E501
+        final_val_loss=build_row["final_val_loss"],
+    )
+
+
+def check_guard_rows(train: list[GuardRow], validation: list[GuardRow]) -> None:
+    """A guard needs safe and unsafe rows in both splits (else no head or threshold to learn)."""
+    for split, rows in (("train", train), ("validation", validation)):
+        kinds = {row.unsafe for row in rows}
+        if kinds != {0, 1}:
+            missing = "rows" if not rows else "unsafe rows" if 1 not in kinds else "safe rows"
+            raise DataError(
+                f"the guard's {split} split has no {missing}; a guard learns from safe and "
+                "unsafe examples in both train and validation (data/*.toml listing JSONL rows "
+                "with unsafe = 0 or 1)"
+            )
 
 
 def require_portable_process() -> None:
@@ -323,6 +456,9 @@ def _record_version(
             m.model_dump(mode="json") | {"train_tokens": counts.get(m.name, 0)} for m in manifests
         ],
         "synthetic_token_share": synthetic / max(1, sum(counts.values())),
+        # collapse monitor: generators, and whether the data came from this model (data/synthetic)
+        "synthetic": synthetic_summary(store, manifests, counts, recipe.model.name),
+        "source_revision": revision_id(manifests),  # the data revision (donations: data/donations)
         "builds": keys,
         "code_version": __version__,
         "build_environment": environment,

@@ -38,6 +38,7 @@ from modelbazaar.model import load_version
 from modelbazaar.progress import console
 from modelbazaar.store import Store
 from modelbazaar.train.determinism import make_deterministic
+from modelbazaar.train.gram import GramConfig, check_enough_tokens, ship_statistics
 from modelbazaar.train.lora import (
     LoraTrainConfig,
     encode,
@@ -71,6 +72,7 @@ def contribute(
     train: LoraTrainConfig = LoraTrainConfig(),  # frozen, so safe as a default
     provenance: Literal["human", "synthetic"] = "human",
     generator: str | None = None,
+    gram: GramConfig = GramConfig(),  # Gram statistics for RegMean (train/gram.py); frozen
     show_progress: bool = True,
 ) -> ContributeOutcome:
     """Train a LoRA adapter from ``base`` on ``data`` and write the signed bundle."""
@@ -103,6 +105,8 @@ def contribute(
     pad_id = (
         tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     )
+    if gram.enabled:
+        check_enough_tokens(model, train_rows, list(train.target_modules))
 
     # 2. train: base loss on the held-out slice, LoRA training, adapter loss on the same slice
     base_losses = example_losses(model, held_rows, pad_id)
@@ -114,7 +118,13 @@ def contribute(
         "train_examples": len(train_rows),
     }
 
-    # 3. bundle: data card (hash always, bytes only with include_data), adapter, signature
+    # 3. bundle: Gram statistics of the touched layers' inputs (train/gram.py: no text, but see
+    # what they reveal), data card (hash always, bytes only with include_data), signature
+    files, statistics = {"adapter.safetensors": save_safetensors(adapter)}, None
+    if gram.enabled:
+        files["statistics.safetensors"], statistics = ship_statistics(
+            model, train_rows, pad_id, adapter, gram, show_progress
+        )
     card = _data_card(Path(data), raw, license, provenance, generator, include_data)
     manifest = BundleManifest(
         base_version=loaded.record.hash,
@@ -125,9 +135,9 @@ def contribute(
         adapter_config=train.adapter_config(),
         data_card=card,
         evaluation=evaluation,
+        statistics=statistics,
         created=datetime.now(UTC),
     )
-    files = {"adapter.safetensors": save_safetensors(adapter)}
     if include_data:
         files[f"data/{Path(data).name}"] = raw
     bundle = write_bundle(Path(out or f"{task}.bazaar"), manifest, files, private_key)

@@ -1,9 +1,11 @@
 """`bazaar merge`: fold accepted contributions into a new version, review it, then move main.
 
 Reads top to bottom: setup (main, bundles, each with a stored ``accept`` review) → full deltas
-ΔW = B·A·(alpha/r) per bundle → merge them per weight with ``peft.utils.merge_utils`` → record
+ΔW = B·A·(alpha/r) per bundle → merge them per weight with ``peft.utils.merge_utils`` (or per
+layer with RegMean and the bundles' Gram statistics) → record
 the version (relation ``merged``, one lineage edge per contribution, the merge recipe in info)
-→ review it against main under the policy → only then move ``main`` in one catalogue write.
+→ review it against main under the policy, with the share of each contribution's held-out gain
+it keeps → only then move ``main`` in one catalogue write.
 An exception anywhere before that write leaves ``main`` where it was.
 
 Example::
@@ -23,10 +25,12 @@ from modelbazaar.contrib import VerifiedBundle, open_bundle
 from modelbazaar.contrib.manifest import ADAPTER_NAME
 from modelbazaar.errors import BazaarError
 from modelbazaar.merge import check_method, merged_weights
+from modelbazaar.merge.regmean import DEFAULT_ALPHA
 from modelbazaar.model import load_version
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
 from modelbazaar.review.judge import judge_candidate, trusted_keys
+from modelbazaar.review.kept_share import kept_share_reasons, kept_shares
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.refs import RefMove
 
@@ -37,6 +41,7 @@ class MergeOutcome:
     verdict: str  # accept: main moved; reject: the version is recorded but main did not move
     reasons: list[str] = field(default_factory=list)
     already: bool = False  # main already was the merge of exactly these bundles: nothing done
+    kept: list[dict[str, Any]] = field(default_factory=list)  # share of each one's gain kept
 
 
 def merge(
@@ -47,6 +52,8 @@ def merge(
     density: float = 0.5,
     weights: list[float] | None = None,
     seed: int = 0,
+    alpha: float = DEFAULT_ALPHA,  # regmean: off-diagonal share of the Grams (merge/regmean.py)
+    fallback: str | None = None,  # regmean: method for layers without statistics; None refuses
     show_progress: bool = True,
 ) -> MergeOutcome:
     """Merge accepted bundles into main; move main only if the merged model passes review."""
@@ -76,7 +83,10 @@ def merge(
         "base": main.hash,
         "bundles": [store.catalogue.contribution(i)["bundle"] for i in ids],
     }
-    blob = merged_weights(store.objects.get_bytes(main.weights), bundles, merge_recipe)
+    if check_method(method).needs_statistics:
+        merge_recipe |= {"alpha": alpha, "fallback": fallback}
+    labels = [str(p) for p in bundle_paths]
+    blob = merged_weights(store.objects.get_bytes(main.weights), bundles, merge_recipe, labels)
     info = {k: v for k, v in main.info.items() if k != "builds"} | {"merge": merge_recipe}
     parents = [(main.hash, "base", {})] + [
         (
@@ -108,9 +118,12 @@ def merge(
     verdict, reasons, _ = judge_candidate(
         store, model_dir, recipe, base, candidate, own_tasks=[], show_progress=show_progress
     )
+    kept = kept_shares(base, candidate, bundles, labels)  # each contribution's gain, re-measured
+    reasons += kept_share_reasons(kept, recipe.policy.min_kept_share)
+    verdict = "reject" if reasons else verdict
     if verdict == "accept":  # compare-and-swap: only if main is still where this merge began
         store.catalogue.move_refs([RefMove("main", version, expected=main.hash)], "merging")
-    return MergeOutcome(version=version, verdict=verdict, reasons=reasons)
+    return MergeOutcome(version=version, verdict=verdict, reasons=reasons, kept=kept)
 
 
 def _accepted_bundles(
@@ -123,6 +136,8 @@ def _accepted_bundles(
         for p in bundle_paths
     ]
     for path, bundle in zip(bundle_paths, bundles, strict=True):
+        if bundle.manifest.kind == "data":  # the source changes, not the weights: donate.py
+            raise BazaarError(f"{path} is a data donation; `bazaar merge` adds it to data/")
         reviews = store.catalogue.reviews_for(_reviewed_id(store, bundle))
         if not reviews or reviews[-1]["verdict"] != "accept":
             state = reviews[-1]["verdict"] if reviews else "never reviewed"

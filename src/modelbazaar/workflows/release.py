@@ -27,10 +27,12 @@ from modelbazaar.audit import AuditReport, write_report
 from modelbazaar.audit.components import data_license, effective_weights_license, package_license
 from modelbazaar.audit.release_audit import audit_release, write_licenses, write_mof_yaml
 from modelbazaar.audit.report import badge_svg
+from modelbazaar.data.manifest import Manifest
 from modelbazaar.errors import BazaarError
 from modelbazaar.export import export
 from modelbazaar.licenses.spdx import is_license_id
 from modelbazaar.release import card, metrics, source
+from modelbazaar.release.guard import export_guard, guard_evaluation, write_guard_samples
 from modelbazaar.release.samples import write_samples
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.lineage import Lineage, is_open, mof_license, walk
@@ -73,8 +75,10 @@ def release(
     out.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
 
-    # 1. the model files, as `bazaar export` writes them
-    export(store, record.hash, out)
+    # 1. the model files, as `bazaar export` writes them (a guard: what load_guard reads)
+    guard = export_guard(store, record, out) if record.info.get("kind") == "guard" else None
+    if guard is None:
+        export(store, record.hash, out)
     recipe: dict[str, Any] = record.info.get("recipe") or {}
     licences = recipe.get("license") or {}
     data = record.info.get("data") or []
@@ -96,8 +100,14 @@ def release(
     # 4. metrics, evaluation results, samples
     compute = metrics.write_metrics(store, record, out / "metrics")
     results = metrics.eval_results(store, record)
+    if guard is not None and data and not missing:  # measured on the shipped test split
+        shipped = [Manifest.model_validate(_manifest_fields(d)) for d in data]
+        results += guard_evaluation(guard, shipped, src)
     (out / "eval_results.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
-    params = write_samples(store, record.hash, out / "samples.md")
+    if guard is not None:
+        params = write_guard_samples(guard, out / "samples.md")
+    else:
+        params = write_samples(store, record.hash, out / "samples.md")
     (out / "LINEAGE.json").write_text(json.dumps(lineage.to_json(), indent=2) + "\n", "utf-8")
 
     # 5. licences and documents
@@ -111,7 +121,8 @@ def release(
     extra |= {"code_version": code_version, "step": step, "why": why}
     ctx = _card_context(store, record, lineage, ids, extra)
     _write_documents(out, ctx, recipe, paper)
-    write_mof_yaml(out, ctx, _components(out, ctx, ids, bool(data) and not missing))
+    parts = _guard_components(out, ctx, ids) if guard else _components(out, ctx, ids)
+    write_mof_yaml(out, ctx, _with_data(parts, out, ctx, bool(data) and not missing))
 
     # 6. the card states what the audit of this folder finds; audit again to confirm it
     report = _card_and_audit(out, ctx | {"verdict": "pending", "mof_class": 0})
@@ -161,7 +172,15 @@ def _card_context(
         "code_version": extra["code_version"],
         "intermediate_note": f"step {step} ({why or 'see checkpoints/'})" if step else why,
         "producer": ", ".join(recipe.get("maintainers") or []),
+        "kind": record.info.get("kind", "llama"),
+        "backbone": record.info.get("backbone"),
+        "threshold": json.loads(store.objects.get_bytes(record.config)).get("threshold"),
     }
+
+
+def _manifest_fields(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A manifest as recorded with a version, without the build's own counts."""
+    return {k: v for k, v in recorded.items() if k not in ("train_tokens", "train_rows")}
 
 
 def _write_documents(
@@ -208,16 +227,11 @@ def _write_intermediate(store: Store, record: Any, out: Path) -> tuple[int | Non
     return found.step, found.how
 
 
-def _components(
-    out: Path, ctx: dict[str, Any], ids: dict[str, str], datasets: bool
-) -> list[dict[str, str]]:
-    """MOF components this release holds: name, description, licence, files (comma-separated)."""
+def _components(out: Path, ctx: dict[str, Any], ids: dict[str, str]) -> list[tuple[str, ...]]:
+    """MOF components of a Llama release: (name, description, licence, files), data aside."""
     weights, code, docs = (mof_license(ids[k]) for k in ("weights", "code", "documentation"))
-    data = ctx["mof_data_license"]
     steps = sorted(p.parent.name for p in out.glob("checkpoints/*/model.safetensors"))
-    val = [f"source/data/{f['path']}" for d in ctx["data"] for f in d["files"]]
-    val = [p for p in val if "valid" in p or "test" in p]
-    wanted = [
+    return [
         ("Model architecture", "Llama decoder: config + model code", code,
          f"config.json, {CODE}/model.py"),
         ("Model parameters (Final)", "final weights", weights, "model.safetensors"),
@@ -233,8 +247,6 @@ def _components(
          f"{CODE}/data/tokenizer.py, {CODE}/data/packing.py"),
         ("Supporting libraries and tools", "modelbazaar; dependency licences in "
          "CODE_VERSION.json", code, "source/CODE_VERSION.json, source/code"),
-        ("Datasets", "training data with manifests", data, "source/data" if datasets else ""),
-        ("Evaluation data", "validation split", data, ", ".join(val) if datasets else ""),
         ("Evaluation results", "stored evals + build validation loss", docs, "eval_results.json"),
         ("Model card", "", docs, "README.md"),
         ("Data card", "", docs, "DATASHEET.md"),
@@ -243,6 +255,52 @@ def _components(
          next((p.name for p in sorted(out.glob("PAPER*"))), "")),
         ("Sample model outputs", "", docs, "samples.md"),
     ]  # fmt: skip
+
+
+def _guard_components(out: Path, ctx: dict[str, Any], ids: dict[str, str]) -> list[tuple]:
+    """MOF components of a guard release (encoder + heads), data aside."""
+    weights, code, docs = (mof_license(ids[k]) for k in ("weights", "code", "documentation"))
+    steps = sorted(p.parent.name for p in out.glob("checkpoints/*/model.safetensors"))
+    guard = f"{CODE}/safety/guard"
+    return [
+        ("Model architecture", "BERT encoder (all-MiniLM-L6-v2 shape) + linear heads", code,
+         f"config.json, {guard}/network.py"),
+        ("Model parameters (Final)", "final weights (encoder + heads)", weights,
+         "model.safetensors"),
+        ("Model parameters (Intermediate)", ctx["intermediate_note"], weights,
+         ", ".join(f"checkpoints/{s}/model.safetensors" for s in steps)),
+        ("Model metadata", "config (threshold), recipe, per-step metrics", weights,
+         "config.json, source/bazaar.toml, metrics/train_metrics.csv"),
+        ("Training code", "modelbazaar build + guard fine-tuning", code,
+         f"{CODE}/workflows/build.py, {CODE}/train/guard.py"),
+        ("Inference code", "Guard.check (windows, verdicts)", code, f"{guard}/model.py"),
+        ("Evaluation code", "guard quality measures", code, f"{guard}/quality.py"),
+        ("Data preprocessing code", "label mapping to S1-S14 and fixed splits", code,
+         f"{guard}/make_data.py, {guard}/rows.py"),
+        ("Supporting libraries and tools", "modelbazaar; dependency licences in "
+         "CODE_VERSION.json", code, "source/CODE_VERSION.json, source/code"),
+        ("Evaluation results", "quality on the shipped test split", docs, "eval_results.json"),
+        ("Model card", "", docs, "README.md"),
+        ("Data card", "", docs, "DATASHEET.md"),
+        ("Technical report", "generated from the recorded build", docs, "TECHNICAL_REPORT.md"),
+        ("Research paper", "generated write-up unless --paper was given", docs,
+         next((p.name for p in sorted(out.glob("PAPER*"))), "")),
+        ("Sample model outputs", "verdicts on a few prompts", docs, "samples.md"),
+    ]  # fmt: skip
+
+
+def _with_data(
+    parts: list[tuple], out: Path, ctx: dict[str, Any], datasets: bool
+) -> list[dict[str, str]]:
+    """The components with the data ones added, kept only where their files exist."""
+    data = ctx["mof_data_license"]
+    val = [f"source/data/{f['path']}" for d in ctx["data"] for f in d["files"]]
+    val = [p for p in val if "valid" in p or "test" in p]
+    wanted = [
+        *parts,
+        ("Datasets", "training data with manifests", data, "source/data" if datasets else ""),
+        ("Evaluation data", "validation and test splits", data, ", ".join(val) if datasets else ""),
+    ]
     return [
         {"name": n, "description": d, "license": lic or "unlicensed", "component_path": p}
         for n, d, lic, p in wanted

@@ -38,10 +38,12 @@ from modelbazaar.contrib import (
     open_bundle,
 )
 from modelbazaar.contrib.datacheck import is_jsonl_name
+from modelbazaar.contrib.stats_check import check_statistics_against_base
 from modelbazaar.errors import BundleError
 from modelbazaar.licenses.gate import license_gate
 from modelbazaar.model import LoadedModel, load_version, weights_bytes
 from modelbazaar.recipe import Recipe, load_recipe
+from modelbazaar.review.donation import donation_report, review_donation
 from modelbazaar.review.judge import judge_candidate, trusted_keys
 from modelbazaar.review.report import write_reports
 from modelbazaar.store import Store
@@ -77,9 +79,14 @@ def review(
     store = Store.for_model(model_dir)
     bundle, signature_note = _open_checked(store, recipe, Path(bundle_path))
     manifest = bundle.manifest
+    if manifest.kind == "data":  # a data donation: the data's CI (review/donation.py)
+        donation = review_donation(model_dir, recipe, store, bundle, show_progress)
+        report = donation_report(donation, bundle, str(bundle_path), signature_note, recipe)
+        return _finish(store, bundle, None, report, report_dir)
     base = load_version(store, manifest.base_version)
     base_shapes = {k: tuple(v.shape) for k, v in base.model.state_dict().items()}
     check_adapter_against_base(bundle.adapter, base_shapes, manifest.adapter_config)
+    check_statistics_against_base(bundle.statistics, manifest, bundle.adapter, base_shapes)
 
     # 2. licence gate: the adapter's licence and every data file's, against the model's
     licenses = {"adapter": manifest.license} | {
@@ -117,10 +124,21 @@ def review(
         "checks": checks,
         "policy": recipe.policy.model_dump(mode="json"),
     }
-    _record(store, bundle, candidate_hash, report)
+    return _finish(store, bundle, candidate_hash, report, report_dir)
+
+
+def _finish(
+    store: Store,
+    bundle: VerifiedBundle,
+    candidate: str | None,
+    report: dict[str, Any],
+    report_dir: Path | None,
+) -> ReviewOutcome:
+    """Record the review and write its report (JSON, Markdown, HTML)."""
+    _record(store, bundle, candidate, report)
     out_dir = Path(report_dir or store.root / "reviews" / bundle.id[:16])
     write_reports(out_dir, report)
-    return ReviewOutcome(verdict, reasons, bundle.id, report, out_dir)
+    return ReviewOutcome(report["verdict"], report["reasons"], bundle.id, report, out_dir)
 
 
 def _judge(
@@ -150,8 +168,8 @@ def _open_checked(store: Store, recipe: Recipe, bundle_path: Path) -> tuple[Veri
         bundle_path, trusted_keys=keys, require_signature=recipe.policy.require_signature
     )
     manifest = bundle.manifest
-    if manifest.kind != "adapter" or manifest.adapter_config is None:
-        raise BundleError("only adapter bundles can be reviewed yet (data donations: later)")
+    if manifest.kind == "adapter" and manifest.adapter_config is None:
+        raise BundleError("an adapter bundle needs adapter_config (r, alpha, target_modules)")
     check_base_known(manifest, lambda h: store.catalogue.version(h) is not None)
     signature_note = (
         f"signed by {bundle.signer}, a trusted key"
@@ -209,7 +227,9 @@ def _unverified_claim(manifest: BundleManifest) -> dict[str, Any]:
     }
 
 
-def _record(store: Store, bundle: VerifiedBundle, candidate: str, report: dict[str, Any]) -> None:
+def _record(
+    store: Store, bundle: VerifiedBundle, candidate: str | None, report: dict[str, Any]
+) -> None:
     """Store the bundle bytes (so a merge can be replayed), the contribution and the review."""
     manifest = bundle.manifest
     store.catalogue.add_contribution(

@@ -1,0 +1,110 @@
+"""Precision and recall of restrictive-clause detection on held-out labelled sentences.
+
+The labelled set is `bench/data/clause_sentences.jsonl` (see `bench/data/CLAUSES.md`: how it
+was labelled and split). Three detectors are measured on the held-out part:
+
+    rules       licenses.clauses.find_clauses on the sentence alone (restrictive findings)
+    classifier  licenses.clause_model trained here on the train part only
+    both        find_clauses with the classifier: its categories are added to the rules' (the
+                vetoes for look-alike wording apply to both)
+
+    PYTHONPATH=src python bench/clause_quality.py [--split train|heldout] [--misses]
+
+`--misses` lists the sentences a detector got wrong on the split (use it on train only: the
+held-out part is for measuring, never for tuning). Takes ~10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from modelbazaar.licenses.clause_model import category, train_model
+from modelbazaar.licenses.clauses import find_clauses
+
+DATA = Path(__file__).parent / "data" / "clause_sentences.jsonl"
+Detector = Callable[[str], set[str]]
+
+
+def load_rows() -> list[dict]:
+    """Every labelled sentence."""
+    with open(DATA, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def rules(text: str) -> set[str]:
+    """Categories the rules alone find in one sentence."""
+    return {category(f.kind) for f in find_clauses(text, "x") if f.restrictive}
+
+
+def scores(rows: list[dict], detect: Detector) -> dict[str, tuple[int, int, int]]:
+    """category -> (true positives, false positives, false negatives)."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for row in rows:
+        got, want = detect(row["text"]), set(row["labels"])
+        tp.update(got & want)
+        fp.update(got - want)
+        fn.update(want - got)
+    return {c: (tp[c], fp[c], fn[c]) for c in set(tp) | set(fp) | set(fn)}
+
+
+def ratio(a: int, b: int) -> str:
+    return f"{a / b:.2f}" if b else "  - "
+
+
+def table(rows: list[dict], detectors: dict[str, Detector]) -> None:
+    """One line per category: positives, then P and R per detector; micro averages last."""
+    results = {name: scores(rows, d) for name, d in detectors.items()}
+    cats = sorted({c for r in results.values() for c in r})
+    positives = Counter(label for row in rows for label in row["labels"])
+    head = "".join(f"{name:>14}" for name in detectors)
+    print(f"{'category':18} {'n':>3} {head}\n{'':22} " + "     P    R   " * len(detectors))
+    for cat in [*cats, "micro"]:
+        cells = []
+        for name in detectors:
+            tp, fp, fn = (
+                tuple(sum(v[i] for v in results[name].values()) for i in range(3))
+                if cat == "micro"
+                else results[name].get(cat, (0, 0, 0))
+            )
+            cells.append(f"  {ratio(tp, tp + fp)} {ratio(tp, tp + fn)}  ")
+        n = sum(positives.values()) if cat == "micro" else positives[cat]
+        print(f"{cat:18} {n:>3}  " + "".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="heldout", choices=["train", "heldout"])
+    parser.add_argument("--misses", action="store_true", help="list wrong sentences")
+    args = parser.parse_args()
+    rows = load_rows()
+    train = [r for r in rows if r["split"] == "train"]
+    model, _ = train_model(train)
+
+    def classifier(text: str) -> set[str]:
+        return set(model.predict(text))
+
+    def both(text: str) -> set[str]:
+        found = find_clauses(text, "x", classifier=model)
+        return {category(f.kind) for f in found if f.restrictive}
+
+    split = [r for r in rows if r["split"] == args.split]
+    negatives = sum(not r["labels"] for r in split)
+    print(f"{args.split}: {len(split)} sentences ({negatives} with no clause); "
+          f"classifier trained on {len(train)} train sentences\n")  # fmt: skip
+    detectors = {"rules": rules, "classifier": classifier, "both": both}
+    table(split, detectors)
+    if args.misses:
+        for row in split:
+            got = {name: d(row["text"]) for name, d in detectors.items()}
+            if any(g != set(row["labels"]) for g in got.values()):
+                print(f"\nlabels {row['labels']} {got}\n  {row['text'][:200]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""`bazaar serve` (a version behind an OpenAI-compatible API) and `bazaar api-key` (its keys)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from click import BadParameter
+
+from modelbazaar.progress import console, out
+
+ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
+KeyFile = Annotated[Path, typer.Argument(help="The API-key file (hashed keys, one per line).")]
+
+
+def serve(
+    ref: Annotated[str, typer.Argument(help="A ref (main, a tag) or a version hash prefix.")],
+    directory: ModelDir = Path("."),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    name: Annotated[
+        str | None, typer.Option(help="Model name clients send (default: REF as given).")
+    ] = None,
+    api_keys: Annotated[
+        Path | None,
+        typer.Option("--api-keys", help="Require a key from this file (bazaar api-key add)."),
+    ] = None,
+    guard: Annotated[
+        bool, typer.Option("--guard", help="Check prompts and answers with the safety guard.")
+    ] = False,
+    guard_source: Annotated[
+        str | None, typer.Option(help="Where the guard comes from (default: the shipped one).")
+    ] = None,
+    max_tokens: Annotated[
+        int, typer.Option(min=1, help="Largest max_tokens a request may ask.")
+    ] = 1024,
+    max_body_bytes: Annotated[int, typer.Option(min=1024, help="Largest request body.")] = 1 << 20,
+    max_streams_per_key: Annotated[
+        int, typer.Option(min=1, help="Requests in flight per API key.")
+    ] = 8,
+    max_concurrent: Annotated[int, typer.Option(min=1, help="Requests in flight in all.")] = 256,
+    max_batch: Annotated[int, typer.Option(min=1, help="Sequences per forward pass.")] = 32,
+    kv_cache_mb: Annotated[
+        int, typer.Option(min=1, help="KV-cache budget; requests beyond it wait their turn.")
+    ] = 2048,
+    drain_timeout: Annotated[
+        float, typer.Option(min=0, help="Seconds Ctrl-C waits for open streams.")
+    ] = 60.0,
+    threads: Annotated[
+        int, typer.Option(min=1, help="Torch threads for the model (1 leaves a core for HTTP).")
+    ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="process: the model in a child process (no GIL shared with HTTP); thread."
+        ),
+    ] = "process",
+    fast: Annotated[
+        bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
+    ] = False,
+) -> None:
+    """Serve a version (built or imported) behind an OpenAI-compatible API.
+
+    Endpoints: GET /v1/models, POST /v1/completions and /v1/chat/completions (stream: true
+    for server-sent events), POST /v1/moderations (with --guard).
+
+    Requests are batched: every running stream advances one token per forward pass.
+
+    Ctrl-C stops accepting connections, lets open streams finish, and exits.
+
+    Example: bazaar serve main --api-keys keys.txt
+    """
+    from modelbazaar.model import load_version
+    from modelbazaar.serve.app import create_app, run
+    from modelbazaar.serve.guarding import load_guard
+    from modelbazaar.serve.keys import KeyRing
+    from modelbazaar.serve.served import Limits
+    from modelbazaar.store import Store
+
+    del fast  # read by cli/main.py before torch starts
+    if engine not in ("process", "thread"):
+        raise BadParameter("--engine must be `process` or `thread`")
+    import torch
+
+    torch.set_num_threads(threads)
+    keys = KeyRing.read(api_keys) if api_keys is not None else None
+    checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
+    store = Store.for_model(directory)
+    console.print(f"loading {ref} ...")
+    loaded = load_version(store, ref)
+    limits = Limits(
+        max_tokens=max_tokens,
+        max_body_bytes=max_body_bytes,
+        max_streams_per_key=max_streams_per_key,
+        max_concurrent=max_concurrent,
+        max_batch=max_batch,
+        kv_cache_bytes=kv_cache_mb << 20,
+    )
+    app = create_app(
+        loaded,
+        name=name or ref,
+        limits=limits,
+        keys=keys,
+        guard=checker,
+        engine=engine,
+        threads=threads,
+    )
+    if keys is None and not _loopback(host):
+        console.print(
+            f"[bold yellow]warning:[/] listening on {host} without --api-keys: anyone who can "
+            "reach this address can use the model"
+        )
+    console.print(
+        f"serving {name or ref} (version {loaded.record.short}) at http://{host}:{port}/v1"
+        f"{' with the guard' if guard else ''}; Ctrl-C drains open streams and stops"
+    )
+    run(app, host, port, drain_timeout)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+api_key = typer.Typer(help="API keys for `bazaar serve --api-keys FILE`.", no_args_is_help=True)
+
+
+@api_key.command("add")
+def add(
+    path: KeyFile,
+    name: Annotated[str, typer.Option(help="Who the key is for (letters, digits, . _ @ -).")],
+) -> None:
+    """Create a key, store its sha256 in FILE (created 0600) and print the key, once."""
+    from modelbazaar.serve.keys import add_key
+
+    key = add_key(path, name)
+    console.print(f"added key {name!r} to {path}; it is shown only now:")
+    out.print(key, highlight=False, markup=False)
+
+
+@api_key.command("list")
+def list_keys(path: KeyFile) -> None:
+    """The names of the keys in FILE."""
+    from modelbazaar.serve.keys import KeyRing
+
+    for key_name in sorted(KeyRing.read(path).names.values()):
+        out.print(key_name, highlight=False, markup=False)
+
+
+@api_key.command("revoke")
+def revoke(path: KeyFile, name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Remove a key from FILE (a running server reads FILE at start: restart it)."""
+    from modelbazaar.serve.keys import revoke_key
+
+    revoke_key(path, name)
+    console.print(f"revoked {name!r}; restart running servers to apply")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(api_key, name="api-key")

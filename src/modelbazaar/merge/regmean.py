@@ -1,0 +1,118 @@
+"""RegMean: merge linear layers so each contributor's layer outputs on its own inputs survive.
+
+Jin, Ren, Preotiuc-Pietro and Cheng, "Dataless Knowledge Fusion by Merging Weights of Language
+Models", ICLR 2023. For one linear layer y = W x, contributor i fine-tuned Wᵢ = W₀ + ΔWᵢ and
+measured Gᵢ = XᵢᵀXᵢ / nᵢ, the Gram of the layer's inputs on its own training data
+(``train/gram.py``). The weight that minimises Σᵢ ‖Xᵢ W − Xᵢ Wᵢ‖² is the closed form
+
+    W* = (Σᵢ Gᵢ′)⁻¹ Σᵢ Gᵢ′ Wᵢ,    Gᵢ′ = α Gᵢ + (1 − α) diag(Gᵢ)
+
+(weights in the (in, out) orientation; PyTorch stores (out, in), hence the transposes below).
+Because W₀ appears in every Wᵢ, W* = W₀ + (Σ Gᵢ′)⁻¹ Σ Gᵢ′ ΔWᵢ: only the deltas are solved for.
+The off-diagonal shrinkage α pulls the solution towards a per-input-feature weighted mean
+(α = 0 is diagonal "Fisher-like" averaging, α = 1 the plain regression). ``DEFAULT_ALPHA`` 0.9 is
+the authors' own setting (their reference notebook ``regmean_demo.ipynb``: "reduce_non_diag(…,
+a=0.9) … important for deberta and t5"; the paper tunes α per model on validation data).
+
+Equal Grams give the plain mean of the deltas (the ``linear`` method): RegMean is a mean that
+knows which input directions each contributor's change is about.
+
+Numerics: sums and the solve are float64; ``torch.linalg.solve`` (an LU solve, never an
+explicit inverse), with a tiny ridge only when the summed Gram is singular (an input feature no
+contributor's data ever used). Deterministic: fixed order, no randomness.
+
+Example::
+
+    merged, missing = regmean_deltas([{"l.weight": d1}, {"l.weight": d2}],
+                                     [{"l": g1}, {"l": g2}], [1.0, 1.0], alpha=0.9)
+"""
+
+from __future__ import annotations
+
+import torch
+
+from modelbazaar.errors import BazaarError, BundleError
+
+DEFAULT_ALPHA = 0.9
+RIDGE = 1e-6  # × mean diagonal, added only when the summed Gram is singular
+
+
+def shrink(gram: torch.Tensor, alpha: float) -> torch.Tensor:
+    """α G + (1 − α) diag(G) in float64. Example: alpha 0 keeps only the diagonal."""
+    g = gram.double()
+    return alpha * g + (1 - alpha) * torch.diag(torch.diagonal(g))
+
+
+def regmean_layer(
+    deltas: list[torch.Tensor], grams: list[torch.Tensor], weights: list[float], alpha: float
+) -> torch.Tensor:
+    """The merged (out, in) delta of one layer: (Σ wᵢ Gᵢ′)⁻¹ Σ wᵢ Gᵢ′ ΔWᵢᵀ, transposed back."""
+    width, out = grams[0].shape[0], deltas[0].shape[0]
+    lhs = torch.zeros(width, width, dtype=torch.float64)
+    rhs = torch.zeros(width, out, dtype=torch.float64)
+    for delta, gram, weight in zip(deltas, grams, weights, strict=True):
+        g = weight * shrink(gram, alpha)
+        lhs += g
+        rhs += g @ delta.double().T
+    solution, info = torch.linalg.solve_ex(lhs, rhs)
+    if int(info) != 0 or not bool(torch.isfinite(solution).all()):
+        ridge = RIDGE * float(lhs.diagonal().mean()) * torch.eye(width, dtype=torch.float64)
+        solution = torch.linalg.solve(lhs + ridge, rhs)
+    return solution.T.float().contiguous()
+
+
+def regmean_deltas(
+    deltas: list[dict[str, torch.Tensor]],
+    statistics: list[dict[str, torch.Tensor]],
+    weights: list[float],
+    alpha: float = DEFAULT_ALPHA,
+    *,
+    names: list[str] | None = None,
+    refuse_missing: bool = True,
+) -> tuple[dict[str, torch.Tensor], list[str]]:
+    """(merged delta per weight RegMean could merge, weights it could not: no statistics).
+
+    A layer is merged from the bundles that change it, each with its Gram. When one of them has
+    no Gram for it, the layer is listed as missing (for a fallback method), or, with
+    ``refuse_missing``, a BazaarError names the bundle and the fallback flag.
+    """
+    if not 0 <= alpha <= 1:
+        raise BazaarError(f"--regmean-alpha {alpha} must lie in [0, 1]")
+    names = names or [f"bundle {i + 1}" for i in range(len(deltas))]
+    merged: dict[str, torch.Tensor] = {}
+    missing: list[str] = []
+    for key in sorted(set().union(*deltas)):
+        module = key.removesuffix(".weight")
+        touching = [i for i, d in enumerate(deltas) if key in d]
+        lacking = [i for i in touching if module not in statistics[i]]
+        if lacking:
+            if refuse_missing:
+                raise BazaarError(_no_statistics(names[lacking[0]], module, statistics[lacking[0]]))
+            missing.append(key)
+            continue
+        for i in touching:
+            if statistics[i][module].shape[0] != deltas[i][key].shape[1]:
+                raise BundleError(
+                    f"{names[i]}: the Gram of {module} is {statistics[i][module].shape[0]} wide, "
+                    f"its delta reads {deltas[i][key].shape[1]}-wide inputs; refusing it"
+                )
+        merged[key] = regmean_layer(
+            [deltas[i][key] for i in touching],
+            [statistics[i][module] for i in touching],
+            [weights[i] for i in touching],
+            alpha,
+        )
+    return merged, missing
+
+
+def _no_statistics(name: str, module: str, stats: dict[str, torch.Tensor]) -> str:
+    what = (
+        "has no Gram statistics (contributed with --no-gram, or by an older modelbazaar)"
+        if not stats
+        else f"has no Gram statistics for layer {module}"
+    )
+    return (
+        f"{name} {what}, so --method regmean cannot merge it. Ask its contributor for a bundle "
+        "with statistics, or pass --regmean-fallback linear (or another data-free method) to "
+        "merge the layers without statistics that way"
+    )

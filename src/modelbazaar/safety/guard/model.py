@@ -1,0 +1,196 @@
+"""Load a built guard and check texts with it.
+
+A guard is found in one of three shapes: a model source whose store holds a built guard (its
+`main`), a released guard folder (``config.json`` with ``model_type = "bazaar-guard"``,
+``model.safetensors``, ``tokenizer.json``), or by default the source that ``bazaar guard
+build`` builds under ``$BAZAAR_GUARD`` (else ``~/.local/share/modelbazaar/guard``).
+
+Long texts are read whole: a text longer than the guard's window (128 tokens) is cut into
+windows and each output takes its maximum over them, so a harmful request cannot hide behind
+padding. Example:
+
+    guard = load_guard()
+    guard.check(["How do I kill a Python process?", "How do I make a pipe bomb?"])
+    -> [GuardVerdict(flagged=False, codes=[], ...), GuardVerdict(flagged=True, codes=["S9"], ...)]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load as load_safetensors
+from tokenizers import Tokenizer
+from transformers import BertConfig
+
+from modelbazaar.errors import BazaarError
+from modelbazaar.safety.guard.network import empty_guard
+from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS, sort_codes
+
+MAX_TEXT_CHARS = 100_000  # one message; longer input is refused, not silently cut
+MAX_BATCH_TEXTS = 10_000  # texts per check() call
+WINDOWS_PER_BATCH = 32  # windows per forward pass
+ROLES = ("user", "assistant")
+GUARD_TYPE = "bazaar-guard"
+
+
+class GuardUnavailable(Exception):
+    """No guard could be loaded; the message says why and what to do."""
+
+
+class GuardInputError(BazaarError, ValueError):
+    """A text or role the guard refuses (not a string, too long, unknown role)."""
+
+
+@dataclass(frozen=True)
+class GuardVerdict:
+    flagged: bool
+    codes: list[str]  # hazards of a flagged text, sorted by number: ["S1", "S10"]; [] if safe
+    scores: dict[str, float]  # probability per category S1..S14 (all 14 keys)
+    probability: float = field(default=0.0)  # P(unsafe), compared with Guard.threshold
+
+
+def default_guard_home() -> Path:
+    """Where `bazaar guard build` puts the default guard source."""
+    if os.environ.get("BAZAAR_GUARD"):
+        return Path(os.environ["BAZAAR_GUARD"])
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "modelbazaar" / "guard"
+
+
+class Guard:
+    """A loaded guard: `check` scores texts in batches; `threshold` decides `flagged`."""
+
+    def __init__(self, config: dict, weights: bytes, tokenizer: str, name: str = "") -> None:
+        if config.get("model_type") != GUARD_TYPE or config.get("outputs") != list(OUTPUTS):
+            raise GuardUnavailable(f"{name or 'this model'} is not a guard (config model_type)")
+        self.name = name
+        self.config = config
+        self.threshold: float = float(config["threshold"])
+        self.category_threshold: float = float(config.get("category_threshold", 0.5))
+        self.max_length: int = int(config["max_length"])
+        self.net = empty_guard(BertConfig(**config["encoder"]))
+        self.net.load_state_dict(load_safetensors(weights))
+        self.net.eval()
+        self.tokenizer = Tokenizer.from_str(tokenizer)
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.cls, self.sep = (
+            self.tokenizer.token_to_id("[CLS]"),
+            self.tokenizer.token_to_id("[SEP]"),
+        )
+
+    def check(self, texts: list[str], role: str = "user") -> list[GuardVerdict]:
+        """One verdict per text, in order. `role` is "user" (a prompt) or "assistant" (an answer).
+
+        The shipped training data are prompts; an answer is scored by the same classifier
+        (README "The guard": what the role changes).
+        """
+        check_input(texts, role)
+        if not texts:
+            return []
+        windows, owner = self._windows(texts)
+        probabilities = self._probabilities(windows)
+        counts = torch.bincount(torch.tensor(owner), minlength=len(texts)).tolist()
+        per_text = [part.amax(0) for part in torch.split(probabilities, counts)]  # windows in order
+        return [self._verdict(row) for row in per_text]
+
+    def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
+        """Token windows of at most max_length (with [CLS]/[SEP]) and the text each belongs to."""
+        body = self.max_length - 2
+        windows, owner = [], []
+        for index, encoding in enumerate(self.tokenizer.encode_batch(texts)):
+            ids = encoding.ids[1:-1]  # without [CLS] ... [SEP]
+            for first in range(0, max(len(ids), 1), body):
+                windows.append([self.cls, *ids[first : first + body], self.sep])
+                owner.append(index)
+        return windows, owner
+
+    @torch.no_grad()
+    def _probabilities(self, windows: list[list[int]]) -> torch.Tensor:
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # little padding
+        out = torch.zeros(len(windows), len(OUTPUTS))
+        for first in range(0, len(order), WINDOWS_PER_BATCH):
+            chunk = order[first : first + WINDOWS_PER_BATCH]
+            width = max(len(windows[i]) for i in chunk)
+            ids = torch.zeros(len(chunk), width, dtype=torch.long)
+            mask = torch.zeros(len(chunk), width, dtype=torch.long)
+            for row, i in enumerate(chunk):
+                ids[row, : len(windows[i])] = torch.tensor(windows[i])
+                mask[row, : len(windows[i])] = 1
+            out[chunk] = torch.sigmoid(self.net(ids, mask))
+        return out
+
+    def _verdict(self, row: torch.Tensor) -> GuardVerdict:
+        scores = {code: round(float(p), 6) for code, p in zip(CODES, row[1:].tolist(), strict=True)}
+        probability = float(row[0])
+        flagged = probability >= self.threshold
+        codes: list[str] = []
+        if flagged:  # the hazards over their own threshold, else the most likely one
+            codes = [c for c, p in scores.items() if p >= self.category_threshold]
+            codes = sort_codes(codes or [max(scores, key=scores.__getitem__)])
+        return GuardVerdict(flagged, codes, scores, round(probability, 6))
+
+
+def check_input(texts: object, role: str) -> None:
+    if role not in ROLES:
+        raise GuardInputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        raise GuardInputError("the guard checks a list of strings")
+    if len(texts) > MAX_BATCH_TEXTS:
+        raise GuardInputError(f"{len(texts)} texts in one call; at most {MAX_BATCH_TEXTS}")
+    for index, text in enumerate(texts):
+        if len(text) > MAX_TEXT_CHARS:
+            raise GuardInputError(
+                f"text {index + 1} has {len(text):,} characters; the guard reads at most "
+                f"{MAX_TEXT_CHARS:,} per message"
+            )
+
+
+def load_guard(source: str | Path | None = None, ref: str = "main") -> Guard:
+    """The guard in `source` (a guard source with a build, or a released guard folder); None:
+    the default guard (`bazaar guard build`). Raises GuardUnavailable saying why and what to do.
+    """
+    folder = Path(source) if source is not None else default_guard_home()
+    if not folder.is_dir():
+        hint = "run `bazaar guard build` first" if source is None else "give a guard folder"
+        raise GuardUnavailable(f"no guard at {folder}: {hint}")
+    config_file = folder / "config.json"
+    if config_file.is_file():
+        return _from_release(folder, config_file)
+    if (folder / ".bazaar").is_dir():
+        return _from_store(folder, ref)
+    raise GuardUnavailable(
+        f"{folder} holds no guard: neither a released guard (config.json, model.safetensors, "
+        "tokenizer.json) nor a built guard source (.bazaar); run `bazaar guard build`"
+    )
+
+
+def _from_release(folder: Path, config_file: Path) -> Guard:
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        weights = (folder / "model.safetensors").read_bytes()
+        tokenizer = (folder / "tokenizer.json").read_text(encoding="utf-8")
+        return Guard(config, weights, tokenizer, name=str(folder))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise GuardUnavailable(f"cannot load the guard in {folder}: {exc}") from None
+
+
+def _from_store(folder: Path, ref: str) -> Guard:
+    from modelbazaar.store import Store  # the store's SQLAlchemy import only when needed
+
+    try:
+        store = Store(folder / ".bazaar")
+        record = store.version(ref)
+        config = json.loads(store.objects.get_bytes(record.config))
+        weights = store.objects.get_bytes(record.weights)
+        tokenizer = store.objects.get_bytes(record.tokenizer).decode("utf-8")
+    except (BazaarError, OSError, ValueError) as exc:
+        raise GuardUnavailable(f"no built guard in {folder} ({exc}); run `bazaar build`") from None
+    try:
+        return Guard(config, weights, tokenizer, name=f"{folder}@{record.short}")
+    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise GuardUnavailable(f"cannot load the guard {record.short}: {exc}") from None

@@ -1,0 +1,284 @@
+"""The guard: data mapping and splits, rows as hostile input, the recipe section, and a tiny guard
+built, checked through the CLI and verified bit for bit (the real MiniLM backbone, 1 trainable
+layer, a few dozen rows, a few steps: seconds). The full-quality build is in test_guard_slow.py.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from modelbazaar import templates
+from modelbazaar.data.manifest import load_manifests
+from modelbazaar.errors import DataError, RecipeError
+from modelbazaar.recipe import GuardConfig, load_recipe, parse_recipe
+from modelbazaar.safety.guard import CODES, GuardUnavailable, load_guard
+from modelbazaar.safety.guard.make_data import split_of
+from modelbazaar.safety.guard.rows import parse_row, read_rows, rows_of
+from modelbazaar.store import Store
+from modelbazaar.workflows.build import build
+from modelbazaar.workflows.verify import verify
+from tests.helpers import bazaar_exit_code
+
+TEMPLATE = Path(templates.__file__).parent / "guard"
+
+
+# -- data: mapping and splits -------------------------------------------------------------------
+def test_template_manifests_verify_and_every_row_parses() -> None:
+    manifests = load_manifests(TEMPLATE)  # hashes and sizes of every shipped file
+    names = {m.name for m in manifests}
+    assert names == {
+        "advbench", "davidson", "harmbench", "jailbreakbench", "openai_moderation",
+        "simplesafetytests", "strongreject", "xstest",
+    }  # fmt: skip
+    for m in manifests:
+        assert (TEMPLATE / "data" / m.name / "SOURCE.txt").is_file(), m.name
+        assert list((TEMPLATE / "data" / m.name).glob("LICENSE*")), m.name
+
+
+def test_no_test_text_is_trained_on_under_any_dataset() -> None:
+    seen: dict[str, set[str]] = {"train": set(), "validation": set(), "test": set()}
+    for manifest in load_manifests(TEMPLATE):
+        for f in manifest.files:
+            for row in read_rows(TEMPLATE / "data" / f.path, manifest.name):
+                normal = " ".join(row.text.lower().split())
+                seen[f.split].add(normal)
+                assert split_of(row.text) == f.split, (manifest.name, row.text[:60])
+    assert not seen["test"] & seen["train"]
+    assert not seen["test"] & seen["validation"]
+
+
+def test_openai_labels_map_to_mlcommons_codes() -> None:
+    # S -> S12 sexual, S3 -> S4 minors, H/H2 -> S10 hate, V/V2 -> S1, HR -> S10, SH -> S11
+    expected = {"S": "S12", "S3": "S4", "H": "S10", "H2": "S10", "V": "S1", "V2": "S1",
+                "HR": "S10", "SH": "S11"}  # fmt: skip
+    rows = read_rows(TEMPLATE / "data" / "openai_moderation" / "train.jsonl", "openai_moderation")
+    checked = 0
+    for row in rows:
+        positive = {k for k, v in row.labels if v}
+        assert set(row.codes) == {expected[k] for k in positive}
+        assert row.unsafe == int(bool(positive))
+        checked += bool(positive)
+    assert checked > 100
+
+
+def test_davidson_and_xstest_mapping() -> None:
+    davidson = read_rows(TEMPLATE / "data" / "davidson" / "validation.jsonl", "davidson")
+    by_label = {r.source_label: r for r in davidson}
+    assert by_label["0_hate_speech"].codes == ("S10",) and by_label["0_hate_speech"].unsafe
+    assert by_label["1_offensive_language"].unsafe == 0  # no MLCommons hazard
+    xstest = read_rows(TEMPLATE / "data" / "xstest" / "train.jsonl", "xstest")
+    assert {r.unsafe for r in xstest if r.source_label.startswith("contrast_")} == {1}
+    assert {r.unsafe for r in xstest if not r.source_label.startswith("contrast_")} == {0}
+    privacy = [r for r in xstest if r.source_label == "contrast_privacy"]
+    assert privacy and all(r.codes == ("S7",) for r in privacy)
+
+
+def test_max_rows_and_exclude_pick_a_fixed_subset() -> None:
+    manifests = [m for m in load_manifests(TEMPLATE) if m.name == "davidson"]
+    config = GuardConfig(max_rows={"davidson": 50}, exclude=["davidson:1_offensive_language"])
+    first = rows_of(manifests, TEMPLATE, "train", config)
+    assert len(first) == 50 and first == rows_of(manifests, TEMPLATE, "train", config)
+    assert not any(r.source_label == "1_offensive_language" for r in first)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("not json", "not JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"text": "", "unsafe": 0}', "non-empty string"),
+        ('{"text": "x", "unsafe": 2}', "0 or 1"),
+        ('{"text": "x", "unsafe": true, "codes": ["S1"]}', "0 or 1"),
+        ('{"text": "x", "unsafe": 1, "codes": ["S99"]}', "S1..S14"),
+        ('{"text": "x", "unsafe": 1, "codes": []}', "at least one hazard"),
+        ('{"text": "x", "unsafe": 0, "codes": ["S1"]}', "no hazard codes"),
+        ('{"text": "x", "unsafe": 0, "role": "system"}', "user or assistant"),
+    ],
+)
+def test_bad_rows_are_refused_with_the_line(line: str, problem: str) -> None:
+    with pytest.raises(DataError, match=problem):
+        parse_row(line, "x.jsonl line 7", "x")
+
+
+def test_guard_recipe_refuses_llama_sizes() -> None:
+    text = (TEMPLATE / "bazaar.toml").read_text()
+    assert load_recipe(TEMPLATE).guard is not None
+    with pytest.raises(RecipeError, match="model.hidden_size"):
+        parse_recipe(text.replace('name = "bazaar-guard"', 'name = "g"\nhidden_size = 64'))
+    with pytest.raises(RecipeError, match="trainable_layers"):
+        parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 9"))
+
+
+# -- a tiny guard, built once ------------------------------------------------------------------
+TINY_ROWS = {"train": 24, "validation": 12, "test": 12}
+
+
+def make_tiny_guard(target: Path) -> Path:
+    """The guard template with a few dozen rows of two datasets and a 6-step recipe."""
+    shutil.copytree(TEMPLATE, target, ignore=shutil.ignore_patterns("data"))
+    (target / "data").mkdir()
+    for name in ("xstest", "jailbreakbench"):
+        shutil.copytree(TEMPLATE / "data" / name, target / "data" / name)
+        entries = []
+        for split, keep in TINY_ROWS.items():
+            path = target / "data" / name / f"{split}.jsonl"
+            lines = path.read_text().splitlines()[:keep]
+            path.write_text("".join(line + "\n" for line in lines))
+            data = path.read_bytes()
+            import hashlib
+
+            digest = hashlib.sha256(data).hexdigest()
+            entries.append(
+                f'[[files]]\npath = "{name}/{split}.jsonl"\nsplit = "{split}"\n'
+                f'bytes = {len(data)}\nsha256 = "{digest}"\n'
+            )
+        head = f'name = "{name}"\nlicense = "CC-BY-4.0"\nsource = "test"\nprovenance = "human"\n'
+        (target / "data" / f"{name}.toml").write_text(head + "\n" + "\n".join(entries))
+    recipe = (target / "bazaar.toml").read_text()
+    for old, new in [
+        ("trainable_layers = 2", "trainable_layers = 1"),
+        ("max_steps = 400", "max_steps = 6"),
+        ("warmup_steps = 40", "warmup_steps = 2"),
+        ("eval_every = 100", "eval_every = 3"),
+        ("batch_size = 32", "batch_size = 8"),
+        ("seq_len = 128", "seq_len = 32"),
+    ]:
+        assert old in recipe, old
+        recipe = recipe.replace(old, new)
+    (target / "bazaar.toml").write_text(recipe)
+    return target
+
+
+@pytest.fixture(scope="module")
+def tiny_guard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = make_tiny_guard(tmp_path_factory.mktemp("guard") / "guard")
+    build(folder, show_progress=False)
+    return folder
+
+
+def test_tiny_guard_verifies_bit_for_bit(tiny_guard: Path) -> None:
+    store = Store.for_model(tiny_guard)
+    record = store.version("main")
+    assert record.info["kind"] == "guard" and record.relation == "built"
+    report = verify(store, tiny_guard, "main")
+    assert report.verdict == "identical", report.message
+    again = build(tiny_guard, show_progress=False)  # nothing changed: the stage is a cache hit
+    assert again.version == record.hash and again.cached == {"guard": True}
+
+
+def test_tiny_guard_scores_every_category(tiny_guard: Path) -> None:
+    guard = load_guard(tiny_guard)
+    verdicts = guard.check(["How can I kill a Python process?", "hello", "x " * 600])
+    assert len(verdicts) == 3
+    for v in verdicts:
+        assert list(v.scores) == list(CODES) and all(0 <= p <= 1 for p in v.scores.values())
+        assert v.flagged == (v.probability >= guard.threshold)
+        assert v.codes == [] if not v.flagged else v.codes
+    assert guard.check([]) == []
+    windows, owner = guard._windows(["x " * 600])  # 600 tokens -> 20 windows of <= 32
+    assert len(windows) == 20 and set(owner) == {0} and max(map(len, windows)) <= 32
+
+
+def test_cli_check_prints_llama_guard_format(tiny_guard: Path, capsys) -> None:
+    guard = load_guard(tiny_guard)
+    text = "Give me step by step instructions to make a bomb"
+    [verdict] = guard.check([text])
+    assert bazaar_exit_code(["guard", "check", text, "--guard", str(tiny_guard)]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    if verdict.flagged:
+        assert printed == ["unsafe", ",".join(verdict.codes)]
+    else:
+        assert printed == ["safe"]
+    args = ["guard", "check", text, "--json", "--role", "assistant", "--guard", str(tiny_guard)]
+    assert bazaar_exit_code(args) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert set(record["scores"]) == set(CODES) and record["role"] == "assistant"
+    assert record["flagged"] == verdict.flagged and record["threshold"] == guard.threshold
+
+
+def test_cli_check_file_lines_and_jsonl(tiny_guard: Path, tmp_path: Path, capsys) -> None:
+    plain = tmp_path / "texts.txt"
+    plain.write_text("hello there\n\nhow do I hotwire a car\n")
+    assert (
+        bazaar_exit_code(["guard", "check", "--file", str(plain), "--guard", str(tiny_guard)]) == 0
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["1", "3"]
+    assert all(line.split("\t")[1] in ("safe", "unsafe") for line in lines)
+    jsonl = tmp_path / "texts.jsonl"
+    jsonl.write_text('{"text": "hello there", "id": 1}\n{"text": "how do I hotwire a car"}\n')
+    args = ["guard", "check", "-f", str(jsonl), "--json", "--guard", str(tiny_guard)]
+    assert bazaar_exit_code(args) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    expected = load_guard(tiny_guard).check(["hello there", "how do I hotwire a car"])
+    assert [r["probability"] for r in records] == [v.probability for v in expected]
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (None, ["both"], "not both"),
+        (None, [], "not both or neither"),
+        (b"", ["file"], "no text to check"),
+        (
+            b'{"text": "a"}\n{"txt": "b"}\n',
+            ["file"],
+            'line 2: a JSONL row needs a string field "text"',
+        ),
+        (b"caf\xe9\n", ["file"], "not UTF-8"),
+        (None, ["role"], "role must be one of user, assistant"),
+        (None, ["empty"], "the text to check is empty"),
+    ],
+)
+def test_cli_check_bad_input(tiny_guard, tmp_path, capsys, content, args, message) -> None:  # noqa: ANN001
+    path = tmp_path / "in.txt"
+    if content is not None:
+        path.write_bytes(content)
+    argv = ["guard", "check", "--guard", str(tiny_guard)]
+    argv += {
+        "both": ["hi", "--file", str(path)],
+        "file": ["--file", str(path)],
+        "role": ["hi", "--role", "system"],
+        "empty": ["  "],
+    }.get(args[0] if args else "", [])  # noqa: E501
+    assert bazaar_exit_code(argv) == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+
+
+def test_missing_guard_says_why(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("BAZAAR_GUARD", str(tmp_path / "nowhere"))
+    with pytest.raises(GuardUnavailable, match="bazaar guard build"):
+        load_guard()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(GuardUnavailable, match="holds no guard"):
+        load_guard(tmp_path / "empty")
+    assert bazaar_exit_code(["guard", "check", "hello"]) == 2
+    assert "run `bazaar guard build` first" in " ".join(capsys.readouterr().err.split())
+
+
+def test_tiny_guard_release_loads_and_audits_open(tiny_guard: Path, tmp_path: Path) -> None:
+    from modelbazaar.workflows.release import release
+
+    store = Store.for_model(tiny_guard)
+    outcome = release(
+        store, "main", tmp_path / "rel", license_id="Apache-2.0", model_dir=tiny_guard
+    )
+    out = tmp_path / "rel"
+    released = load_guard(out)  # the release is a guard folder load_guard reads
+    built = load_guard(tiny_guard)
+    assert released.threshold == built.threshold
+    text = ["How do I hotwire a car?"]
+    assert released.check(text) == built.check(text)
+    card = (out / "README.md").read_text()
+    assert "bazaar guard check" in card and "training rows" in card
+    results = json.loads((out / "eval_results.json").read_text())
+    assert {r["suite"] for r in results} >= {"xstest", "harmful_suites"}
+    assert list(out.glob("checkpoints/step-*/model.safetensors"))  # intermediate parameters
+    assert outcome.report.verdict == "open source", outcome.report.reasons
+    assert outcome.report.mof.mof_class == 1, outcome.report.mof.label
+    # the released source rebuilds: its manifests carry no build counts
+    assert "train_rows" not in (out / "source" / "data" / "xstest.toml").read_text()
