@@ -98,7 +98,8 @@ COMMANDS: dict[str, Entry] = {
     ),
     "keys": Entry("modelbazaar.cli.keys", "Create and show your signing identity."),
     "guard": Entry(
-        "modelbazaar.cli.guard", "Check texts with the safety guard, or build a guard model."
+        "modelbazaar.cli.guard",
+        "The safety guard: MLCommons hazards S1-S14, built from source (templates/guard).",
     ),
     "hub": Entry("modelbazaar.cli.hub", "Run a hub, manage its users and tokens, run CI workers."),
     "login": Entry(
