@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from modelbazaar.contrib import load_private_key, public_key_text, sign
 from modelbazaar.hub import tables as t
-from modelbazaar.hub.accounts import key_proof_message
+from modelbazaar.hub.protocol import key_proof_message
 from tests.helpers import bazaar_exit_code
 from tests.hubkit import LiveHub
 
@@ -65,3 +65,14 @@ def test_keys_need_a_proof_and_belong_to_one_user(live_hub: LiveHub) -> None:
     with live_hub.http("bob") as http:  # even with a valid proof, a key has one owner
         taken = http.post("/user/keys", json={"public_key": public, "proof": bob_proof})
     assert taken.status_code == 409
+
+
+def test_client_commands_start_without_torch() -> None:
+    """push, clone, pull and friends never import torch (seconds on a laptop)."""
+    import subprocess
+    import sys
+
+    from tests.warm_cli import child_env
+
+    code = "import sys, modelbazaar.cli.remote; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], env=child_env()).returncode == 0

@@ -31,6 +31,7 @@ from modelbazaar.errors import BundleError
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.protocol import key_proof_message
 
 TOKEN_PREFIX = "bzr_"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,38}$")  # user and model names: URL- and shell-safe
@@ -155,11 +156,6 @@ def user_for_token(db: HubDB, token: str) -> User:
             "(`bazaar hub token create NAME`) and run `bazaar login URL`",
         )
     return _user(row)
-
-
-def key_proof_message(user: str, public_key: str) -> bytes:
-    """What a user signs to prove they hold the private half of a key they register."""
-    return f"bazaar-hub-key:{user}:{public_key}".encode()
 
 
 def register_key(db: HubDB, user: User, public_key: str, proof_b64: str) -> bool:

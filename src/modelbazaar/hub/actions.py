@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from modelbazaar.contrib.keys import default_key_path, load_private_key, public_key_text, sign
 from modelbazaar.errors import BazaarError
-from modelbazaar.hub.accounts import key_proof_message
 from modelbazaar.hub.client import HubClient
-from modelbazaar.hub.contributions import approval_message
+from modelbazaar.hub.protocol import approval_message, key_proof_message
 from modelbazaar.hub.remotes import base_url, remote_url, save_token, token_for
 from modelbazaar.hub.transfer import connect
 
@@ -28,13 +26,16 @@ FINAL = ("merged", "rejected", "conflict", "failed")
 
 def register_own_key(hub: HubClient, me: dict[str, Any], key: Path | None = None) -> str | None:
     """Register the local public key with the hub if it is not yet; None without a key."""
-    path = key or default_key_path()
+    # imported here: the contrib package loads torch, which push, clone and pull never need
+    from modelbazaar.contrib import keys as ed25519
+
+    path = key or ed25519.default_key_path()
     if not path.exists():
         return None
-    private = load_private_key(path)
-    public = public_key_text(private)
+    private = ed25519.load_private_key(path)
+    public = ed25519.public_key_text(private)
     if public not in me.get("keys", []):
-        proof = sign(private, key_proof_message(me["name"], public))
+        proof = ed25519.sign(private, key_proof_message(me["name"], public))
         hub.json(
             "POST",
             "/user/keys",
@@ -98,8 +99,11 @@ def approve(
         public = register_own_key(hub, hub.json("GET", "/user"), key)
         if public is None:
             raise BazaarError("approving signs with your key; create one: `bazaar keys generate`")
-        private = load_private_key(key or default_key_path())
-        signature = sign(private, approval_message(name, found["contribution"], found["bundle"]))
+        from modelbazaar.contrib import keys as ed25519
+
+        private = ed25519.load_private_key(key or ed25519.default_key_path())
+        message = approval_message(name, found["contribution"], found["bundle"])
+        signature = ed25519.sign(private, message)
         return hub.json(
             "POST",
             f"/models/{name}/contributions/{found['contribution']}/approvals",

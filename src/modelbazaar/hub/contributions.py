@@ -33,6 +33,7 @@ from modelbazaar.hub.accounts import User, keys_of
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.jobs import enqueue
+from modelbazaar.hub.protocol import approval_message
 from modelbazaar.hub.repos import Model, register_object
 from modelbazaar.hub.source import SourceTree
 from modelbazaar.hub.versions import model_versions
@@ -96,7 +97,10 @@ def submit(db: HubDB, model: Model, user: User, upload: Path, digest: str) -> di
             bundle = open_bundle(
                 upload,
                 limits=limits,
-                trusted_keys=trusted_keys(db, model, recipe),
+                # as `bazaar review`: require_signature = false accepts any (or no) signer
+                trusted_keys=(
+                    trusted_keys(db, model, recipe) if recipe.policy.require_signature else None
+                ),
                 require_signature=recipe.policy.require_signature,
             )
             if bundle.manifest.kind != "adapter" or bundle.manifest.adapter_config is None:
@@ -195,11 +199,6 @@ def submission_by_contribution(db: HubDB, model: Model, ref: str) -> dict[str, A
     if len(rows) > 1:
         raise HubError(422, f"{ref} matches {len(rows)} contributions; give more digits")
     return rows[0] if rows else None
-
-
-def approval_message(model: str, contribution: str, bundle: str) -> bytes:
-    """What a maintainer signs to approve: the model, the contribution and its bundle hash."""
-    return f"bazaar-approve:{model}:{contribution}:{bundle}".encode()
 
 
 def approve(

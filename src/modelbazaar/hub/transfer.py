@@ -23,8 +23,8 @@ from rich.progress import (
 
 from modelbazaar.errors import BazaarError
 from modelbazaar.hub.client import HubClient
+from modelbazaar.hub.protocol import objects_of, topological
 from modelbazaar.hub.remotes import parse_model_url, token_for
-from modelbazaar.hub.versions import objects_of, topological
 from modelbazaar.progress import console
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.refs import BRANCHES, RefMove

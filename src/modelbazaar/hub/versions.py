@@ -21,6 +21,7 @@ from modelbazaar.errors import validation_problems
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.protocol import objects_of, topological
 from modelbazaar.hub.repos import Model, missing_objects
 from modelbazaar.store import schema
 from modelbazaar.store.store import version_hash
@@ -48,13 +49,6 @@ class VersionIn(BaseModel):
     info: dict[str, Any]
     message: str = Field("", max_length=10_000)
     parents: list[ParentEdge] = Field(default_factory=list, max_length=256)
-
-
-def objects_of(row: dict[str, Any]) -> list[str]:
-    """Objects a version needs on the hub: its three files and its merge recipe's bundles."""
-    merge = row.get("info", {}).get("merge") or {}
-    bundles = [b for b in merge.get("bundles", []) if isinstance(b, str)]
-    return [row["weights"], row["tokenizer"], row["config"], *bundles]
 
 
 def model_versions(db: HubDB, model: Model) -> set[str]:
@@ -155,22 +149,3 @@ def version_rows(db: HubDB, model: Model) -> list[dict[str, Any]]:
                 }
             )
     return topological(rows)
-
-
-def topological(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows ordered so every parent (within `rows`) comes before its children."""
-    ordered: list[dict[str, Any]] = []
-    done: set[str] = set()
-    for start in sorted(rows):
-        stack = [(start, False)]
-        while stack:
-            digest, expanded = stack.pop()
-            if digest in done or digest not in rows:
-                continue
-            if expanded:
-                done.add(digest)
-                ordered.append(rows[digest])
-                continue
-            stack.append((digest, True))
-            stack.extend((e["parent"], False) for e in rows[digest]["parents"])
-    return ordered

@@ -124,9 +124,11 @@ def applied(conn: Connection, ledger: str = LEDGER) -> list[str]:
 
 
 def pending(
-    done: list[str], known: tuple[Migration, ...] = MIGRATIONS, what: str = "store's catalogue"
+    done: list[str], known: tuple[Migration, ...] | None = None, what: str = "store's catalogue"
 ) -> list[Migration]:
-    """The migrations still to run; refuse a database written by a newer modelbazaar."""
+    """The migrations still to run (of `known`, default the store's own MIGRATIONS, looked up
+    when called); refuse a database written by a newer modelbazaar."""
+    known = MIGRATIONS if known is None else known
     unknown = sorted(set(done) - {m.name for m in known})
     if unknown:
         raise StoreError(
