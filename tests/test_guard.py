@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from modelbazaar import templates
 from modelbazaar.data.manifest import load_manifests
@@ -168,6 +169,18 @@ def test_tiny_guard_verifies_bit_for_bit(tiny_guard: Path) -> None:
     assert report.verdict == "identical", report.message
     again = build(tiny_guard, show_progress=False)  # nothing changed: the stage is a cache hit
     assert again.version == record.hash and again.cached == {"guard": True}
+
+
+def test_the_guard_cache_does_not_depend_on_the_callers_thread_count(tiny_guard: Path) -> None:
+    # The CI suite failed here: the environment (threads in the cache key) was read before the
+    # recipe's thread count was pinned, so a process left at another count missed the cache.
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3 if before != 3 else 1)
+        again = build(tiny_guard, show_progress=False)
+    finally:
+        torch.set_num_threads(before)
+    assert again.cached == {"guard": True}
 
 
 def test_tiny_guard_scores_every_category(tiny_guard: Path) -> None:

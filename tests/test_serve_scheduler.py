@@ -72,7 +72,7 @@ def sequential(model: LlamaForCausalLM, prompt: list[int], new: int) -> list[int
 
 
 def run_batched(model: LlamaForCausalLM, jobs: list[tuple[list[int], int]]) -> list[list[int]]:
-    """Submit the jobs with staggered arrivals so they join a running batch at different steps."""
+    """Submit job i once the scheduler has run 2·i decode steps: each joins a running batch."""
     scheduler = Scheduler(model, eos_ids=set(), pad_id=PAD, context=96, max_batch=8)
     done = threading.Semaphore(0)
 
@@ -82,9 +82,13 @@ def run_batched(model: LlamaForCausalLM, jobs: list[tuple[list[int], int]]) -> l
 
     sequences = [Sequence(p, Sampling(max_tokens=n, temperature=0), sink) for p, n in jobs]
     scheduler.start()
-    for sequence in sequences:
+    for i, sequence in enumerate(sequences):
+        # Arrivals counted in decode steps, not seconds: a fast idle machine finished each
+        # sequence before a 10 ms-later one arrived, and nothing ever shared a batch.
+        deadline = time.monotonic() + 30
+        while scheduler.stats.steps < 2 * i and time.monotonic() < deadline:
+            time.sleep(0.0005)
         scheduler.submit(sequence)
-        time.sleep(0.01)
     for _ in sequences:
         assert done.acquire(timeout=60)
     scheduler.stop()

@@ -97,8 +97,7 @@ def build(
         require_portable_process()
     manifests = load_manifests(model_dir)
     if recipe.guard is not None:  # a guard: fine-tuned encoder + hazard heads (train/guard.py)
-        environment = build_environment(mode, precision)
-        return build_guard(model_dir, store, recipe, manifests, environment, show_progress)
+        return build_guard(model_dir, store, recipe, manifests, mode, precision, show_progress)
     train_files = split_files(manifests, model_dir, "train")
     val_files = split_files(manifests, model_dir, "validation")
     if not train_files or not val_files:
@@ -150,7 +149,8 @@ def build_guard(
     store: Store | None,
     recipe: Recipe,
     manifests: list[Manifest],
-    environment: dict,
+    mode: str,
+    precision: str,
     show_progress: bool,
 ) -> BuildOutcome:
     """A `[guard]` source: labelled rows -> fine-tuned encoder + heads -> version on `main`.
@@ -177,7 +177,10 @@ def build_guard(
     store = store or Store.for_model(model_dir)
     make_deterministic(recipe.train.seed)
     started_from = store.catalogue.refs()
-    set_threads(recipe.train.threads if environment.get("mode") == "portable" else None)
+    set_threads(recipe.train.threads if mode == "portable" else None)
+    # After pinning threads: the thread count is in the cache key, and a verify in between
+    # must not turn the next build into a cache miss (it did when the suite ran 1 thread).
+    environment = build_environment(mode, precision)
     inputs = {
         "train": [h for _, h in split_files(manifests, model_dir, "train")],
         "validation": [h for _, h in split_files(manifests, model_dir, "validation")],
