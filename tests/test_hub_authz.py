@@ -5,14 +5,17 @@ writable that should not be; private models are invisible (404, not 403) to outs
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from importlib import resources
 
 import pytest
+from fastapi.routing import APIRoute
 from sqlalchemy import insert
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import find_user
+from modelbazaar.hub.app import API, create_app
 from modelbazaar.hub.db import stamp
 from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member, set_source
 from modelbazaar.hub.source import SourceTree, TreeFile
@@ -204,3 +207,23 @@ def test_private_models_are_not_listed_and_jobs_are_for_workers(matrix_hub) -> N
         assert claim.status_code == want, actor
         if user and actor not in ("worker", "admin"):
             assert "worker" in claim.json()["detail"]
+
+
+def test_the_matrix_covers_every_model_route(matrix_hub) -> None:
+    """A route added under /models/{name} without a row above fails here, so the matrix stays
+    complete as the API grows (paths compared as templates: /models/{}/objects/{})."""
+    hub, facts = matrix_hub
+    template = re.compile(r"\{[^}]+\}")
+    served = {
+        (method, template.sub("{}", route.path.removeprefix(API)))
+        for route in create_app(hub.db).routes
+        if isinstance(route, APIRoute) and route.path.startswith(f"{API}/models/")
+        for method in route.methods
+    }
+    f = facts["pub"]
+    values = {f["object"], f["version"], f["merge"], CONTRIBUTION, "pub", "main", "frank"}
+    tested = set()
+    for _, method, path, _ in endpoints("pub", f):
+        parts = ["{}" if part in values else part for part in path.split("/")]
+        tested.add((method, "/".join(parts)))
+    assert len(served) >= 15 and served - tested == set(), "routes missing from the matrix"
