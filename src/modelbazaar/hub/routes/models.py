@@ -15,16 +15,15 @@ from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.repos import (
     audit_log,
     create_model,
-    list_models,
     members,
     missing_objects,
     model_summary,
     move_ref,
     refs_of,
-    role_of,
     set_member,
     set_source,
     set_visibility,
+    visible_models,
 )
 from modelbazaar.hub.source import SourceTree, withheld_entries
 from modelbazaar.hub.versions import add_versions, model_versions, version_rows
@@ -65,11 +64,9 @@ class VersionsIn(BaseModel):
 @router.get("/models")
 def models_index(db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Models you can see: public ones, yours, or all for admins and workers."""
-    everything = user is not None and (user.is_admin or user.is_worker)
     return [
         {"name": m.name, "visibility": m.visibility, "refs": refs_of(db, m)}
-        for m in list_models(db)
-        if everything or not m.private or role_of(db, m, user)
+        for m in visible_models(db, user)
     ]
 
 
