@@ -1,6 +1,8 @@
 """The authorization matrix: every endpoint x {anonymous, reader, contributor, maintainer of
-another model, maintainer, admin, worker} x {public, private model}. Nothing readable or
-writable that should not be; private models are invisible (404, not 403) to outsiders."""
+another model, maintainer, admin, worker, granted outsider} x {public, private, gated model}.
+Nothing readable or writable that should not be; private models are invisible (404, not 403)
+to outsiders; a gated model's objects (every download path: clone and pull fetch objects)
+need membership or an approved access request."""
 
 from __future__ import annotations
 
@@ -12,9 +14,17 @@ import pytest
 from sqlalchemy import insert
 
 from modelbazaar.hub import tables as t
+from modelbazaar.hub.access import decide, request_access
 from modelbazaar.hub.accounts import find_user
 from modelbazaar.hub.db import stamp
-from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member, set_source
+from modelbazaar.hub.repos import (
+    create_model,
+    get_model,
+    move_ref,
+    register_object,
+    set_member,
+    set_source,
+)
 from modelbazaar.hub.source import SourceTree, TreeFile
 from modelbazaar.hub.versions import add_versions
 from modelbazaar.store.store import version_hash
@@ -28,6 +38,7 @@ ACTORS = {  # actor -> (user, role on the two models)
     "maintainer": "alice",
     "admin": "root",
     "worker": "ci",
+    "granted": "gina",  # no role anywhere; an approved access request on the gated model
 }
 CONTRIBUTION = "c0" * 32
 
@@ -35,14 +46,14 @@ CONTRIBUTION = "c0" * 32
 @pytest.fixture(scope="module")
 def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, str]]]]:
     hub = start_hub(tmp_path_factory.mktemp("authz"))
-    for name in ("dave", "erin", "frank"):
+    for name in ("dave", "erin", "frank", "gina"):
         hub.add_user(name)
     db = hub.db
-    user = {n: find_user(db, n) for n in ("alice", "bob", "dave", "erin", "frank")}
+    user = {n: find_user(db, n) for n in ("alice", "bob", "dave", "erin", "frank", "gina")}
     recipe = resources.files("modelbazaar.templates").joinpath("tiny/bazaar.toml").read_bytes()
     facts: dict[str, dict[str, str]] = {}
     create_model(db, "other", user["erin"], "public")
-    for name, visibility in (("pub", "public"), ("priv", "private")):
+    for name, visibility in (("pub", "public"), ("priv", "private"), ("gated", "gated")):
         model = create_model(db, name, user["alice"], visibility)
         set_member(db, model, user["bob"], "contributor")
         set_member(db, model, user["dave"], "reader")
@@ -107,6 +118,9 @@ def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
             "merge": str(merge.inserted_primary_key[0]),
             "bytes": blobs[0].decode(),
         }
+    gated = get_model(db, "gated")
+    asked = request_access(db, gated, user["gina"], who="Gina, a researcher", use="evals")
+    decide(db, gated, user["alice"], asked["id"], approve=True, reason="fine")
     yield hub, facts
     hub.stop()
 
@@ -117,7 +131,8 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
     return [
         ("read", "GET", f"/models/{m}", {}),
         ("read", "GET", f"/models/{m}/versions", {}),
-        ("read", "GET", f"/models/{m}/objects/{obj}", {}),
+        ("download", "GET", f"/models/{m}/objects/{obj}", {}),
+        ("download", "GET", f"/models/{m}/objects/{f['tree']}", {}),  # the source clone reads
         ("read", "GET", f"/models/{m}/audit", {}),
         ("read", "GET", f"/models/{m}/members", {}),
         ("read", "GET", f"/models/{m}/contributions", {}),
@@ -137,7 +152,7 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
             "maintain",
             "PATCH",
             f"/models/{m}",
-            {"json": {"visibility": "private" if m == "priv" else "public"}},
+            {"json": {"visibility": {"priv": "private", "gated": "gated"}.get(m, "public")}},
         ),
         ("maintain", "PUT", f"/models/{m}/members/frank", {"json": {"role": "reader"}}),
         ("maintain", "DELETE", f"/models/{m}/members/frank", {}),
@@ -162,7 +177,14 @@ ALLOWED = {
 SEES_PRIVATE = {"reader", "contributor", "maintainer", "admin", "worker"}
 
 
-def expected(need: str, actor: str, private: bool) -> str:
+def expected(need: str, actor: str, private: bool, gated: bool = False) -> str:
+    if need == "download":
+        if not gated:
+            need = "read"
+        elif actor in SEES_PRIVATE or actor == "granted":
+            return "ok"
+        else:
+            return "401" if actor == "anonymous" else "403"
     if need == "read" and not private:
         return "ok"
     if private and actor not in SEES_PRIVATE:
@@ -176,7 +198,7 @@ def observed(status: int) -> str:
     return str(status) if status in (401, 403, 404) else "ok"
 
 
-@pytest.mark.parametrize("model", ["pub", "priv"])
+@pytest.mark.parametrize("model", ["pub", "priv", "gated"])
 def test_every_endpoint_for_every_actor(matrix_hub, model: str) -> None:
     hub, facts = matrix_hub
     wrong = []
@@ -184,7 +206,8 @@ def test_every_endpoint_for_every_actor(matrix_hub, model: str) -> None:
         with hub.http(user) as http:
             for need, method, path, kwargs in endpoints(model, facts[model]):
                 response = http.request(method, path, **kwargs)
-                want, got = expected(need, actor, model == "priv"), observed(response.status_code)
+                want = expected(need, actor, model == "priv", model == "gated")
+                got = observed(response.status_code)
                 if want != got or response.status_code >= 500:
                     code = response.status_code
                     wrong.append(f"{actor:17} {method:6} {path[:60]:60} want {want} got {code}")
@@ -204,3 +227,45 @@ def test_private_models_are_not_listed_and_jobs_are_for_workers(matrix_hub) -> N
         assert claim.status_code == want, actor
         if user and actor not in ("worker", "admin"):
             assert "worker" in claim.json()["detail"]
+
+
+def test_gated_downloads_follow_requests_decisions_and_revocations(matrix_hub) -> None:
+    """frank asks, is declined, asks again, is approved (download works), is revoked (refused
+    again); every step is in the access log; the API's own endpoints decide it."""
+    hub, facts = matrix_hub
+    path = f"/models/gated/objects/{facts['gated']['object']}"
+    with hub.http("frank") as frank, hub.http("alice") as alice, hub.http("bob") as bob:
+        assert frank.get(path).status_code == 403
+        assert "access request" in frank.get(path).json()["detail"]
+        first = frank.post("/models/gated/access", json={"who": "Frank", "intended_use": "x"})
+        assert first.status_code == 201
+        again = frank.post("/models/gated/access", json={"who": "Frank", "intended_use": "x"})
+        assert again.status_code == 409  # one pending request at a time
+        assert bob.get("/models/gated/access").status_code == 403  # maintainers decide
+        no_reason = alice.post(
+            f"/models/gated/access/{first.json()['id']}", json={"approve": False}
+        )
+        assert no_reason.status_code == 422  # a decline says why
+        declined = alice.post(
+            f"/models/gated/access/{first.json()['id']}",
+            json={"approve": False, "reason": "say more about the use"},
+        )
+        assert declined.json()["state"] == "declined"
+        assert frank.get(path).status_code == 403
+        second = frank.post(
+            "/models/gated/access", json={"who": "Frank", "intended_use": "a class on LMs"}
+        ).json()
+        alice.post(f"/models/gated/access/{second['id']}", json={"approve": True, "reason": ""})
+        download = frank.get(path)
+        assert download.status_code == 200 and download.content == facts["gated"]["bytes"].encode()
+        revoked = alice.post(
+            f"/models/gated/access/{second['id']}", json={"approve": False, "reason": "misuse"}
+        )
+        assert revoked.json()["state"] == "revoked"
+        assert frank.get(path).status_code == 403
+        listed = {r["id"]: r["state"] for r in alice.get("/models/gated/access").json()}
+        assert listed[first.json()["id"]] == "declined" and listed[second["id"]] == "revoked"
+    from modelbazaar.hub.access import access_log
+
+    actions = [e["action"] for e in access_log(hub.db, get_model(hub.db, "gated"))]
+    assert actions.count("requested") >= 2 and {"declined", "approved", "revoked"} <= set(actions)
