@@ -12,6 +12,7 @@ from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.feedback import list_feedback
 from modelbazaar.hub.repos import (
     audit_log,
     create_model,
@@ -214,3 +215,9 @@ def source_set(
 def audit(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Every ref move of the model, newest first: ref, old, new, who, why, when."""
     return audit_log(db, model_for(db, name, user))
+
+
+@router.get("/models/{name}/feedback")
+def feedback_list(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
+    """Community feedback on the model (every row given with consent, under its licence)."""
+    return list_feedback(db, model_for(db, name, user))
