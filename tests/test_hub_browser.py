@@ -179,7 +179,7 @@ def test_gated_request_approval_then_download(
     carol.log_in(live_hub.tokens["carol"])
     carol.go("/models/tiny")
     carol.sees("gated", "request access")
-    carol.page.get_by_role("link", name="Access").click()
+    carol.page.get_by_role("link", name="Access", exact=True).click()
     carol.page.fill("#who", "Carol, a teacher")
     carol.page.fill("#intended_use", "a class on small language models")
     carol.page.get_by_role("button", name="Request access").click()

@@ -48,13 +48,18 @@ def _secret(db: HubDB) -> bytes:
     return path.read_bytes()
 
 
+def plain(text: str) -> str:
+    """Line ends as the model wrote them: browsers send every form value with CRLF."""
+    return text.replace("\r\n", "\n")
+
+
 def answer_mac(db: HubDB, version: str, prompt: str, answer: str) -> str:
-    message = "\x00".join((version, prompt, answer)).encode()
+    message = "\x00".join((version, plain(prompt), plain(answer))).encode()
     return hmac.new(_secret(db), message, hashlib.sha256).hexdigest()
 
 
 def check_prompt(prompt: str) -> str:
-    prompt = prompt.strip()
+    prompt = plain(prompt).strip()
     if not prompt:
         raise HubError(422, "write a message first")
     if len(prompt) > MAX_PROMPT:
@@ -78,8 +83,9 @@ class FeedbackIn:
 
 def record(db: HubDB, model: Model, user: User, item: FeedbackIn) -> int:
     """Store one piece of feedback after checking every field; 422 (nothing stored) otherwise."""
-    prompt, better = check_prompt(item.prompt), item.better.strip()
-    if len(item.answer) > MAX_ANSWER:
+    prompt, better = check_prompt(plain(item.prompt)), plain(item.better).strip()
+    answer = plain(item.answer)
+    if len(answer) > MAX_ANSWER:
         raise HubError(422, f"the answer is longer than {MAX_ANSWER} characters")
     if len(better) > MAX_BETTER:
         raise HubError(
@@ -89,7 +95,7 @@ def record(db: HubDB, model: Model, user: User, item: FeedbackIn) -> int:
         )
     if item.version not in model_versions(db, model):
         raise HubError(422, f"{item.version[:12]} is not a version of {model.name}")
-    if not hmac.compare_digest(item.mac, answer_mac(db, item.version, prompt, item.answer)):
+    if not hmac.compare_digest(item.mac, answer_mac(db, item.version, prompt, answer)):
         raise HubError(422, "that answer did not come from this hub's chat; ask again")
     if item.license not in LICENSES:
         raise HubError(422, f"licence must be one of {', '.join(LICENSES)}")
@@ -111,7 +117,7 @@ def record(db: HubDB, model: Model, user: User, item: FeedbackIn) -> int:
                 version=item.version,
                 user_id=user.id,
                 prompt=prompt,
-                answer=item.answer,
+                answer=answer,
                 rating=item.rating,
                 better=better,
                 license=item.license,

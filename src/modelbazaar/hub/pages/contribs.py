@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from modelbazaar.hub import contributions as contrib
@@ -27,20 +27,36 @@ Seen = Depends(viewer)
 MAX_REPORT = 4 * 1024 * 1024
 
 
+PAGE_ROWS = 100  # contributions per table page: a long history reads (and renders) in pages
+OPEN = ("queued", "reviewing", "accepted")
+
+
 @router.get("/models/{name}/contributions", response_class=HTMLResponse)
-def contributions(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
+def contributions(
+    request: Request,
+    name: str,
+    page_no: int = Query(1, alias="page", ge=1, le=100_000),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> HTMLResponse:
+    """The queue (oldest first) and the history (newest first), PAGE_ROWS rows a page."""
     model = model_for(db, name, seen.user)
     rows = contrib.list_submissions(db, model)
-    queue = [r for r in rows if r["state"] in ("queued", "reviewing", "accepted")]
-    done = [r for r in reversed(rows) if r not in queue]
+    queue = [r for r in rows if r["state"] in OPEN]
+    done = [r for r in reversed(rows) if r["state"] not in OPEN]
+    start = (page_no - 1) * PAGE_ROWS
+    pages = max(1, -(-max(len(queue), len(done)) // PAGE_ROWS))
     return page(
         request,
         seen,
         "contributions.html",
         model=model,
         tab="contributions",
-        queue=queue,
-        done=done,
+        queue=queue[start : start + PAGE_ROWS],
+        done=done[start : start + PAGE_ROWS],
+        counts={"queue": len(queue), "done": len(done)},
+        page_no=page_no,
+        pages=pages,
     )
 
 
