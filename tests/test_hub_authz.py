@@ -138,6 +138,17 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
         ("read", "GET", f"/models/{m}/contributions", {}),
         ("read", "GET", f"/models/{m}/contributions/{CONTRIBUTION}", {}),
         ("read", "GET", f"/models/{m}/merges/{f['merge']}", {}),
+        ("read", "GET", f"/models/{m}/evals", {}),
+        ("read", "GET", f"/models/{m}/feedback", {}),
+        ("request", "POST", f"/models/{m}/access", {"json": {"who": "w", "intended_use": "u"}}),
+        ("maintain", "GET", f"/models/{m}/access", {}),
+        ("upload", "POST", f"/models/{m}/evals", {"json": {"results": []}}),
+        (
+            "maintain",
+            "POST",
+            f"/models/{m}/contributions/{CONTRIBUTION}/rejection",
+            {"json": {"reason": "not now"}},
+        ),
         ("upload", "POST", f"/models/{m}/objects/missing", {"json": {"objects": [obj]}}),
         ("upload", "PUT", f"/models/{m}/objects/{obj}", {"content": f["bytes"].encode()}),
         ("upload", "POST", f"/models/{m}/versions", {"json": {"versions": []}}),
@@ -168,6 +179,8 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
 
 
 ALLOWED = {
+    "request": {"reader", "contributor", "other maintainer", "maintainer", "admin", "worker"}
+    | {"granted"},  # anyone logged in who can see the model (409 when not gated)
     "read": {"reader", "contributor", "maintainer", "admin", "worker"},
     "contribute": {"contributor", "maintainer", "admin"},
     "upload": {"maintainer", "admin"},  # a worker only while it holds a lease on the model

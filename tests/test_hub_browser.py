@@ -217,7 +217,7 @@ def test_feedback_chat_streams_then_export(
     answer = bob.page.inner_text("#answer")
     assert answer.strip() and answer != "(ask something)"  # the model's own words
     bob.shot("answered")
-    bob.page.get_by_label("👍 good").check()
+    bob.page.get_by_label("Good (+1)").check()
     bob.page.fill("#better", "But soft, what light through yonder window breaks?")
     bob.page.select_option("#license", "CC0-1.0")
     bob.page.get_by_label(re.compile("I agree")).check()

@@ -267,3 +267,37 @@ def test_gated_access_is_asked_decided_and_logged_from_the_pages(tmp_path: Path)
     assert carol.get(path, headers=bearer).status_code == 403
     log = alice.get("/models/locked/access").text
     assert "alice revoked" in log and "course over" in log
+
+
+def test_push_sends_eval_results_and_the_evals_page_draws_them(
+    live_hub, hub_model: Path, monkeypatch
+) -> None:
+    from modelbazaar.evals.result import Series, SuiteResult
+    from modelbazaar.hub import sync
+    from modelbazaar.store import Store
+
+    store = Store.for_model(hub_model)
+    main = store.resolve("main")
+    hits = [1.0, 0.0, 1.0, 1.0] * 10
+    result = SuiteResult(
+        suite="wordnet_mc",
+        suite_version="1",
+        kind="choice",
+        version=main,
+        metrics={"accuracy": sum(hits) / len(hits)},
+        higher_is_better={"accuracy": True},
+        ids=[str(i) for i in range(len(hits))],
+        series={"accuracy": Series(num=hits, den=[1.0] * len(hits))},
+    )
+    row = {"version": main, "suite": "wordnet_mc", "suite_version": "1", "n": len(hits)}
+    examples = store.objects.put_bytes(result.examples_json())
+    store.catalogue.add_eval_result(row | {"metrics": result.metrics, "examples": examples})
+    live_hub.act_as("alice", monkeypatch)
+    sync.push(hub_model, live_hub.model_url("tiny"), show_progress=False)
+    series = live_hub.get("/models/tiny/evals")["wordnet_mc · accuracy"]
+    assert series[0]["version"] == main and series[0]["value"] == 0.75
+    assert series[0]["low"] < 0.75 < series[0]["high"]  # the bootstrap interval
+    page = TestClient(create_app(live_hub.db)).get("/models/tiny/evals").text
+    assert "wordnet_mc · accuracy" in page and "<svg" in page and "0.75" in page
+    again = sync.push(hub_model, live_hub.model_url("tiny"), show_progress=False)
+    assert again.sent == 0  # the examples object is not sent twice

@@ -3,7 +3,7 @@
 The numbers are the store's own eval results (`eval_results` rows and their per-example
 objects, as `bazaar eval` records them); the interval is the same bootstrap `bazaar eval`'s
 report draws (`evals.report.metric_rows`). A version's rows never change, so each version's
-rows are computed once per process.
+rows are computed once per process (the cache is cleared when results arrive).
 
 Example: eval_series(db, [v1, v2]) -> {"wordnet_mc · accuracy": [{"version": v1, "value": 0.4,
 "low": 0.3, "high": 0.5, "n": 80}, …]}
@@ -14,10 +14,55 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from modelbazaar.errors import BazaarError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from modelbazaar.errors import BazaarError, validation_problems
 from modelbazaar.evals.report import metric_rows
 from modelbazaar.evals.result import SuiteResult
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.repos import Model, missing_objects
+from modelbazaar.hub.versions import model_versions
+
+MAX_RESULTS = 2_000  # per request
+
+
+class EvalResultIn(BaseModel):
+    """One stored eval result as `bazaar push` sends it (the store's own row)."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: str = Field(pattern=r"^[0-9a-f]{64}$")
+    suite: str = Field(min_length=1, max_length=200)
+    suite_version: str = Field(max_length=200)
+    metrics: dict[str, float | None] = Field(max_length=200)
+    examples: str = Field(pattern=r"^[0-9a-f]{64}$")
+    n: int = Field(ge=0)
+
+
+def record_eval_results(db: HubDB, model: Model, rows: list[dict[str, Any]]) -> int:
+    """Record pushed eval results of this model's versions (a result already stored for the
+    same version, suite and suite version is kept, as the store does); how many were sent."""
+    if len(rows) > MAX_RESULTS:
+        raise HubError(413, f"at most {MAX_RESULTS} eval results per request")
+    try:
+        parsed = [EvalResultIn.model_validate(r) for r in rows]
+    except ValidationError as exc:
+        raise HubError(
+            422, "bad eval result: " + validation_problems(exc.errors())[:1000]
+        ) from None
+    known = model_versions(db, model)
+    for row in parsed:
+        if row.version not in known:
+            raise HubError(
+                422, f"{row.version[:12]} is not a version of {model.name}; push it first"
+            )
+    lacking = missing_objects(db, model, [r.examples for r in parsed])
+    if lacking:
+        raise HubError(422, f"upload the examples object {lacking[0][:12]} first")
+    for row in parsed:
+        db.store.catalogue.add_eval_result(row.model_dump())
+    _rows.cache_clear()  # a version seen before without these results must show them now
+    return len(parsed)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,7 +12,9 @@ from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.evalseries import eval_series, record_eval_results
 from modelbazaar.hub.feedback import list_feedback
+from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.repos import (
     audit_log,
     create_model,
@@ -221,3 +223,23 @@ def audit(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, 
 def feedback_list(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Community feedback on the model (every row given with consent, under its licence)."""
     return list_feedback(db, model_for(db, name, user))
+
+
+class EvalsIn(BaseModel):
+    results: list[dict[str, Any]]
+
+
+@router.post("/models/{name}/evals")
+def evals_add(name: str, body: EvalsIn, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+    """Record eval results of the model's versions (`bazaar push` sends what the store has)."""
+    model = model_for(db, name, user, "upload")
+    return {"recorded": record_eval_results(db, model, body.results)}
+
+
+@router.get("/models/{name}/evals")
+def evals_list(name: str, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+    """Each suite's metrics across main's versions (oldest first), with 95% intervals: what
+    the evals page plots."""
+    model = model_for(db, name, user)
+    chain = main_chain(version_rows(db, model), refs_of(db, model).get("main", {}).get("version"))
+    return eval_series(db, list(reversed(chain)))
