@@ -169,8 +169,12 @@ def test_gated_request_approval_then_download(
 ) -> None:
     live_hub.act_as("alice", monkeypatch)
     sync.push(hub_model, live_hub.model_url("tiny"), show_progress=False)
-    with live_hub.http("alice") as http:
-        assert http.patch("/models/tiny", json={"visibility": "gated"}).status_code == 200
+    alice = Journey(browser, live_hub.url, tmp_path / "shots", "alice")
+    alice.log_in(live_hub.tokens["alice"])
+    alice.go("/models/tiny")
+    alice.page.select_option("#visibility", "gated")
+    alice.page.get_by_role("button", name="Change visibility").click()
+    alice.sees("Downloads of this model need an approved access request")
     live_hub.act_as("carol", monkeypatch)
     with pytest.raises(RemoteError, match="gated"):
         sync.clone(live_hub.model_url("tiny"), tmp_path / "refused", show_progress=False)
@@ -186,8 +190,6 @@ def test_gated_request_approval_then_download(
     carol.sees("pending")
     carol.shot("requested")
 
-    alice = Journey(browser, live_hub.url, tmp_path / "shots", "alice")
-    alice.log_in(live_hub.tokens["alice"])
     alice.go("/models/tiny/access")
     alice.sees("Carol, a teacher", "a class on small language models")
     alice.page.fill("input[name=reason]", "welcome")

@@ -193,6 +193,10 @@ def test_maintainer_actions_by_others_get_a_403_page_naming_the_role(
     assert "role maintainer" in response.text and "carol" in response.text
     page = client.get(f"/models/tiny/contributions/{hostile_hub.subs[0]}").text
     assert "Maintainer actions" not in page  # no forms for those who may not use them
+    hidden = client.post("/models/tiny/visibility", data={"visibility": "private", "csrf": csrf})
+    assert hidden.status_code == 403 and "role maintainer" in hidden.text
+    assert get_model(hostile_hub.db, "tiny").visibility == "public"
+    assert "Change visibility" not in client.get("/models/tiny").text
 
 
 def test_maintainer_rejects_approves_and_merges_from_the_page(tmp_path: Path) -> None:

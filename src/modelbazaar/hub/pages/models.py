@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
@@ -15,14 +15,24 @@ from modelbazaar.hub.evalseries import eval_report, eval_series
 from modelbazaar.hub.overview import main_chain, openness, source_view, synthetic_share
 from modelbazaar.hub.pages.graph import lineage_svg
 from modelbazaar.hub.pages.plots import series_svg
-from modelbazaar.hub.pages.web import Viewer, hub_db, page, render_markdown, viewer
+from modelbazaar.hub.pages.web import (
+    Viewer,
+    check_csrf,
+    hub_db,
+    need_login,
+    page,
+    render_markdown,
+    viewer,
+)
 from modelbazaar.hub.repos import (
+    VISIBILITIES,
     audit_log,
     last_changes,
     maintainers_of,
     members,
     refs_of,
     role_of,
+    set_visibility,
     visible_models,
 )
 from modelbazaar.hub.versions import version_rows
@@ -79,6 +89,7 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
         model=model,
         tab="model",
         role=role_of(db, model, seen.user),
+        visibilities=VISIBILITIES,
         members=members(db, model),
         refs=refs,
         main=main,
@@ -141,3 +152,19 @@ def version_page(
         report=eval_report(db, row["hash"]),
         audit=openness(db, row["hash"]),
     )
+
+
+@router.post("/models/{name}/visibility")
+def change_visibility(
+    request: Request,
+    name: str,
+    visibility: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> RedirectResponse:
+    """Maintainers: public, gated (downloads need an approved request) or private."""
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    set_visibility(db, model_for(db, name, user, "maintain"), visibility)
+    return RedirectResponse(f"/models/{name}", status_code=303)
