@@ -118,8 +118,9 @@ def seed_hub(
     contributions: int = 3,
     hostile: bool = False,
     evals: bool = True,
+    database_url: str | None = None,
 ) -> SeededHub:
-    db = HubDB.open(HubConfig(data=root / "hub"))
+    db = HubDB.open(HubConfig(data=root / "hub", database_url=database_url))
     hub = SeededHub(db)
     for name, kind in USERS.items():
         accounts.add_user(db, name, **kind)

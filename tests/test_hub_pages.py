@@ -305,3 +305,22 @@ def test_push_sends_eval_results_and_the_evals_page_draws_them(
     assert "wordnet_mc · accuracy" in page and "<svg" in page and "0.75" in page
     again = sync.push(hub_model, live_hub.model_url("tiny"), show_progress=False)
     assert again.sent == 0  # the examples object is not sent twice
+
+
+def test_pages_render_on_sqlite_and_postgresql_and_hide_private_models(
+    hub_database: str | None, tmp_path: Path
+) -> None:
+    hub = seed_hub(tmp_path, versions=3, contributions=4, database_url=hub_database)
+    secret = accounts.find_user(hub.db, "alice")
+    from modelbazaar.hub.repos import create_model
+
+    create_model(hub.db, "secret", secret, "private")
+    client = TestClient(create_app(hub.db))
+    for path in pages_of(hub)[2:-1]:
+        assert client.get(path).status_code == 200, path
+    assert "secret" not in client.get("/").text
+    assert client.get("/models/secret").status_code == 404  # not 403: invisible
+    log_in(client, hub.tokens["alice"])
+    assert "secret" in client.get("/").text
+    assert client.get("/models/secret").status_code == 200
+    hub.db.engine.dispose()

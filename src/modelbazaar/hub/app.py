@@ -68,7 +68,8 @@ def create_app(db: HubDB) -> FastAPI:
         if for_people(request):
             message = "no such page" if exc.status_code == 404 else str(exc.detail)
             return await run_in_threadpool(error_page, request, exc.status_code, message)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        headers = getattr(exc, "headers", None)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(BazaarError)
     async def bazaar_error(request: Request, exc: BazaarError) -> Response:
