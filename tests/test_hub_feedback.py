@@ -139,3 +139,21 @@ def test_feedback_export_writes_a_dataset_and_manifest(
     assert "bob" in manifest.source
     with pytest.raises(Exception, match="already exists"):
         export_feedback(folder, "http://127.0.0.1:1/models/tiny", "feedback")
+
+
+def test_chat_is_rate_limited_and_needs_access_on_a_gated_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    monkeypatch.setattr(chat, "stream_answer", fake_stream)
+    hub = seed_hub(tmp_path, versions=1, contributions=0, evals=False)
+    hub.db.config = replace(hub.db.config, limits=replace(hub.db.config.limits, chats_per_hour=2))
+    client = TestClient(create_app(hub.db))
+    csrf = log_in(client, hub.tokens["carol"])
+    for _ in range(2):
+        assert client.post("/models/tiny/chat", data={"prompt": "hi", "csrf": csrf}).is_success
+    third = client.post("/models/tiny/chat", data={"prompt": "hi", "csrf": csrf})
+    assert third.status_code == 429 and "per hour" in third.text
+    locked = client.post("/models/locked/chat", data={"prompt": "hi", "csrf": csrf})
+    assert locked.status_code == 403 and "access request" in locked.text

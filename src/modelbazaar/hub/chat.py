@@ -2,23 +2,41 @@
 from the hub's store (`model.load_version`, as `bazaar generate` does) and `generate_text`
 streams its tokens through a transformers `TextIteratorStreamer`.
 
-One generation at a time per hub process (the CPU is shared with the API), and at most two
-loaded versions are kept in memory.
+One generation at a time per hub process (the CPU is shared with the API), at most
+`Limits.chats_per_hour` answers per user, and at most two loaded versions kept in memory.
 
 Example: "".join(stream_answer(db, version, "Once upon a time")) -> " there was…"
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
+from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.errors import HubError
 
 MAX_NEW_TOKENS = 120
 _one_at_a_time = threading.Lock()
+_recent: dict[int, collections.deque[float]] = {}  # user id -> times of their recent chats
+_recent_lock = threading.Lock()
+
+
+def check_chat_rate(db: HubDB, user: User) -> None:
+    """429 beyond `Limits.chats_per_hour` answers per user (the model is one shared CPU)."""
+    limit, now = db.config.limits.chats_per_hour, time.monotonic()
+    with _recent_lock:
+        times = _recent.setdefault(user.id, collections.deque())
+        while times and times[0] < now - 3600:
+            times.popleft()
+        if len(times) >= limit:
+            raise HubError(429, f"at most {limit} chat answers per hour; try again later")
+        times.append(now)
 
 
 @functools.lru_cache(maxsize=2)

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from modelbazaar.hub import chat
 from modelbazaar.hub import feedback as fb
 from modelbazaar.hub.auth import model_for
+from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.overview import main_chain
@@ -88,7 +89,8 @@ def ask(
 ) -> HTMLResponse:
     check_csrf(seen, csrf)
     user = need_login(seen, request)
-    model = model_for(db, name, user)
+    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    check_chat_rate(db, user)
     version = _version(db, model, version)
     try:
         prompt = fb.check_prompt(prompt)
@@ -114,7 +116,8 @@ def ask_streaming(
     """The same question, answered as NDJSON lines while the model generates."""
     check_csrf(seen, csrf)
     user = need_login(seen, request)
-    model = model_for(db, name, user)
+    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    check_chat_rate(db, user)
     version = _version(db, model, version)
     prompt = fb.check_prompt(prompt)
 
