@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseModel, category
 from modelbazaar.licenses.models import ClauseFinding
-from modelbazaar.licenses.rules import _MONEY, CONVEYANCE, RULES
+from modelbazaar.licenses.rules import CONVEYANCE, RULES
+from modelbazaar.licenses.rules.base import MONEY
 from modelbazaar.licenses.sections import Sentence, segments
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
@@ -66,7 +67,7 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     if kind in ("mau_cap", "user_cap"):
         return {"threshold": _threshold(sentence)}, None
     if kind == "revenue_cap":
-        money = re.search(_MONEY, sentence)
+        money = re.search(MONEY, sentence)
         return {"threshold": money[0].strip().upper() if money else None}, None
     if kind == "aup":
         evidence = UPDATABLE.search(whole)

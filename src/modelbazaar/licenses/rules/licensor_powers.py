@@ -1,0 +1,66 @@
+"""What the licensor keeps the power to do: change the terms, end the licence (on a lawsuit or
+at will), restrict use remotely; and which law governs (notable, not restrictive).
+
+Example: `LICENSOR_POWER_RULES["terms_change"].matches("we may update these terms")` -> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
+
+_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
+_TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
+_TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
+_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make)\w* .{0,40}"
+_SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
+_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?"
+LICENSOR_POWER_RULES: dict[str, Rule] = {
+    "litigation_termination": rule(
+        near(_SUE, _ENDS, 400) + r"|challenge the validity.{0,120}(" + _ENDS + ")",
+        True,
+        "the licence ends if you sue the licensor",
+        "the licence ends if you sue the licensor over it",
+    ),
+    "discretionary_termination": rule(
+        near(
+            r"terminat\w*|revok\w*|suspend\w*|cancel\w*|\bend\b",
+            r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
+            r"|for convenience|competitor|compete|acquired|merge|change of control"
+            r"|criticis|disparag",
+            100,
+        ),
+        True,
+        "the licensor may end the licence at will or for reasons beyond a breach",
+        "the licensor may end the licence at will",
+    ),
+    "terms_change": rule(
+        r"(reserves? the right to|\bmay|\bcan|\bwill) (at any time |from time to time )?"
+        r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
+        r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
+        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
+        r"|(most recent|latest|current) (copy|version) of (this|the) (polic|terms|agreement|licen)"
+        r"|the latest version from time to time"
+        r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
+        r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
+        r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
+        r"|check this page periodically",
+        True,
+        "the licensor may change the terms unilaterally",
+        "watch for changed terms: the licensor may change them at any time",
+    ),  # fmt: skip
+    "remote_update": rule(
+        r"restrict \(remotely|remotely or otherwise|\bremotely\b|licen[cs]e server"
+        r"|connect to (our|the licensor\W?s?) servers?|(push|deliver)\w* updates?"
+        r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
+        r"|modify the output.{0,60}updates|update the model through electronic means",
+        True,
+        "the licensor may restrict use remotely",
+        "the licensor may restrict use remotely",
+    ),
+    "governing_law": rule(
+        r"(governed|construed|interpreted).{0,80}\blaws?\b",
+        False,
+        "",
+        "",
+    ),
+}
