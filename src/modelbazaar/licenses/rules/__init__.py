@@ -11,6 +11,7 @@ One module per family of kinds:
     use_scope.py        non-commercial, research-only, output use, use restrictions, fields
     obligations.py      use policies (AUP), naming, notices, safety guardrails, flow-down
     licensor_powers.py  terms changes, termination, remote restriction, governing law
+    look_alikes.py      vetoes for wording that only looks like a clause; overlapping kinds
 
 Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
 million")` matches.
@@ -18,12 +19,11 @@ million")` matches.
 
 from __future__ import annotations
 
-import re
-
 from modelbazaar.licenses.rules.base import MONEY as _MONEY
 from modelbazaar.licenses.rules.base import Rule
 from modelbazaar.licenses.rules.caps import CAP_RULES
 from modelbazaar.licenses.rules.licensor_powers import LICENSOR_POWER_RULES
+from modelbazaar.licenses.rules.look_alikes import CONVEYANCE
 from modelbazaar.licenses.rules.obligations import OBLIGATION_RULES
 from modelbazaar.licenses.rules.use_scope import USE_SCOPE_RULES
 
@@ -38,8 +38,5 @@ ORDER = (
 RULES: dict[str, Rule] = {kind: _ALL[kind] for kind in ORDER}
 assert set(RULES) == set(_ALL), "a rule family holds a kind ORDER does not list"
 
-# Copyleft conveyance terms are conditions on distributing copies, not on use: GPL's
-# "occasionally and noncommercially" / "noncommercial distribution" object-code options.
-CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 
 __all__ = ["CONVEYANCE", "ORDER", "RULES", "Rule", "_MONEY"]

@@ -26,7 +26,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"terminat\w*|revok\w*|suspend\w*|cancel\w*|\bend\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
-            r"|criticis|disparag",
+            r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
+            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|suspects?|compet\w+ (product|service|model|offering|business)",
             100,
         ),
         True,
@@ -34,7 +36,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right to|\bmay|\bcan|\bwill) (at any time |from time to time )?"
+        r"(reserves? the right to|(ha(s|ve)|retains?) the right to|is entitled to|\bmay|\bcan"
+        r"|\bwill) (at any time |from time to time )?"
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
@@ -43,14 +46,32 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
-        r"|check this page periodically",
+        r"|check this page periodically"
+        # "which may be changed from time to time"; "changes take effect when posted"
+        r"|(may|can|will) be (" + _CHANGE + r") (from time to time|at any time|periodically"
+        r"|without (prior )?notice|(in|at) (its|our|their|the licensor\W?s?) (sole )?discretion)"
+        r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
+        r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
+        r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
+        r"|the agreement|this licen[cs]e|this polic\w*) (will|shall) (apply|govern|supersede"
+        r"|replace|be binding)",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",
     ),  # fmt: skip
     "remote_update": rule(
-        r"restrict \(remotely|remotely or otherwise|\bremotely\b|licen[cs]e server"
-        r"|connect to (our|the licensor\W?s?) servers?|(push|deliver)\w* updates?"
+        r"restrict \(remotely|remotely or otherwise|licen[cs]e server"
+        # "remotely" alone is no power: it must restrict, disable or change something
+        r"|"
+        + near(
+            r"\bremotely\b",
+            r"restrict|disabl|limit|throttl|shut|modif|alter|revok|suspend|deactivat|control"
+            r"|updat|terminat|delet|lock|block",
+            60,
+        )
+        + r"|connect to (our|the licensor\W?s?) servers?"
+        r"|(licensor|we|it|company|provider) (may|can|will|reserves the right to) .{0,40}"
+        r"(push|deliver|install|apply|force)\w* .{0,20}updates?"
         r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
         r"|modify the output.{0,60}updates|update the model through electronic means",
         True,

@@ -11,7 +11,13 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _BIND = (
     r"comply|adhere|abide|subject to|governed by|in accordance with|conform|agree to|bound by"
     r"|respect|follow|observe|incorporat|forms? part of|in violation of|contrary to"
+    # the policy as a measure of allowed use: "use must not violate the AUP", "as set out in"
+    r"|violat|breach|consistent with|in line with|pursuant to|permitted (by|under)"
+    r"|prohibited (by|under)|(set out|set forth|described|listed|specified|defined) in"
+    r"|\b(must|shall) not\b|\bmay not\b|will not\b|agree\w* not"
 )
+# "We may update this Policy": a policy the licensor can change is one it holds you to.
+_UPDATE = r"(updat|chang|amend|modif|revis)\w*"
 _GUARD = (
     r"safety|guardrail|safeguard|filter|moderation|protective|protection|harm[- ]prevention"
     r"|refusal|alignment|watermark|guard model|classifier|mitigation"
@@ -25,7 +31,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         near(POLICY, _BIND, 250)
         + r"|\"acceptable use policy\" means"
         + r"|(polic(y|ies)|rules|guidelines).{0,80}incorporated (herein )?(by reference|into)"
-        + r"|incorporates .{0,60}(polic\w*|rules|guidelines)",
+        + r"|incorporates .{0,60}(polic\w*|rules|guidelines)"
+        + r"|"
+        + near(_UPDATE, POLICY, 60),
         True,
         "an acceptable-use policy restricts use",
         "follow the licensor's acceptable-use policy and pass it on to your users",
@@ -41,7 +49,11 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(must|shall) (prominently |clearly )?(display|state|show) .{0,60}\"[^\"]{1,40}\""
         r"|(include|display|state)\w* prominently|prominently (display|include|state|show)"
         r"|(feature|display|show)\w* the licensor\W?s? (logo|name)"
-        r"|credit the licensor|(name|title) of any .{0,60}must include",
+        r"|credit the licensor|(name|title) of any .{0,60}must include"
+        # a prescribed way to refer to it: "may only be referred to as the Asset Name"
+        r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
+        r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
+        r"\"[^\"]{1,40}\"",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
@@ -71,7 +83,14 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|eula).{0,80}(prohibit|restrict)|(does not|not) (contradict|conflict with) the"
         r" (restrictions|acceptable use)|similar set of restrictions"
         r"|same use-based restrictions|(derivatives?|recipients?).{0,80}subject to the"
-        r" restrictions|onward licen[cs]ing.{0,80}non-?commercial|contractually required",
+        r" restrictions|onward licen[cs]ing.{0,80}non-?commercial|contractually required"
+        # "You bind each recipient to the terms"; "the terms shall apply to such copy"
+        r"|\bbind\w* (each|every|all|any|the|your)? ?(recipients?|users?|licensees?|sublicensees?"
+        r"|customers?|third part\w*|persons?)\b.{0,60}\bto\b"
+        r"|(terms|conditions|paragraphs|restrictions|provisions)\b.{0,80}(must|shall|will) (also )?"
+        r"(be included with and |appear in and (shall )?)?(apply|be binding) (to|on|upon) (such|any"
+        r"|all|each|every) (copy|copies|sublicen\w*|distributions?|derivatives?|recipients?"
+        r"|software|model|work)",
         True,
         "restrictions must be imposed on downstream users",
         "impose the same restrictions on anyone you give it to",

@@ -14,10 +14,13 @@ _OUTPUT = (
     r"|text or data produced|what the model (generates|produces)"
 )
 _FIELD = (
-    r"military|armed forces|weapon|nuclear|surveillance|law enforcement|police|intelligence"
-    r"|border|defen[cs]e|oil and gas|fossil fuel|political campaign|election|clinical"
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|police"
+    r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
+    r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
+    r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
+    r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
-    r"|good, not evil"
+    r"|good, not evil)"
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
@@ -26,12 +29,14 @@ _EXCLUDE = (
 )
 _PLACE = (
     r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
-    r" (in|of)\b"
+    r" (in|of)\b(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
+    r"|software|model|materials?|program|product)s?)\b)"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
-    r"|deployment)|commercially|monetis|monetiz|for-profit|revenue-generating|earns? money"
-    r"|paid (service|product)|monetary compensation"
+    r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
+    r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
+    r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
@@ -45,18 +50,25 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"written|commercial) (agreement|licen[cs]e|permission)|"
         + near(
             r"\bno\b|\bnot\b|never|prohibit|forbid|outside the scope|does not (allow|permit|cover)"
-            r"|cannot|requires? (a )?(separate|commercial|paid)|shall request|must (buy|pay)",
+            r"|cannot|requires? (a )?(separate|commercial|paid)|shall request|must (buy|pay)"
+            r"|restrictions? (are |is )?(placed|imposed) on",
             _COMMERCE,
             80,
         )
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
-        r" must)|without any (anticipated )?commercial|directed towards? commercial",
+        r" must)|without any (anticipated )?commercial|directed towards? commercial"
+        # "For commercial use, contact us": commercial use needs a permission this grant lacks
+        r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
+        r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
+        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
         True,
         "use is limited to non-commercial purposes",
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|limited to|alone)\b.{0,80}\b(" + _RESEARCH + ")"
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|alone)\b.{0,80}\b("
+        + _RESEARCH
+        + ")"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
@@ -83,6 +95,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         True,
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
+        # an output-use clause bans or limits; "you own the outputs you create" does not
+        also=r"\bnot\b|n't|\bno\b|prohibit|forbid|\bonly\b|restrict|never|without|except|unless"
+        r"|subject to|violat|contraven|breach|must|shall",
     ),
     "use_restriction": rule(
         r"use[- ]based restrictions|you agree not to use the (model|work|materials)"
@@ -96,7 +111,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
         r"|^using the (model|software|weights).{0,160}"
         r"(is|are) (forbidden|prohibited|not (permitted|allowed))"
-        r"|uses of the (model|software|weights) are prohibited|following (ways|uses)",
+        r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
+        # any subject: "... cannot be used to develop a compatible archiver"
+        r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
+        r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
+        r"|may) not:$",
         True,
         "use-based restrictions apply",
         "use-based restrictions apply and must flow down",
@@ -106,6 +126,16 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|"
         + near(_PLACE, r"not|\bno\b|exclud|void|does not extend", 120)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
+        # people excluded: "may not be used by persons who are not employees"
+        r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
+        r"|individuals?|compan\w+)\b|(available|granted|licensed) only to (persons?|people"
+        r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?)"
+        # a grant for one purpose or platform only
+        r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
+        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|educational|testing"
+        r"|scientific|internal|education|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
+        r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
         r"|for good, not evil",
