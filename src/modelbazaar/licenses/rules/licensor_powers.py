@@ -11,7 +11,7 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
-_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make)\w* .{0,40}"
+_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make)\w* .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?"
 LICENSOR_POWER_RULES: dict[str, Rule] = {

@@ -27,7 +27,7 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
-        r"|(publish|new|revised) (and/or new )?versions"
+        r"|(publish|new|revised) (and/or new )?versions|no one other than"
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
@@ -41,6 +41,12 @@ VETO = {
         r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
         r"|\bnames? (of|and)\b|except in compliance|\b(construe|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
+    ),
+    # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
+    "non_commercial": re.compile(
+        r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
+        r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
+        r"|permits? commercial"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
     "aup": re.compile(r"\breport(ing|s)? (any )?(violations?|breach|misuse)"),

@@ -52,6 +52,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|credit the licensor|(name|title) of any .{0,60}must include"
         # a prescribed way to refer to it: "may only be referred to as the Asset Name"
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
+        r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
+        r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
+        r"|name shall be as large as"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
         r"\"[^\"]{1,40}\"",
         True,
@@ -87,6 +90,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         # "You bind each recipient to the terms"; "the terms shall apply to such copy"
         r"|\bbind\w* (each|every|all|any|the|your)? ?(recipients?|users?|licensees?|sublicensees?"
         r"|customers?|third part\w*|persons?)\b.{0,60}\bto\b"
+        r"|(terms|conditions|restrictions|provisions)\b.{0,60}\bapply to (all|any|every|each"
+        r"|such) (copies|modifications|derivatives|derivative works|recipients|users)"
         r"|(terms|conditions|paragraphs|restrictions|provisions)\b.{0,80}(must|shall|will) (also )?"
         r"(be included with and |appear in and (shall )?)?(apply|be binding) (to|on|upon) (such|any"
         r"|all|each|every) (copy|copies|sublicen\w*|distributions?|derivatives?|recipients?"

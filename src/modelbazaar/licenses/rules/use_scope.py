@@ -58,6 +58,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
         r" must)|without any (anticipated )?commercial|directed towards? commercial"
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
+        # no sale, lease or rental of the work itself
+        r"|\b(not|cannot|never|may not|must not|shall not)\b (to )?(be )?(sell|sold|lease|rent)"
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
         r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
         r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
@@ -132,9 +134,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?)"
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
-        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|educational|testing"
-        r"|scientific|internal|education|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
+        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
+        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        # a competing product or service is excluded (FSL, BUSL-style grants)
+        r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
+        r"compet\w+ (use|product|service|offering|business)"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
