@@ -11,7 +11,8 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
-_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make)\w* .{0,80}"
+_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
+_SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
@@ -46,7 +47,11 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
-        r"|check this page periodically"
+        r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        r"|as (amended|updated|revised|modified|changed) from time to time"
+        r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
+        r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"
+        r" (to|of) (" + _TERMS + r")"
         # "which may be changed from time to time"; "changes take effect when posted"
         r"|(may|can|will) be (" + _CHANGE + r") (from time to time|at any time|periodically"
         r"|without (prior )?notice|(in|at) (its|our|their|the licensor\W?s?) (sole )?discretion)"

@@ -41,6 +41,8 @@ VETO = {
         r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
         r"|\bnames? (of|and)\b|except in compliance|\b(construe|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
+        # click-through preambles: "do not use ... until you have read" / "if you do not agree"
+        r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(

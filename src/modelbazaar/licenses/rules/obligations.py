@@ -55,6 +55,10 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
         r"|name shall be as large as"
+        # "must state that the product is built with X", without quotes
+        r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "
+        r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
+        r"|derived|developed|created) (with|on|using|from|by)"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
         r"\"[^\"]{1,40}\"",
         True,

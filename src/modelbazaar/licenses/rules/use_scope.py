@@ -76,7 +76,13 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
         r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
-        r"|personal)",
+        r"|personal)"
+        # the grant's own scope: "licensed for non-commercial research"; "any use other than
+        # evaluation" (a description, "designed for research", grants nothing)
+        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
+        r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
+        r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
+        r"|evaluation|academic|testing|personal)",
         True,
         "use is limited to research, testing, evaluation or personal purposes",
         "research, testing or evaluation only: no production use",
@@ -118,7 +124,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
         r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
-        r"|may) not:$",
+        r"|may) not:$"
+        r"|prohibited from (using|deploying|employing)"
+        r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
+        r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
+        r"|not (permitted|allowed))|prohibited (uses?|activities|purposes) (include|are|consist)",
         True,
         "use-based restrictions apply",
         "use-based restrictions apply and must flow down",

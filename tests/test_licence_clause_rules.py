@@ -1,0 +1,99 @@
+"""The clause rules on wording written for these tests (in no shipped licence and not in the
+labelled set): each new pattern finds its clause, and each veto keeps a look-alike out.
+
+Every sentence below was written fresh, so a rule that only knows the shipped licences' phrases
+fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from modelbazaar.licenses.clause_model import category
+from modelbazaar.licenses.clauses import find_clauses
+from modelbazaar.licenses.rules import ORDER, RULES
+from modelbazaar.licenses.rules.look_alikes import settle
+
+
+def _found(sentence: str) -> set[str]:
+    return {category(f.kind) for f in find_clauses(sentence, "LICENSE") if f.restrictive}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Your use of the Weights must not violate the Orbit AUP.", "aup"),
+        ("Operators may deploy the Model only as permitted by the Usage Guidelines.", "aup"),
+        ("We may revise this Acceptable Use Policy whenever we see fit.", "aup"),
+        ("Derivatives may only be referred to as Heron Derivatives.", "naming"),
+        ("Your app must state that it is built on Heron by Heron Labs.", "naming"),
+        ("The Licensor's name shall appear on the front page of every product.", "naming"),
+        ("Licensee shall not sell, lease or rent the Weights on their own.", "non_commercial"),
+        ("To obtain a licence for commercial use, contact sales@example.com.", "non_commercial"),
+        ("Distribution by a commercial company is prohibited where payment is received.",
+         "non_commercial"),  # fmt: skip
+        ("The Weights are licensed for non-commercial research and nothing more.",
+         "research_only"),  # fmt: skip
+        ("Any use other than evaluation requires a separate agreement.", "research_only"),
+        ("The Model cannot be used to build a rival speech recogniser.", "use_restriction"),
+        ("Users are prohibited from using the Model to stalk anyone.", "use_restriction"),
+        ("The following uses are strictly prohibited:", "use_restriction"),
+        ("You shall use the Dataset solely for climate modelling.", "field_of_use"),
+        ("The Weights may not be used by persons who are not members of the consortium.",
+         "field_of_use"),  # fmt: skip
+        ("A permitted purpose is any purpose other than a competing service.", "field_of_use"),
+        ("The grant extends only to applications that run on a Heron device.", "field_of_use"),
+        ("You bind every sublicensee to these terms.", "flow_down"),
+        ("These conditions apply to all copies and derivatives of the Weights.", "flow_down"),
+        ("Heron Labs has the right to amend this licence at any time.", "terms_change"),
+        ("The licence terms are subject to change without notice.", "terms_change"),
+        ("You must follow the Style Rules as updated from time to time.", "terms_change"),
+        ("We will notify you of material changes to this agreement by e-mail.", "terms_change"),
+        ("If you assert a copyright, trade secret or other claim against us, this licence ends.",
+         "termination"),  # fmt: skip
+        ("We may terminate your licence with or without cause on 30 days notice.", "termination"),
+        ("Heron Labs may remotely disable any copy it believes is misused.", "remote_update"),
+    ],
+)
+def test_new_wording_is_found(sentence: str, kind: str) -> None:
+    assert kind in _found(sentence), _found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("You own the outputs you create with the Model.", "output_use"),
+        ("Such election will not withdraw this licence.", "field_of_use"),
+        ("This does not require the bundle incorporated in a collection to be relicensed.",
+         "field_of_use"),  # fmt: skip
+        ("Advances in artificial intelligence must not be held back by this licence.",
+         "field_of_use"),  # fmt: skip
+        ("The name of the author may not be used to endorse products.", "use_restriction"),
+        ("You may not use this file except in compliance with the License.", "use_restriction"),
+        ("Do not install the software until you have read these terms.", "use_restriction"),
+        ("This licence is intended to facilitate the commercial use of the Program, so "
+         "distributors should not create liability for others.", "non_commercial"),  # fmt: skip
+        ("Reporting violations of the Acceptable Use Policy: abuse@example.com", "aup"),
+        ("No one other than the steward has the right to modify this Agreement.", "terms_change"),
+        ("The model is downloaded remotely from our mirror.", "remote_update"),
+        ("Use includes, but is not limited to, training and evaluating the Model.",
+         "research_only"),  # fmt: skip
+        ("If you file a patent suit against a contributor, your patent licence ends.",
+         "termination"),  # fmt: skip
+    ],
+)
+def test_look_alikes_are_not_clauses(sentence: str, kind: str) -> None:
+    assert kind not in _found(sentence), _found(sentence)
+
+
+def test_a_more_specific_kind_replaces_use_restriction_and_caps_replace_field_of_use() -> None:
+    assert settle(["output_use", "use_restriction"], "outputs must not train models") == [
+        "output_use"
+    ]
+    assert settle(["revenue_cap", "field_of_use"], "available only to small firms") == [
+        "revenue_cap"
+    ]
+
+
+def test_rule_families_are_listed_in_one_order() -> None:
+    assert list(RULES) == list(ORDER) and len(set(ORDER)) == len(ORDER)
