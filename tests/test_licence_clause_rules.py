@@ -30,17 +30,23 @@ def _found(sentence: str) -> set[str]:
         ("The Licensor's name shall appear on the front page of every product.", "naming"),
         ("Licensee shall not sell, lease or rent the Weights on their own.", "non_commercial"),
         ("To obtain a licence for commercial use, contact sales@example.com.", "non_commercial"),
-        ("Distribution by a commercial company is prohibited where payment is received.",
-         "non_commercial"),  # fmt: skip
-        ("The Weights are licensed for non-commercial research and nothing more.",
-         "research_only"),  # fmt: skip
+        (
+            "Distribution by a commercial company is prohibited where payment is received.",
+            "non_commercial",
+        ),  # fmt: skip
+        (
+            "The Weights are licensed for non-commercial research and nothing more.",
+            "research_only",
+        ),  # fmt: skip
         ("Any use other than evaluation requires a separate agreement.", "research_only"),
         ("The Model cannot be used to build a rival speech recogniser.", "use_restriction"),
         ("Users are prohibited from using the Model to stalk anyone.", "use_restriction"),
         ("The following uses are strictly prohibited:", "use_restriction"),
         ("You shall use the Dataset solely for climate modelling.", "field_of_use"),
-        ("The Weights may not be used by persons who are not members of the consortium.",
-         "field_of_use"),  # fmt: skip
+        (
+            "The Weights may not be used by persons who are not members of the consortium.",
+            "field_of_use",
+        ),  # fmt: skip
         ("A permitted purpose is any purpose other than a competing service.", "field_of_use"),
         ("The grant extends only to applications that run on a Heron device.", "field_of_use"),
         ("You bind every sublicensee to these terms.", "flow_down"),
@@ -49,8 +55,10 @@ def _found(sentence: str) -> set[str]:
         ("The licence terms are subject to change without notice.", "terms_change"),
         ("You must follow the Style Rules as updated from time to time.", "terms_change"),
         ("We will notify you of material changes to this agreement by e-mail.", "terms_change"),
-        ("If you assert a copyright, trade secret or other claim against us, this licence ends.",
-         "termination"),  # fmt: skip
+        (
+            "If you assert a copyright, trade secret or other claim against us, this licence ends.",
+            "termination",
+        ),  # fmt: skip
         ("We may terminate your licence with or without cause on 30 days notice.", "termination"),
         ("Heron Labs may remotely disable any copy it believes is misused.", "remote_update"),
     ],
@@ -59,27 +67,129 @@ def test_new_wording_is_found(sentence: str, kind: str) -> None:
     assert kind in _found(sentence), _found(sentence)
 
 
+# A second round of fresh wording, five or so per weak category.
+MORE_WORDING = [
+    (
+        "termination",
+        "The Company may suspend or revoke your rights under this licence if, in its reasonable opinion, you are harming its reputation.",
+    ),
+    (
+        "termination",
+        "This licence terminates immediately should you become a direct competitor of the Licensor.",
+    ),
+    (
+        "termination",
+        "Your licence is revoked automatically if you commence any action alleging that the Model infringes your copyright.",
+    ),
+    ("termination", "We can end this agreement for any or no reason by giving you notice."),
+    ("termination", "If you are acquired by a competitor of Acme, all rights granted here cease."),
+    (
+        "terms_change",
+        "Acme may from time to time publish amendments to this Agreement, which bind you from the date of publication.",
+    ),
+    (
+        "terms_change",
+        "The terms of this licence can be modified by the Licensor at its discretion.",
+    ),
+    (
+        "terms_change",
+        "Acme may update these terms; your continued use after the update means you accept them.",
+    ),
+    (
+        "terms_change",
+        "The current version of these terms will always be available at example.com/terms and supersedes earlier versions.",
+    ),
+    ("terms_change", "Licensor reserves the right to amend or replace this licence at any time."),
+    ("research_only", "The Weights may be used for academic purposes only."),
+    (
+        "research_only",
+        "Use of the Model is restricted to evaluation and internal testing; production deployment requires a commercial licence.",
+    ),
+    ("research_only", "This is a research licence: commercial or production use is not allowed."),
+    (
+        "research_only",
+        "You may use the Model solely to conduct non-commercial scientific research.",
+    ),
+    (
+        "research_only",
+        "The Model is made available for evaluation purposes and may not be deployed in any product.",
+    ),
+    ("use_restriction", "You must not use the Model for any of the purposes listed below:"),
+    (
+        "use_restriction",
+        "Licensee shall not use the Software, or allow others to use it, to generate disinformation.",
+    ),
+    ("use_restriction", "It is forbidden to use the Model to impersonate real people."),
+    ("use_restriction", "You agree that you will not: (a) harass others with the Model;"),
+    ("use_restriction", "Use of the Model to produce malware is not permitted."),
+    ("naming", 'Any fine-tuned model must have "Acme" in its name.'),
+    ("naming", "When you publish a derivative, its name must start with Acme-."),
+    (
+        "naming",
+        "You shall credit Acme by displaying the phrase Powered by Acme in your user interface.",
+    ),
+    ("naming", "Products using the Model must carry the Acme logo on their home page."),
+    ("aup", "Your use of the Model is governed by the Acme Responsible AI Policy."),
+    ("aup", "Any use in breach of the AUP is a breach of this licence."),
+    ("non_commercial", "You may not use the Model to generate revenue."),
+    (
+        "non_commercial",
+        "This licence grants no right to use the Weights for any commercial purpose.",
+    ),
+    ("non_commercial", "Commercial exploitation of the Model is reserved to the Licensor."),
+    (
+        "output_use",
+        "You may not use outputs of the Model to develop a competing large language model.",
+    ),
+    (
+        "remote_update",
+        "Acme may push updates to the Model that change its behaviour without your consent.",
+    ),
+    ("field_of_use", "The Model must not be used in military applications."),
+    ("field_of_use", "Persons located in embargoed territories may not use the Model."),
+]
+
+
+@pytest.mark.parametrize(("kind", "sentence"), MORE_WORDING)
+def test_more_new_wording_is_found(kind: str, sentence: str) -> None:
+    assert kind in _found(sentence), _found(sentence)
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
         ("You own the outputs you create with the Model.", "output_use"),
         ("Such election will not withdraw this licence.", "field_of_use"),
-        ("This does not require the bundle incorporated in a collection to be relicensed.",
-         "field_of_use"),  # fmt: skip
-        ("Advances in artificial intelligence must not be held back by this licence.",
-         "field_of_use"),  # fmt: skip
+        (
+            "This does not require the bundle incorporated in a collection to be relicensed.",
+            "field_of_use",
+        ),  # fmt: skip
+        (
+            "Advances in artificial intelligence must not be held back by this licence.",
+            "field_of_use",
+        ),  # fmt: skip
         ("The name of the author may not be used to endorse products.", "use_restriction"),
         ("You may not use this file except in compliance with the License.", "use_restriction"),
         ("Do not install the software until you have read these terms.", "use_restriction"),
-        ("This licence is intended to facilitate the commercial use of the Program, so "
-         "distributors should not create liability for others.", "non_commercial"),  # fmt: skip
+        (
+            "This licence is intended to facilitate the commercial use of the Program, so "
+            "distributors should not create liability for others.",
+            "non_commercial",
+        ),  # fmt: skip
         ("Reporting violations of the Acceptable Use Policy: abuse@example.com", "aup"),
+        ("Any use of the Work other than as authorised here is prohibited.", "use_restriction"),
+        ("The Publisher may cease making the Work available at any time.", "termination"),
+        ("You may install updates to the Model whenever you like.", "remote_update"),
         ("No one other than the steward has the right to modify this Agreement.", "terms_change"),
         ("The model is downloaded remotely from our mirror.", "remote_update"),
-        ("Use includes, but is not limited to, training and evaluating the Model.",
-         "research_only"),  # fmt: skip
-        ("If you file a patent suit against a contributor, your patent licence ends.",
-         "termination"),  # fmt: skip
+        (
+            "Use includes, but is not limited to, training and evaluating the Model.",
+            "research_only",
+        ),  # fmt: skip
+        (
+            "If you file a patent suit against a contributor, your patent licence ends.",
+            "termination",
+        ),  # fmt: skip
     ],
 )
 def test_look_alikes_are_not_clauses(sentence: str, kind: str) -> None:

@@ -24,7 +24,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revok\w*|suspend\w*|cancel\w*|\bend\b",
+            r"terminat\w*|revok\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
@@ -42,7 +42,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
-        r"|(most recent|latest|current) (copy|version) of (this|the) (polic|terms|agreement|licen)"
+        r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
+        r"|licen)|supersedes? (all )?(earlier|prior|previous) versions"
         r"|the latest version from time to time"
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
@@ -75,8 +76,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             60,
         )
         + r"|connect to (our|the licensor\W?s?) servers?"
-        r"|(licensor|we|it|company|provider) (may|can|will|reserves the right to) .{0,40}"
-        r"(push|deliver|install|apply|force)\w* .{0,20}updates?"
+        r"|(?<!you )(?<!licensee )(may|can|will|reserves the right to) (\w+ ){0,3}(push|deliver"
+        r"|install|apply|force)\w* (\w+ ){0,3}updates?"
         r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
         r"|modify the output.{0,60}updates|update the model through electronic means",
         True,

@@ -33,6 +33,8 @@ VETO = {
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
         r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
         r"|(will|does|shall) not (terminate|end)\b"
+        # the licensor stopping distribution ends no licence already granted
+        r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
     ),
     "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
@@ -43,6 +45,9 @@ VETO = {
         r"|patents? (cannot|can not|may not|shall not) be used"
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
+        # "any use other than as authorised under this licence is prohibited": the grant's edge
+        r"|other than as (authori[sz]ed|permitted|expressly)|except as (authori[sz]ed|permitted"
+        r"|expressly|provided)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(

@@ -54,7 +54,11 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
-        r"|name shall be as large as"
+        r"|name shall be as large as|\"[^\"]{1,30}\" in (its|their|the|each|every) (\w+ )?names?"
+        r"|(phrase|words?|statement|badge|label|caption)\s+\"?(built|powered|made|created"
+        r"|developed|running|runs) (with|on|by|using)\b"
+        r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
+        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(logo|brand|badge)"
         # "must state that the product is built with X", without quotes
         r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "
         r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"

@@ -37,6 +37,7 @@ _COMMERCE = (
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
     r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
+    r"|generat\w* (revenue|income|profits?)\b|profit-making"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
@@ -51,7 +52,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + near(
             r"\bno\b|\bnot\b|never|prohibit|forbid|outside the scope|does not (allow|permit|cover)"
             r"|cannot|requires? (a )?(separate|commercial|paid)|shall request|must (buy|pay)"
-            r"|restrictions? (are |is )?(placed|imposed) on",
+            r"|restrictions? (are |is )?(placed|imposed) on|reserved (to|for)",
             _COMMERCE,
             80,
         )
@@ -68,7 +69,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|alone)\b.{0,80}\b("
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
         + _RESEARCH
         + ")"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
@@ -79,6 +80,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|personal)"
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
+        r"|production (use|deployment)s? (requires?|needs?)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
         r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
@@ -125,7 +127,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
-        r"|prohibited from (using|deploying|employing)"
+        r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
+        r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
+        r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
