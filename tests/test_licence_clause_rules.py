@@ -71,21 +71,25 @@ def test_new_wording_is_found(sentence: str, kind: str) -> None:
 MORE_WORDING = [
     (
         "termination",
-        "The Company may suspend or revoke your rights under this licence if, in its reasonable opinion, you are harming its reputation.",
+        "The Company may suspend or revoke your rights under this licence if, in its reasonable "
+        "opinion, you are harming its reputation.",
     ),
     (
         "termination",
-        "This licence terminates immediately should you become a direct competitor of the Licensor.",
+        "This licence terminates immediately should you become a direct competitor of the "
+        "Licensor.",
     ),
     (
         "termination",
-        "Your licence is revoked automatically if you commence any action alleging that the Model infringes your copyright.",
+        "Your licence is revoked automatically if you commence any action alleging that the "
+        "Model infringes your copyright.",
     ),
     ("termination", "We can end this agreement for any or no reason by giving you notice."),
     ("termination", "If you are acquired by a competitor of Acme, all rights granted here cease."),
     (
         "terms_change",
-        "Acme may from time to time publish amendments to this Agreement, which bind you from the date of publication.",
+        "Acme may from time to time publish amendments to this Agreement, which bind you from "
+        "the date of publication.",
     ),
     (
         "terms_change",
@@ -97,13 +101,15 @@ MORE_WORDING = [
     ),
     (
         "terms_change",
-        "The current version of these terms will always be available at example.com/terms and supersedes earlier versions.",
+        "The current version of these terms will always be available at example.com/terms and "
+        "supersedes earlier versions.",
     ),
     ("terms_change", "Licensor reserves the right to amend or replace this licence at any time."),
     ("research_only", "The Weights may be used for academic purposes only."),
     (
         "research_only",
-        "Use of the Model is restricted to evaluation and internal testing; production deployment requires a commercial licence.",
+        "Use of the Model is restricted to evaluation and internal testing; production "
+        "deployment requires a commercial licence.",
     ),
     ("research_only", "This is a research licence: commercial or production use is not allowed."),
     (
@@ -112,12 +118,14 @@ MORE_WORDING = [
     ),
     (
         "research_only",
-        "The Model is made available for evaluation purposes and may not be deployed in any product.",
+        "The Model is made available for evaluation purposes and may not be deployed in any "
+        "product.",
     ),
     ("use_restriction", "You must not use the Model for any of the purposes listed below:"),
     (
         "use_restriction",
-        "Licensee shall not use the Software, or allow others to use it, to generate disinformation.",
+        "Licensee shall not use the Software, or allow others to use it, to generate "
+        "disinformation.",
     ),
     ("use_restriction", "It is forbidden to use the Model to impersonate real people."),
     ("use_restriction", "You agree that you will not: (a) harass others with the Model;"),
