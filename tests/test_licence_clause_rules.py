@@ -28,7 +28,6 @@ def _found(sentence: str) -> set[str]:
         ("Derivatives may only be referred to as Heron Derivatives.", "naming"),
         ("Your app must state that it is built on Heron by Heron Labs.", "naming"),
         ("The Licensor's name shall appear on the front page of every product.", "naming"),
-        ("Licensee shall not sell, lease or rent the Weights on their own.", "non_commercial"),
         ("To obtain a licence for commercial use, contact sales@example.com.", "non_commercial"),
         (
             "Distribution by a commercial company is prohibited where payment is received.",
@@ -185,6 +184,9 @@ def test_more_new_wording_is_found(kind: str, sentence: str) -> None:
             "non_commercial",
         ),  # fmt: skip
         ("Reporting violations of the Acceptable Use Policy: abuse@example.com", "aup"),
+        # a ban on selling the work by itself leaves commercial use open (OFL, CPOL)
+        ("The fonts may be sold with software, but not by themselves.", "non_commercial"),
+        ("Disputes go to the courts located in the venue named in a notice.", "field_of_use"),
         ("Any use of the Work other than as authorised here is prohibited.", "use_restriction"),
         ("The Publisher may cease making the Work available at any time.", "termination"),
         ("You may install updates to the Model whenever you like.", "remote_update"),

@@ -59,8 +59,6 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
         r" must)|without any (anticipated )?commercial|directed towards? commercial"
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
-        # no sale, lease or rental of the work itself
-        r"|\b(not|cannot|never|may not|must not|shall not)\b (to )?(be )?(sell|sold|lease|rent)"
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
         r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
         r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
@@ -142,7 +140,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(_FIELD, _EXCLUDE, 100)
         + r"|"
-        + near(_PLACE, r"not|\bno\b|exclud|void|does not extend", 120)
+        + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
         r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
