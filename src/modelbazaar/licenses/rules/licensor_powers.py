@@ -48,6 +48,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
+        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
+        + _TERMS
+        + r")"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
         r"|as (amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"

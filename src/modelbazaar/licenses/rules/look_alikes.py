@@ -56,7 +56,11 @@ VETO = {
         r"|permits? commercial"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
-    "aup": re.compile(r"\breport(ing|s)? (any )?(violations?|breach|misuse)"),
+    # A project's code of conduct for contributors binds no user of the model.
+    "aup": re.compile(
+        r"\breport(ing|s)? (any )?(violations?|breach|misuse)|contributor covenant"
+        r"|contribut\w+ (guide|code of conduct)"
+    ),
 }
 # A more specific kind says more than "a use is banned" or "some users are excluded".
 SPECIFIC_USE = {"output_use", "revenue_cap", "user_cap", "mau_cap", "non_commercial"}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _BIND = (
-    r"comply|adhere|abide|subject to|governed by|in accordance with|conform|agree to|bound by"
+    r"comply|complian|adhere|abide|subject to|governed by|in accordance with|conform|agree to"
+    r"|bound by|condition(ed)? (on|of|upon)"
     r"|respect|follow|observe|incorporat|forms? part of|in violation of|contrary to"
     # the policy as a measure of allowed use: "use must not violate the AUP", "as set out in"
     r"|violat|breach|consistent with|in line with|pursuant to|permitted (by|under)"
@@ -54,6 +55,10 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
+        r"|(its|their|the|whose) names? (must |shall )?(contains?|includes?)\b"
+        r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market)\w* .{0,60}\bas \""
+        r"|(must|shall) (\w+ ){0,2}be branded (with|as)\b|(labell?ed|marked) with (the |its |our )?"
+        r"[\w-]+ (name|brand|logo)"
         r"|name shall be as large as|\"[^\"]{1,30}\" in (its|their|the|each|every) (\w+ )?names?"
         r"|(phrase|words?|statement|badge|label|caption)\s+\"?(built|powered|made|created"
         r"|developed|running|runs) (with|on|by|using)\b"
