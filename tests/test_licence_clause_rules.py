@@ -185,6 +185,11 @@ def test_more_new_wording_is_found(kind: str, sentence: str) -> None:
         ),  # fmt: skip
         ("Reporting violations of the Acceptable Use Policy: abuse@example.com", "aup"),
         ("This project follows the Contributor Covenant code of conduct.", "aup"),
+        ("The release date may vary for each version of the Model.", "terms_change"),
+        (
+            "The following uses shall not in themselves be a breach of this section:",
+            "use_restriction",
+        ),  # fmt: skip
         # a ban on selling the work by itself leaves commercial use open (OFL, CPOL)
         ("The fonts may be sold with software, but not by themselves.", "non_commercial"),
         ("Disputes go to the courts located in the venue named in a notice.", "field_of_use"),
@@ -279,6 +284,62 @@ THIRD_ROUND = [
 
 @pytest.mark.parametrize(("kind", "sentence"), THIRD_ROUND)
 def test_third_round_of_wording_is_found(kind: str, sentence: str) -> None:
+    assert kind in _found(sentence), _found(sentence)
+
+
+# A fourth round in a formal register ("hereunder", "Licensee", numbered headings, bullets).
+FORMAL_ROUND = [
+    (
+        "termination",
+        "Licensor may, by notice to Licensee, terminate the licences granted hereunder where "
+        "Licensee becomes insolvent.",
+    ),
+    (
+        "termination",
+        "All rights granted hereunder shall lapse forthwith should Licensee challenge any "
+        "intellectual property right of Licensor.",
+    ),
+    ("termination", "The licence granted in Section 2 is revocable at will by the Licensor."),
+    (
+        "terms_change",
+        "Licensor may vary the terms of this Licence by publishing the varied terms on its "
+        "website.",
+    ),
+    ("terms_change", "The Licensor may unilaterally amend the Acceptable Use Policy."),
+    ("terms_change", "This Agreement may be amended by Licensor from time to time."),
+    (
+        "research_only",
+        "Licensee may use the Model solely for the purpose of internal research and development.",
+    ),
+    ("research_only", "- Permitted use: research and evaluation only."),
+    (
+        "research_only",
+        "Use of the Model in a production environment is expressly excluded from this licence.",
+    ),
+    ("use_restriction", "3.2 Licensee shall not, and shall not permit any third party to:"),
+    ("use_restriction", "* Do not use Nimbus to create weapons."),
+    (
+        "use_restriction",
+        "Licensee undertakes not to use the Model to infringe the rights of others.",
+    ),
+    ("naming", 'Derivative Models shall bear the prefix "Nimbus-" in their names.'),
+    (
+        "naming",
+        'Licensee shall display the notice "Powered by Nimbus" wherever the Model is used.',
+    ),
+    ("aup", "Licensee shall use the Model only in conformity with the Nimbus Usage Guidelines."),
+    ("aup", "Schedule 3 (Acceptable Use) forms part of this Licence."),
+    ("output_use", "Licensee shall not use any Output to develop models that compete with Nimbus."),
+    (
+        "field_of_use",
+        "Nothing in this licence permits use of the Model in the oil and gas industry.",
+    ),
+    ("remote_update", "Licensor may deactivate the Model remotely in the event of misuse."),
+]
+
+
+@pytest.mark.parametrize(("kind", "sentence"), FORMAL_ROUND)
+def test_formal_wording_is_found(kind: str, sentence: str) -> None:
     assert kind in _found(sentence), _found(sentence)
 
 

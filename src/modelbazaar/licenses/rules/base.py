@@ -20,6 +20,7 @@ POLICY = (
     r"|usage (polic\w*|guidelines|rules)|\buse (polic\w*|rules|guidelines)|\baup\b"
     r"|code of conduct|prohibited uses? polic"
     r"|responsible (ai|use) (polic\w*|guidelines|principles)|(conduct|content) (polic\w*|rules)"
+    r"|\((acceptable|prohibited|permitted) uses?\)"
 )
 
 

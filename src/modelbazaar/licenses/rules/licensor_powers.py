@@ -14,22 +14,30 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
 _SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
-_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?"
+_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
-        near(_SUE, _ENDS, 400) + r"|challenge the validity.{0,120}(" + _ENDS + ")",
+        near(_SUE, _ENDS, 400)
+        + r"|"
+        + near(
+            r"challeng\w* (the validity|(any|the) (of )?(intellectual property|patent|copyright"
+            r"|trademark|rights?|ownership))",
+            _ENDS,
+            120,
+        ),
         True,
         "the licence ends if you sue the licensor",
         "the licence ends if you sue the licensor over it",
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revok\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
-            r"|suspects?|compet\w+ (product|service|model|offering|business)",
+            r"|suspects?|compet\w+ (product|service|model|offering|business)"
+            r"|insolven|bankrupt|liquidat",
             100,
         ),
         True,
@@ -51,6 +59,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
         + _TERMS
         + r")"
+        r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
         r"|as (amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"

@@ -26,6 +26,7 @@ _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
     r"|granted)|exclud|prohibit|forbid|outside the scope|does not (cover|extend|apply)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
+    r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
 _PLACE = (
     r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
@@ -71,6 +72,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + _RESEARCH
         + ")"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
+        r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
+        r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
@@ -125,6 +128,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
+        r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
