@@ -48,6 +48,8 @@ VETO = {
         # "any use other than as authorised under this licence is prohibited": the grant's edge
         r"|other than as (authori[sz]ed|permitted|expressly)|except as (authori[sz]ed|permitted"
         r"|expressly|provided)"
+        # carve-outs: "the following uses shall not in themselves be a breach"
+        r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
