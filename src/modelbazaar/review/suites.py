@@ -72,7 +72,7 @@ def suite_checks(
             store,
             base.record.hash,
             name,
-            policy.limit,
+            policy.limit_for(name),
             model_dir=model_dir,
             show_progress=show_progress,
             load=lambda: base,
@@ -81,7 +81,7 @@ def suite_checks(
             candidate,
             base.tokenizer,
             name,
-            policy.limit,
+            policy.limit_for(name),
             model_dir=model_dir,
             show_progress=show_progress,
         )
