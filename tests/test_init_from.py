@@ -184,3 +184,20 @@ def test_the_bazaar_loop_runs_on_an_imported_model(standin, tmp_path, monkeypatc
     assert "imported" in json.dumps(lineage)
     report = audit_folder(out)
     assert report.components["Model parameters (Final)"] == "MIT"
+
+
+def test_adapters_of_a_chat_model_learn_answers_in_its_chat_format(standin) -> None:
+    """An instruct model is evaluated through its chat template, so its LoRA trains in it."""
+    from transformers import AutoTokenizer
+
+    from modelbazaar.train.lora import Example, encode, prompt_text
+
+    tokenizer = AutoTokenizer.from_pretrained(standin, local_files_only=True)
+    rendered = prompt_text(tokenizer, "2+2?")
+    assert rendered == "<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n"
+    (ids, labels), *_ = encode(tokenizer, [Example("2+2?", "4")], 64)
+    prompt = tokenizer(rendered, add_special_tokens=False)["input_ids"]
+    assert ids[: len(prompt)] == prompt and labels[: len(prompt)] == [-100] * len(prompt)
+    assert ids[-1] == tokenizer.eos_token_id  # the answer ends its turn
+    tokenizer.chat_template = None  # a built model: "prompt\n", as before
+    assert prompt_text(tokenizer, "2+2?") == "2+2?\n"

