@@ -90,6 +90,38 @@ def test_from_a_folder_that_is_not_a_causal_lm_names_what_is_missing(tmp_path, c
     assert not (tmp_path / "m").exists()  # nothing left behind
 
 
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("bert", "model_type 'bert' (BertForMaskedLM)"),
+        ("no-weights", "has no *.safetensors weights"),
+        ("pickled", "pytorch_model.bin: pickles, never loaded"),
+        ("no-tokenizer", "has no tokenizer (tokenizer.json"),
+    ],
+)
+def test_from_a_folder_that_is_no_llama_lm_names_the_problem(
+    standin, tmp_path, capsys, damage: str, named: str
+) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(standin, source)
+    if damage == "bert":
+        config = json.loads((source / "config.json").read_text())
+        config |= {"model_type": "bert", "architectures": ["BertForMaskedLM"]}
+        (source / "config.json").write_text(json.dumps(config))
+    elif damage in ("no-weights", "pickled"):
+        (source / "model.safetensors").unlink()
+        if damage == "pickled":
+            (source / "pytorch_model.bin").write_bytes(b"\x80\x04not loaded")
+    else:
+        (source / "tokenizer.json").unlink()
+    code = bazaar_exit_code(
+        ["init", str(tmp_path / "m"), "--from", str(source), "--license", "MIT"]
+    )
+    assert code == ExitCode.REFUSED
+    assert named in said(capsys)
+    assert not (tmp_path / "m").exists()
+
+
 def test_init_from_into_a_non_empty_folder_is_refused_untouched(standin, tmp_path) -> None:
     target = tmp_path / "mine"
     target.mkdir()

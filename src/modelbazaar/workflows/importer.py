@@ -8,6 +8,7 @@ later step (LoRA, merge, distill, export) works on LlamaForCausalLM.
 """
 
 import importlib.util
+import json
 from pathlib import Path
 
 from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -37,6 +38,39 @@ def smollm2_path() -> Path:
     return path
 
 
+def check_hf_folder(path: Path) -> None:
+    """Refuse, naming what is missing, a folder that is not a Llama causal LM in HF format.
+
+    Checked before transformers sees it, whose errors for these cases are tracebacks.
+    Example: a BERT folder -> "bert/config.json says model_type 'bert' (BertModel) ..."
+    """
+    config_file = path / "config.json"
+    if not config_file.is_file():
+        raise BazaarError(f"{path} has no config.json; it is not a Hugging Face model folder")
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BazaarError(f"{config_file} is not JSON ({exc}); it is not a model config") from None
+    kind = config.get("model_type") if isinstance(config, dict) else None
+    architectures = (config.get("architectures") or []) if isinstance(config, dict) else []
+    if kind != "llama" or (architectures and "LlamaForCausalLM" not in architectures):
+        named = ", ".join(map(str, architectures)) or "no architectures"
+        raise BazaarError(
+            f"{config_file} says model_type {kind!r} ({named}); modelbazaar imports "
+            "Llama-architecture causal language models only (LlamaForCausalLM), since LoRA, "
+            "merge, distill and export work on those"
+        )
+    if not any(path.glob("*.safetensors")):
+        pickled = ", ".join(p.name for p in sorted(path.glob("*.bin")))
+        why = f" ({pickled}: pickles, never loaded; convert them to safetensors)" if pickled else ""
+        raise BazaarError(f"{path} has no *.safetensors weights{why}")
+    if not any((path / name).is_file() for name in ("tokenizer.json", "tokenizer.model")):
+        raise BazaarError(
+            f"{path} has no tokenizer (tokenizer.json or tokenizer.model); save the tokenizer "
+            "beside the model with tokenizer.save_pretrained"
+        )
+
+
 def load_source(source: str) -> tuple[object, object, Path]:
     """(model, tokenizer, file or folder loaded) for a source name, GGUF file or HF folder."""
     path = smollm2_path() if source == "smollm2" else Path(source)
@@ -50,8 +84,7 @@ def load_source(source: str) -> tuple[object, object, Path]:
         kwargs = {"gguf_file": path.name}
         folder = path.parent
     else:
-        if not (path / "config.json").exists():
-            raise BazaarError(f"{path} has no config.json; it is not a Hugging Face model folder")
+        check_hf_folder(path)
         kwargs, folder = {}, path
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
     model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, **kwargs)
