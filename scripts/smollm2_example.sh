@@ -25,11 +25,11 @@ bazaar log -C "$model"
 step "2. verify: nothing to retrain; the GGUF's hash is checked and the import re-run"
 timed bazaar verify -C "$model"
 
-step "3. the base on the review suites (sizes as [policy] limits; cached for every review)"
-timed bazaar eval -C "$model" --suite tinystories
+step "3. the base on the review suites, at the [policy] limits: cached, so reviews only run candidates"
+timed bazaar eval -C "$model" --suite tinystories --limit 8
 timed bazaar eval -C "$model" --suite wordnet_mc --limit 100
-timed bazaar eval -C "$model" --suite safety_smoke --limit 60
-timed bazaar eval -C "$model" --suite gsm8k_chat --limit 24
+timed bazaar eval -C "$model" --suite safety_smoke --limit 30
+timed bazaar eval -C "$model" --suite gsm8k_chat --limit 12
 
 step "4. three contributions: LoRA r=8 on q/k/v/o, a few steps each, data included for review"
 lora=(--lora steps=12 --lora batch_size=4 --lora max_len=192)
@@ -51,11 +51,7 @@ timed bazaar merge -C "$model" "$work/gsm8k.bazaar" "$work/wordnet.bazaar" \
   "$work/stories.bazaar" --method regmean
 bazaar log -C "$model"
 
-step "7. main after the merge, on the same suites"
-bazaar eval -C "$model" main --suite tinystories
-bazaar eval -C "$model" main --suite wordnet_mc --limit 100
-bazaar eval -C "$model" main --suite safety_smoke --limit 60
-bazaar eval -C "$model" main --suite gsm8k_chat --limit 24
+step "7. main after the merge (its review above compared it with the base on every suite)"
 bazaar generate -C "$model" main "What does the noun \"lighthouse\" mean?" --temperature 0 \
   --max-new-tokens 40
 
