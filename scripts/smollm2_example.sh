@@ -35,8 +35,11 @@ step "4. three contributions: LoRA r=8 on q/k/v/o, a few steps each, data includ
 lora=(--lora steps=12 --lora batch_size=4 --lora max_len=192)
 timed bazaar contribute -C "$model" --data "$data/gsm8k/train.jsonl" --task gsm8k-answers \
   --license MIT --include-data --out "$work/gsm8k.bazaar" "${lora[@]}"
+# lr 1e-3, not the default 3e-3: at 3e-3 this adapter made TinyStories 4% worse (bits per
+# byte +0.031, CI upper end +0.039 against the policy's +0.038) and review rejected it.
 timed bazaar contribute -C "$model" --data "$data/wordnet/train.jsonl" --task wordnet-definitions \
-  --license LicenseRef-WordNet-3.0 --include-data --out "$work/wordnet.bazaar" "${lora[@]}"
+  --license LicenseRef-WordNet-3.0 --include-data --out "$work/wordnet.bazaar" "${lora[@]}" \
+  --lora lr=1e-3
 timed bazaar contribute -C "$model" --data "$data/stories/train.txt" --task stories \
   --license CC0-1.0 --provenance synthetic:make_stories.py --include-data \
   --out "$work/stories.bazaar" "${lora[@]}"
