@@ -143,6 +143,10 @@ def test_recipe_accepts_imported_and_refuses_a_build_part_beside_it() -> None:
         parse_recipe("[train]\nmax_steps = 3\n" + imported)
     with pytest.raises(RecipeError, match="model: required key is missing"):
         parse_recipe('description = "neither"\n')
+    policy = parse_recipe(imported + "[policy]\nlimit = 50\nlimits = { gsm8k_chat = 12 }\n").policy
+    assert policy.limit_for("gsm8k_chat") == 12 and policy.limit_for("wordnet_mc") == 50
+    with pytest.raises(RecipeError, match="limits.gsm8k_chat"):
+        parse_recipe(imported + "[policy]\nlimits = { gsm8k_chat = 0 }\n")
 
 
 def test_build_is_refused_clearly(standin, tmp_path) -> None:
