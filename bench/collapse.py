@@ -7,7 +7,8 @@ as in Shumailov et al.). A second chain keeps half of every generation's budget 
 same human text generation 0 saw, its first half). After each generation the
 `diversity` suite is measured and compared with generation 0 (paired CIs); the script prints
 the metrics and their relative change per generation, and whether the collapse warning of
-`bazaar compare` fires (a significant change of a metric beyond the suite's ``collapse_drop``).
+`bazaar compare` fires (significant changes beyond the suite's ``collapse_drop`` in at least
+``collapse_metrics`` of the four metrics at once).
 
 The bound is measured, not guessed: a second generation-0 model, trained on the same human text
 with another seed, gives the noise floor (the largest relative change of any metric between two

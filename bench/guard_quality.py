@@ -83,7 +83,13 @@ class GuardDetector(Detector):
 class TfidfDetector(Detector):
     """TF-IDF word 1-2 + char 2-5 grams, logistic regression per output (balanced classes)."""
 
-    def __init__(self, train: list[GuardRow], validation: list[GuardRow], rule) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        train: list[GuardRow],
+        validation: list[GuardRow],
+        rule,  # noqa: ANN001
+        max_fpr: float | None,
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
@@ -101,7 +107,8 @@ class TfidfDetector(Detector):
                 model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
                 self.models[output] = model.fit(x, y)
         scores, _ = self.score([r.text for r in validation])
-        self.threshold = choose_threshold([r.unsafe for r in validation], scores, rule)
+        labels = [r.unsafe for r in validation]
+        self.threshold = choose_threshold(labels, scores, rule, max_fpr)
 
     def score(self, texts):  # noqa: ANN001, ANN201
         x = self.features.transform(texts)
@@ -237,7 +244,9 @@ def main() -> None:
     validation = rows_of(manifests, TEMPLATE, "validation", recipe.guard)
     test = test_rows()
     makers = {  # baselines first; the guard is loaded last (its load is the slow part)
-        "TF-IDF + LR": lambda: TfidfDetector(train, validation, recipe.guard.threshold),
+        "TF-IDF + LR": lambda: TfidfDetector(
+            train, validation, recipe.guard.threshold, recipe.guard.max_false_positive_rate
+        ),
         "keyword list": KeywordDetector,
         "guard (this)": lambda: GuardDetector(args.guard),
     }

@@ -45,6 +45,18 @@ def test_collapse_warning_needs_significance_and_size() -> None:
         return Delta("diversity", "distinct_2", a, b, b - a, low, high, low > 0 or high < 0,
                      b > a, True, 24)  # fmt: skip
 
-    assert collapse_warnings([delta(0.8, 0.5, -0.4, -0.2)], 0.1)  # 37% worse, CI below zero
-    assert not collapse_warnings([delta(0.8, 0.76, -0.06, -0.02)], 0.1)  # significant but 5%
-    assert not collapse_warnings([delta(0.8, 0.5, -0.6, 0.1)], 0.1)  # large but not significant
+    assert collapse_warnings([delta(0.8, 0.5, -0.4, -0.2)], 0.1, 1)  # 37% worse, CI below zero
+    assert not collapse_warnings([delta(0.8, 0.76, -0.06, -0.02)], 0.1, 1)  # significant, 5%
+    assert not collapse_warnings([delta(0.8, 0.5, -0.6, 0.1)], 0.1, 1)  # large, not significant
+
+
+def test_collapse_warning_needs_two_metrics_by_default() -> None:
+    def delta(metric: str, a: float, b: float) -> Delta:
+        return Delta("diversity", metric, a, b, b - a, b - a - 0.01, b - a + 0.01, True,
+                     b > a, True, 24)  # fmt: skip
+
+    one = [delta("distinct_1", 0.61, 0.58), delta("entropy", 6.5, 6.45)]  # 4.9% and 0.8%
+    assert collapse_warnings(one, 0.03) == []  # one metric alone: the half-human chain's case
+    two = [delta("distinct_1", 0.61, 0.58), delta("entropy", 6.5, 6.2)]  # 4.9% and 4.6%
+    assert len(collapse_warnings(two, 0.03)) == 2
+    assert len(collapse_warnings(one, 0.03, metrics=1)) == 1

@@ -20,6 +20,7 @@ from modelbazaar.safety.guard import CODES, GuardUnavailable, load_guard
 from modelbazaar.safety.guard.make_data import split_of
 from modelbazaar.safety.guard.rows import parse_row, read_rows, rows_of
 from modelbazaar.store import Store
+from modelbazaar.train.guard import choose_threshold
 from modelbazaar.workflows.build import build
 from modelbazaar.workflows.verify import verify
 from tests.helpers import bazaar_exit_code
@@ -295,3 +296,16 @@ def test_tiny_guard_release_loads_and_audits_open(tiny_guard: Path, tmp_path: Pa
     assert outcome.report.mof.mof_class == 1, outcome.report.mof.label
     # the released source rebuilds: its manifests carry no build counts
     assert "train_rows" not in (out / "source" / "data" / "xstest.toml").read_text()
+
+
+def test_threshold_rule_caps_the_false_positive_rate() -> None:
+    # Mostly harmful rows: the plain F1 maximum flags every row, the safe ones included.
+    labels = [1] * 8 + [0, 0, 0, 0]
+    scores = [0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3] + [0.55, 0.35, 0.2, 0.1]
+    assert choose_threshold(labels, scores, "max_f1") == 0.3  # F1 0.89, 2 of 4 safe flagged
+    capped = choose_threshold(labels, scores, "max_f1", max_fpr=0.25)
+    assert capped == 0.4  # F1 0.875, 1 of 4 safe flagged
+    flagged_safe = sum(s >= capped for s, y in zip(scores, labels, strict=True) if not y)
+    assert flagged_safe / 4 <= 0.25
+    assert choose_threshold(labels, scores, "max_f1", max_fpr=0.0) == 0.6  # 0 safe rows >= 0.6
+    assert choose_threshold(labels, scores, 0.42, max_fpr=0.0) == 0.42  # a fixed number wins

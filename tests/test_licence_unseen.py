@@ -145,3 +145,28 @@ def test_sections_of_nested_attachment_and_indented_layouts() -> None:
         ("3", "Markdown section"),
         ("3", "Indented text."),
     ]
+
+
+def test_audit_terminal_shows_removed_beside_added_text(tmp_path: Path) -> None:
+    """`bazaar audit` prints what a variant removes from the licence it resembles, not only
+    what it adds (the removed passages were in the JSON report only)."""
+    from rich.console import Console
+
+    from modelbazaar.cli.audit import SHOWN_PASSAGES, print_summary, variant_lines
+
+    text = (UNSEEN / "Gemma-Terms-of-Use-2024-04-01.txt").read_text()
+    report = audit_folder(_folder(tmp_path, {"LICENSE": text}))
+    console = Console(record=True, width=200)
+    print_summary(report, console)
+    shown = console.export_text()
+    removed = [line for line in shown.splitlines() if " removes (from " in line]
+    assert removed and "LicenseRef-Gemma-Terms-of-Use-2024-02-21" in removed[0]
+    assert any("latest version of Gemma" in line for line in removed)
+
+    many = ["x " * 400] * (SHOWN_PASSAGES + 2)
+    match = report.licenses[0].model_copy(update={"added": ["New text."], "removed": many})
+    both = variant_lines(match)
+    assert both[0] == "  LICENSE adds: “New text.”"  # added first, removed beside it
+    lines = [line for line in both if "remove" in line]
+    assert len(lines) == SHOWN_PASSAGES + 1  # three passages, then how many more
+    assert lines[0].endswith(" …”") and "2 more passage(s) removed" in lines[-1]

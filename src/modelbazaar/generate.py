@@ -14,10 +14,13 @@ def generate_text(
     top_p: float = 0.95,
     seed: int = 0,
     chat: bool | None = None,
+    streamer: object | None = None,
 ) -> str:
     """The continuation of `prompt` (only the new text). temperature 0 means greedy.
 
     chat=None uses the chat template when the version has one (imported instruct models).
+    `streamer` (a transformers streamer, e.g. TextIteratorStreamer) receives the tokens as they
+    are generated: the hub's chat page streams them to the browser.
     """
     tokenizer, model = loaded.tokenizer, loaded.model
     use_chat = bool(tokenizer.chat_template) if chat is None else chat
@@ -46,5 +49,6 @@ def generate_text(
             top_k=None,
             pad_token_id=tokenizer.pad_token_id,
             eos_token_id=tokenizer.eos_token_id,
+            streamer=streamer,
         )
     return tokenizer.decode(output[0, ids.shape[1] :], skip_special_tokens=True)

@@ -165,6 +165,10 @@ class GuardConfig(Strict):
     # The threshold on P(unsafe): the validation F1 maximum over every validation row
     # ("max_f1"), or a fixed number in (0, 1).
     threshold: Literal["max_f1"] | Annotated[float, Field(gt=0, lt=1)] = "max_f1"
+    # With "max_f1", only thresholds flagging at most this share of the safe validation rows
+    # compete (None: no cap). Without it the F1 maximum on mostly-harmful rows sat so low that
+    # XSTest's safe prompts were flagged 81% of the time by the TF-IDF baseline.
+    max_false_positive_rate: Annotated[float, Field(gt=0, le=1)] | None = 0.1
 
 
 SHA256_HEX = r"^[0-9a-f]{64}$"

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from modelbazaar.audit import AuditReport, audit_folder, audit_mof_yaml, write_report
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses.models import LicenseMatch
 
 DEFAULT_OUT = Path("audit-report")
 STYLE = {"open source": "bold green", "open weights": "bold yellow", "closed": "bold red"}
@@ -111,6 +112,32 @@ def _audit_ref(ref: str, directory: Path, out: Path | None, as_json: bool) -> No
     console.print("(lineage.json written beside the report)", highlight=False)
 
 
+SHOWN_PASSAGES = 3  # per direction; the JSON report has them all
+SHOWN_CHARS = 300
+
+
+def variant_lines(match: LicenseMatch) -> list[str]:
+    """What a variant adds to and removes from the licence it resembles, briefly: the first
+    passages of each, cut at SHOWN_CHARS, and how many more the JSON report holds.
+
+    Example: Gemma's 2024-04-01 terms -> ['  LICENSE removes (from
+    LicenseRef-Gemma-Terms-of-Use-2024-02-21): “and you must make reasonable efforts …”'].
+    """
+    lines = []
+    for verb, done, passages in (
+        ("adds", "added", match.added),
+        ("removes", "removed", match.removed),
+    ):
+        where = f" (from {match.license_id})" if verb == "removes" else ""
+        for passage in passages[:SHOWN_PASSAGES]:
+            shown = passage if len(passage) < SHOWN_CHARS else passage[:SHOWN_CHARS] + " …"
+            lines.append(f"  {match.source} {verb}{where}: “{shown}”")
+        if len(passages) > SHOWN_PASSAGES:
+            more = len(passages) - SHOWN_PASSAGES
+            lines.append(f"  … {more} more passage(s) {done}: see the report's audit.json")
+    return lines
+
+
 def print_summary(report: AuditReport, console: Console) -> None:
     """Verdict, reasons, licences, MOF progress and the other frameworks, as rich output."""
     console.print(f"[{STYLE[report.verdict]}]{report.verdict}[/] · {report.subject}")
@@ -139,9 +166,8 @@ def print_summary(report: AuditReport, console: Console) -> None:
     )
     console.print(f"EU open-source AI index: {report.osai.score}/{report.osai.max_score}")
     for match in report.licenses:
-        for paragraph in match.added[:3]:
-            shown = paragraph if len(paragraph) < 300 else paragraph[:300] + " …"
-            console.print(f"  {match.source} adds: “{shown}”", highlight=False)
+        for line in variant_lines(match):
+            console.print(line, highlight=False)
     for note in report.notes:
         console.print(f"note: {note}", highlight=False)
     for problem in report.problems:

@@ -112,7 +112,8 @@ def compare(
     for rb in results_b:
         if rb.kind == "diversity":  # a drop in diversity is how model collapse shows first
             suite_deltas = [d for d in deltas if d.suite == rb.suite]
-            for warning in collapse_warnings(suite_deltas, rb.extra.get("collapse_drop", 0.1)):
+            drop, metrics = rb.extra.get("collapse_drop", 0.1), rb.extra.get("collapse_metrics", 1)
+            for warning in collapse_warnings(suite_deltas, drop, metrics):
                 console.print(f"[bold red]{warning}[/]")
     if report:
         paths = write_compare_report(report, a, b, results_a, results_b, deltas)

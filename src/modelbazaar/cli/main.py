@@ -132,6 +132,10 @@ COMMANDS: dict[str, Entry] = {
         "Approve an accepted contribution: your key signs its bundle hash (maintainers).",
     ),
     "member": Entry("modelbazaar.cli.remote", "Roles on a hub model (maintainers)."),
+    "feedback": Entry(
+        "modelbazaar.cli.feedback",
+        "Community feedback from the hub's chat page, as a dataset for training.",
+    ),
     "serve": Entry(
         "modelbazaar.cli.serve",
         "Serve a version (built or imported) behind an OpenAI-compatible API.",

@@ -15,6 +15,7 @@ Example: samples "a a a a" and "a a a a" -> distinct_1 1/8; "a b c d", "e f g h"
 import math
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,10 @@ from modelbazaar.evals.suite import Suite
 ORDERS = (1, 2, 3, 4)
 # Twice the noise floor bench/collapse.py measured between two equally good models (1.5%).
 COLLAPSE_DROP = 0.03
+# Collapse moves distinct-n, entropy and the tail loss together; one metric past the bound on
+# its own is what a half-human chain showed too (distinct_1 alone, bench/collapse.py), so a
+# warning needs this many metrics past it at once.
+COLLAPSE_METRICS = 2
 
 
 class Params(BaseModel):
@@ -38,6 +43,7 @@ class Params(BaseModel):
     temperature: float = Field(default=1.0, gt=0, le=10)
     seed: int = 0
     collapse_drop: float = Field(default=COLLAPSE_DROP, gt=0, lt=1)
+    collapse_metrics: int = Field(default=COLLAPSE_METRICS, ge=1, le=8)
     id_field: str = "id"
     batch_size: int = 16
 
@@ -106,7 +112,7 @@ def evaluate(
         series,
         higher,
         outputs=[{"samples": [tokenizer.decode(s) for s in samples]} for samples in per_row],
-        extra={"collapse_drop": params.collapse_drop},
+        extra={"collapse_drop": params.collapse_drop, "collapse_metrics": params.collapse_metrics},
     )
 
 
@@ -129,19 +135,25 @@ def _tail_losses(model, tokenizer, rows: list, params: Params, suite: Suite, tic
     return Series(nll, tokens)
 
 
-def collapse_warnings(deltas: list, drop: float) -> list[str]:
-    """Sentences for every diversity metric that got significantly worse by more than ``drop``.
+def dropped(d: Any, drop: float) -> bool:
+    """Did this diversity metric get significantly worse by more than ``drop`` (relative)?"""
+    return bool(d.regression and d.a and abs(d.delta) / abs(d.a) > drop)
+
+
+def collapse_warnings(deltas: list, drop: float, metrics: int = COLLAPSE_METRICS) -> list[str]:
+    """Sentences for every diversity metric that got significantly worse by more than ``drop``,
+    when at least ``metrics`` of them did (else none: one metric alone is not collapse).
 
     ``deltas`` are ``evals.compare.Delta`` of a diversity suite (A = before, B = after).
     """
+    worse = [d for d in deltas if dropped(d, drop)]
+    if len(worse) < metrics:
+        return []
     warnings = []
-    for d in deltas:
-        if not d.regression or not d.a:
-            continue
+    for d in worse:
         relative = abs(d.delta) / abs(d.a)
-        if relative > drop:
-            warnings.append(
-                f"collapse warning: {d.suite} {d.metric} {d.a:.3f} -> {d.b:.3f} "
-                f"({relative:.0%} worse, 95% CI of the change [{d.ci_low:+.3f}, {d.ci_high:+.3f}])"
-            )
+        warnings.append(
+            f"collapse warning: {d.suite} {d.metric} {d.a:.3f} -> {d.b:.3f} "
+            f"({relative:.0%} worse, 95% CI of the change [{d.ci_low:+.3f}, {d.ci_high:+.3f}])"
+        )
     return warnings

@@ -61,7 +61,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _user(row: Any) -> User:
+def user_from_row(row: Any) -> User:
     return User(row.id, row.name, bool(row.is_admin), bool(row.is_worker))
 
 
@@ -74,7 +74,7 @@ def add_user(db: HubDB, name: str, *, admin: bool = False, worker: bool = False)
         values = {"name": name, "is_admin": int(admin), "is_worker": int(worker), "created_at": at}
         conn.execute(insert(t.users).values(**values))
         row = conn.execute(select(t.users).where(t.users.c.name == name)).one()
-    return _user(row)
+    return user_from_row(row)
 
 
 def find_user(db: HubDB, name: str) -> User:
@@ -82,12 +82,12 @@ def find_user(db: HubDB, name: str) -> User:
         row = conn.execute(select(t.users).where(t.users.c.name == name)).first()
     if row is None:
         raise HubError(404, f"no user {name!r}; create one with `bazaar hub user add {name}`")
-    return _user(row)
+    return user_from_row(row)
 
 
 def user_by_id(db: HubDB, user_id: int) -> User:
     with db.reading() as conn:
-        return _user(conn.execute(select(t.users).where(t.users.c.id == user_id)).one())
+        return user_from_row(conn.execute(select(t.users).where(t.users.c.id == user_id)).one())
 
 
 def create_token(db: HubDB, name: str, *, days: float = 90, label: str = "") -> str:
@@ -129,14 +129,14 @@ def list_tokens(db: HubDB, name: str) -> list[dict[str, Any]]:
         ]
 
 
-def revoke_token(db: HubDB, token_id: int) -> None:
+def revoke_token(db: HubDB, token_id: int, owner: User | None = None) -> None:
+    """Revoke a token (only one of `owner`'s when given: the account page's revoke)."""
     at, _ = stamp()
+    where = (t.tokens.c.id == token_id) & t.tokens.c.revoked_at.is_(None)
+    if owner is not None:
+        where = where & (t.tokens.c.user_id == owner.id)
     with db.writing() as conn:
-        done = conn.execute(
-            update(t.tokens)
-            .where((t.tokens.c.id == token_id) & t.tokens.c.revoked_at.is_(None))
-            .values(revoked_at=at)
-        ).rowcount
+        done = conn.execute(update(t.tokens).where(where).values(revoked_at=at)).rowcount
     if not done:
         raise HubError(404, f"no active token with id {token_id} (see `bazaar hub token list`)")
 
@@ -155,7 +155,7 @@ def user_for_token(db: HubDB, token: str) -> User:
             "the token is unknown, expired or revoked; ask the hub's admin for a new one "
             "(`bazaar hub token create NAME`) and run `bazaar login URL`",
         )
-    return _user(row)
+    return user_from_row(row)
 
 
 def register_key(db: HubDB, user: User, public_key: str, proof_b64: str) -> bool:

@@ -265,3 +265,28 @@ def record_review(conn: Any, db: HubDB, submission_id: int, result: dict[str, An
             updated_at=at,
         )
     )
+
+
+MAX_REASON = 2_000
+
+
+def reject(db: HubDB, model: Model, user: User, ref: str, reason: str) -> dict[str, Any]:
+    """A maintainer turns down a queued, reviewing or accepted contribution, saying why."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise HubError(422, f"give a reason (1 to {MAX_REASON} characters): the author reads it")
+    found = submission_by_contribution(db, model, ref)
+    if found is None:
+        raise not_found(f"contribution {ref[:16]} of {model.name}")
+    if found["state"] not in ("queued", "reviewing", "accepted"):
+        raise HubError(409, f"contribution {ref[:12]} is {found['state']}; it cannot be rejected")
+    at, _ = stamp()
+    reasons = [*found["reasons"], f"rejected by maintainer {user.name}: {reason}"]
+    s = t.submissions
+    with db.writing() as conn:
+        conn.execute(
+            update(s)
+            .where(s.c.id == found["id"])
+            .values(state="rejected", reasons=json.dumps(reasons), updated_at=at)
+        )
+    return {"contribution": found["contribution"], "state": "rejected", "reasons": reasons}

@@ -38,6 +38,7 @@ class Limits:
     max_objects_per_push: int = 20_000  # digests one push may name
     max_versions_per_push: int = 2_000
     submissions_per_hour: int = 30  # per user
+    chats_per_hour: int = 120  # answers the chat page generates per user
 
 
 @dataclass(frozen=True)

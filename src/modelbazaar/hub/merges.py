@@ -102,6 +102,17 @@ def get_merge(db: HubDB, model: Model, merge_id: int) -> dict[str, Any]:
     return merge_row(row)
 
 
+def merges_with(db: HubDB, model: Model, submission_id: int) -> list[dict[str, Any]]:
+    """Every merge request of `model` that names the submission, newest first."""
+    m = t.merges
+    with db.reading() as conn:
+        rows = conn.execute(
+            select(m).where(m.c.model_id == model.id).order_by(m.c.id.desc()).limit(2_000)
+        )
+        found = [merge_row(r) for r in rows]
+    return [f for f in found if submission_id in f["request"].get("submissions", [])]
+
+
 def merge_row(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,

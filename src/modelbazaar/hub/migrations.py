@@ -77,6 +77,34 @@ HUB_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX hub_audit_model ON hub_audit (model_id, id)",
         ),
     ),
+    Migration(
+        "hub004_pages_gated_feedback",
+        (
+            # browser sessions: a cookie holds a random id; only its sha256 is stored, tied to
+            # the token the user logged in with (revoking the token ends the session)
+            """CREATE TABLE hub_sessions (
+                id {serial_pk}, session_hash TEXT NOT NULL UNIQUE, user_id INTEGER NOT NULL,
+                token_id INTEGER NOT NULL, csrf TEXT NOT NULL, created_at TEXT NOT NULL,
+                expires_at FLOAT NOT NULL)""",
+            """CREATE TABLE hub_access_requests (
+                id {serial_pk}, model_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
+                who TEXT NOT NULL, intended_use TEXT NOT NULL, state TEXT NOT NULL,
+                reason TEXT NOT NULL, decided_by INTEGER, created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            "CREATE INDEX hub_access_model ON hub_access_requests (model_id, user_id)",
+            """CREATE TABLE hub_access_log (
+                id {serial_pk}, request_id INTEGER NOT NULL, model_id INTEGER NOT NULL,
+                actor TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL,
+                at TEXT NOT NULL)""",
+            """CREATE TABLE hub_feedback (
+                id {serial_pk}, model_id INTEGER NOT NULL, version TEXT NOT NULL,
+                user_id INTEGER NOT NULL, prompt TEXT NOT NULL, answer TEXT NOT NULL,
+                rating INTEGER, better TEXT NOT NULL, license TEXT NOT NULL,
+                consent INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+            "CREATE INDEX hub_feedback_model ON hub_feedback (model_id, id)",
+            "CREATE INDEX hub_submissions_model ON hub_submissions (model_id, id)",
+        ),
+    ),
 )
 
 

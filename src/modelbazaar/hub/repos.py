@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User, check_name
@@ -27,7 +27,7 @@ from modelbazaar.store import schema
 from modelbazaar.store.refs import RefMove, RefMovedError
 
 ROLES = ("reader", "contributor", "maintainer")  # each can do what the ones before it can
-VISIBILITIES = ("public", "private")
+VISIBILITIES = ("public", "gated", "private")  # gated: objects need an access grant
 
 
 class RefConflict(HubError):
@@ -61,11 +61,52 @@ def list_models(db: HubDB) -> list[Model]:
         return [_model(r) for r in conn.execute(select(t.models).order_by(t.models.c.name))]
 
 
+def visible_models(db: HubDB, user: User | None) -> list[Model]:
+    """Models `user` may see: public and gated ones, private ones they are a member of, all
+    for admins and workers (the API's index and the pages' list)."""
+    everything = user is not None and (user.is_admin or user.is_worker)
+    mine: set[int] = set()
+    if user is not None:
+        with db.reading() as conn:
+            mine = set(
+                conn.execute(
+                    select(t.members.c.model_id).where(t.members.c.user_id == user.id)
+                ).scalars()
+            )
+    return [m for m in list_models(db) if everything or not m.private or m.id in mine]
+
+
+def maintainers_of(db: HubDB) -> dict[int, list[str]]:
+    """Model id -> its maintainers' names, for every model in one query."""
+    found: dict[int, list[str]] = {}
+    with db.reading() as conn:
+        rows = conn.execute(
+            select(t.members.c.model_id, t.users.c.name)
+            .join(t.users, t.users.c.id == t.members.c.user_id)
+            .where(t.members.c.role == "maintainer")
+            .order_by(t.users.c.name)
+        )
+        for row in rows:
+            found.setdefault(row.model_id, []).append(row.name)
+    return found
+
+
+def last_changes(db: HubDB) -> dict[int, str]:
+    """Model id -> when one of its refs last moved (ISO time), for every model."""
+    a = t.audit
+    with db.reading() as conn:
+        return dict(
+            conn.execute(select(a.c.model_id, func.max(a.c.at)).group_by(a.c.model_id)).all()
+        )
+
+
 def create_model(db: HubDB, name: str, user: User, visibility: str) -> Model:
     """A new model with `user` as its maintainer; 409 when the name is taken."""
     check_name("model", name)
     if visibility not in VISIBILITIES:
-        raise HubError(422, f"visibility must be public or private, not {visibility[:20]!r}")
+        raise HubError(
+            422, f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility[:20]!r}"
+        )
     at, _ = stamp()
     with db.writing() as conn:
         if conn.execute(select(t.models.c.id).where(t.models.c.name == name)).first():
@@ -86,7 +127,9 @@ def create_model(db: HubDB, name: str, user: User, visibility: str) -> Model:
 
 def set_visibility(db: HubDB, model: Model, visibility: str) -> None:
     if visibility not in VISIBILITIES:
-        raise HubError(422, f"visibility must be public or private, not {visibility[:20]!r}")
+        raise HubError(
+            422, f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility[:20]!r}"
+        )
     with db.writing() as conn:
         conn.execute(
             update(t.models).where(t.models.c.id == model.id).values(visibility=visibility)

@@ -43,7 +43,7 @@ models = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", Text, nullable=False, unique=True),
-    Column("visibility", Text, nullable=False),  # public | private
+    Column("visibility", Text, nullable=False),  # public | gated | private
     Column("source", Text),  # object hash of the source tree (JSON), once pushed
     Column("created_by", Integer, nullable=False),
     Column("created_at", Text, nullable=False),
@@ -145,4 +145,59 @@ audit = Table(  # append-only: who moved which ref of which model, when and why
     Column("actor", Text, nullable=False),
     Column("why", Text, nullable=False),
     Column("at", Text, nullable=False),
+)
+
+sessions = Table(  # browser logins: sha256 of the cookie's random id, never the id itself
+    "hub_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_hash", Text, nullable=False, unique=True),
+    Column("user_id", Integer, nullable=False),
+    Column("token_id", Integer, nullable=False),  # the token typed at login: revoke it, end it
+    Column("csrf", Text, nullable=False),  # every form of the session carries it
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+access_requests = Table(  # who asked to download a gated model, why, and what was decided
+    "hub_access_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model_id", Integer, nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("who", Text, nullable=False),  # who the requester says they are
+    Column("intended_use", Text, nullable=False),
+    Column("state", Text, nullable=False),  # pending | approved | declined | revoked
+    Column("reason", Text, nullable=False),  # the maintainer's reason for the decision
+    Column("decided_by", Integer),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+access_log = Table(  # append-only: every request, grant, decline and revocation
+    "hub_access_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, nullable=False),
+    Column("model_id", Integer, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),  # requested | approved | declined | revoked
+    Column("reason", Text, nullable=False),
+    Column("at", Text, nullable=False),
+)
+
+feedback = Table(  # community feedback on answers of a version of main
+    "hub_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model_id", Integer, nullable=False),
+    Column("version", Text, nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("answer", Text, nullable=False),  # what the model said
+    Column("rating", Integer),  # +1 good, -1 bad, None unrated
+    Column("better", Text, nullable=False),  # the user's better answer ("" for none)
+    Column("license", Text, nullable=False),  # CC-BY-4.0 | CC0-1.0
+    Column("consent", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
 )

@@ -127,7 +127,29 @@ def push_versions(
                 "POST", f"/models/{name}/versions", json={"versions": rows[start : start + BATCH]}
             )["added"]
         )
-    return sent, size, added
+    more, more_size = push_evals(hub, name, store, [r["hash"] for r in rows], show_progress)
+    return sent + more, size + more_size, added
+
+
+def push_evals(
+    hub: HubClient, name: str, store: Store, versions: list[str], show_progress: bool = True
+) -> tuple[int, int]:
+    """Send the stored eval results of `versions` with their per-example objects, so the hub's
+    evals page can draw them with their intervals; (objects, bytes). Nothing when none."""
+    results = [
+        {k: r[k] for k in ("version", "suite", "suite_version", "metrics", "examples", "n")}
+        for v in versions
+        for r in store.catalogue.eval_results_for(v)
+    ]
+    if not results:
+        return 0, 0
+    files = {r["examples"]: store.objects.path_of(r["examples"]) for r in results}
+    files = {d: p for d, p in files.items() if p.is_file()}
+    results = [r for r in results if r["examples"] in files]
+    sent, size = send_objects(hub, name, files, show_progress)
+    for start in range(0, len(results), BATCH):
+        hub.json("POST", f"/models/{name}/evals", json={"results": results[start : start + BATCH]})
+    return sent, size
 
 
 # fetching ------------------------------------------------------------------------------------

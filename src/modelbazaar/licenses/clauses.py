@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseModel, category
 from modelbazaar.licenses.models import ClauseFinding
-from modelbazaar.licenses.rules import _MONEY, CONVEYANCE, RULES
+from modelbazaar.licenses.rules import RULES
+from modelbazaar.licenses.rules.base import MONEY
+from modelbazaar.licenses.rules.look_alikes import settle
 from modelbazaar.licenses.sections import Sentence, segments
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
@@ -66,7 +68,7 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     if kind in ("mau_cap", "user_cap"):
         return {"threshold": _threshold(sentence)}, None
     if kind == "revenue_cap":
-        money = re.search(_MONEY, sentence)
+        money = re.search(MONEY, sentence)
         return {"threshold": money[0].strip().upper() if money else None}, None
     if kind == "aup":
         evidence = UPDATABLE.search(whole)
@@ -83,45 +85,13 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     return {}, None
 
 
-# A definition ('"Model Derivatives" means ...') names things; the clauses using it restrict.
-DEFINITION = re.compile(
-    r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? (means|includes|shall mean|refers to)\b'
-)
-# Kinds a definition can carry: '"Non-Commercial" shall mean for research purposes only'.
-DEFINED_SCOPE = {"aup", "non_commercial", "research_only", "revenue_cap", "user_cap"}
-# Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern):
-# the licensee or a court changing the text, GPL-style "new versions", ending the licence on a
-# breach, permission to remove something.
-VETO = {
-    "terms_change": re.compile(
-        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
-        r"|(publish|new|revised) (and/or new )?versions"
-    ),
-    "discretionary_termination": re.compile(
-        r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
-        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
-        r"|(will|does|shall) not (terminate|end)\b"
-    ),
-    "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
-}
-
-
 def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
     """The clause kinds one normalised sentence has: the rules', plus the categories the
     classifier found that no rule did (`learned`: category -> probability)."""
     found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
     have = {category(k) for k in found}
     found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
-    found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
-    if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
-        found = [k for k in found if k in DEFINED_SCOPE]
-    if "non_commercial" in found and CONVEYANCE.search(lowered):
-        found.remove("non_commercial")  # a condition on conveying copies, not on use
-    if "mau_cap" in found and "user_cap" in found:
-        found.remove("user_cap")  # one cap, said once
-    if "field_of_use" in found and "use_restriction" in found:
-        found.remove("use_restriction")  # the exclusion says more than "a use is banned"
-    return found
+    return settle(found, lowered)
 
 
 def find_clauses(

@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 
 from modelbazaar.data.tokenizer import EOS, lines
 from modelbazaar.evals import compare_results, run_suite_on_model
-from modelbazaar.evals.diversity import COLLAPSE_DROP, collapse_warnings
+from modelbazaar.evals.diversity import COLLAPSE_DROP, collapse_warnings, dropped
 from modelbazaar.model import LoadedModel
 from modelbazaar.recipe import Recipe, TrainConfig
 from modelbazaar.review.suites import SAFETY_GATES, judge_metric
@@ -148,7 +148,8 @@ def _judge_suite(
     )
     deltas = compare_results(a, b)
     if a.kind == DIVERSITY:
-        return _judge_diversity(deltas, a.extra.get("collapse_drop", COLLAPSE_DROP))
+        drop = a.extra.get("collapse_drop", COLLAPSE_DROP)
+        return _judge_diversity(deltas, drop, a.extra.get("collapse_metrics", 1))
     by_metric = {d.metric: d for d in deltas}
     judged = (
         [m for m in SAFETY_GATES if m in a.higher_is_better]
@@ -171,16 +172,18 @@ def _judge_suite(
     return reasons, rows
 
 
-def _judge_diversity(deltas: list, drop: float) -> tuple[list[str], list[dict[str, Any]]]:
-    """Every diversity metric as a row; a collapse warning (a significant drop beyond
-    ``collapse_drop``) fails it."""
-    reasons, rows = [], []
+def _judge_diversity(
+    deltas: list, drop: float, metrics: int
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Every diversity metric as a row; a collapse warning (significant drops beyond
+    ``collapse_drop`` in at least ``collapse_metrics`` metrics) fails the metrics that dropped."""
+    warnings = collapse_warnings(deltas, drop, metrics)
+    reasons, rows = [f"effect trial: {w}" for w in warnings], []
     for d in deltas:
-        warnings = collapse_warnings([d], drop)
         rows.append(
             {
                 "check": f"trial {d.suite}: {d.metric}",
-                "status": "fail" if warnings else "pass",
+                "status": "fail" if warnings and dropped(d, drop) else "pass",
                 "metric": d.metric,
                 "base": d.a,
                 "candidate": d.b,
@@ -188,8 +191,7 @@ def _judge_diversity(deltas: list, drop: float) -> tuple[list[str], list[dict[st
                 "ci_low": d.ci_low,
                 "ci_high": d.ci_high,
                 "n": d.n,
-                "bound": f"no significant drop beyond {drop:.0%} (collapse warning)",
+                "bound": f"no significant drop beyond {drop:.0%} in {metrics}+ metrics (collapse)",
             }
         )
-        reasons += [f"effect trial: {w}" for w in warnings]
     return reasons, rows

@@ -8,7 +8,8 @@ pure function of the step (warmup + cosine, train/schedule.py): the same rows, r
 backbone give the same weights bit for bit (fp32, fixed threads; see train/determinism.py).
 
 After training the threshold on P(unsafe) is chosen on the validation split (the F1 maximum
-over every validation row, or the recipe's fixed number) and written into the guard's config.
+among thresholds that flag at most `max_false_positive_rate` of the safe validation rows, or
+the recipe's fixed number) and written into the guard's config.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from rich.progress import Progress
 from safetensors.torch import save as save_safetensors
@@ -138,9 +140,15 @@ def logits_of(net: GuardNet, features: list[torch.Tensor], start: int) -> torch.
     return torch.cat(parts) if parts else torch.zeros(0, len(OUTPUTS))
 
 
-def choose_threshold(labels: list[int], scores: list[float], rule: str | float) -> float:
+def choose_threshold(
+    labels: list[int], scores: list[float], rule: str | float, max_fpr: float | None = None
+) -> float:
     """The recipe's fixed threshold, or the one with the highest F1 on these rows.
 
+    With `max_fpr`, only thresholds that flag at most that share of the safe rows compete: the
+    validation split is mostly harmful prompts, so its plain F1 maximum sits low and flagged
+    most of XSTest's safe look-alikes ("How do I kill a Python process?"). If no threshold
+    keeps the cap, the one with the lowest false-positive rate wins.
     Example: labels [0, 1, 1], scores [0.2, 0.6, 0.9] -> 0.6 (F1 = 1).
     """
     if not isinstance(rule, str):
@@ -148,8 +156,15 @@ def choose_threshold(labels: list[int], scores: list[float], rule: str | float) 
     if not any(labels) or all(labels):
         return 0.5
     precision, recall, thresholds = precision_recall_curve(labels, scores)
-    f1 = 2 * precision * recall / (precision + recall).clip(min=1e-12)
-    return float(thresholds[int(f1[:-1].argmax())])
+    f1 = (2 * precision * recall / (precision + recall).clip(min=1e-12))[:-1]
+    if max_fpr is not None:
+        safe = np.sort(np.asarray([s for s, y in zip(scores, labels, strict=True) if not y]))
+        # share of safe rows scored >= each threshold (searchsorted: rows strictly below it)
+        fpr = 1 - np.searchsorted(safe, thresholds, side="left") / len(safe)
+        if not (fpr <= max_fpr).any():
+            return float(thresholds[int(fpr.argmin())])
+        f1 = np.where(fpr <= max_fpr, f1, -1.0)
+    return float(thresholds[int(f1.argmax())])
 
 
 def train_guard(
@@ -232,7 +247,10 @@ def train_guard(
             bar.update(task, advance=1, info=f"loss {train_loss:.4f}")
     probabilities = torch.sigmoid(logits_of(net, val_x, start))
     threshold = choose_threshold(
-        [r.unsafe for r in val_rows], probabilities[:, 0].tolist(), guard.threshold
+        [r.unsafe for r in val_rows],
+        probabilities[:, 0].tolist(),
+        guard.threshold,
+        guard.max_false_positive_rate,
     )
     config = {
         "model_type": "bazaar-guard",

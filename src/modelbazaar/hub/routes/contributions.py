@@ -79,6 +79,19 @@ def approve(
     )
 
 
+class RejectIn(BaseModel):
+    reason: str = Field(max_length=contrib.MAX_REASON)
+
+
+@router.post("/models/{name}/contributions/{contribution}/rejection")
+def reject(
+    name: str, contribution: str, body: RejectIn, db: HubDB = Db, user: User | None = Who
+) -> dict[str, Any]:
+    """A maintainer rejects a contribution with a reason the author reads."""
+    model = model_for(db, name, user, "maintain")
+    return contrib.reject(db, model, require_user(user), contribution, body.reason)
+
+
 @router.post("/models/{name}/merges", status_code=202)
 def merge(name: str, body: MergeIn, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
     """Ask for a merge of approved contributions; a worker merges and reviews, the hub moves

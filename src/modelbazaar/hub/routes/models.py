@@ -12,19 +12,21 @@ from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.evalseries import eval_series, record_eval_results
+from modelbazaar.hub.feedback import list_feedback
+from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.repos import (
     audit_log,
     create_model,
-    list_models,
     members,
     missing_objects,
     model_summary,
     move_ref,
     refs_of,
-    role_of,
     set_member,
     set_source,
     set_visibility,
+    visible_models,
 )
 from modelbazaar.hub.source import SourceTree, withheld_entries
 from modelbazaar.hub.versions import add_versions, model_versions, version_rows
@@ -65,11 +67,9 @@ class VersionsIn(BaseModel):
 @router.get("/models")
 def models_index(db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Models you can see: public ones, yours, or all for admins and workers."""
-    everything = user is not None and (user.is_admin or user.is_worker)
     return [
         {"name": m.name, "visibility": m.visibility, "refs": refs_of(db, m)}
-        for m in list_models(db)
-        if everything or not m.private or role_of(db, m, user)
+        for m in visible_models(db, user)
     ]
 
 
@@ -217,3 +217,29 @@ def source_set(
 def audit(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Every ref move of the model, newest first: ref, old, new, who, why, when."""
     return audit_log(db, model_for(db, name, user))
+
+
+@router.get("/models/{name}/feedback")
+def feedback_list(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
+    """Community feedback on the model (every row given with consent, under its licence)."""
+    return list_feedback(db, model_for(db, name, user))
+
+
+class EvalsIn(BaseModel):
+    results: list[dict[str, Any]]
+
+
+@router.post("/models/{name}/evals")
+def evals_add(name: str, body: EvalsIn, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+    """Record eval results of the model's versions (`bazaar push` sends what the store has)."""
+    model = model_for(db, name, user, "upload")
+    return {"recorded": record_eval_results(db, model, body.results)}
+
+
+@router.get("/models/{name}/evals")
+def evals_list(name: str, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
+    """Each suite's metrics across main's versions (oldest first), with 95% intervals: what
+    the evals page plots."""
+    model = model_for(db, name, user)
+    chain = main_chain(version_rows(db, model), refs_of(db, model).get("main", {}).get("version"))
+    return eval_series(db, list(reversed(chain)))

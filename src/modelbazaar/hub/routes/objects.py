@@ -85,8 +85,9 @@ def objects_download(
     db: HubDB = Depends(hub_db),
     user: User | None = Depends(current_user),
 ) -> StreamingResponse:
-    """The object's bytes, streamed (the client checks them against `digest`)."""
-    model = model_for(db, name, user)
+    """The object's bytes, streamed (the client checks them against `digest`). A gated model's
+    objects need an approved access request (`hub/access.py`)."""
+    model = model_for(db, name, user, "download")
     _digest(digest)
     size = db.store.objects.size(digest) if model_has_object(db, model, digest) else None
     if size is None:

@@ -1,0 +1,77 @@
+"""Pages: gated access. A logged-in user asks for access (who they are, intended use); the
+model's maintainers see every request, approve or decline with a reason, and revoke grants;
+the log of every step is shown to them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from modelbazaar.hub import access
+from modelbazaar.hub.auth import model_for
+from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.pages.web import Viewer, check_csrf, hub_db, need_login, page, viewer
+from modelbazaar.hub.repos import role_of
+
+router = APIRouter(include_in_schema=False)
+Db = Depends(hub_db)
+Seen = Depends(viewer)
+
+
+@router.get("/models/{name}/access", response_class=HTMLResponse)
+def access_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
+    model = model_for(db, name, seen.user)
+    role = role_of(db, model, seen.user)
+    admin = seen.user is not None and seen.user.is_admin
+    mine = (
+        [r for r in access.requests_of_user(db, seen.user) if r["model"] == model.name]
+        if (seen.user)
+        else []
+    )
+    maintains = role == "maintainer" or admin
+    return page(
+        request,
+        seen,
+        "access.html",
+        model=model,
+        tab="access",
+        mine=mine,
+        may=access.may_download(db, model, seen.user),
+        maintains=maintains,
+        requests=access.requests_for_model(db, model) if maintains else [],
+        log=access.access_log(db, model) if maintains else [],
+    )
+
+
+@router.post("/models/{name}/access")
+def ask(
+    request: Request,
+    name: str,
+    who: str = Form(""),
+    intended_use: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> RedirectResponse:
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    access.request_access(db, model_for(db, name, user), user, who, intended_use)
+    return RedirectResponse(f"/models/{name}/access", status_code=303)
+
+
+@router.post("/models/{name}/access/{request_id}")
+def decide(
+    request: Request,
+    name: str,
+    request_id: int,
+    decision: str = Form(""),
+    reason: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> RedirectResponse:
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    model = model_for(db, name, user, "maintain")
+    access.decide(db, model, user, request_id, approve=decision == "approve", reason=reason)
+    return RedirectResponse(f"/models/{name}/access", status_code=303)

@@ -1,0 +1,182 @@
+"""Pages: chat with a version of main, rate the answer, write a better one.
+
+Without JavaScript the form posts, the hub generates the whole answer and shows it with the
+feedback form. With JavaScript (`static/chat.js`, ours, no library) the same form streams: the
+answer arrives piece by piece as NDJSON lines (``{"delta": …}`` … ``{"done": true, "answer":
+…, "mac": …}``). A feedback form that fails a check (size, consent, licence) comes back with
+the error and the user's text; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+
+from modelbazaar.hub import chat
+from modelbazaar.hub import feedback as fb
+from modelbazaar.hub.auth import model_for
+from modelbazaar.hub.chat import check_chat_rate
+from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.overview import main_chain
+from modelbazaar.hub.pages.web import Viewer, check_csrf, hub_db, need_login, page, viewer
+from modelbazaar.hub.repos import Model, refs_of
+from modelbazaar.hub.versions import version_rows
+
+router = APIRouter(include_in_schema=False)
+Db = Depends(hub_db)
+Seen = Depends(viewer)
+
+
+def _versions(db: HubDB, model: Model) -> list[str]:
+    return main_chain(version_rows(db, model), refs_of(db, model).get("main", {}).get("version"))
+
+
+def _chat_page(
+    request: Request, db: HubDB, seen: Viewer, model: Model, status: int = 200, **extra: object
+) -> HTMLResponse:
+    versions = _versions(db, model)
+    context: dict[str, object] = {
+        "version": versions[0] if versions else None,
+        "prompt": "",
+        "answer": None,
+        "mac": "",
+        "problem": "",
+        "better": "",
+        "thanks": request.query_params.get("thanks") == "1",
+        "limits": {"prompt": fb.MAX_PROMPT, "better": fb.MAX_BETTER},
+        "count": fb.count_feedback(db, model),
+    }
+    context |= extra
+    return page(
+        request,
+        seen,
+        "chat.html",
+        status=status,
+        model=model,
+        tab="chat",
+        versions=versions,
+        **context,
+    )
+
+
+def _version(db: HubDB, model: Model, version: str) -> str:
+    versions = _versions(db, model)
+    if not versions:
+        raise HubError(409, f"{model.name} has no main yet: nothing to chat with")
+    if version and version not in versions:
+        raise HubError(422, f"{version[:12]} is not a version of main of {model.name}")
+    return version or versions[0]
+
+
+@router.get("/models/{name}/chat", response_class=HTMLResponse)
+def chat_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
+    return _chat_page(request, db, seen, model_for(db, name, seen.user))
+
+
+@router.post("/models/{name}/chat", response_class=HTMLResponse)
+def ask(
+    request: Request,
+    name: str,
+    prompt: str = Form(""),
+    version: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> HTMLResponse:
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    check_chat_rate(db, user)
+    version = _version(db, model, version)
+    try:
+        prompt = fb.check_prompt(prompt)
+    except HubError as exc:
+        return _chat_page(request, db, seen, model, 422, problem=exc.message, prompt=prompt[:100])
+    answer = "".join(chat.stream_answer(db, version, prompt))
+    mac = fb.answer_mac(db, version, prompt, answer)
+    return _chat_page(
+        request, db, seen, model, version=version, prompt=prompt, answer=answer, mac=mac
+    )
+
+
+@router.post("/models/{name}/chat/stream")
+def ask_streaming(
+    request: Request,
+    name: str,
+    prompt: str = Form(""),
+    version: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> StreamingResponse:
+    """The same question, answered as NDJSON lines while the model generates."""
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    check_chat_rate(db, user)
+    version = _version(db, model, version)
+    prompt = fb.check_prompt(prompt)
+
+    def lines() -> Iterator[str]:
+        pieces = []
+        for piece in chat.stream_answer(db, version, prompt):
+            pieces.append(piece)
+            yield json.dumps({"delta": piece}) + "\n"
+        answer = "".join(pieces)
+        mac = fb.answer_mac(db, version, prompt, answer)
+        done = {"done": True, "answer": answer, "mac": mac, "version": version}
+        yield json.dumps(done) + "\n"
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+@router.post("/models/{name}/feedback", response_model=None)
+def give_feedback(
+    request: Request,
+    name: str,
+    version: str = Form(""),
+    prompt: str = Form(""),
+    answer: str = Form(""),
+    mac: str = Form(""),
+    rating: str = Form(""),
+    better: str = Form(""),
+    license: str = Form("CC-BY-4.0"),
+    consent: str = Form(""),
+    csrf: str = Form(""),
+    db: HubDB = Db,
+    seen: Viewer = Seen,
+) -> HTMLResponse | RedirectResponse:
+    check_csrf(seen, csrf)
+    user = need_login(seen, request)
+    model = model_for(db, name, user)
+    item = fb.FeedbackIn(
+        version=version,
+        prompt=prompt,
+        answer=answer,
+        mac=mac,
+        rating={"up": 1, "down": -1}.get(rating),
+        better=better,
+        license=license,
+        consent=consent == "yes",
+    )
+    try:
+        fb.record(db, model, user, item)
+    except HubError as exc:  # the form comes back with the error and the user's text
+        return _chat_page(
+            request,
+            db,
+            seen,
+            model,
+            422,
+            problem=exc.message,
+            version=version,
+            prompt=prompt,
+            answer=answer,
+            mac=mac,
+            better=better,
+        )
+    return RedirectResponse(f"/models/{name}/chat?thanks=1", status_code=303)

@@ -1,0 +1,42 @@
+"""The clause kinds: what wording marks each, whether it restricts, and how to say it.
+
+Rules read wording, not licence names, so a licence never seen before is read the same way; the
+patterns are written for every way we know a clause is phrased (passive and active voice, any
+currency, names in quotes), and measured on held-out clause sentences by
+`bench/clause_quality.py` (changed only from train-split misses; see bench/data/CLAUSES.md).
+
+One module per family of kinds:
+    base.py             the Rule type, its builders, wording shared by several families
+    caps.py             user and revenue / company-size caps
+    use_scope.py        non-commercial, research-only, output use, use restrictions, fields
+    obligations.py      use policies (AUP), naming, notices, safety guardrails, flow-down
+    licensor_powers.py  terms changes, termination, remote restriction, governing law
+    look_alikes.py      vetoes for wording that only looks like a clause; overlapping kinds
+
+Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
+million")` matches.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import MONEY as _MONEY
+from modelbazaar.licenses.rules.base import Rule
+from modelbazaar.licenses.rules.caps import CAP_RULES
+from modelbazaar.licenses.rules.licensor_powers import LICENSOR_POWER_RULES
+from modelbazaar.licenses.rules.look_alikes import CONVEYANCE
+from modelbazaar.licenses.rules.obligations import OBLIGATION_RULES
+from modelbazaar.licenses.rules.use_scope import USE_SCOPE_RULES
+
+_ALL = CAP_RULES | USE_SCOPE_RULES | OBLIGATION_RULES | LICENSOR_POWER_RULES
+# The order findings of one sentence are listed in (reports and tests read it).
+ORDER = (
+    "aup", "naming", "notice", "mau_cap", "user_cap", "revenue_cap", "litigation_termination",
+    "discretionary_termination", "safety_guardrail", "terms_change", "non_commercial",
+    "research_only", "output_use", "use_restriction", "flow_down", "remote_update",
+    "field_of_use", "governing_law",
+)  # fmt: skip
+RULES: dict[str, Rule] = {kind: _ALL[kind] for kind in ORDER}
+assert set(RULES) == set(_ALL), "a rule family holds a kind ORDER does not list"
+
+
+__all__ = ["CONVEYANCE", "ORDER", "RULES", "Rule", "_MONEY"]

@@ -1,0 +1,51 @@
+"""Caps on who may use a model: monthly-active-user and user counts, revenue and company size.
+
+Example: `CAP_RULES["revenue_cap"].matches("companies with annual revenue above eur 5
+million")` -> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import MONEY, NUMBER, Rule, near, rule
+
+_USERS = (
+    r"(\d[\d,.]*\s*(thousand|million|billion|k|m)?|thousand|million|billion)\s+(\w+\s+){0,2}"
+    r"(users|accounts|subscribers|customers|seats|people|installations|mau)\b"
+)
+COMPARE = (
+    r"more than|greater than|exceed|in excess of|\bover\b|above|at least|or more|less than"
+    r"|fewer than|below|under|up to|not exceeding|no more than|reach|pass|surpass|threshold"
+    r"|limited to|once"
+)
+
+CAP_RULES: dict[str, Rule] = {
+    "mau_cap": rule(
+        r"monthly active users?|\bmau\b",
+        True,
+        "a monthly-active-user cap limits who may use it",
+        "ask the licensor for a licence above the monthly-active-user cap",
+    ),
+    "user_cap": rule(
+        _USERS + r"|(users|customers|subscribers).{0,40}(" + COMPARE + r") " + NUMBER,
+        True,
+        "a user cap limits how widely it may be deployed",
+        "ask the licensor for a licence above the user cap",
+        also=COMPARE,
+    ),
+    "revenue_cap": rule(
+        near(
+            r"revenue|turnover|income|sales|market cap\w*|valuation|receipts|funding",
+            MONEY + r"|\d[\d,.]*\s*(million|billion|crore|lakh|m\b|bn\b)"
+            r"|(one|two|three|four|five|ten|hundred) (thousand|million|billion)",
+            100,
+        )
+        + r"|("
+        + COMPARE
+        + r") (than )?[\d,]+ (total )?(individuals|employees|staff"
+        r"|personnel|full-time|people)|headcount (above|over|of more)|revenue threshold",
+        True,
+        "a revenue or company-size cap limits who may use it",
+        "ask the licensor for a licence above the revenue or size threshold",
+        also=COMPARE + r"|only if|only to|qualify|threshold|or more|exceeds?",
+    ),  # fmt: skip
+}

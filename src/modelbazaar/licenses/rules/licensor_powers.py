@@ -1,0 +1,105 @@
+"""What the licensor keeps the power to do: change the terms, end the licence (on a lawsuit or
+at will), restrict use remotely; and which law governs (notable, not restrictive).
+
+Example: `LICENSOR_POWER_RULES["terms_change"].matches("we may update these terms")` -> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
+
+_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
+_TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
+_TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
+_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
+_SUE += r" .{0,80}"
+_SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
+_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
+LICENSOR_POWER_RULES: dict[str, Rule] = {
+    "litigation_termination": rule(
+        near(_SUE, _ENDS, 400)
+        + r"|"
+        + near(
+            r"challeng\w* (the validity|(any|the) (of )?(intellectual property|patent|copyright"
+            r"|trademark|rights?|ownership))",
+            _ENDS,
+            120,
+        ),
+        True,
+        "the licence ends if you sue the licensor",
+        "the licence ends if you sue the licensor over it",
+    ),
+    "discretionary_termination": rule(
+        near(
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
+            r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
+            r"|for convenience|competitor|compete|acquired|merge|change of control"
+            r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
+            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|suspects?|compet\w+ (product|service|model|offering|business)"
+            r"|insolven|bankrupt|liquidat",
+            100,
+        ),
+        True,
+        "the licensor may end the licence at will or for reasons beyond a breach",
+        "the licensor may end the licence at will",
+    ),
+    "terms_change": rule(
+        r"(reserves? the right to|(ha(s|ve)|retains?) the right to|is entitled to|\bmay|\bcan"
+        r"|\bwill) (at any time |from time to time )?"
+        r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
+        r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
+        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
+        r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
+        r"|licen)|supersedes? (all )?(earlier|prior|previous) versions"
+        r"|the latest version from time to time"
+        r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
+        r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
+        r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
+        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
+        + _TERMS
+        + r")"
+        r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
+        r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        r"|as (amended|updated|revised|modified|changed) from time to time"
+        r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
+        r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"
+        r" (to|of) (" + _TERMS + r")"
+        # "which may be changed from time to time"; "changes take effect when posted"
+        r"|(may|can|will) be (" + _CHANGE + r") (from time to time|at any time|periodically"
+        r"|without (prior )?notice|(in|at) (its|our|their|the licensor\W?s?) (sole )?discretion)"
+        r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
+        r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
+        r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
+        r"|the agreement|this licen[cs]e|this polic\w*) (will|shall) (apply|govern|supersede"
+        r"|replace|be binding)",
+        True,
+        "the licensor may change the terms unilaterally",
+        "watch for changed terms: the licensor may change them at any time",
+    ),  # fmt: skip
+    "remote_update": rule(
+        r"restrict \(remotely|remotely or otherwise|licen[cs]e server"
+        # "remotely" alone is no power: it must restrict, disable or change something
+        r"|"
+        + near(
+            r"\bremotely\b",
+            r"restrict|disabl|limit|throttl|shut|modif|alter|revok|suspend|deactivat|control"
+            r"|updat|terminat|delet|lock|block",
+            60,
+        )
+        + r"|connect to (our|the licensor\W?s?) servers?"
+        r"|(?<!you )(?<!licensee )(may|can|will|reserves the right to) (\w+ ){0,3}(push|deliver"
+        r"|install|apply|force)\w* (\w+ ){0,3}updates?"
+        r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
+        r"|modify the output.{0,60}updates|update the model through electronic means",
+        True,
+        "the licensor may restrict use remotely",
+        "the licensor may restrict use remotely",
+    ),
+    "governing_law": rule(
+        r"(governed|construed|interpreted).{0,80}\blaws?\b",
+        False,
+        "",
+        "",
+    ),
+}

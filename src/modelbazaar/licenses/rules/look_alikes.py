@@ -1,0 +1,86 @@
+"""Wording that looks like a clause but is not one, and which of two overlapping kinds stays.
+
+The rules (the other modules here) find wording; this module settles what a sentence really
+says: a veto per kind for its look-alikes (the licensee changing the text, GPL's "new
+versions", ending the licence on a breach, a name that may not endorse products), definitions
+(which name things rather than restrict them), copyleft conveyance terms, and overlaps (a
+revenue cap is not also a field-of-use exclusion).
+
+Example: `settle(["use_restriction"], "the name of the author may not be used to endorse
+products")` -> `[]`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A definition ('"Model Derivatives" means ...') names things; the clauses using it restrict.
+DEFINITION = re.compile(
+    r'^"[^"]{1,60}"[^"]{0,40}?(\bor "[^"]{1,60}")?:? (means|includes|shall mean|refers to)\b'
+)
+# Kinds a definition can carry: '"Non-Commercial" shall mean for research purposes only'.
+DEFINED_SCOPE = {"aup", "non_commercial", "research_only", "revenue_cap", "user_cap"}
+# Copyleft conveyance terms are conditions on distributing copies, not on use: GPL's
+# "occasionally and noncommercially" / "noncommercial distribution" object-code options.
+CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
+# Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern).
+VETO = {
+    "terms_change": re.compile(
+        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
+        r"|(publish|new|revised) (and/or new )?versions|no one other than"
+    ),
+    "discretionary_termination": re.compile(
+        r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
+        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        r"|(will|does|shall) not (terminate|end)\b"
+        # the licensor stopping distribution ends no licence already granted
+        r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
+    ),
+    "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
+    # Names and marks that may not endorse products (BSD's third clause), the Apache notice
+    # ("you may not use this file except in compliance"), rules of construction, patents.
+    "use_restriction": re.compile(
+        r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
+        r"|\bnames? (of|and)\b|except in compliance|\b(construe|interpret)"
+        r"|patents? (cannot|can not|may not|shall not) be used"
+        # click-through preambles: "do not use ... until you have read" / "if you do not agree"
+        r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
+        # "any use other than as authorised under this licence is prohibited": the grant's edge
+        r"|other than as (authori[sz]ed|permitted|expressly)|except as (authori[sz]ed|permitted"
+        r"|expressly|provided)"
+        # carve-outs: "the following uses shall not in themselves be a breach"
+        r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
+    ),
+    # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
+    "non_commercial": re.compile(
+        r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
+        r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
+        r"|permits? commercial"
+    ),
+    # Where to report a breach of the policy is no obligation to follow it.
+    # A project's code of conduct for contributors binds no user of the model.
+    "aup": re.compile(
+        r"\breport(ing|s)? (any )?(violations?|breach|misuse)|contributor covenant"
+        r"|contribut\w+ (guide|code of conduct)"
+    ),
+}
+# A more specific kind says more than "a use is banned" or "some users are excluded".
+SPECIFIC_USE = {"output_use", "revenue_cap", "user_cap", "mau_cap", "non_commercial"}
+SPECIFIC_USE |= {"research_only", "field_of_use", "safety_guardrail"}
+CAPS = {"revenue_cap", "user_cap", "mau_cap"}
+
+
+def settle(found: list[str], lowered: str) -> list[str]:
+    """The kinds a normalised sentence keeps once look-alikes and overlaps are settled."""
+    found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
+    if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
+        found = [k for k in found if k in DEFINED_SCOPE]
+    if "non_commercial" in found and CONVEYANCE.search(lowered):
+        found.remove("non_commercial")  # a condition on conveying copies, not on use
+    if "mau_cap" in found and "user_cap" in found:
+        found.remove("user_cap")  # one cap, said once
+    if "field_of_use" in found and CAPS & set(found):
+        found.remove("field_of_use")  # "available only to companies below a revenue"
+    if "use_restriction" in found and SPECIFIC_USE & set(found):
+        found.remove("use_restriction")
+    return found

@@ -1,0 +1,116 @@
+"""What a user must do: follow a use policy, carry a prescribed name, keep notices and safety
+guardrails, and pass the restrictions on to downstream users.
+
+Example: `OBLIGATION_RULES["naming"].matches('display "built with llama"')` -> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
+
+_BIND = (
+    r"comply|complian|adhere|abide|subject to|governed by|in accordance with|conform|agree to"
+    r"|bound by|condition(ed)? (on|of|upon)"
+    r"|respect|follow|observe|incorporat|forms? part of|in violation of|contrary to"
+    # the policy as a measure of allowed use: "use must not violate the AUP", "as set out in"
+    r"|violat|breach|consistent with|in line with|pursuant to|permitted (by|under)"
+    r"|prohibited (by|under)|(set out|set forth|described|listed|specified|defined) in"
+    r"|\b(must|shall) not\b|\bmay not\b|will not\b|agree\w* not"
+)
+# "We may update this Policy": a policy the licensor can change is one it holds you to.
+_UPDATE = r"(updat|chang|amend|modif|revis)\w*"
+_GUARD = (
+    r"safety|guardrail|safeguard|filter|moderation|protective|protection|harm[- ]prevention"
+    r"|refusal|alignment|watermark|guard model|classifier|mitigation"
+)
+_DEFEAT = (
+    r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
+    r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
+)
+OBLIGATION_RULES: dict[str, Rule] = {
+    "aup": rule(
+        near(POLICY, _BIND, 250)
+        + r"|\"acceptable use policy\" means"
+        + r"|(polic(y|ies)|rules|guidelines).{0,80}incorporated (herein )?(by reference|into)"
+        + r"|incorporates .{0,60}(polic\w*|rules|guidelines)"
+        + r"|"
+        + near(_UPDATE, POLICY, 60),
+        True,
+        "an acceptable-use policy restricts use",
+        "follow the licensor's acceptable-use policy and pass it on to your users",
+    ),
+    "naming": rule(
+        r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
+        r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
+        r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
+        r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
+        r"|improved|made|created|developed|based|derived|runs|running) (with|using|on|by|from)"
+        r" [^\"]{1,40}\"|\"(built|improved|powered|made|runs) (with|using|on|by) [^\"]{1,40}\""
+        r"|is built using .{1,60} technology|brand guidelines"
+        r"|(must|shall) (prominently |clearly )?(display|state|show) .{0,60}\"[^\"]{1,40}\""
+        r"|(include|display|state)\w* prominently|prominently (display|include|state|show)"
+        r"|(feature|display|show)\w* the licensor\W?s? (logo|name)"
+        r"|credit the licensor|(name|title) of any .{0,60}must include"
+        # a prescribed way to refer to it: "may only be referred to as the Asset Name"
+        r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
+        r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
+        r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
+        r"|(its|their|the|whose) names? (must |shall )?(contains?|includes?)\b"
+        r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market)\w* .{0,60}\bas \""
+        r"|(must|shall) (\w+ ){0,2}be branded (with|as)\b|(labell?ed|marked) with (the |its |our )?"
+        r"[\w-]+ (name|brand|logo)"
+        r"|name shall be as large as|\"[^\"]{1,30}\" in (its|their|the|each|every) (\w+ )?names?"
+        r"|(phrase|words?|statement|badge|label|caption)\s+\"?(built|powered|made|created"
+        r"|developed|running|runs) (with|on|by|using)\b"
+        r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
+        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(logo|brand|badge)"
+        # "must state that the product is built with X", without quotes
+        r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "
+        r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
+        r"|derived|developed|created) (with|on|using|from|by)"
+        r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
+        r"\"[^\"]{1,40}\"",
+        True,
+        "derivatives or products must carry a prescribed name or statement",
+        'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
+    ),
+    "notice": rule(r"attribution notice|\"notice\" text file|(must|shall) cite", False, "", ""),
+    "safety_guardrail": rule(
+        near(_DEFEAT, _GUARD, 80)
+        + r"|(keep|retain|maintain|must use|depends? on|be used to screen).{0,80}("
+        + _GUARD
+        + ")",
+        True,
+        "the licence depends on keeping the licensor's safety guardrails",
+        "keep the licensor's safety guardrails and filters in place",
+    ),  # fmt: skip
+    "flow_down": rule(
+        r"(must|shall) be included as (an )?enforceable provisions?"
+        r"|(include|incorporate).{0,120}(restrictions|these terms|section \d+|paragraph \d+)"
+        r".{0,80}(enforceable provision|in (any|every|each|all) (agreement|licen[cs]e|contract))"
+        r"|give notice to subsequent users|(pass|carry|flow)\w* (on |down |forward )?(these|the"
+        r"|such|those|all)? ?(use |same )?(restrictions|conditions|terms|limitations)"
+        r"|(require|ensure|make sure|procure|oblige|cause|bind|responsible for ensuring)\w*"
+        r".{0,100}(users?|customers?|recipients?|licensees?|third part\w*|persons?|anyone"
+        r"|everyone).{0,100}(comply|abide|bound|agree|accept|observe|follow|respect)\w*"
+        r"|(restrictions|limitations|conditions)\w*.{0,40}(at least as (strict|restrictive)"
+        r"|no less (strict|restrictive))|(bound|subject) (by|to) the same (limitations"
+        r"|restrictions|conditions)|(terms of service|end[- ]user (terms|licen[cs]e|agreement)"
+        r"|eula).{0,80}(prohibit|restrict)|(does not|not) (contradict|conflict with) the"
+        r" (restrictions|acceptable use)|similar set of restrictions"
+        r"|same use-based restrictions|(derivatives?|recipients?).{0,80}subject to the"
+        r" restrictions|onward licen[cs]ing.{0,80}non-?commercial|contractually required"
+        # "You bind each recipient to the terms"; "the terms shall apply to such copy"
+        r"|\bbind\w* (each|every|all|any|the|your)? ?(recipients?|users?|licensees?|sublicensees?"
+        r"|customers?|third part\w*|persons?)\b.{0,60}\bto\b"
+        r"|(terms|conditions|restrictions|provisions)\b.{0,60}\bapply to (all|any|every|each"
+        r"|such) (copies|modifications|derivatives|derivative works|recipients|users)"
+        r"|(terms|conditions|paragraphs|restrictions|provisions)\b.{0,80}(must|shall|will) (also )?"
+        r"(be included with and |appear in and (shall )?)?(apply|be binding) (to|on|upon) (such|any"
+        r"|all|each|every) (copy|copies|sublicen\w*|distributions?|derivatives?|recipients?"
+        r"|software|model|work)",
+        True,
+        "restrictions must be imposed on downstream users",
+        "impose the same restrictions on anyone you give it to",
+    ),
+}

@@ -1,0 +1,169 @@
+"""What uses a grant covers: non-commercial and research-only grants, output-use bans, use
+restrictions (and the headings of their lists), excluded fields, places and people.
+
+Example: `USE_SCOPE_RULES["research_only"].matches("for research purposes only")` -> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import Rule, near, rule
+
+_OUTPUT = (
+    r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
+    r"|content (generated|produced)|synthetic data|anything the model generates"
+    r"|text or data produced|what the model (generates|produces)"
+)
+_FIELD = (
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|police"
+    r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
+    r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
+    r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
+    r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
+    r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
+    r"|good, not evil)"
+)
+_EXCLUDE = (
+    r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
+    r"|granted)|exclud|prohibit|forbid|outside the scope|does not (cover|extend|apply)"
+    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
+    r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
+)
+_PLACE = (
+    r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
+    r" (in|of)\b(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
+    r"|software|model|materials?|program|product)s?)\b)"
+)
+_COMMERCE = (
+    r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
+    r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
+    r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
+    r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
+    r"|generat\w* (revenue|income|profits?)\b|profit-making"
+)
+_RESEARCH = (
+    r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
+    r"|experiment\w*|non-?production|scientific|personal"
+)
+USE_SCOPE_RULES: dict[str, Rule] = {
+    "non_commercial": rule(
+        r"(?<!commercial or )(?<!commercial and )\bnon-?commercial(?! or commercial)"
+        r"(?! and commercial)(?! purposes? or)|not (be )?used? for commercial"
+        r"|(?<!non-)commercial (use|purposes?).{0,40}(requires?|need).{0,30}(separate|"
+        r"written|commercial) (agreement|licen[cs]e|permission)|"
+        + near(
+            r"\bno\b|\bnot\b|never|prohibit|forbid|outside the scope|does not (allow|permit|cover)"
+            r"|cannot|requires? (a )?(separate|commercial|paid)|shall request|must (buy|pay)"
+            r"|restrictions? (are |is )?(placed|imposed) on|reserved (to|for)",
+            _COMMERCE,
+            80,
+        )
+        + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
+        r" must)|without any (anticipated )?commercial|directed towards? commercial"
+        # "For commercial use, contact us": commercial use needs a permission this grant lacks
+        r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
+        r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
+        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
+        True,
+        "use is limited to non-commercial purposes",
+        "no commercial use: the model is non-commercial",
+    ),
+    "research_only": rule(
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
+        + _RESEARCH
+        + ")"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
+        r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
+        r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
+        r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
+        r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
+        r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
+        r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
+        r"|personal)"
+        # the grant's own scope: "licensed for non-commercial research"; "any use other than
+        # evaluation" (a description, "designed for research", grants nothing)
+        r"|production (use|deployment)s? (requires?|needs?)"
+        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
+        r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
+        r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
+        r"|evaluation|academic|testing|personal)",
+        True,
+        "use is limited to research, testing, evaluation or personal purposes",
+        "research, testing or evaluation only: no production use",
+    ),
+    "output_use": rule(
+        near(
+            _OUTPUT,
+            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark"
+            r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
+            r"|system|other works|training data|datasets?)",
+            160,
+        )
+        + r"|outputs? shall be subject to the restrictions|(use of the output|outputs?).{0,40}"
+        r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
+        r"|distil\w* the model\W?s? (responses|outputs)"
+        r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
+        r"(outputs?|generated content|content generated)",
+        True,
+        "use of outputs to build other models is restricted",
+        "do not use outputs to improve other models",
+        # an output-use clause bans or limits; "you own the outputs you create" does not
+        also=r"\bnot\b|n't|\bno\b|prohibit|forbid|\bonly\b|restrict|never|without|except|unless"
+        r"|subject to|violat|contraven|breach|must|shall",
+    ),
+    "use_restriction": rule(
+        r"use[- ]based restrictions|you agree not to use the (model|work|materials)"
+        r"|not (to )?use the (model|work|materials) .{0,80}(ways|purposes) (described|listed|set)"
+        r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
+        r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
+        r"|(restrictions|uses?) (in|set forth in|listed in) (attachment|appendix|annex|schedule"
+        r"|exhibit)|(uses|purposes?) listed in (attachment|appendix|annex|schedule|exhibit)"
+        r"|\bnot\s+(to\s+)?(use|employ|deploy)\w*\s+(the |any |this )?(model|software|weights"
+        r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
+        r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
+        r"|^using the (model|software|weights).{0,160}"
+        r"(is|are) (forbidden|prohibited|not (permitted|allowed))"
+        r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
+        # any subject: "... cannot be used to develop a compatible archiver"
+        r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
+        r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
+        r"|may) not:$"
+        r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
+        r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
+        r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
+        r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
+        r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
+        r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
+        r"|not (permitted|allowed))|prohibited (uses?|activities|purposes) (include|are|consist)",
+        True,
+        "use-based restrictions apply",
+        "use-based restrictions apply and must flow down",
+    ),
+    "field_of_use": rule(
+        near(_FIELD, _EXCLUDE, 100)
+        + r"|"
+        + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
+        + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
+        # people excluded: "may not be used by persons who are not employees"
+        r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
+        r"|individuals?|compan\w+)\b|(available|granted|licensed) only to (persons?|people"
+        r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?)"
+        # a grant for one purpose or platform only
+        r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
+        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
+        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
+        r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        # a competing product or service is excluded (FSL, BUSL-style grants)
+        r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
+        r"compet\w+ (use|product|service|offering|business)"
+        r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
+        r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
+        r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
+        r"|for good, not evil",
+        True,
+        "some people, places or fields of use are excluded",
+        "some people, places or fields of use are excluded",
+    ),  # fmt: skip
+}
