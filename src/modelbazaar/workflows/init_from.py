@@ -29,8 +29,9 @@ LIMITS = {"tinystories": 8, "wordnet_mc": 100, "gsm8k_chat": 12, "safety_smoke":
 # 95% CI. Accuracy suites on ~100 examples have paired CIs of about +-0.05..0.10 absolute, so
 # their bounds must be that wide or every harmless adapter is rejected by noise. GSM8K sits
 # near the floor on a 135M model (a few %), where a relative bound of 1.0 would reject the loss
-# of one solved problem out of 24; 3.0 allows a drop of three times the base rate.
-MAX_REGRESSION = {"tinystories": 0.05, "wordnet_mc": 0.25, "gsm8k_chat": 3.0}
+# of the one solved problem out of 12 (measured: CI [-0.25, 0] for a harmless adapter); 4.0
+# allows a drop of four times the base rate: at 12 problems GSM8K is reported, not really gated.
+MAX_REGRESSION = {"tinystories": 0.05, "wordnet_mc": 0.25, "gsm8k_chat": 4.0}
 
 RECIPE = """\
 # The recipe of an imported model: `bazaar init {directory} --from {source}`.
