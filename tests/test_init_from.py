@@ -237,3 +237,24 @@ def test_adapters_of_a_chat_model_learn_answers_in_its_chat_format(standin) -> N
     assert ids[-1] == tokenizer.eos_token_id  # the answer ends its turn
     tokenizer.chat_template = None  # a built model: "prompt\n", as before
     assert prompt_text(tokenizer, "2+2?") == "2+2?\n"
+
+
+def test_a_perplexity_suite_is_judged_on_loss_whether_or_not_the_base_was_cached(
+    standin, tmp_path, monkeypatch
+) -> None:
+    """The catalogue stores metrics with sorted keys; the gate must not switch to bits/byte."""
+    import torch
+
+    from modelbazaar.model import load_version
+    from modelbazaar.recipe import PolicyConfig
+    from modelbazaar.review.suites import suite_checks
+
+    target = init_from(standin, tmp_path)
+    store = Store.for_model(target)
+    base = load_version(store, "main")
+    policy = PolicyConfig(suites=["tinystories"], limit=2)
+    candidate = base.model  # same weights: only the metric choice matters here
+    with torch.no_grad():
+        first = suite_checks(store, target, policy, base, candidate)[1]
+        cached = suite_checks(store, target, policy, base, candidate)[1]
+    assert [c["check"] for c in first] == [c["check"] for c in cached] == ["tinystories: loss"]
