@@ -18,7 +18,12 @@ PACKAGE = "modelbazaar"
 FRONT_DOORS = {"cli", "hub", "serve", "__main__"}  # __main__: `python -m modelbazaar`
 WORKFLOWS = "workflows"
 # the only workflow modules allowed to import other workflows: the replay table and verify
-WORKFLOW_HUBS = {"modelbazaar.workflows.replays", "modelbazaar.workflows.verify"}
+# Workflows that compose others: verify replays them; init --from is an import plus a recipe.
+WORKFLOW_HUBS = {
+    "modelbazaar.workflows.replays",
+    "modelbazaar.workflows.verify",
+    "modelbazaar.workflows.init_from",
+}
 BOTTOM = {"licenses": {"licenses", "errors"}}  # a room -> the rooms it may import
 
 

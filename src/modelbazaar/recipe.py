@@ -127,11 +127,18 @@ class PolicyConfig(Strict, DonationPolicy):
     approvals: int = Field(1, ge=0, le=100)
     suites: list[str] = Field(default_factory=lambda: ["validation", "safety_smoke"])
     limit: int | None = None  # examples per suite during review (None: all)
+    # Per-suite sizes that override `limit` (e.g. fewer of the slow generation suites), so a
+    # review fits a time budget: { gsm8k_chat = 40, wordnet_mc = 200 }
+    limits: dict[str, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)
     # `bazaar verify`: a rebuild that is not bit-identical is "equivalent" when the 95% CI of
     # every metric's difference lies within +- this margin (absolute, in the metric's unit:
     # nats, bits per byte, a rate). A CI that merely contains zero is not the test: paired CIs
     # on near-identical models are so narrow that float noise alone (~4e-5 nats) excludes zero.
     equivalence_margin: float = Field(0.01, gt=0)
+
+    def limit_for(self, suite: str) -> int | None:
+        """Examples of `suite` a review runs: its entry in `limits`, else `limit` (None: all)."""
+        return self.limits.get(suite, self.limit)
 
 
 class GuardConfig(Strict):
@@ -164,8 +171,33 @@ class GuardConfig(Strict):
     max_false_positive_rate: Annotated[float, Field(gt=0, le=1)] | None = 0.1
 
 
+SHA256_HEX = r"^[0-9a-f]{64}$"
+
+
+class ImportedConfig(Strict):
+    """`[imported]`: the model was not built here but imported (`bazaar init NAME --from SRC`).
+
+    Such a source has no `[model]`, `[tokenizer]` or `[train]`: there is nothing to train.
+    `bazaar verify` checks the source files against `files` and re-imports them bit for bit.
+    Example::
+
+        [imported]
+        source = "smollm2"            # or the absolute path of an HF folder or a .gguf file
+        name = "smollm2-135m-instruct"
+        version = "3f2a…"             # the version hash the import gave (main at init)
+        files = { "SmolLM2-135M-Instruct.Q4_1.gguf" = "7c1d…" }   # sha256 of every source file
+    """
+
+    source: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    version: str = Field(pattern=SHA256_HEX)
+    kind: Literal["gguf", "hf"]
+    files: dict[str, Annotated[str, Field(pattern=SHA256_HEX)]] = Field(min_length=1)
+
+
 class Recipe(Strict):
-    model: ModelConfig
+    model: ModelConfig | None = None  # absent only with [imported]
+    imported: ImportedConfig | None = None  # present: imported, not built (no [model]/[train])
     tokenizer: TokenizerConfig = TokenizerConfig()
     train: TrainConfig = TrainConfig()
     license: LicenseConfig = LicenseConfig()
@@ -178,7 +210,38 @@ class Recipe(Strict):
     description: str = ""
 
     @model_validator(mode="after")
+    def _built_or_imported(self) -> "Recipe":
+        """Exactly one origin: [model] (built from source here) or [imported] (not built)."""
+        if self.imported is None:
+            if self.model is None:
+                raise ValueError(
+                    "model: required key is missing (a built model needs [model]; an imported "
+                    "one has [imported] instead, written by `bazaar init NAME --from SOURCE`)"
+                )
+            return self
+        written = [
+            k for k in ("model", "tokenizer", "train", "guard") if k in self.model_fields_set
+        ]
+        if written:
+            raise ValueError(
+                f"an [imported] model is not built here, so it takes no "
+                f"{', '.join(f'[{k}]' for k in written)}; remove them (its shape is the "
+                f"imported config's; changes arrive as contributions)"
+            )
+        return self
+
+    @property
+    def name(self) -> str:
+        """The model's name: [model] name, or the imported model's."""
+        if self.model is not None:
+            return self.model.name
+        assert self.imported is not None  # _built_or_imported guarantees one of them
+        return self.imported.name
+
+    @model_validator(mode="after")
     def _context_holds_a_window(self) -> "Recipe":
+        if self.model is None:
+            return self
         if self.guard is None and self.train.seq_len > self.model.max_position_embeddings:
             raise ValueError(
                 f"train.seq_len {self.train.seq_len} is longer than the model's context, "
@@ -189,7 +252,7 @@ class Recipe(Strict):
     @model_validator(mode="after")
     def _guard_sets_no_llama_shape(self) -> "Recipe":
         """A guard's shape is its backbone's: Llama sizes or a tokenizer would be ignored."""
-        if self.guard is None:
+        if self.guard is None or self.model is None:
             return self
         # Compared with the defaults, not "was it written": a recorded recipe spells them out.
         default = ModelConfig(name=self.model.name)

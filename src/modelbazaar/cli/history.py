@@ -102,6 +102,8 @@ def show(
         "created": record.created_at,
         "message": record.message,
         "licence": record.info.get("license"),
+        # imported versions: where from, and the sha256 of each source file (verify checks them)
+        **({"imported from": record.info["source"]} if "source" in record.info else {}),
         "parents": [
             {"version": p["parent"], "relation": p["relation"], **p["detail"]}
             for p in record.parents

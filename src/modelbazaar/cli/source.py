@@ -13,6 +13,7 @@ from modelbazaar.progress import console
 from modelbazaar.recipe import load_recipe
 from modelbazaar.store import Store
 from modelbazaar.workflows.build import build as run_build
+from modelbazaar.workflows.init_from import create_from
 from modelbazaar.workflows.verify import VerifyReport
 from modelbazaar.workflows.verify import verify as run_verify
 
@@ -29,11 +30,25 @@ def init(
         bool,
         typer.Option(help="Add the template to a non-empty folder (never overwrites a file)."),
     ] = False,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Start from an open model instead of a template: `smollm2`, an HF folder or a "
+            ".gguf file. `main` is the imported version; nothing is built.",
+        ),
+    ] = None,
+    license: Annotated[
+        str, typer.Option("--license", help="With --from: SPDX id of the weights.")
+    ] = "",
 ) -> None:
     """Create a model source (bazaar.toml + data manifests + data) from a template.
 
     The folder must be new or empty (--force: non-empty, but no file is ever overwritten).
     Example: bazaar init my-model --template shakespeare
+    With --from, the source is an imported model (no [model]/[train]; verify re-imports):
+    bazaar init smol --from smollm2      (Apache-2.0)
+    bazaar init mine --from path/to/hf-folder --license MIT
     """
     if list_templates or directory is None:
         table = Table("template", "description")
@@ -43,11 +58,25 @@ def init(
         return
     if not directory.strip():  # Path("") is ".": an empty name must not fill the current folder
         raise BazaarError("bazaar init needs a folder name; use `bazaar init .` for this folder")
-    target = templates.create(Path(directory), template, force=force)
-    console.print(
-        f"created model source [bold]{escape(str(target))}[/] from template '{template}'; "
-        f"next: cd {escape(str(target))} && bazaar build"
-    )
+    if from_ is not None:
+        target = Path(directory)
+        license_id = license or ("Apache-2.0" if from_ == "smollm2" else "")
+        if not license_id:
+            raise BazaarError(
+                "say under which licence the weights are published: --license SPDX-ID"
+            )
+        version = create_from(target, from_, license_id, force=force)
+        console.print(
+            f"created model source [bold]{escape(str(target))}[/] from {escape(from_)}: main is "
+            f"the imported version {version[:12]} ({escape(license_id)}); nothing to build. "
+            f"Next: bazaar eval -C {escape(str(target))}, bazaar verify -C {escape(str(target))}"
+        )
+    else:
+        target = templates.create(Path(directory), template, force=force)
+        console.print(
+            f"created model source [bold]{escape(str(target))}[/] from template '{template}'; "
+            f"next: cd {escape(str(target))} && bazaar build"
+        )
     recipe = load_recipe(target)
     if recipe.policy.require_signature and not (recipe.maintainers or recipe.trusted_contributors):
         console.print(

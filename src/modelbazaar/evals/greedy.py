@@ -24,6 +24,35 @@ def cut(text: str, stop: Sequence[str]) -> str:
     return text[: min(ends)] if ends else text
 
 
+PADDED_TOKENS_PER_ROW = 256  # a batch holds at most batch_size x 256 padded prompt tokens
+
+
+def token_budget_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices in batches of similar length, longest first, within a padded-token budget.
+
+    Left padding makes every row of a batch as long as its longest prompt, and each decoding
+    step attends over that width: one 900-token jailbreak among fifteen 60-token prompts made
+    SmolLM2's safety_smoke batch ~4x as costly. So a batch holds at most `batch_size` prompts
+    and at most batch_size x 256 padded tokens (a prompt longer than that goes alone).
+    Example: token_budget_batches([900, 60, 50, 40], 4) -> [[0], [1, 2, 3]] (budget 1024)
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    budget = batch_size * PADDED_TOKENS_PER_ROW
+    batches: list[list[int]] = []
+    for i in order:
+        current = batches[-1] if batches else None
+        # rows are longest first, so a batch's width is its first row's length
+        if (
+            current
+            and len(current) < batch_size
+            and (len(current) + 1) * lengths[current[0]] <= budget
+        ):
+            current.append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 @torch.inference_mode()
 def greedy(
     model: torch.nn.Module,
@@ -35,14 +64,13 @@ def greedy(
     on_batch: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Greedy continuations of `prompts` (in input order), cut at the first stop string."""
-    order = sorted(range(len(prompts)), key=lambda i: -len(prompts[i]))  # similar lengths batch
+    lengths = [len(tokenizer(p, add_special_tokens=False)["input_ids"]) for p in prompts]
     outputs = [""] * len(prompts)
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
     try:
         max_len = model.config.max_position_embeddings
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
+        for chunk in token_budget_batches(lengths, batch_size):
             enc = tokenizer(
                 [prompts[i] for i in chunk],
                 return_tensors="pt",

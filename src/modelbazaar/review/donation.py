@@ -157,7 +157,7 @@ def _synthetic(
     synthetic = first.provenance == "synthetic"
     generator = (
         generator_entry(
-            store, bundle.manifest.task, first.generator, first.generator_version, recipe.model.name
+            store, bundle.manifest.task, first.generator, first.generator_version, recipe.name
         )
         if synthetic
         else None

@@ -143,7 +143,7 @@ def _judge_suite(
     """One suite on both arms; its gate(s) judged on the paired CI of treated − control."""
     policy = recipe.policy
     a, b = (
-        run_suite_on_model(m, base.tokenizer, name, policy.limit, model_dir=model_dir)
+        run_suite_on_model(m, base.tokenizer, name, policy.limit_for(name), model_dir=model_dir)
         for m in (control, treated)
     )
     deltas = compare_results(a, b)

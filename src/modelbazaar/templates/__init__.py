@@ -31,7 +31,7 @@ def create(target: Path, template: str, *, force: bool = False) -> Path:
     if template not in known:
         raise BazaarError(unknown_name("template", template, list(known)))
     target = Path(target)
-    _check_target(target, force)
+    check_target(target, force)
     with resources.as_file(resources.files("modelbazaar.templates").joinpath(template)) as source:
         files = [
             path.relative_to(source)
@@ -49,7 +49,7 @@ def create(target: Path, template: str, *, force: bool = False) -> Path:
     return target
 
 
-def _check_target(target: Path, force: bool) -> None:
+def check_target(target: Path, force: bool) -> None:
     """Refuse a file, an existing model source, and (without `force`) a non-empty folder."""
     if target.exists() and not target.is_dir():
         raise BazaarError(f"{target} is a file, not a folder; choose a folder name for the source")

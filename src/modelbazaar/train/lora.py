@@ -123,15 +123,30 @@ def _example_of(row: object, where: str) -> Example:
     raise DataError(f"{where}: expected an object with {pairs} or text")
 
 
+def prompt_text(tokenizer, prompt: str) -> str:
+    """A prompt as the model will be asked it: a user turn of its chat template when it has one.
+
+    An instruct model (SmolLM2) is evaluated and served through its chat template, so its
+    adapters learn answers in that format; a model without one sees "prompt\n".
+    Example (ChatML): "2+2?" -> "<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n"
+    """
+    if getattr(tokenizer, "chat_template", None):
+        messages = [{"role": "user", "content": prompt}]
+        return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    return prompt + "\n"
+
+
 def encode(tokenizer, examples: list[Example], max_len: int) -> list[tuple[list[int], list[int]]]:
-    """Token ids and labels per example; the prompt (and a newline after it) carries no loss.
+    """Token ids and labels per example; the prompt (`prompt_text`) carries no loss.
 
     Example: prompt "2+2=" -> ids [17, 9, 17, 30, 10] labels [-100]*4 + [10] (then EOS)
     """
     rows = []
     for ex in examples:
         prompt = (
-            tokenizer(ex.prompt + "\n", add_special_tokens=False)["input_ids"] if ex.prompt else []
+            tokenizer(prompt_text(tokenizer, ex.prompt), add_special_tokens=False)["input_ids"]
+            if ex.prompt
+            else []
         )
         response = tokenizer(ex.response, add_special_tokens=False)["input_ids"]
         response = response + [tokenizer.eos_token_id]

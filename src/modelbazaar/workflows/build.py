@@ -91,6 +91,14 @@ def build(
     """
     model_dir = Path(model_dir)
     recipe = recipe or load_recipe(model_dir)  # refuse bad input before touching the store
+    if recipe.imported is not None or recipe.model is None:
+        raise RecipeError(
+            f"{model_dir} holds an imported model ({recipe.name}, from "
+            f"{recipe.imported.source if recipe.imported else '?'}): its bazaar.toml has "
+            "[imported] and no [model]/[tokenizer]/[train], so there is nothing to build. Its "
+            "versions come from the import, contributions and merges; `bazaar verify` checks "
+            "the import against its source"
+        )
     mode = "fast" if fast else "portable"
     precision = resolve_precision(recipe.train.precision, mode)
     if not fast:

@@ -13,6 +13,7 @@ from pathlib import Path
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.workflows.build import replay_build
 from modelbazaar.workflows.distill import replay_distill
+from modelbazaar.workflows.importer import replay_import
 from modelbazaar.workflows.merge import replay_merge
 
 Replay = Callable[[Store, Path, VersionRecord, Store], str]  # -> rebuilt version hash
@@ -21,4 +22,5 @@ REPLAYS: dict[str, Replay] = {
     "built": replay_build,
     "merged": replay_merge,
     "distilled": replay_distill,
+    "imported": replay_import,  # no training: source hashes checked, then re-imported
 }

@@ -29,6 +29,7 @@ from modelbazaar.model import load_version
 from modelbazaar.recipe import PolicyConfig, Recipe, load_recipe
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.train.environment import differences
+from modelbazaar.workflows.importer import source_changes
 from modelbazaar.workflows.replays import REPLAYS
 
 EXIT_CODES = {"identical": 0, "equivalent": 3, "differs": 1}
@@ -112,9 +113,9 @@ def eval_agreement(
     loaded = load_version(scratch, rebuilt)
     rows = []
     for suite in policy.suites:
-        a = run_suite(store, record.hash, suite, policy.limit, model_dir=model_dir)
+        a = run_suite(store, record.hash, suite, policy.limit_for(suite), model_dir=model_dir)
         b = run_suite_on_model(
-            loaded.model, loaded.tokenizer, suite, policy.limit, model_dir=model_dir
+            loaded.model, loaded.tokenizer, suite, policy.limit_for(suite), model_dir=model_dir
         )
         for d in compare_results(a, b):
             rows.append(
@@ -143,14 +144,30 @@ def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
             f"rebuild from (verifiable relations: {', '.join(sorted(REPLAYS))})"
         )
     portable = bool(record.info.get("portable"))
+    imported = record.relation == "imported"
+    if imported:  # nothing was trained here: the source files must be the recorded ones
+        path, problems = source_changes(record)
+        if problems:
+            return VerifyReport(
+                False,
+                f"{record.short} was imported, not built (nothing to retrain); its source "
+                f"{path} no longer matches the recorded hashes: " + "; ".join(problems),
+                verdict="differs",
+            )
     with tempfile.TemporaryDirectory(prefix="bazaar-verify-") as scratch_dir:
         scratch = Store(Path(scratch_dir), database_url=f"sqlite:///{scratch_dir}/catalogue.db")
         rebuilt = scratch.version(replay(store, Path(model_dir), record, scratch))
         if rebuilt.weights == record.weights and rebuilt.hash == record.hash:
+            how = (
+                f"{record.short} was imported, not built, so there is no training to replay: "
+                f"the {len(record.info['source'].get('files') or {})} source file(s) match "
+                f"their recorded sha256 and re-importing them gave"
+                if imported
+                else f"rebuilt {record.short} from source:"
+            )
             return VerifyReport(
                 True,
-                f"rebuilt {record.short} from source: weights, tokenizer "
-                f"and config are bit-identical ({rebuilt.weights[:12]})",
+                f"{how} weights, tokenizer and config bit-identical ({rebuilt.weights[:12]})",
                 rebuilt=rebuilt.hash,
                 portable=portable,
             )
