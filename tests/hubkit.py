@@ -274,6 +274,7 @@ def distinct_bundles(bundles: Bundles, count: int, folder: Path) -> list[Path]:
     import zipfile
 
     from modelbazaar.contrib import load_private_key, open_bundle, write_bundle
+    from modelbazaar.contrib.manifest import STATISTICS_NAME
 
     key = load_private_key(bundles.key)
     paths = []
@@ -281,7 +282,9 @@ def distinct_bundles(bundles: Bundles, count: int, folder: Path) -> list[Path]:
         source = open_bundle(bundles.verse if i % 2 else bundles.prose, require_signature=False)
         manifest = source.manifest.model_copy(update={"task": f"task{i}"})
         with zipfile.ZipFile(io.BytesIO(source.blob)) as zf:
-            files = {"adapter.safetensors": zf.read("adapter.safetensors")}
+            # the adapter, and its Gram statistics when the manifest declares them
+            kept = [n for n in zf.namelist() if n in ("adapter.safetensors", STATISTICS_NAME)]
+            files = {n: zf.read(n) for n in kept}
         files |= {f"data/{n}": b for n, b in source.data_files.items()}
         paths.append(write_bundle(folder / f"b{i}.bazaar", manifest, files, key))
     return paths

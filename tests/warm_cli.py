@@ -98,6 +98,8 @@ class WarmCli:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
+        if self.proc.stdout is not None:  # else a ResourceWarning, an error under -W error
+            self.proc.stdout.close()
 
     def _read(self) -> dict:
         assert self.proc.stdout is not None
