@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from modelbazaar.hub import access
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
-from modelbazaar.hub.pages.web import Viewer, check_csrf, hub_db, need_login, page, viewer
+from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
 from modelbazaar.hub.repos import role_of
 
 router = APIRouter(include_in_schema=False)
@@ -53,8 +53,7 @@ def ask(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     access.request_access(db, model_for(db, name, user), user, who, intended_use)
     return RedirectResponse(f"/models/{name}/access", status_code=303)
 
@@ -70,8 +69,7 @@ def decide(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "maintain")
     access.decide(db, model, user, request_id, approve=decision == "approve", reason=reason)
     return RedirectResponse(f"/models/{name}/access", status_code=303)

@@ -17,6 +17,7 @@ from modelbazaar.hub.pages.web import (
     SESSION_COOKIE,
     Viewer,
     check_csrf,
+    form_user,
     hub_db,
     need_login,
     page,
@@ -102,8 +103,7 @@ def token_create(
     seen: Viewer = Seen,
 ) -> HTMLResponse:
     """A new token, shown once on the page that answers this form."""
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     token = create_token(db, user.name, days=days, label=label)
     return page(
         request,
@@ -121,8 +121,7 @@ def token_create(
 def token_revoke(
     request: Request, token_id: int, csrf: str = Form(""), db: HubDB = Db, seen: Viewer = Seen
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     revoke_token(db, token_id, owner=user)
     return RedirectResponse("/account", status_code=303)
 
@@ -136,7 +135,6 @@ def key_add(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     register_key(db, user, public_key.strip(), proof.strip())
     return RedirectResponse("/account", status_code=303)

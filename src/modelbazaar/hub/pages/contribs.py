@@ -16,7 +16,7 @@ from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.merges import merges_with, request_merge
-from modelbazaar.hub.pages.web import Viewer, check_csrf, hub_db, need_login, page, viewer
+from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
 from modelbazaar.hub.protocol import approval_message
 from modelbazaar.hub.repos import role_of
 from modelbazaar.merge import METHODS
@@ -129,8 +129,7 @@ def approve(
     seen: Viewer = Seen,
 ) -> RedirectResponse:
     """An approval is a maintainer's ed25519 signature over the message the page shows."""
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "approve")
     done = contrib.approve(db, model, user, contribution, public_key.strip(), signature.strip())
     return _back(name, done["contribution"], "approved")
@@ -146,8 +145,7 @@ def reject(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "maintain")
     done = contrib.reject(db, model, user, contribution, reason)
     return _back(name, done["contribution"], "rejected")
@@ -164,8 +162,7 @@ def merge(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "maintain")
     try:
         value = float(density)

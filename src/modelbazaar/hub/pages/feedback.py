@@ -22,7 +22,7 @@ from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.overview import main_chain
-from modelbazaar.hub.pages.web import Viewer, check_csrf, hub_db, need_login, page, viewer
+from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
 from modelbazaar.hub.repos import Model, refs_of
 from modelbazaar.hub.versions import version_rows
 
@@ -87,8 +87,7 @@ def ask(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> HTMLResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "download")  # a gated model's weights: granted users
     check_chat_rate(db, user)
     version = _version(db, model, version)
@@ -114,8 +113,7 @@ def ask_streaming(
     seen: Viewer = Seen,
 ) -> StreamingResponse:
     """The same question, answered as NDJSON lines while the model generates."""
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user, "download")  # a gated model's weights: granted users
     check_chat_rate(db, user)
     version = _version(db, model, version)
@@ -150,8 +148,7 @@ def give_feedback(
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> HTMLResponse | RedirectResponse:
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     model = model_for(db, name, user)
     item = fb.FeedbackIn(
         version=version,

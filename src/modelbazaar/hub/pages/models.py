@@ -17,9 +17,8 @@ from modelbazaar.hub.pages.graph import lineage_svg
 from modelbazaar.hub.pages.plots import series_svg
 from modelbazaar.hub.pages.web import (
     Viewer,
-    check_csrf,
+    form_user,
     hub_db,
-    need_login,
     page,
     render_markdown,
     viewer,
@@ -164,7 +163,6 @@ def change_visibility(
     seen: Viewer = Seen,
 ) -> RedirectResponse:
     """Maintainers: public, gated (downloads need an approved request) or private."""
-    check_csrf(seen, csrf)
-    user = need_login(seen, request)
+    user = form_user(seen, request, csrf)
     set_visibility(db, model_for(db, name, user, "maintain"), visibility)
     return RedirectResponse(f"/models/{name}", status_code=303)

@@ -78,6 +78,13 @@ def need_login(seen: Viewer, request: Request) -> User:
     return seen.user
 
 
+def form_user(seen: Viewer, request: Request, csrf: str | None) -> User:
+    """The logged-in user behind a form POST, after its CSRF token checks out (every form that
+    changes something starts here; CSRF first, so nothing about the session is revealed)."""
+    check_csrf(seen, csrf)
+    return need_login(seen, request)
+
+
 def set_cookie(response: Response, request: Request, name: str, value: str, age: int) -> None:
     response.set_cookie(
         name,
