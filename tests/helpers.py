@@ -3,6 +3,8 @@
 import hashlib
 import re
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -41,3 +43,16 @@ def bazaar_exit_code(args: list[str]) -> int:
     finally:
         sys.argv = saved
     return 0
+
+
+def wait_until(
+    ready: Callable[[], bool], what: str, give_up_after: float, every: float = 0.1
+) -> None:
+    """Poll `ready` until it holds. `give_up_after` (seconds) only keeps a hung component from
+    hanging the suite: it is a timeout that raises TimeoutError naming `what`, never a check
+    on how fast anything is (timings belong in bench/)."""
+    deadline = time.monotonic() + give_up_after
+    while not ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} (gave up after {give_up_after:.0f} s)")
+        time.sleep(every)

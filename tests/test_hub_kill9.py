@@ -28,6 +28,7 @@ from modelbazaar.hub import accounts, actions, sync
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.db import HubConfig, HubDB
 from modelbazaar.store import schema
+from tests.helpers import wait_until
 from tests.hubkit import Bundles, distinct_bundles, free_port
 from tests.warm_cli import WarmCli, child_env
 
@@ -44,18 +45,18 @@ class Cluster:
         self.worker: int | None = None
         self.url = f"http://127.0.0.1:{port}"
 
+    def _healthy(self) -> bool:
+        try:
+            httpx.get(self.url + "/api/v1/health", timeout=1).raise_for_status()
+        except httpx.HTTPError:
+            return False
+        return True
+
     def up(self) -> None:
         if self.server is None:
             args = ["hub", "serve", "--data", str(self.root / "hub"), "--port", str(self.port)]
             self.server = self.warm.start([*args, "--lease-seconds", str(LEASE)], self.root)
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(self.url + "/api/v1/health", timeout=1).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "the hub did not come back"
-                    time.sleep(0.1)
+            wait_until(self._healthy, "the hub did not come back", give_up_after=60)
         if self.worker is None:
             args = ["hub", "worker", "--hub", self.url, "--token", self.token, "--poll", "0.2"]
             self.worker = self.warm.start([*args, "--work", str(self.root / "work")], self.root)

@@ -25,6 +25,7 @@ from modelbazaar.generate import generate_text
 from modelbazaar.model import LoadedModel, load_version
 from modelbazaar.serve.app import create_app
 from modelbazaar.store import Store
+from tests.helpers import wait_until
 from tests.serving import running
 
 
@@ -97,10 +98,12 @@ def test_ctrl_c_to_the_process_group_drains(tiny_built: tuple[Path, Store]) -> N
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while not _healthy(url):
-        assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
-        time.sleep(0.2)
+
+    def up() -> bool:
+        assert server.poll() is None, "serve exited before it answered"
+        return _healthy(url)
+
+    wait_until(up, "serve did not start", give_up_after=300, every=0.2)
     body = {"model": "main", "prompt": "ROMEO:", "max_tokens": 50, "stream": True, "seed": 1}
     with httpx.Client(timeout=60) as client:
         with client.stream("POST", f"{url}/v1/completions", json=body) as response:
