@@ -37,6 +37,7 @@ STAGE_CODE = {
         "safety/guard/rows.py",
         "safety/guard/taxonomy.py",
         "train/guard.py",
+        "train/guard_loop.py",
         "train/schedule.py",
         "train/determinism.py",
     ),
