@@ -4,8 +4,9 @@ The frozen part of the backbone (embeddings and the lower `6 - trainable_layers`
 run once per row, in eval mode, and its output kept (trimmed to each row's length); each step
 then runs only the trainable layers (the loop: train/guard_loop.py), so a fine-tune costs about
 a third of a full one. Batches are a fixed function of the seed (epoch permutations from one
-generator), the learning rate a pure function of the step (warmup + cosine, train/schedule.py): the same rows, recipe and
-backbone give the same weights bit for bit (fp32, fixed threads; see train/determinism.py).
+generator), the learning rate a pure function of the step (warmup + cosine, train/schedule.py):
+the same rows, recipe and backbone give the same weights bit for bit (fp32, fixed threads; see
+train/determinism.py).
 
 After training the threshold on P(unsafe) is chosen on the validation split (the F1 maximum
 among thresholds that flag at most `max_false_positive_rate` of the safe validation rows, or
