@@ -1,8 +1,8 @@
 """The MOF components a release folder holds: name, description, licence and files of each.
 
-One table for both kinds of model (a Llama and a guard): which of the release's three licences
-covers each component (``LICENCE_OF``, in MOF order), what each kind says about the components
-it builds differently (``LLAMA`` / ``GUARD``) and what every release says the same way. The
+One table for both kinds of model, a Llama and a guard (mof_components.toml, as data): which
+of the release's three licences covers each component, in MOF order, and what each kind says
+about it; the folder itself decides the intermediate checkpoints and the paper's file. The
 data components are added last, and only where their files exist (``with_data``).
 
 Example: model_components(out, ctx, ids, "llama")[1]
@@ -11,6 +11,9 @@ Example: model_components(out, ctx, ids, "llama")[1]
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,64 +22,12 @@ from modelbazaar.store.lineage import mof_license
 CODE = "source/code/modelbazaar"  # where a release ships the code that made it
 GUARD_CODE = f"{CODE}/safety/guard"
 
-# component -> which licence of the release covers it ("weights", "code" or "documentation")
-LICENCE_OF = {
-    "Model architecture": "code",
-    "Model parameters (Final)": "weights",
-    "Model parameters (Intermediate)": "weights",
-    "Model metadata": "weights",
-    "Training code": "code",
-    "Inference code": "code",
-    "Evaluation code": "code",
-    "Data preprocessing code": "code",
-    "Supporting libraries and tools": "code",
-    "Evaluation results": "documentation",
-    "Model card": "documentation",
-    "Data card": "documentation",
-    "Technical report": "documentation",
-    "Research paper": "documentation",
-    "Sample model outputs": "documentation",
-}
-METADATA_FILES = "config.json, source/bazaar.toml, metrics/train_metrics.csv"
 
-# component -> (description, files) where a Llama release and a guard release differ
-LLAMA = {
-    "Model architecture": ("Llama decoder: config + model code", f"config.json, {CODE}/model.py"),
-    "Model parameters (Final)": ("final weights", "model.safetensors"),
-    "Model metadata": ("config, recipe, per-step metrics, optimizer state", METADATA_FILES),
-    "Training code": (
-        "modelbazaar build + pretraining loop",
-        f"{CODE}/workflows/build.py, {CODE}/train/pretrain.py",
-    ),
-    "Inference code": ("sampling", f"{CODE}/generate.py"),
-    "Evaluation code": ("validation loss + eval suites", f"{CODE}/evals"),
-    "Data preprocessing code": (
-        "tokenizer training and packing",
-        f"{CODE}/data/tokenizer.py, {CODE}/data/packing.py",
-    ),
-    "Evaluation results": ("stored evals + build validation loss", "eval_results.json"),
-    "Sample model outputs": ("", "samples.md"),
-}
-GUARD = {
-    "Model architecture": (
-        "BERT encoder (all-MiniLM-L6-v2 shape) + linear heads",
-        f"config.json, {GUARD_CODE}/network.py",
-    ),
-    "Model parameters (Final)": ("final weights (encoder + heads)", "model.safetensors"),
-    "Model metadata": ("config (threshold), recipe, per-step metrics", METADATA_FILES),
-    "Training code": (
-        "modelbazaar build + guard fine-tuning",
-        f"{CODE}/workflows/build.py, {CODE}/train/guard.py",
-    ),
-    "Inference code": ("Guard.check (windows, verdicts)", f"{GUARD_CODE}/model.py"),
-    "Evaluation code": ("guard quality measures", f"{GUARD_CODE}/quality.py"),
-    "Data preprocessing code": (
-        "label mapping to S1-S14 and fixed splits",
-        f"{GUARD_CODE}/make_data.py, {GUARD_CODE}/rows.py",
-    ),
-    "Evaluation results": ("quality on the shipped test split", "eval_results.json"),
-    "Sample model outputs": ("verdicts on a few prompts", "samples.md"),
-}
+@cache
+def component_table() -> dict[str, dict[str, Any]]:
+    """mof_components.toml: component -> {licence, llama / guard / all: [description, files]}."""
+    text = resources.files("modelbazaar.release").joinpath("mof_components.toml").read_text()
+    return tomllib.loads(text)
 
 
 def model_components(
@@ -85,28 +36,24 @@ def model_components(
     """MOF components of a release of ``kind`` ("llama" or "guard"): (name, description,
     licence, files), data aside."""
     steps = sorted(p.parent.name for p in out.glob("checkpoints/*/model.safetensors"))
-    shared = {
+    of_this_folder = {  # what the folder itself decides
         "Model parameters (Intermediate)": (
             ctx["intermediate_note"],
             ", ".join(f"checkpoints/{s}/model.safetensors" for s in steps),
         ),
-        "Supporting libraries and tools": (
-            "modelbazaar; dependency licences in CODE_VERSION.json",
-            "source/CODE_VERSION.json, source/code",
-        ),
-        "Model card": ("", "README.md"),
-        "Data card": ("", "DATASHEET.md"),
-        "Technical report": ("generated from the recorded build", "TECHNICAL_REPORT.md"),
         "Research paper": (
             "generated write-up unless --paper was given",
             next((p.name for p in sorted(out.glob("PAPER*"))), ""),
         ),
     }
-    said = (GUARD if kind == "guard" else LLAMA) | shared
-    return [
-        (name, said[name][0], mof_license(ids[licence]), said[name][1])
-        for name, licence in LICENCE_OF.items()
-    ]
+    rows = []
+    for name, entry in component_table().items():
+        if said := entry.get(kind) or entry.get("all"):
+            description, files = said[0], said[1].format(code=CODE, guard=GUARD_CODE)
+        else:
+            description, files = of_this_folder[name]
+        rows.append((name, description, mof_license(ids[entry["licence"]]), files))
+    return rows
 
 
 def with_data(
