@@ -36,7 +36,8 @@ from modelbazaar.safety.guard.network import (  # noqa: E402
 )
 from modelbazaar.safety.guard.quality import HARMFUL_SUITES, auprc, rates  # noqa: E402
 from modelbazaar.safety.guard.rows import GuardRow, rows_of  # noqa: E402
-from modelbazaar.train.guard import frozen_features, train_guard  # noqa: E402
+from modelbazaar.train.guard import train_guard  # noqa: E402
+from modelbazaar.train.guard_loop import frozen_features  # noqa: E402
 
 
 def validation_scores(scores: list[float], rows: list[GuardRow], threshold: float) -> dict:

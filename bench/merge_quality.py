@@ -44,16 +44,14 @@ from modelbazaar.model import load_version
 from modelbazaar.store import Store
 from modelbazaar.train.gram import gram_matrices, touched_modules
 from modelbazaar.train.lora import (
-    IGNORE,
     LoraTrainConfig,
-    _collate,
     encode,
     example_losses,
     held_out_split,
     load_examples,
     lora_deltas,
+    lora_step,
     peft_config,
-    token_losses,
     train_lora,
 )
 from modelbazaar.workflows.build import build
@@ -112,13 +110,7 @@ def train_multitask(model, per_task: list[list], cfg: LoraTrainConfig, pad_id: i
             if len(queue) < cfg.batch_size:
                 queue += torch.randperm(len(rows), generator=order).tolist()
             picked = [queue.pop(0) for _ in range(cfg.batch_size)]
-            batch = _collate([rows[i] for i in picked], pad_id)
-            losses = token_losses(peft_model, batch)
-            loss = losses.sum() / (batch["labels"][:, 1:] != IGNORE).sum().clamp(min=1)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
+            lora_step(peft_model, optimizer, trainable, [rows[i] for i in picked], pad_id)
     peft_model.eval()
 
 

@@ -2,8 +2,9 @@
 
 Rooms: front doors (``cli``, ``hub``, ``serve``) import workflows and layers; ``workflows``
 import layers (and only ``verify`` reaches other workflows, through the ``replays`` table);
-layers never import workflows or front doors; ``licenses`` is the bottom layer; and there is
-no import cycle between modules.
+layers never import workflows or front doors; ``licenses`` is the bottom layer; there is
+no import cycle between modules; and a workflow reads as a short story: no function in
+``workflows/`` is longer than ``MAX_WORKFLOW_LINES``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ WORKFLOW_HUBS = {
     "modelbazaar.workflows.init_from",
 }
 BOTTOM = {"licenses": {"licenses", "errors"}}  # a room -> the rooms it may import
+# A workflow is read top to bottom; past this a function wants helpers (or its library-level
+# logic belongs in a layer). Counted as the AST does: signature and docstring included.
+MAX_WORKFLOW_LINES = 60
 
 
 def module_name(path: Path) -> str:
@@ -115,12 +119,30 @@ def import_cycles() -> list[list[str]]:
     return cycles
 
 
+def long_functions(folder: Path, limit: int = MAX_WORKFLOW_LINES) -> list[str]:
+    """ "path:line name (N lines)" for every function or method in `folder` longer than `limit`."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+                if length > limit:
+                    where = path.relative_to(SRC).as_posix()
+                    found.append(f"{where}:{node.lineno} {node.name} ({length} lines)")
+    return found
+
+
 def test_no_upward_imports() -> None:
     assert upward_imports() == []
 
 
 def test_no_import_cycles() -> None:
     assert import_cycles() == []
+
+
+def test_workflow_functions_are_short() -> None:
+    long = long_functions(SRC / PACKAGE / WORKFLOWS)
+    assert not long, f"workflow functions over {MAX_WORKFLOW_LINES} lines: " + "; ".join(long)
 
 
 def test_checks_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,3 +161,14 @@ def test_checks_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert import_cycles() == [
         ["modelbazaar.store.a", "modelbazaar.workflows.b", "modelbazaar.store.a"]
     ]
+
+
+def test_length_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 61-line function (docstring included) is named; a 60-line one is not."""
+    body = "\n".join(f"    x{i} = {i}" for i in range(58))
+    (tmp_path / "story.py").write_text(
+        f'def short():\n    """Doc."""\n{body}\n\n\n'
+        f'async def long():\n    """Doc."""\n{body}\n    return x0\n'
+    )
+    monkeypatch.setattr(__import__(__name__, fromlist=["SRC"]), "SRC", tmp_path)
+    assert long_functions(tmp_path) == ["story.py:63 long (61 lines)"]

@@ -17,6 +17,7 @@ from transformers import (
     LlamaConfig,
     LlamaForCausalLM,
     PreTrainedModel,
+    PreTrainedTokenizerBase,
     PreTrainedTokenizerFast,
 )
 
@@ -124,6 +125,13 @@ def load_tokenizer(store: Store, record: VersionRecord) -> PreTrainedTokenizerFa
     else:
         tokenizer.eos_token, tokenizer.pad_token = EOS, PAD
     return tokenizer
+
+
+def pad_id_of(tokenizer: PreTrainedTokenizerBase) -> int:
+    """The id batches are padded with: the tokenizer's pad token, else its end of sequence
+    (an id of 0 is a real id, so this tests for None rather than falsiness)."""
+    pad = tokenizer.pad_token_id
+    return pad if pad is not None else tokenizer.eos_token_id
 
 
 def load_version(store: Store, ref: str) -> LoadedModel:

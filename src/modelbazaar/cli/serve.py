@@ -4,62 +4,78 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from click import BadParameter
 
 from modelbazaar.progress import console, out
 
+if TYPE_CHECKING:  # the command's modules load only when it runs (cli/lazy.py)
+    from modelbazaar.model import LoadedModel
+    from modelbazaar.serve.guarding import GuardLike
+    from modelbazaar.serve.keys import KeyRing
+
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 KeyFile = Annotated[Path, typer.Argument(help="The API-key file (hashed keys, one per line).")]
 
+# `bazaar serve`'s options, declared once here so that the command's signature reads as a list
+Ref = Annotated[str, typer.Argument(help="A ref (main, a tag) or a version hash prefix.")]
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(min=0, max=65535)]
+ServedName = Annotated[
+    str | None, typer.Option(help="Model name clients send (default: REF as given).")
+]
+ApiKeys = Annotated[
+    Path | None,
+    typer.Option("--api-keys", help="Require a key from this file (bazaar api-key add)."),
+]
+GuardFlag = Annotated[
+    bool, typer.Option("--guard", help="Check prompts and answers with the safety guard.")
+]
+GuardSource = Annotated[
+    str | None, typer.Option(help="Where the guard comes from (default: the shipped one).")
+]
+MaxTokens = Annotated[int, typer.Option(min=1, help="Largest max_tokens a request may ask.")]
+MaxBodyBytes = Annotated[int, typer.Option(min=1024, help="Largest request body.")]
+MaxStreamsPerKey = Annotated[int, typer.Option(min=1, help="Requests in flight per API key.")]
+MaxConcurrent = Annotated[int, typer.Option(min=1, help="Requests in flight in all.")]
+MaxBatch = Annotated[int, typer.Option(min=1, help="Sequences per forward pass.")]
+KvCacheMb = Annotated[
+    int, typer.Option(min=1, help="KV-cache budget; requests beyond it wait their turn.")
+]
+DrainTimeout = Annotated[float, typer.Option(min=0, help="Seconds Ctrl-C waits for open streams.")]
+Threads = Annotated[
+    int, typer.Option(min=1, help="Torch threads for the model (1 leaves a core for HTTP).")
+]
+EngineKind = Annotated[
+    str,
+    typer.Option(help="process: the model in a child process (no GIL shared with HTTP); thread."),
+]
+Fast = Annotated[
+    bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
+]
+
 
 def serve(
-    ref: Annotated[str, typer.Argument(help="A ref (main, a tag) or a version hash prefix.")],
+    ref: Ref,
     directory: ModelDir = Path("."),
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
-    name: Annotated[
-        str | None, typer.Option(help="Model name clients send (default: REF as given).")
-    ] = None,
-    api_keys: Annotated[
-        Path | None,
-        typer.Option("--api-keys", help="Require a key from this file (bazaar api-key add)."),
-    ] = None,
-    guard: Annotated[
-        bool, typer.Option("--guard", help="Check prompts and answers with the safety guard.")
-    ] = False,
-    guard_source: Annotated[
-        str | None, typer.Option(help="Where the guard comes from (default: the shipped one).")
-    ] = None,
-    max_tokens: Annotated[
-        int, typer.Option(min=1, help="Largest max_tokens a request may ask.")
-    ] = 1024,
-    max_body_bytes: Annotated[int, typer.Option(min=1024, help="Largest request body.")] = 1 << 20,
-    max_streams_per_key: Annotated[
-        int, typer.Option(min=1, help="Requests in flight per API key.")
-    ] = 8,
-    max_concurrent: Annotated[int, typer.Option(min=1, help="Requests in flight in all.")] = 256,
-    max_batch: Annotated[int, typer.Option(min=1, help="Sequences per forward pass.")] = 32,
-    kv_cache_mb: Annotated[
-        int, typer.Option(min=1, help="KV-cache budget; requests beyond it wait their turn.")
-    ] = 2048,
-    drain_timeout: Annotated[
-        float, typer.Option(min=0, help="Seconds Ctrl-C waits for open streams.")
-    ] = 60.0,
-    threads: Annotated[
-        int, typer.Option(min=1, help="Torch threads for the model (1 leaves a core for HTTP).")
-    ] = 1,
-    engine: Annotated[
-        str,
-        typer.Option(
-            help="process: the model in a child process (no GIL shared with HTTP); thread."
-        ),
-    ] = "process",
-    fast: Annotated[
-        bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
-    ] = False,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    name: ServedName = None,
+    api_keys: ApiKeys = None,
+    guard: GuardFlag = False,
+    guard_source: GuardSource = None,
+    max_tokens: MaxTokens = 1024,
+    max_body_bytes: MaxBodyBytes = 1 << 20,
+    max_streams_per_key: MaxStreamsPerKey = 8,
+    max_concurrent: MaxConcurrent = 256,
+    max_batch: MaxBatch = 32,
+    kv_cache_mb: KvCacheMb = 2048,
+    drain_timeout: DrainTimeout = 60.0,
+    threads: Threads = 1,
+    engine: EngineKind = "process",
+    fast: Fast = False,
 ) -> None:
     """Serve a version (built or imported) behind an OpenAI-compatible API.
 
@@ -72,24 +88,13 @@ def serve(
 
     Example: bazaar serve main --api-keys keys.txt
     """
-    from modelbazaar.model import load_version
     from modelbazaar.serve.app import create_app, run
-    from modelbazaar.serve.guarding import load_guard
-    from modelbazaar.serve.keys import KeyRing
     from modelbazaar.serve.served import Limits
-    from modelbazaar.store import Store
 
     del fast  # read by cli/main.py before torch starts
     if engine not in ("process", "thread"):
         raise BadParameter("--engine must be `process` or `thread`")
-    import torch
-
-    torch.set_num_threads(threads)
-    keys = KeyRing.read(api_keys) if api_keys is not None else None
-    checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
-    store = Store.for_model(directory)
-    console.print(f"loading {ref} ...")
-    loaded = load_version(store, ref)
+    loaded, keys, checker = _load(ref, directory, threads, api_keys, guard, guard_source)
     limits = Limits(
         max_tokens=max_tokens,
         max_body_bytes=max_body_bytes,
@@ -107,16 +112,46 @@ def serve(
         engine=engine,
         threads=threads,
     )
-    if keys is None and not _loopback(host):
+    _announce(host, port, name or ref, loaded.record.short, keys is None, guard)
+    run(app, host, port, drain_timeout)
+
+
+def _load(
+    ref: str,
+    directory: Path,
+    threads: int,
+    api_keys: Path | None,
+    guard: bool,
+    guard_source: str | None,
+) -> tuple[LoadedModel, KeyRing | None, GuardLike | None]:
+    """Torch's thread count, the API keys, the guard (refusing to start, saying why, when it
+    is not there), then the version itself: the checks that fail fast come before the load."""
+    import torch
+
+    from modelbazaar.model import load_version
+    from modelbazaar.serve.guarding import load_guard
+    from modelbazaar.serve.keys import KeyRing
+    from modelbazaar.store import Store
+
+    torch.set_num_threads(threads)
+    keys = KeyRing.read(api_keys) if api_keys is not None else None
+    checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
+    store = Store.for_model(directory)
+    console.print(f"loading {ref} ...")
+    return load_version(store, ref), keys, checker
+
+
+def _announce(host: str, port: int, name: str, short: str, without_keys: bool, guard: bool) -> None:
+    """Where the model is served, with a warning when anyone on the network could use it."""
+    if without_keys and not _loopback(host):
         console.print(
             f"[bold yellow]warning:[/] listening on {host} without --api-keys: anyone who can "
             "reach this address can use the model"
         )
     console.print(
-        f"serving {name or ref} (version {loaded.record.short}) at http://{host}:{port}/v1"
+        f"serving {name} (version {short}) at http://{host}:{port}/v1"
         f"{' with the guard' if guard else ''}; Ctrl-C drains open streams and stops"
     )
-    run(app, host, port, drain_timeout)
 
 
 def _loopback(host: str) -> bool:

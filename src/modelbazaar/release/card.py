@@ -13,14 +13,18 @@ Example: `hf_license("Apache-2.0")` -> `{"license": "apache-2.0"}`;
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 import jinja2
 import yaml
 
+from modelbazaar.audit.components import data_license
 from modelbazaar.licenses.facts import HF_ALIASES
 from modelbazaar.safe_text import escape_markdown
+from modelbazaar.store import Store, VersionRecord
+from modelbazaar.store.lineage import Lineage
 
 # Licence ids the Hub accepts in `license:` (lower-cased SPDX), for the ids we are likely to see.
 HF_IDS = {
@@ -31,6 +35,51 @@ HF_IDS = {
     "artistic-2.0", "isc", "bsl-1.0", "epl-2.0", "wtfpl", "afl-3.0", "ecl-2.0", "lgpl-2.1",
 }  # fmt: skip
 BASE_RELATION = {"merged": "merge", "distilled": "finetune", "tuned": "finetune"}
+
+
+def card_context(
+    store: Store,
+    record: VersionRecord,
+    lineage: Lineage,
+    ids: dict[str, str],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything the card, datasheet, report and MOF file say about the version."""
+    recipe: dict[str, Any] = record.info.get("recipe") or {}
+    data = record.info.get("data") or []
+    step, why = extra["step"], extra["why"]
+    return {
+        "name": record.info.get("name") or record.short,
+        "short": record.short,
+        "version": record.hash,
+        "relation": record.relation,
+        "description": recipe.get("description", ""),
+        "license": ids["weights"],
+        "code_license": ids["code"],
+        "doc_license": ids["documentation"],
+        "mof_data_license": data_license(lineage.licenses("data")),
+        "data": data,
+        "synthetic_share": record.info.get("synthetic_token_share", 0.0),
+        "recipe": recipe,
+        "parents": [
+            {"name": store.version(p["parent"]).info.get("name", p["parent"][:12])}
+            | {"relation": p["relation"], "hash": p["parent"]}
+            for p in record.parents
+        ],
+        "eval_results": extra["results"],
+        "compute": extra["compute"],
+        "steps": extra["compute"]["steps"],
+        "params": extra["params"],
+        "obligations": lineage.obligations,
+        "mermaid": lineage.mermaid(),
+        "missing_data": extra["missing"],
+        "code_version": extra["code_version"],
+        "intermediate_note": f"step {step} ({why or 'see checkpoints/'})" if step else why,
+        "producer": ", ".join(recipe.get("maintainers") or []),
+        "kind": record.info.get("kind", "llama"),
+        "backbone": record.info.get("backbone"),
+        "threshold": json.loads(store.objects.get_bytes(record.config)).get("threshold"),
+    }
 
 
 def hf_license(spdx: str) -> dict[str, str]:

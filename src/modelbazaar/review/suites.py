@@ -41,9 +41,17 @@ def judge_metric(d: Delta, policy: PolicyConfig) -> dict[str, Any]:
         allowed = policy.max_regression.get(d.suite, policy.default_max_regression) * abs(d.a)
     bound = -allowed if d.higher_is_better else allowed
     ok = worst >= bound if d.higher_is_better else worst <= bound
+    return (
+        {"check": f"{d.suite}: {d.metric}", "status": "pass" if ok else "fail"}
+        | delta_fields(d)
+        | {"bound": f"worst CI end {'≥' if d.higher_is_better else '≤'} {bound:+.4g}"}
+    )
+
+
+def delta_fields(d: Delta) -> dict[str, Any]:
+    """A paired difference as a review's check row reports it: metric, base, candidate, delta,
+    its 95% CI and the number of pairs."""
     return {
-        "check": f"{d.suite}: {d.metric}",
-        "status": "pass" if ok else "fail",
         "metric": d.metric,
         "base": d.a,
         "candidate": d.b,
@@ -51,7 +59,6 @@ def judge_metric(d: Delta, policy: PolicyConfig) -> dict[str, Any]:
         "ci_low": d.ci_low,
         "ci_high": d.ci_high,
         "n": d.n,
-        "bound": f"worst CI end {'≥' if d.higher_is_better else '≤'} {bound:+.4g}",
     }
 
 

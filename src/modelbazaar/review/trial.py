@@ -30,7 +30,7 @@ from modelbazaar.evals import compare_results, run_suite_on_model
 from modelbazaar.evals.diversity import COLLAPSE_DROP, collapse_warnings, dropped
 from modelbazaar.model import LoadedModel
 from modelbazaar.recipe import Recipe, TrainConfig
-from modelbazaar.review.suites import SAFETY_GATES, judge_metric
+from modelbazaar.review.suites import SAFETY_GATES, delta_fields, judge_metric
 from modelbazaar.train.determinism import make_deterministic
 from modelbazaar.train.distributed import World
 from modelbazaar.train.pretrain import pretrain
@@ -180,18 +180,8 @@ def _judge_diversity(
     warnings = collapse_warnings(deltas, drop, metrics)
     reasons, rows = [f"effect trial: {w}" for w in warnings], []
     for d in deltas:
-        rows.append(
-            {
-                "check": f"trial {d.suite}: {d.metric}",
-                "status": "fail" if warnings and dropped(d, drop) else "pass",
-                "metric": d.metric,
-                "base": d.a,
-                "candidate": d.b,
-                "delta": d.delta,
-                "ci_low": d.ci_low,
-                "ci_high": d.ci_high,
-                "n": d.n,
-                "bound": f"no significant drop beyond {drop:.0%} in {metrics}+ metrics (collapse)",
-            }
-        )
+        status = "fail" if warnings and dropped(d, drop) else "pass"
+        bound = f"no significant drop beyond {drop:.0%} in {metrics}+ metrics (collapse)"
+        check = {"check": f"trial {d.suite}: {d.metric}", "status": status}
+        rows.append(check | delta_fields(d) | {"bound": bound})
     return reasons, rows

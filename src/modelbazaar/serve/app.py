@@ -17,7 +17,7 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
-from modelbazaar.model import LoadedModel
+from modelbazaar.model import LoadedModel, pad_id_of
 from modelbazaar.serve import apierrors
 from modelbazaar.serve.engine import EngineProcess
 from modelbazaar.serve.guarding import GuardLike, GuardRunner
@@ -43,7 +43,7 @@ def eos_ids(loaded: LoadedModel) -> set[int]:
 def engine_for(loaded: LoadedModel, limits: Limits, engine: str, threads: int) -> Engine:
     """The scheduler for `loaded`: in this process ("thread") or a child ("process")."""
     tokenizer, config = loaded.tokenizer, loaded.model.config
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    pad = pad_id_of(tokenizer)
     settings = {
         "eos_ids": sorted(eos_ids(loaded)),
         "pad_id": int(pad),

@@ -6,6 +6,7 @@ stage_key("tokenizer", {"data": ["86c4…"], "config": {...}, "code": "…"}) ->
 """
 
 import hashlib
+import json
 import time
 from importlib import resources
 from typing import Any
@@ -36,6 +37,7 @@ STAGE_CODE = {
         "safety/guard/rows.py",
         "safety/guard/taxonomy.py",
         "train/guard.py",
+        "train/guard_loop.py",
         "train/schedule.py",
         "train/determinism.py",
     ),
@@ -61,6 +63,13 @@ def cached_outputs(store: Store, key: str) -> tuple[bool, dict[str, Any] | None]
     if row and all(store.objects.has(v) for v in row["outputs"].values() if isinstance(v, str)):
         return True, row["outputs"]
     return False, None
+
+
+def recorded_environment(build_row: dict[str, Any]) -> dict[str, Any]:
+    """The build environment a stage was computed in, as its catalogue row keeps it (a JSON
+    text on some backends, already a dict on others)."""
+    recorded = build_row["machine"]
+    return json.loads(recorded) if isinstance(recorded, str) else recorded
 
 
 def record_stage(

@@ -3,14 +3,14 @@
 Loss per token (Hinton et al. 2015): alpha * T^2 * KL(softmax(teacher/T) || softmax(student/T))
 + (1 - alpha) * cross-entropy(student, next token). The T^2 keeps the KL gradients the same size
 as the CE's when T changes. The student shares the teacher's tokenizer (so the two vocabularies,
-and logits, line up) and is recorded with relation ``distilled`` and the teacher as parent; the
-data is stored as an object so ``bazaar verify`` can replay the run bit for bit.
+and logits, line up). Recording the student as a version is the workflow's part
+(``workflows.distill``).
 
 Example::
 
-    outcome = distill_version(Path("my-model"), teacher="main", data=Path("stories.txt"),
-                              cfg=DistillConfig(student="tiny", steps=100))
-    outcome.version, outcome.parameters    # ('9be1…', 1_700_000)
+    teacher = load_version(store, "main")
+    student, config, loss = distill_model(teacher, text, DistillConfig(student="tiny", steps=100))
+    config.num_hidden_layers    # 2 (the "tiny" student); the same seed gives the same loss
 """
 
 from __future__ import annotations

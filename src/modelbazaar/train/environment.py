@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from modelbazaar.errors import NumericsError
 from modelbazaar.train import portable
 
 # CPU flags (as /proc/cpuinfo spells them) that decide which kernels the libraries can pick.
@@ -135,3 +136,15 @@ def _short(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(map(str, value)) or "none"
     return str(value)
+
+
+def require_portable_process() -> None:
+    """Refuse a portable build in a process whose libraries did not start under the CPU caps."""
+    found = portable.problems()
+    if found:
+        raise NumericsError(
+            f"this process cannot build with portable numerics: {'; '.join(found)}. Build "
+            "with the `bazaar build` command (it sets the caps before torch starts), call "
+            "modelbazaar.train.portable.activate() before importing torch, or build with "
+            "`bazaar build --fast` (the version is then marked non-portable)"
+        )

@@ -223,17 +223,30 @@ def train_lora(
             if len(queue) < cfg.batch_size:  # a fresh shuffled epoch when the queue runs dry
                 queue += torch.randperm(len(rows), generator=order).tolist()
             picked, queue = queue[: cfg.batch_size], queue[cfg.batch_size :]
-            batch = _collate([rows[i] for i in picked], pad_id)
-            losses = token_losses(peft_model, batch)
-            loss = losses.sum() / (batch["labels"][:, 1:] != IGNORE).sum().clamp(min=1)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
+            loss = lora_step(peft_model, optimizer, trainable, [rows[i] for i in picked], pad_id)
             bar.update(task, advance=1, info=f"loss {loss.item():.3f}")
     peft_model.eval()
     state = get_peft_model_state_dict(peft_model)
     return {name: t.detach().clone().contiguous() for name, t in sorted(state.items())}
+
+
+def lora_step(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    trainable: list[torch.nn.Parameter],
+    rows: list[tuple[list[int], list[int]]],
+    pad_id: int,
+) -> torch.Tensor:
+    """One optimizer step on `rows`: mean loss over the tokens that carry one, gradients
+    clipped to norm 1. Returns the loss."""
+    batch = _collate(rows, pad_id)
+    losses = token_losses(model, batch)
+    loss = losses.sum() / (batch["labels"][:, 1:] != IGNORE).sum().clamp(min=1)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+    optimizer.step()
+    return loss
 
 
 def apply_adapter(

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from safetensors.torch import save as save_safetensors
 
@@ -34,7 +34,7 @@ from modelbazaar.contrib.datacheck import check_data_member
 from modelbazaar.errors import BundleError, DataError
 from modelbazaar.evals.compare import paired_difference
 from modelbazaar.licenses.spdx import license_id_problem
-from modelbazaar.model import load_version
+from modelbazaar.model import load_version, pad_id_of
 from modelbazaar.progress import console
 from modelbazaar.store import Store
 from modelbazaar.train.determinism import make_deterministic
@@ -48,8 +48,15 @@ from modelbazaar.train.lora import (
     train_lora,
 )
 
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
+
+    from modelbazaar.contrib.manifest import GramStatistics
+
 HELD_OUT_EVERY = 10  # every 10th example is held out of training and used to measure the gain
 MAX_HELD_OUT = 200  # enough for a tight CI, few enough that measuring stays a few seconds
+EncodedRows = list[tuple[list[int], list[int]]]  # (token ids, labels) per example: lora.encode
 
 
 @dataclass
@@ -77,34 +84,16 @@ def contribute(
 ) -> ContributeOutcome:
     """Train a LoRA adapter from ``base`` on ``data`` and write the signed bundle."""
     # 1. setup: refuse bad input before any training
-    if problem := license_id_problem(license):
-        raise DataError(f"--license {problem}")
-    if provenance == "synthetic" and not generator:
-        raise DataError("synthetic data must name the model that wrote it: add --generator NAME")
+    _check_terms(license, provenance, generator)
     private_key = load_private_key(key or default_key_path())
     make_deterministic(train.seed)
-    store = Store.for_model(model_dir)
-    loaded = load_version(store, base)
+    loaded = load_version(Store.for_model(model_dir), base)
     tokenizer, model = loaded.tokenizer, loaded.model
-    raw = Path(data).read_bytes()
-    if include_data:  # the rule review applies to data members, checked before any training
-        try:
-            check_data_member(Path(data).name, raw)
-        except BundleError as exc:
-            raise DataError(f"--data {data} cannot travel in a bundle: {exc}") from None
-    examples = load_examples(Path(data))
-    train_examples, held = held_out_split(examples, HELD_OUT_EVERY)
-    max_len = min(train.max_len, model.config.max_position_embeddings)
-    train_rows = encode(tokenizer, train_examples, max_len)
-    held_rows = encode(tokenizer, held, max_len)[:MAX_HELD_OUT]
-    if not held_rows:
-        raise DataError(
-            f"{data} has {len(examples)} usable examples; need at least "
-            f"{HELD_OUT_EVERY} so that one can be held out to measure the adapter"
-        )
-    pad_id = (
-        tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    raw = _read_data(data, include_data)
+    train_rows, held_rows = _encoded_split(
+        tokenizer, data, min(train.max_len, model.config.max_position_embeddings)
     )
+    pad_id = pad_id_of(tokenizer)
     if gram.enabled:
         check_enough_tokens(model, train_rows, list(train.target_modules))
 
@@ -112,20 +101,12 @@ def contribute(
     base_losses = example_losses(model, held_rows, pad_id)
     adapter = train_lora(model, train_rows, train, pad_id=pad_id, show_progress=show_progress)
     adapter_losses = example_losses(model, held_rows, pad_id)  # peft wrapped `model` in place
-    delta, low, high = paired_difference(base_losses, adapter_losses, seed=train.seed)
-    evaluation = _evaluation(base_losses, adapter_losses, (delta, low, high), train) | {
-        "held_out_examples": len(held_rows),
-        "train_examples": len(train_rows),
-    }
+    ci = paired_difference(base_losses, adapter_losses, seed=train.seed)
+    evaluation = _evaluation(base_losses, adapter_losses, ci, train, len(train_rows))
 
     # 3. bundle: Gram statistics of the touched layers' inputs (train/gram.py: no text, but see
     # what they reveal), data card (hash always, bytes only with include_data), signature
-    files, statistics = {"adapter.safetensors": save_safetensors(adapter)}, None
-    if gram.enabled:
-        files["statistics.safetensors"], statistics = ship_statistics(
-            model, train_rows, pad_id, adapter, gram, show_progress
-        )
-    card = _data_card(Path(data), raw, license, provenance, generator, include_data)
+    files, statistics = _adapter_files(adapter, model, train_rows, pad_id, gram, show_progress)
     manifest = BundleManifest(
         base_version=loaded.record.hash,
         kind="adapter",
@@ -133,7 +114,7 @@ def contribute(
         author=public_key_text(private_key),
         license=license,
         adapter_config=train.adapter_config(),
-        data_card=card,
+        data_card=_data_card(Path(data), raw, license, provenance, generator, include_data),
         evaluation=evaluation,
         statistics=statistics,
         created=datetime.now(UTC),
@@ -142,12 +123,76 @@ def contribute(
         files[f"data/{Path(data).name}"] = raw
     bundle = write_bundle(Path(out or f"{task}.bazaar"), manifest, files, private_key)
     if show_progress:
-        console.print(
-            f"held-out loss {evaluation['task_loss_base']:.3f} → "
-            f"{evaluation['task_loss_adapter']:.3f} (Δ {delta:+.3f}, 95% CI "
-            f"[{low:+.3f}, {high:+.3f}]) on {len(held_rows)} examples"
-        )
+        _print_gain(evaluation, ci, len(held_rows))
     return ContributeOutcome(bundle=bundle, base=loaded.record.hash, evaluation=evaluation)
+
+
+def _check_terms(
+    license: str, provenance: Literal["human", "synthetic"], generator: str | None
+) -> None:
+    """The licence is an SPDX id, and synthetic data names the model that wrote it."""
+    if problem := license_id_problem(license):
+        raise DataError(f"--license {problem}")
+    if provenance == "synthetic" and not generator:
+        raise DataError("synthetic data must name the model that wrote it: add --generator NAME")
+
+
+def _read_data(data: Path, include_data: bool) -> bytes:
+    """The data file's bytes; with ``include_data``, checked by the rule review applies to
+    data members, before any training."""
+    raw = Path(data).read_bytes()
+    if include_data:
+        try:
+            check_data_member(Path(data).name, raw)
+        except BundleError as exc:
+            raise DataError(f"--data {data} cannot travel in a bundle: {exc}") from None
+    return raw
+
+
+def _encoded_split(
+    tokenizer: PreTrainedTokenizerBase, data: Path, max_len: int
+) -> tuple[EncodedRows, EncodedRows]:
+    """Training rows and held-out rows (every ``HELD_OUT_EVERY``-th example, at most
+    ``MAX_HELD_OUT``), encoded; a DataError when nothing can be held out."""
+    examples = load_examples(Path(data))
+    train_examples, held = held_out_split(examples, HELD_OUT_EVERY)
+    train_rows = encode(tokenizer, train_examples, max_len)
+    held_rows = encode(tokenizer, held, max_len)[:MAX_HELD_OUT]
+    if not held_rows:
+        raise DataError(
+            f"{data} has {len(examples)} usable examples; need at least "
+            f"{HELD_OUT_EVERY} so that one can be held out to measure the adapter"
+        )
+    return train_rows, held_rows
+
+
+def _adapter_files(
+    adapter: dict[str, torch.Tensor],
+    model: torch.nn.Module,
+    train_rows: EncodedRows,
+    pad_id: int,
+    gram: GramConfig,
+    show_progress: bool,
+) -> tuple[dict[str, bytes], GramStatistics | None]:
+    """The bundle's weight members: the adapter, and (for RegMean) the Gram statistics of the
+    touched layers' inputs with their manifest entry."""
+    files, statistics = {"adapter.safetensors": save_safetensors(adapter)}, None
+    if gram.enabled:
+        files["statistics.safetensors"], statistics = ship_statistics(
+            model, train_rows, pad_id, adapter, gram, show_progress
+        )
+    return files, statistics
+
+
+def _print_gain(
+    evaluation: dict[str, float | int], ci: tuple[float, float, float], held_out: int
+) -> None:
+    delta, low, high = ci
+    console.print(
+        f"held-out loss {evaluation['task_loss_base']:.3f} → "
+        f"{evaluation['task_loss_adapter']:.3f} (Δ {delta:+.3f}, 95% CI "
+        f"[{low:+.3f}, {high:+.3f}]) on {held_out} examples"
+    )
 
 
 def _evaluation(
@@ -155,6 +200,7 @@ def _evaluation(
     adapter_losses: list[float],
     ci: tuple[float, float, float],
     train: LoraTrainConfig,
+    train_examples: int,
 ) -> dict[str, float | int]:
     """The contributor's own measurement, as the manifest's ``evaluation`` records it."""
     delta, low, high = ci
@@ -168,6 +214,8 @@ def _evaluation(
         "steps": train.steps,
         "lr": train.lr,
         "seed": train.seed,
+        "held_out_examples": len(base_losses),  # one loss per held-out example
+        "train_examples": train_examples,
     }
 
 

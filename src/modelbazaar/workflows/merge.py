@@ -58,14 +58,7 @@ def merge(
 ) -> MergeOutcome:
     """Merge accepted bundles into main; move main only if the merged model passes review."""
     # 1. setup: refuse anything not accepted before computing a single delta
-    check_method(method)
-    weights = weights or [1.0] * len(bundle_paths)
-    if len(weights) != len(bundle_paths) or not bundle_paths:
-        raise BazaarError(
-            f"give one weight per bundle ({len(bundle_paths)} bundles, {len(weights)} weights)"
-        )
-    if not 0 < density <= 1:
-        raise BazaarError(f"--density {density} must be in (0, 1]: the share of entries kept")
+    weights = _checked_arguments(method, density, weights, bundle_paths)
     recipe = load_recipe(model_dir)
     store = Store.for_model(model_dir)
     main = store.version("main")
@@ -87,6 +80,48 @@ def merge(
         merge_recipe |= {"alpha": alpha, "fallback": fallback}
     labels = [str(p) for p in bundle_paths]
     blob = merged_weights(store.objects.get_bytes(main.weights), bundles, merge_recipe, labels)
+    version = _record_merged(store, main, bundles, ids, merge_recipe, blob)
+
+    # 3. review the merged model against main; only an accept moves main (one catalogue write)
+    base = load_version(store, main.hash)
+    candidate = load_version(store, version).model
+    verdict, reasons, _ = judge_candidate(
+        store, model_dir, recipe, base, candidate, own_tasks=[], show_progress=show_progress
+    )
+    kept = kept_shares(base, candidate, bundles, labels)  # each contribution's gain, re-measured
+    reasons += kept_share_reasons(kept, recipe.policy.min_kept_share)
+    verdict = "reject" if reasons else verdict
+    if verdict == "accept":  # compare-and-swap: only if main is still where this merge began
+        store.catalogue.move_refs([RefMove("main", version, expected=main.hash)], "merging")
+    return MergeOutcome(version=version, verdict=verdict, reasons=reasons, kept=kept)
+
+
+def _checked_arguments(
+    method: str, density: float, weights: list[float] | None, bundle_paths: list[Path]
+) -> list[float]:
+    """The per-bundle weights (1 each by default); a BazaarError for a bad method, weight
+    count or density, before anything is read."""
+    check_method(method)
+    weights = weights or [1.0] * len(bundle_paths)
+    if len(weights) != len(bundle_paths) or not bundle_paths:
+        raise BazaarError(
+            f"give one weight per bundle ({len(bundle_paths)} bundles, {len(weights)} weights)"
+        )
+    if not 0 < density <= 1:
+        raise BazaarError(f"--density {density} must be in (0, 1]: the share of entries kept")
+    return weights
+
+
+def _record_merged(
+    store: Store,
+    main: VersionRecord,
+    bundles: list[VerifiedBundle],
+    ids: list[str],
+    merge_recipe: dict[str, Any],
+    blob: bytes,
+) -> str:
+    """Store the merged weights as a version (relation ``merged``): main as its base parent and
+    one lineage edge per contribution; main's tokenizer and config; the merge recipe in info."""
     info = {k: v for k, v in main.info.items() if k != "builds"} | {"merge": merge_recipe}
     parents = [(main.hash, "base", {})] + [
         (
@@ -102,28 +137,15 @@ def merge(
         for b, i in zip(bundles, ids, strict=True)
     ]
     tasks = ", ".join(b.manifest.task for b in bundles)
-    version = store.add_version(
+    return store.add_version(
         weights=store.objects.put_bytes(blob),
         tokenizer=main.tokenizer,
         config=main.config,
         relation="merged",
         info=info,
         parents=parents,
-        message=f"merge {tasks} ({method})",
+        message=f"merge {tasks} ({merge_recipe['method']})",
     )
-
-    # 3. review the merged model against main; only an accept moves main (one catalogue write)
-    base = load_version(store, main.hash)
-    candidate = load_version(store, version).model
-    verdict, reasons, _ = judge_candidate(
-        store, model_dir, recipe, base, candidate, own_tasks=[], show_progress=show_progress
-    )
-    kept = kept_shares(base, candidate, bundles, labels)  # each contribution's gain, re-measured
-    reasons += kept_share_reasons(kept, recipe.policy.min_kept_share)
-    verdict = "reject" if reasons else verdict
-    if verdict == "accept":  # compare-and-swap: only if main is still where this merge began
-        store.catalogue.move_refs([RefMove("main", version, expected=main.hash)], "merging")
-    return MergeOutcome(version=version, verdict=verdict, reasons=reasons, kept=kept)
 
 
 def _accepted_bundles(

@@ -30,7 +30,7 @@ from modelbazaar.recipe import PolicyConfig, Recipe, load_recipe
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.train.environment import differences
 from modelbazaar.workflows.importer import source_changes
-from modelbazaar.workflows.replays import REPLAYS
+from modelbazaar.workflows.replays import REPLAYS, Replay
 
 EXIT_CODES = {"identical": 0, "equivalent": 3, "differs": 1}
 
@@ -137,40 +137,16 @@ def eval_agreement(
 
 def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
     record = store.version(ref)
-    replay = REPLAYS.get(record.relation)
-    if replay is None:
-        raise BazaarError(
-            f"version {record.short} was {record.relation}; it has no source in this store to "
-            f"rebuild from (verifiable relations: {', '.join(sorted(REPLAYS))})"
-        )
+    replay = _replay_of(record)
     portable = bool(record.info.get("portable"))
     imported = record.relation == "imported"
-    if imported:  # nothing was trained here: the source files must be the recorded ones
-        path, problems = source_changes(record)
-        if problems:
-            return VerifyReport(
-                False,
-                f"{record.short} was imported, not built (nothing to retrain); its source "
-                f"{path} no longer matches the recorded hashes: " + "; ".join(problems),
-                verdict="differs",
-            )
+    if imported and (changed := _changed_source(record)):  # nothing was trained here
+        return changed
     with tempfile.TemporaryDirectory(prefix="bazaar-verify-") as scratch_dir:
         scratch = Store(Path(scratch_dir), database_url=f"sqlite:///{scratch_dir}/catalogue.db")
         rebuilt = scratch.version(replay(store, Path(model_dir), record, scratch))
         if rebuilt.weights == record.weights and rebuilt.hash == record.hash:
-            how = (
-                f"{record.short} was imported, not built, so there is no training to replay: "
-                f"the {len(record.info['source'].get('files') or {})} source file(s) match "
-                f"their recorded sha256 and re-importing them gave"
-                if imported
-                else f"rebuilt {record.short} from source:"
-            )
-            return VerifyReport(
-                True,
-                f"{how} weights, tokenizer and config bit-identical ({rebuilt.weights[:12]})",
-                rebuilt=rebuilt.hash,
-                portable=portable,
-            )
+            return _identical(record, rebuilt, imported, portable)
         first, groups = compare_weights(
             store.objects.get_bytes(record.weights), scratch.objects.get_bytes(rebuilt.weights)
         )
@@ -201,4 +177,49 @@ def verify(store: Store, model_dir: Path, ref: str) -> VerifyReport:
         environment=environment,
         groups=groups,
         evals=evals,
+    )
+
+
+def _replay_of(record: VersionRecord) -> Replay:
+    """The function that re-makes a version of this relation, or a BazaarError naming those
+    that can be verified."""
+    replay = REPLAYS.get(record.relation)
+    if replay is None:
+        raise BazaarError(
+            f"version {record.short} was {record.relation}; it has no source in this store to "
+            f"rebuild from (verifiable relations: {', '.join(sorted(REPLAYS))})"
+        )
+    return replay
+
+
+def _changed_source(record: VersionRecord) -> VerifyReport | None:
+    """For an imported version: a `differs` report when its source files are no longer the
+    recorded ones (there is no training to replay, only the import), else None."""
+    path, problems = source_changes(record)
+    if not problems:
+        return None
+    return VerifyReport(
+        False,
+        f"{record.short} was imported, not built (nothing to retrain); its source "
+        f"{path} no longer matches the recorded hashes: " + "; ".join(problems),
+        verdict="differs",
+    )
+
+
+def _identical(
+    record: VersionRecord, rebuilt: VersionRecord, imported: bool, portable: bool
+) -> VerifyReport:
+    """The report of a replay that gave the very same version."""
+    how = (
+        f"{record.short} was imported, not built, so there is no training to replay: "
+        f"the {len(record.info['source'].get('files') or {})} source file(s) match "
+        f"their recorded sha256 and re-importing them gave"
+        if imported
+        else f"rebuilt {record.short} from source:"
+    )
+    return VerifyReport(
+        True,
+        f"{how} weights, tokenizer and config bit-identical ({rebuilt.weights[:12]})",
+        rebuilt=rebuilt.hash,
+        portable=portable,
     )
