@@ -220,6 +220,14 @@ def test_the_bazaar_loop_runs_on_an_imported_model(standin, tmp_path, monkeypatc
     assert "imported" in json.dumps(lineage)
     report = audit_folder(out)
     assert report.components["Model parameters (Final)"] == "MIT"
+    # the release's source is the [imported] recipe: the source and every file's sha256
+    released = parse_recipe((out / "source" / "bazaar.toml").read_text())
+    assert released.imported is not None and released.imported.version == imported
+    assert released.imported.files == load_recipe(target).imported.files
+    recorded = tmp_path / "release-without-folder"  # written again from the recorded import
+    release(store, "main", recorded, license_id="MIT")
+    again = parse_recipe((recorded / "source" / "bazaar.toml").read_text())
+    assert again.imported == released.imported
 
 
 def test_adapters_of_a_chat_model_learn_answers_in_its_chat_format(standin) -> None:

@@ -31,6 +31,7 @@ from modelbazaar.data.manifest import Manifest
 from modelbazaar.errors import BazaarError
 from modelbazaar.export import export
 from modelbazaar.licenses.spdx import is_license_id
+from modelbazaar.recipe import RECIPE_FILE, parse_recipe
 from modelbazaar.release import card, metrics, source
 from modelbazaar.release.guard import export_guard, guard_evaluation, write_guard_samples
 from modelbazaar.release.mof_components import model_components, with_data
@@ -38,6 +39,7 @@ from modelbazaar.release.samples import write_samples
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.lineage import Lineage, is_open, walk
 from modelbazaar.train.replay import intermediate
+from modelbazaar.workflows.init_from import recipe_text
 
 if TYPE_CHECKING:
     from modelbazaar.safety.guard.model import Guard
@@ -79,7 +81,8 @@ def release(
 
     # 2. the source: recipe, manifests + data files, the exact code
     src = out / "source"
-    missing, code_version = _write_source(src, recipe, data, model_dir, notes)
+    recipe_file = None if recipe else _imported_recipe(store, lineage, model_dir)
+    missing, code_version = _write_source(src, recipe, recipe_file, data, model_dir, notes)
 
     # 3. intermediate parameters (replayed when the build did not keep them)
     step, why = _write_intermediate(store, record, out)
@@ -132,6 +135,7 @@ def _checked_lineage(store: Store, record: VersionRecord, license_id: str) -> Li
 def _write_source(
     src: Path,
     recipe: dict[str, Any],
+    imported_recipe: tuple[str, str] | None,
     data: list[dict[str, Any]],
     model_dir: Path | None,
     notes: list[str],
@@ -141,10 +145,40 @@ def _write_source(
     src.mkdir(exist_ok=True)
     if recipe:
         notes.append(f"recipe {source.write_recipe(src, recipe, model_dir)}")
+    elif imported_recipe:
+        text, how = imported_recipe
+        (src / RECIPE_FILE).write_text(text, encoding="utf-8")
+        notes.append(f"recipe {how} (imported: [imported] names the source and its sha256)")
     missing = source.write_data(src, data, model_dir) if data else []
     if missing:
         notes.append(f"data files not shipped (absent or changed): {', '.join(missing)}")
     return missing, source.write_code(src)
+
+
+def _imported_recipe(
+    store: Store, lineage: Lineage, model_dir: Path | None
+) -> tuple[str, str] | None:
+    """(bazaar.toml text, "copied" | "recorded") for a version descended from an import.
+
+    An imported model has no build recipe; its source is the `[imported]` recipe that names the
+    import source and the sha256 of every file (what `bazaar verify` re-imports). The model
+    folder's recipe is copied when its `[imported]` version is in this lineage (it keeps the
+    maintainers' policy and comments); otherwise it is written again from the recorded import.
+    """
+    imported = [node.id for node in lineage.nodes if node.kind == "imported"]
+    if not imported:
+        return None
+    local = model_dir / RECIPE_FILE if model_dir else None
+    if local and local.is_file():
+        try:
+            part = parse_recipe(local.read_text("utf-8")).imported
+        except Exception:  # a broken local recipe is simply not used
+            part = None
+        if part is not None and part.version in imported:
+            return local.read_text("utf-8"), "copied"
+    record = store.version(imported[0])
+    source_spec = record.info["source"]["spec"]
+    return recipe_text(str(model_dir or "."), source_spec, record.info, record.hash), "recorded"
 
 
 def _write_results(
