@@ -31,7 +31,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
@@ -46,7 +47,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "terms_change": rule(
         r"(reserves? the right to|(ha(s|ve)|retains?) the right to|is entitled to|\bmay|\bcan"
-        r"|\bwill) (at any time |from time to time )?"
+        # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
+        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
@@ -71,8 +73,11 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
         r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
         r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
-        r"|the agreement|this licen[cs]e|this polic\w*) (will|shall) (apply|govern|supersede"
-        r"|replace|be binding)",
+        r"|the agreement|this licen[cs]e|this polic\w*)\b.{0,50}(will|shall) (apply|govern"
+        r"|supersede|replace|be binding|bind)"
+        # "you agree to comply with any updated licence or cease use": a change you must accept
+        r"|(comply with|accept|agree to|be bound by) (any|the|such|each) (updated|amended|revised"
+        r"|modified|changed|new) (version of )?(licen|terms|agreement|polic)",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",
@@ -90,8 +95,17 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r"|connect to (our|the licensor\W?s?) servers?"
         r"|(?<!you )(?<!licensee )(may|can|will|reserves the right to) (\w+ ){0,3}(push|deliver"
         r"|install|apply|force)\w* (\w+ ){0,3}updates?"
-        r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
-        r"|modify the output.{0,60}updates|update the model through electronic means",
+        r"|(throttle|shut off|shut down|alter|restrict|suspend|revoke|disable|block|limit)\w*"
+        r".{0,60}(technical (means|measures)|remotely|network)"
+        r"|modify the output.{0,60}updates|update the model through electronic means"
+        # licence checks against the licensor's servers: a copy that stops when they say so
+        r"|"
+        + near(
+            r"servers?|online|over the internet|network",
+            r"(verif|validat|authenticat|check)\w* (your |the )?licen[cs]e|stop (functioning"
+            r"|working)|ceases? to (function|work)",
+            80,
+        ),
         True,
         "the licensor may restrict use remotely",
         "the licensor may restrict use remotely",

@@ -41,6 +41,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
     ),
     "naming": rule(
         r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
+        r"|\bnam(e|es|ed|ing)\b.{0,40}\b(with|using|carry|bear)\w* the (prefix|suffix)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
         r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
         r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"

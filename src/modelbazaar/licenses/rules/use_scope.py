@@ -20,6 +20,7 @@ _FIELD = (
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
+    r"|government (agenc\w*|entit\w*|bod\w*|use|customers?|departments?)"
     r"|good, not evil)"
 )
 _EXCLUDE = (
@@ -30,7 +31,8 @@ _EXCLUDE = (
 )
 _PLACE = (
     r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
-    r" (in|of)\b(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
+    r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
+    r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
 )
 _COMMERCE = (
@@ -71,7 +73,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
         + _RESEARCH
         + ")"
-        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
+        r"|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
@@ -130,6 +133,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
+        r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
         r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
@@ -155,6 +160,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
+        r"(\w+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?|processors?)"
+        # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
+        r"|territor(y|ies)\b.{0,80}\bexclud\w*|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)
         r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
         r"compet\w+ (use|product|service|offering|business)"
