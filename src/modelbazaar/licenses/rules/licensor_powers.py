@@ -37,6 +37,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat",
             100,
@@ -46,11 +47,12 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right to|(ha(s|ve)|retains?) the right to|is entitled to|\bmay|\bcan"
+        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
+        r"|\bmay|\bcan"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
-        r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
+        r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|supersedes? (all )?(earlier|prior|previous) versions"
@@ -58,7 +60,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
-        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
+        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) versions? of ("
         + _TERMS
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
@@ -98,6 +100,11 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(throttle|shut off|shut down|alter|restrict|suspend|revoke|disable|block|limit)\w*"
         r".{0,60}(technical (means|measures)|remotely|network)"
         r"|modify the output.{0,60}updates|update the model through electronic means"
+        r"|over[- ]the[- ]air|kill[- ]switch|(updat|modif|chang)\w* the (model|software|weights)"
+        r" (\w+ ){0,3}without (your )?(consent|notice|approval)"
+        # "a mechanism that lets the licensor deactivate it"
+        r"|(mechanism|means|ability|capability|feature) (that |which )?(lets|allows|enables"
+        r"|permits) (the licensor|us|it|them)\b.{0,40}(deactivat|disabl|shut|lock|restrict|revok)"
         # licence checks against the licensor's servers: a copy that stops when they say so
         r"|"
         + near(

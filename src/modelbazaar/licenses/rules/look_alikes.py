@@ -27,7 +27,9 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
-        r"|(publish|new|revised) (and/or new )?versions|no one other than"
+        # (new versions apply only by your choice, unless they bind continued use)
+        r"|^(?!.*(continued|continuing) (use|access)).*(publish|new|revised) (and/or new )?versions"
+        r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
@@ -50,7 +52,10 @@ VETO = {
         r" for any (lawful )?purpose"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
-    "field_of_use": re.compile(r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export"),
+    # Choice of courts or law names places without excluding anyone from the grant.
+    "field_of_use": re.compile(
+        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by|construed"
+    ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(

@@ -25,7 +25,8 @@ _FIELD = (
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
-    r"|granted)|exclud|prohibit|forbid|outside the scope|does not (cover|extend|apply)"
+    r"|granted)|exclud|prohibit|forbid|outside the scope"
+    r"|(does|do|shall|will) not (cover|extend|apply|grant)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
@@ -34,6 +35,11 @@ _PLACE = (
     r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
+)
+_REGION = (
+    r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
+    r"|united kingdom|\buk\b|united states|\busa?\b|south korea|north korea|(mainland )?china"
+    r"|people\W?s republic of china|\bprc\b|russia\w*|iran|cuba|syria|crimea)"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
@@ -78,7 +84,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
-        r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
+        r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
+        r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
         r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
         r"|personal)"
@@ -110,7 +117,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
         # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|n't|\bno\b|prohibit|forbid|\bonly\b|restrict|never|without|except|unless"
+        also=r"\bnot\b|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
+        r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
     ),
     "use_restriction": rule(
@@ -140,6 +148,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|(in no event|under no circumstances) (shall|may|will|can|is|are) (the |this |any )?"
+        r"(\w+ )?(be )?used (to|for|in)\b"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
         r"|not (permitted|allowed))|prohibited (uses?|activities|purposes) (include|are|consist)",
         True,
@@ -150,6 +160,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         near(_FIELD, _EXCLUDE, 100)
         + r"|"
         + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
+        + r"|"
+        # named regions a grant leaves out: "does not apply in the European Union"
+        + near(_REGION, _EXCLUDE, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
         r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
