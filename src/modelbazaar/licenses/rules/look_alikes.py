@@ -44,6 +44,13 @@ VETO = {
         r"|(will|does|shall) not (terminate|end)\b"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
+        r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+    ),
+    # The licensee's users reaching the work over a network (AGPL-style source offers), not the
+    # licensor reaching into your copy.
+    "remote_update": re.compile(
+        r"remotely (over|through|via) (a|the) (computer )?network"
+        r"|(interact|access)\w* (with )?(it|them|the \w+) remotely"
     ),
     "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
     # Outputs free for any use, training included, are no output-use ban.
@@ -100,7 +107,9 @@ def settle(found: list[str], lowered: str) -> list[str]:
     if "research_only" in found and RESEARCH_DESCRIPTION.search(lowered):
         found.remove("research_only")
     if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
-        found = [k for k in found if k in DEFINED_SCOPE]
+        # ... and a defined licence territory sets where the grant applies
+        scope = DEFINED_SCOPE | ({"field_of_use"} if lowered.startswith('"territor') else set())
+        found = [k for k in found if k in scope]
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
     if "mau_cap" in found and "user_cap" in found:
