@@ -429,6 +429,17 @@ FOURTH_ROUND = [
     ("naming", 'Derivatives must be identified as "Kestrel-based" in their model cards.'),
     ("use_restriction", "Licensee must refrain from using the Model to harm minors."),
     ("use_restriction", "In no event may the Model be used to create malware."),
+    ("terms_change", "We will post any modifications on this page, and they take effect at once."),
+    ("terms_change", "You must comply with the then-current version of the Acceptable Use Policy."),
+    ("terms_change", "The Usage Policy in effect from time to time applies to your use."),
+    (
+        "naming",
+        'Derivatives must be named so as to show they are derived from Kestrel ("Kestrel-FT").',
+    ),
+    (
+        "termination",
+        "Kestrel may terminate this Agreement at once if you become subject to sanctions.",
+    ),
 ]
 
 
@@ -454,6 +465,12 @@ FOURTH_ROUND_LOOK_ALIKES = [
     "If you breach this licence and do not cure within 30 days, your rights terminate.",
     "If you initiate patent litigation against the Licensor, your patent licence ends.",
     "You may use the Model for research, evaluation and production.",
+    "You may not use the Work for any purpose other than those permitted by this License.",
+    "Licensee may not use the Software beyond the scope of this License.",
+    "You must not use the Software in a way that removes or obscures its copyright notices.",
+    "Output is not covered by this License and may be used to build any system.",
+    "Modified versions must not be called by the original name.",
+    "We may update the software, but you are not required to install updates.",
 ]
 
 

@@ -39,7 +39,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat",
+            r"|insolven|bankrupt|liquidat|sanction",
             100,
         ),
         True,
@@ -65,6 +65,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        # "we will post any modifications on this page"; "the then-current version of the AUP"
+        r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
+        r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
+        r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*)|(in effect|in force) from time to time"
         r"|as (amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
         r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"

@@ -56,7 +56,8 @@ VETO = {
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
-        r" for any (lawful )?purpose"
+        r" for any (lawful )?purpose|(may|can) be (freely )?used (to|for) (build|train|develop|creat"
+        r"|improv|any)|(is|are) not (covered|restricted) by"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
@@ -72,8 +73,11 @@ VETO = {
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
         # "any use other than as authorised under this licence is prohibited": the grant's edge
-        r"|other than as (authori[sz]ed|permitted|expressly)|except as (authori[sz]ed|permitted"
+        r"|other than (as |those |that |the (uses?|purposes?) )?(authori[sz]ed|permitted|expressly"
+        r"|allowed|granted)|beyond the scope of th|except as (authori[sz]ed|permitted"
         r"|expressly|provided)"
+        # keeping notices intact is a notice condition, not a ban on a use
+        r"|(remov|obscur|alter)\w* .{0,40}notices?\b"
         # carve-outs: "the following uses shall not in themselves be a breach"
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
     ),

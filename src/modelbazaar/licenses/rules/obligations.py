@@ -54,6 +54,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|credit the licensor|(name|title) of any .{0,60}must include"
         # a prescribed way to refer to it: "may only be referred to as the Asset Name"
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
+        r"|(must|shall) be (named|called|titled|labell?ed)\b.{0,60}\b(derived|based) (from|on)\b"
         r"|(must|shall) be (referred to|called|named|identified|described|labell?ed|marked"
         r"|designated) as \""
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
