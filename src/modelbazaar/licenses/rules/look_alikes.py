@@ -56,8 +56,7 @@ VETO = {
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
-        r" for any (lawful )?purpose|(may|can) be (freely )?used (to|for) (build|train|develop|creat"
-        r"|improv|any)|(is|are) not (covered|restricted) by"
+        r" for any (lawful )?purpose|(is|are) not (covered|restricted) by"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
