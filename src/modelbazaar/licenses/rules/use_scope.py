@@ -20,7 +20,8 @@ _FIELD = (
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
-    r"|government (agenc\w*|entit\w*|bod\w*|use|customers?|departments?)"
+    r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
+    r"|customers?|departments?)"
     r"|good, not evil)"
 )
 _EXCLUDE = (
