@@ -31,13 +31,15 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|\bend\b|\bceases?\b|\blapses?\b",
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat",
+            r"|insolven|bankrupt|liquidat|sanction",
             100,
         ),
         True,
@@ -45,10 +47,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right to|(ha(s|ve)|retains?) the right to|is entitled to|\bmay|\bcan"
-        r"|\bwill) (at any time |from time to time )?"
+        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
+        r"|\bmay|\bcan"
+        # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
+        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
-        r"|(continued|continuing) (use|to).{0,80}(constitutes|signifies|deemed|means|after)"
+        r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
+        r"|(apply|applies|bind\w*) (to )?(your )?(continued|continuing) (use|access)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|supersedes? (all )?(earlier|prior|previous) versions"
@@ -61,6 +66,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        # "we will post any modifications on this page"; "the then-current version of the AUP"
+        r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
+        r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
+        r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*)|(in effect|in force) from time to time"
         r"|as (amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
         r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"
@@ -71,8 +80,11 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
         r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
         r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
-        r"|the agreement|this licen[cs]e|this polic\w*) (will|shall) (apply|govern|supersede"
-        r"|replace|be binding)",
+        r"|the agreement|this licen[cs]e|this polic\w*)\b.{0,50}(will|shall) (apply|govern"
+        r"|supersede|replace|be binding|bind)"
+        # "you agree to comply with any updated licence or cease use": a change you must accept
+        r"|(comply with|accept|agree to|be bound by) (any|the|such|each) (updated|amended|revised"
+        r"|modified|changed|new) (version of )?(licen|terms|agreement|polic)",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",
@@ -91,7 +103,21 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(?<!you )(?<!licensee )(may|can|will|reserves the right to) (\w+ ){0,3}(push|deliver"
         r"|install|apply|force)\w* (\w+ ){0,3}updates?"
         r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
-        r"|modify the output.{0,60}updates|update the model through electronic means",
+        r"|\b(restrict|suspend|revok|disabl|block|limit)\w* .{0,60}technical (means|measures)"
+        r"|modify the output.{0,60}updates|update the model through electronic means"
+        r"|over[- ]the[- ]air|kill[- ]switch|(updat|modif|chang)\w* the (model|software|weights)"
+        r" (\w+ ){0,3}without (your )?(consent|notice|approval)"
+        # "a mechanism that lets the licensor deactivate it"
+        r"|(mechanism|means|ability|capability|feature) (that |which )?(lets|allows|enables"
+        r"|permits) (the licensor|us|it|them)\b.{0,40}(deactivat|disabl|shut|lock|restrict|revok)"
+        # licence checks against the licensor's servers: a copy that stops when they say so
+        r"|"
+        + near(
+            r"servers?|online|over the internet|network",
+            r"(verif|validat|authenticat|check)\w* (your |the )?licen[cs]e|stop (functioning"
+            r"|working)|ceases? to (function|work)",
+            80,
+        ),
         True,
         "the licensor may restrict use remotely",
         "the licensor may restrict use remotely",

@@ -27,16 +27,42 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
-        r"|(publish|new|revised) (and/or new )?versions|no one other than"
+        # (new versions apply only by your choice, unless they bind continued use)
+        r"|^(?!.*(continued|continuing) (use|access)).*(publish|new|revised) (and/or new )?versions"
+        r"|no one other than"
+        # a change both parties sign is no unilateral change; a licence steward's numbered
+        # revisions ("may revise this license from time to time") are GPL's "new versions"
+        r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
+        r"|mutual(ly)? (written )?(agree|consent)|amended in accordance with"
+        r"|\b(foundation|steward)\b.{0,40}\b(revise|publish)"
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
         r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        # the licensee ending its own licence: "you may terminate this licence at any time"
+        r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel)"
         r"|(will|does|shall) not (terminate|end)\b"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
+        r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+    ),
+    # The licensee's users reaching the work over a network (AGPL-style source offers), not the
+    # licensor reaching into your copy.
+    "remote_update": re.compile(
+        r"remotely (over|through|via) (a|the) (computer )?network"
+        r"|(interact|access)\w* (with )?(it|them|the \w+) remotely"
     ),
     "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
+    # Outputs free for any use, training included, are no output-use ban.
+    "output_use": re.compile(
+        r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
+        r" for any (lawful )?purpose|(is|are) not (covered|restricted) by"
+    ),
+    # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
+    # Choice of courts or law names places without excluding anyone from the grant.
+    "field_of_use": re.compile(
+        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by|construed"
+    ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
@@ -46,8 +72,11 @@ VETO = {
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
         # "any use other than as authorised under this licence is prohibited": the grant's edge
-        r"|other than as (authori[sz]ed|permitted|expressly)|except as (authori[sz]ed|permitted"
+        r"|other than (as |those |that |the (uses?|purposes?) )?(authori[sz]ed|permitted|expressly"
+        r"|allowed|granted)|beyond the scope of th|except as (authori[sz]ed|permitted"
         r"|expressly|provided)"
+        # keeping notices intact is a notice condition, not a ban on a use
+        r"|(remov|obscur|alter)\w* .{0,40}notices?\b"
         # carve-outs: "the following uses shall not in themselves be a breach"
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
     ),
@@ -64,6 +93,11 @@ VETO = {
         r"|contribut\w+ (guide|code of conduct)"
     ),
 }
+# "Designed for research purposes only": a description of the work, which grants nothing.
+RESEARCH_DESCRIPTION = re.compile(
+    r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use)).*"
+    r"\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+)
 # A more specific kind says more than "a use is banned" or "some users are excluded".
 SPECIFIC_USE = {"output_use", "revenue_cap", "user_cap", "mau_cap", "non_commercial"}
 SPECIFIC_USE |= {"research_only", "field_of_use", "safety_guardrail"}
@@ -73,8 +107,12 @@ CAPS = {"revenue_cap", "user_cap", "mau_cap"}
 def settle(found: list[str], lowered: str) -> list[str]:
     """The kinds a normalised sentence keeps once look-alikes and overlaps are settled."""
     found = [k for k in found if k not in VETO or not VETO[k].search(lowered)]
+    if "research_only" in found and RESEARCH_DESCRIPTION.search(lowered):
+        found.remove("research_only")
     if DEFINITION.match(lowered):  # a defined term restricts only where it sets the grant's scope
-        found = [k for k in found if k in DEFINED_SCOPE]
+        # ... and a defined licence territory sets where the grant applies
+        scope = DEFINED_SCOPE | ({"field_of_use"} if lowered.startswith('"territor') else set())
+        found = [k for k in found if k in scope]
     if "non_commercial" in found and CONVEYANCE.search(lowered):
         found.remove("non_commercial")  # a condition on conveying copies, not on use
     if "mau_cap" in found and "user_cap" in found:

@@ -41,6 +41,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
     ),
     "naming": rule(
         r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
+        r"|\bnam(e|es|ed|ing)\b.{0,40}\b(with|using|carry|bear)\w* the (prefix|suffix)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
         r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
         r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
@@ -53,6 +54,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|credit the licensor|(name|title) of any .{0,60}must include"
         # a prescribed way to refer to it: "may only be referred to as the Asset Name"
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
+        r"|(must|shall) be (named|called|titled|labell?ed)\b.{0,60}\b(derived|based) (from|on)\b"
+        r"|(must|shall) be (referred to|called|named|identified|described|labell?ed|marked"
+        r"|designated) as \""
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
         r"|(its|their|the|whose) names? (must |shall )?(contains?|includes?)\b"

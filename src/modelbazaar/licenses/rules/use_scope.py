@@ -20,18 +20,27 @@ _FIELD = (
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
+    r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
+    r"|customers?|departments?)"
     r"|good, not evil)"
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
-    r"|granted)|exclud|prohibit|forbid|outside the scope|does not (cover|extend|apply)"
+    r"|granted)|exclud|prohibit|forbid|outside the scope"
+    r"|(does|do|shall|will) not (cover|extend|apply|grant)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
 _PLACE = (
     r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
-    r" (in|of)\b(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
+    r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
+    r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
+)
+_REGION = (
+    r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
+    r"|united kingdom|\buk\b|united states|\busa?\b|south korea|north korea|(mainland )?china"
+    r"|people\W?s republic of china|\bprc\b|russia\w*|iran|cuba|syria|crimea)"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
@@ -71,11 +80,13 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
         + _RESEARCH
         + ")"
-        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else)\b"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
+        r"|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
-        r"|authori[sz]ed)|(may not|must not|shall not|cannot) be (deployed|used) in (production"
+        r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
+        r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
         r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
         r"|personal)"
@@ -107,7 +118,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
         # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|n't|\bno\b|prohibit|forbid|\bonly\b|restrict|never|without|except|unless"
+        also=r"\bnot\b|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
+        r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
     ),
     "use_restriction": rule(
@@ -130,11 +142,15 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
+        r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
         r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|(in no event|under no circumstances) (shall|may|will|can|is|are) (the |this |any )?"
+        r"(\w+ )?(be )?used (to|for|in)\b"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
         r"|not (permitted|allowed))|prohibited (uses?|activities|purposes) (include|are|consist)",
         True,
@@ -145,6 +161,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         near(_FIELD, _EXCLUDE, 100)
         + r"|"
         + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
+        + r"|"
+        # named regions a grant leaves out: "does not apply in the European Union"
+        + near(_REGION, _EXCLUDE, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
         r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
@@ -155,6 +174,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
+        r"(\w+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?|processors?)"
+        # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
+        r"|territor(y|ies)\b.{0,80}\bexclud\w*|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)
         r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
         r"compet\w+ (use|product|service|offering|business)"
