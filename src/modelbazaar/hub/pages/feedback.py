@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from modelbazaar.hub import chat
 from modelbazaar.hub import feedback as fb
+from modelbazaar.hub.access import require_version
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
@@ -88,9 +89,10 @@ def ask(
     seen: Viewer = Seen,
 ) -> HTMLResponse:
     user = form_user(seen, request, csrf)
-    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
-    check_chat_rate(db, user)
+    model = model_for(db, name, user)
     version = _version(db, model, version)
+    require_version(db, model, version, user)  # gated weights: granted users only
+    check_chat_rate(db, user)
     try:
         prompt = fb.check_prompt(prompt)
     except HubError as exc:
@@ -114,9 +116,10 @@ def ask_streaming(
 ) -> StreamingResponse:
     """The same question, answered as NDJSON lines while the model generates."""
     user = form_user(seen, request, csrf)
-    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
-    check_chat_rate(db, user)
+    model = model_for(db, name, user)
     version = _version(db, model, version)
+    require_version(db, model, version, user)  # gated weights: granted users only
+    check_chat_rate(db, user)
     prompt = fb.check_prompt(prompt)
 
     def lines() -> Iterator[str]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from modelbazaar.errors import StoreError
+from modelbazaar.hub.access import require_object
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import current_user, hub_db, model_for
 from modelbazaar.hub.db import HubDB
@@ -86,9 +87,10 @@ def objects_download(
     user: User | None = Depends(current_user),
 ) -> StreamingResponse:
     """The object's bytes, streamed (the client checks them against `digest`). A gated model's
-    objects need an approved access request (`hub/access.py`)."""
-    model = model_for(db, name, user, "download")
+    or release's objects need an approved access request (`hub/access.py`)."""
+    model = model_for(db, name, user)
     _digest(digest)
+    require_object(db, model, digest, user)
     size = db.store.objects.size(digest) if model_has_object(db, model, digest) else None
     if size is None:
         raise not_found(f"object {digest[:12]} of {name}")
