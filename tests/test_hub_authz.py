@@ -79,6 +79,7 @@ def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
         move_ref(
             db, model, "main", version, expected=None, kind="branch", actor="alice", why="setup"
         )
+        move_ref(db, model, "v1", version, expected=None, kind="tag", actor="alice", why="setup")
         set_source(db, model, tree_digest)
         at, ts = stamp()
         with db.writing() as conn:
@@ -146,6 +147,8 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
         ("read", "GET", f"/models/{m}/merges/{f['merge']}", {}),
         ("read", "GET", f"/models/{m}/evals", {}),
         ("read", "GET", f"/models/{m}/feedback", {}),
+        ("read", "GET", f"/models/{m}/releases", {}),
+        ("maintain", "PUT", f"/models/{m}/releases/v1/access", {"json": {"level": "inherit"}}),
         ("request", "POST", f"/models/{m}/access", {"json": {"who": "w", "intended_use": "u"}}),
         ("maintain", "GET", f"/models/{m}/access", {}),
         ("upload", "POST", f"/models/{m}/evals", {"json": {"results": []}}),
@@ -261,7 +264,7 @@ def test_the_matrix_covers_every_model_route(matrix_hub) -> None:
     }
     tested = set()
     for model, f in facts.items():
-        values = {*f.values(), CONTRIBUTION, model, "main", "frank"}
+        values = {*f.values(), CONTRIBUTION, model, "main", "frank", "v1"}
         for _, method, path, _ in endpoints(model, f):
             parts = ["{}" if part in values else part for part in path.split("/")]
             tested.add((method, "/".join(parts)))

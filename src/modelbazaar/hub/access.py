@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -31,8 +32,10 @@ from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError, not_found
+from modelbazaar.hub.protocol import merge_bundles
 from modelbazaar.hub.releases import Levels, check_release, levels_of, release_rows, versions_naming
 from modelbazaar.hub.repos import Model, role_of, set_visibility
+from modelbazaar.store import schema
 
 MAX_TEXT = 2_000  # characters of "who" / "intended use" / a reason
 STATES = ("pending", "approved", "declined", "revoked")
@@ -118,14 +121,25 @@ def _version_open(levels: Levels, version: str, inside: bool, granted: set[str |
 
 
 def downloadable_versions(db: HubDB, model: Model, user: User | None) -> dict[str, bool]:
-    """Version -> may `user` download its objects (for the versions list clone reads)."""
+    """Version -> may `user` download every object it needs (the versions list clone reads):
+    its own three, and the contribution bundles a merged version replays, which follow the
+    model's level."""
     levels, inside, granted = levels_of(db, model), privileged(db, model, user), set()
     if not inside:
         granted = grants(db, model, user)
-    rows = t.model_versions
+    whole = inside or may_download(db, model, user)
+    v, mv = schema.versions, t.model_versions
     with db.reading() as conn:
-        mine = conn.execute(select(rows.c.version).where(rows.c.model_id == model.id)).scalars()
-        return {v: _version_open(levels, v, inside, granted) for v in mine}
+        rows = conn.execute(
+            select(v.c.hash, v.c.info).join(
+                mv, (mv.c.version == v.c.hash) & (mv.c.model_id == model.id)
+            )
+        ).all()
+    return {
+        digest: _version_open(levels, digest, inside, granted)
+        and (whole or not merge_bundles(json.loads(info)))
+        for digest, info in rows
+    }
 
 
 def hidden_tags(db: HubDB, model: Model, user: User | None) -> set[str]:
@@ -172,6 +186,12 @@ def _what(model: Model, levels: Levels, versions: list[str]) -> tuple[str, list[
     return model.name, []
 
 
+def require_model(db: HubDB, model: Model, user: User | None) -> None:
+    """Refuse unless `user` may download what follows the model's own level."""
+    if not may_download(db, model, user):
+        raise _refuse(model, user, model.name, [])
+
+
 def require_version(db: HubDB, model: Model, version: str, user: User | None) -> None:
     """Refuse (401/403; 404 for a private release) unless `user` may use `version`'s weights
     (download them, or chat with them on the hub)."""
@@ -189,9 +209,7 @@ def require_object(db: HubDB, model: Model, digest: str, user: User | None) -> N
     a private release's objects are as absent as a private model's: 404)."""
     naming = versions_naming(db, model, digest)
     if not naming:
-        if not may_download(db, model, user):
-            raise _refuse(model, user, model.name, [])
-        return
+        return require_model(db, model, user)
     levels, inside = levels_of(db, model), privileged(db, model, user)
     granted = set() if inside else grants(db, model, user)
     if any(_version_open(levels, v, inside, granted) for v in naming):

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from modelbazaar.hub import chat
 from modelbazaar.hub import feedback as fb
-from modelbazaar.hub.access import require_version
+from modelbazaar.hub.access import require_model, require_version
+from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
@@ -64,13 +65,17 @@ def _chat_page(
     )
 
 
-def _version(db: HubDB, model: Model, version: str) -> str:
+def _version(db: HubDB, model: Model, version: str, user: User) -> str:
+    """The version of main to chat with, if `user` may use its weights."""
     versions = _versions(db, model)
     if not versions:
+        require_model(db, model, user)  # a refusal says more than "nothing yet"
         raise HubError(409, f"{model.name} has no main yet: nothing to chat with")
     if version and version not in versions:
         raise HubError(422, f"{version[:12]} is not a version of main of {model.name}")
-    return version or versions[0]
+    chosen = version or versions[0]
+    require_version(db, model, chosen, user)  # gated weights: granted users only
+    return chosen
 
 
 @router.get("/models/{name}/chat", response_class=HTMLResponse)
@@ -90,8 +95,7 @@ def ask(
 ) -> HTMLResponse:
     user = form_user(seen, request, csrf)
     model = model_for(db, name, user)
-    version = _version(db, model, version)
-    require_version(db, model, version, user)  # gated weights: granted users only
+    version = _version(db, model, version, user)
     check_chat_rate(db, user)
     try:
         prompt = fb.check_prompt(prompt)
@@ -117,8 +121,7 @@ def ask_streaming(
     """The same question, answered as NDJSON lines while the model generates."""
     user = form_user(seen, request, csrf)
     model = model_for(db, name, user)
-    version = _version(db, model, version)
-    require_version(db, model, version, user)  # gated weights: granted users only
+    version = _version(db, model, version, user)
     check_chat_rate(db, user)
     prompt = fb.check_prompt(prompt)
 
