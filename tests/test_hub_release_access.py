@@ -15,7 +15,6 @@ a version's weights on the hub).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,12 @@ from modelbazaar.hub.access import access_log, decide, request_access
 from modelbazaar.hub.accounts import find_user
 from modelbazaar.hub.app import create_app
 from modelbazaar.hub.releases import set_release_level
-from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member, set_source
-from modelbazaar.hub.source import SourceTree, TreeFile
+from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member
 from modelbazaar.hub.versions import add_versions
 from modelbazaar.store import Store
 from modelbazaar.store.store import version_hash
 from tests.helpers import bazaar_exit_code
-from tests.hubkit import LiveHub, start_hub
+from tests.hubkit import LiveHub, give_source, hub_with_users
 from tests.test_hub_feedback import fake_stream
 from tests.test_hub_pages import csrf_of, log_in
 
@@ -53,27 +51,17 @@ INSIDE = {"reader", "maintainer", "admin", "worker"}
 def _version(db, model, label: str, shared: tuple[str, str], parents: list[str]) -> dict:
     weights = db.store.objects.put_bytes(f"{model.name} {label} weights".encode())
     register_object(db, model, weights)
-    row = {
-        "hash": version_hash(weights, *shared),
-        "relation": "built" if not parents else "tuned",
-        "weights": weights,
-        "tokenizer": shared[0],
-        "config": shared[1],
-        "info": {},
-        "parents": [{"parent": p, "relation": "tuned", "detail": {}} for p in parents],
-    }
+    row = {"hash": version_hash(weights, *shared), "relation": "tuned" if parents else "built"}
+    row |= {"weights": weights, "tokenizer": shared[0], "config": shared[1], "info": {}}
+    row["parents"] = [{"parent": p, "relation": "tuned", "detail": {}} for p in parents]
     add_versions(db, model, [row])
     return row
 
 
 @pytest.fixture(scope="module")
 def levels_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, str]]]]:
-    hub = start_hub(tmp_path_factory.mktemp("levels"))
-    for name in ("dave", "gina", "rita", "mona"):
-        hub.add_user(name)
+    hub, user = hub_with_users(tmp_path_factory.mktemp("levels"), "dave", "gina", "rita", "mona")
     db = hub.db
-    user = {n: find_user(db, n) for n in ("alice", "dave", "gina", "rita", "mona")}
-    recipe = resources.files("modelbazaar.templates").joinpath("tiny/bazaar.toml").read_bytes()
     facts: dict[str, dict[str, str]] = {}
     plan = {"open": ("public", "v2", "gated"), "closed": ("gated", "v1", "public")}
     plan["hidden"] = ("public", "v2", "private")
@@ -81,11 +69,9 @@ def levels_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
         model = create_model(db, name, user["alice"], visibility)
         set_member(db, model, user["dave"], "reader")
         shared = tuple(db.store.objects.put_bytes(f"{name} {p}".encode()) for p in ("tok", "cfg"))
-        toml = db.store.objects.put_bytes(recipe)
-        tree = SourceTree(files=[TreeFile(path="bazaar.toml", sha256=toml, bytes=len(recipe))])
-        tree_digest = db.store.objects.put_bytes(tree.to_bytes())
-        for digest in (*shared, toml, tree_digest):
+        for digest in shared:
             register_object(db, model, digest)
+        tree_digest = give_source(db, model)
         first = _version(db, model, "one", shared, [])
         second = _version(db, model, "two", shared, [first["hash"]])
         for ref, row, kind in (
@@ -94,7 +80,6 @@ def levels_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
             ("main", second, "branch"),
         ):
             move_ref(db, model, ref, row["hash"], expected=None, kind=kind, actor="a", why="setup")
-        set_source(db, model, tree_digest)
         set_release_level(db, model, user["alice"], tag, level)
         facts[name] = {
             "one": first["weights"],
@@ -140,19 +125,27 @@ def want(model: str, what: str, actor: str) -> str:
     return "404" if what == "two" else "ok"  # hidden: v2 private, invisible to outsiders
 
 
+def fetched(hub: LiveHub, user: str | None, model: str, facts: dict) -> dict[str, str]:
+    """Each object of `model` as `user` gets it: "ok", or the refusal's status."""
+    got = {}
+    with hub.http(user) as http:
+        for what in ("one", "two", "shared", "tree"):
+            response = http.get(f"/models/{model}/objects/{facts[model][what]}")
+            assert response.status_code == 200 or "detail" in response.json()  # says why
+            got[what] = "ok" if response.status_code == 200 else str(response.status_code)
+    return got
+
+
 @pytest.mark.parametrize("model", ["open", "closed", "hidden"])
 def test_every_object_for_every_actor(levels_hub, model: str) -> None:
     hub, facts = levels_hub
-    wrong = []
-    for actor, user in ACTORS.items():
-        with hub.http(user) as http:
-            for what in ("one", "two", "shared", "tree"):
-                response = http.get(f"/models/{model}/objects/{facts[model][what]}")
-                got = str(response.status_code) if response.status_code != 200 else "ok"
-                if got != want(model, what, actor):
-                    wrong.append(f"{model} {what} {actor}: want {want(model, what, actor)} {got}")
-                elif got != "ok":
-                    assert "detail" in response.json()
+    seen = {actor: fetched(hub, user, model, facts) for actor, user in ACTORS.items()}
+    wrong = [
+        f"{model} {what} {actor}: want {want(model, what, actor)}, got {got}"
+        for actor, results in seen.items()
+        for what, got in results.items()
+        if got != want(model, what, actor)
+    ]
     assert not wrong, "\n" + "\n".join(wrong)
 
 
@@ -254,7 +247,7 @@ def test_pages_show_levels_and_take_release_requests(levels_hub) -> None:
     maintainer = TestClient(create_app(hub.db))
     log_in(maintainer, hub.tokens["alice"])
     page = maintainer.get("/models/open").text
-    assert "Releases" in page and 'action="/models/open/releases/v2/access"' in page
+    assert "Releases" in page and '<input type="hidden" name="release" value="v2">' in page
     frank = TestClient(create_app(hub.db))
     hub.add_user("frank")
     log_in(frank, hub.tokens["frank"])
@@ -271,13 +264,14 @@ def test_pages_show_levels_and_take_release_requests(levels_hub) -> None:
     assert "&lt;b&gt;Frank&lt;/b&gt;" in listing and "<td>v2</td>" in listing
     csrf = csrf_of(page)
     changed = maintainer.post(
-        "/models/open/releases/v1/access",
-        data={"level": "gated", "csrf": csrf},
+        "/models/open/visibility",
+        data={"visibility": "gated", "release": "v1", "csrf": csrf},
         follow_redirects=False,
     )
     assert changed.status_code == 303
     assert "v1" in maintainer.get("/models/open").text.split("is gated")[0]
-    maintainer.post("/models/open/releases/v1/access", data={"level": "inherit", "csrf": csrf})
+    reset = {"visibility": "inherit", "release": "v1", "csrf": csrf}
+    assert maintainer.post("/models/open/visibility", data=reset).is_success
 
 
 def test_the_cli_sets_levels_and_decides_requests(

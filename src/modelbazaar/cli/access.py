@@ -11,6 +11,7 @@ levels and decide requests; anyone asks).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -21,18 +22,17 @@ from rich.table import Table
 from modelbazaar.hub import access_actions
 from modelbazaar.progress import console, out
 
+access_app = typer.Typer(
+    name="access",
+    help="Who may download a hub model or its releases: levels and access requests.",
+    no_args_is_help=True,
+)
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 Remote = Annotated[str, typer.Option("--remote", help="Remote name (or a model URL).")]
 Release = Annotated[
     str | None, typer.Option("--release", help="A release (tag) instead of the whole model.")
 ]
 RequestId = Annotated[int, typer.Argument(help="Request number (`bazaar access requests`).")]
-
-access_app = typer.Typer(
-    name="access",
-    help="Who may download a hub model or its releases: levels and access requests.",
-    no_args_is_help=True,
-)
 
 
 @access_app.command("set")
@@ -101,42 +101,41 @@ def requests(remote: Remote = "origin", directory: ModelDir = Path(".")) -> None
     out.print(table)
 
 
-def _decide(verdict: str, request_id: int, reason: str, remote: str, directory: Path) -> None:
-    result = access_actions.decide(directory, request_id, verdict, reason, remote)
-    out.print(f"request {result['id']} is {result['state']}")
+def _decision(verdict: str, reason_help: str, summary: str) -> Callable[..., None]:
+    """The `approve` / `decline` / `revoke` command: one request, one verdict, one reason."""
+
+    def command(
+        request_id: RequestId,
+        reason: str = "",
+        remote: Remote = "origin",
+        directory: ModelDir = Path("."),
+    ) -> None:
+        result = access_actions.decide(directory, request_id, verdict, reason, remote)
+        out.print(f"request {result['id']} is {result['state']}")
+
+    command.__doc__ = summary
+    # set here, not in the signature: with postponed annotations typer could not see reason_help
+    command.__annotations__["reason"] = Annotated[str, typer.Option(help=reason_help)]
+    return command
 
 
-@access_app.command("approve")
-def approve(
-    request_id: RequestId,
-    reason: Annotated[str, typer.Option(help="Why (optional).")] = "",
-    remote: Remote = "origin",
-    directory: ModelDir = Path("."),
-) -> None:
-    """Approve a pending request (maintainers); logged."""
-    _decide("approve", request_id, reason, remote, directory)
-
-
-@access_app.command("decline")
-def decline(
-    request_id: RequestId,
-    reason: Annotated[str, typer.Option(help="Why: the requester reads it.")],
-    remote: Remote = "origin",
-    directory: ModelDir = Path("."),
-) -> None:
-    """Decline a pending request with a reason (maintainers); logged."""
-    _decide("decline", request_id, reason, remote, directory)
-
-
-@access_app.command("revoke")
-def revoke(
-    request_id: RequestId,
-    reason: Annotated[str, typer.Option(help="Why: the requester reads it.")],
-    remote: Remote = "origin",
-    directory: ModelDir = Path("."),
-) -> None:
-    """Revoke an approved request (maintainers): downloads stop at once; logged."""
-    _decide("revoke", request_id, reason, remote, directory)
+access_app.command("approve")(
+    _decision("approve", "Why (optional).", "Approve a pending request (maintainers); logged.")
+)
+access_app.command("decline")(
+    _decision(
+        "decline",
+        "Why: the requester reads it (required).",
+        "Decline a pending request with a reason (maintainers); logged.",
+    )
+)
+access_app.command("revoke")(
+    _decision(
+        "revoke",
+        "Why: the requester reads it (required).",
+        "Revoke an approved request (maintainers): downloads stop at once; logged.",
+    )
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,42 +26,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.protocol import merge_bundles
-from modelbazaar.hub.releases import Levels, check_release, levels_of, release_rows, versions_naming
+from modelbazaar.hub.releases import (
+    Levels,
+    check_release,
+    levels_of,
+    log_access,
+    release_rows,
+    versions_naming,
+)
 from modelbazaar.hub.repos import Model, role_of, set_visibility
 from modelbazaar.store import schema
 
 MAX_TEXT = 2_000  # characters of "who" / "intended use" / a reason
 STATES = ("pending", "approved", "declined", "revoked")
-
-
-def _log(
-    conn: Connection,
-    request_id: int,
-    model: Model,
-    actor: str,
-    action: str,
-    why: str,
-    release: str | None = None,
-) -> None:
-    at, _ = stamp()
-    conn.execute(
-        insert(t.access_log).values(
-            request_id=request_id,
-            model_id=model.id,
-            actor=actor,
-            action=action,
-            reason=why,
-            at=at,
-            release_tag=release,
-        )
-    )
 
 
 def _text(label: str, value: str, required: bool = True) -> str:
@@ -271,7 +255,7 @@ def request_access(
             )
         )
         request_id = int(result.inserted_primary_key[0])
-        _log(conn, request_id, model, user.name, "requested", use, release)
+        log_access(conn, request_id, model, user.name, "requested", use, release)
     return {"id": request_id, "state": "pending", "release": release}
 
 
@@ -300,7 +284,7 @@ def decide(
             .where(r.c.id == request_id)
             .values(state=state, reason=reason, decided_by=maintainer.id, updated_at=at)
         )
-        _log(conn, request_id, model, maintainer.name, state, reason, row.release_tag)
+        log_access(conn, request_id, model, maintainer.name, state, reason, row.release_tag)
     return {"id": request_id, "state": state, "reason": reason, "release": row.release_tag}
 
 
@@ -309,7 +293,9 @@ def set_model_level(db: HubDB, model: Model, user: User, level: str) -> None:
     set_visibility(db, model, level)
     if level != model.visibility:
         with db.writing() as conn:
-            _log(conn, 0, model, user.name, "level", f"{model.name}: {model.visibility} -> {level}")
+            log_access(
+                conn, 0, model, user.name, "level", f"{model.name}: {model.visibility} -> {level}"
+            )
 
 
 def _rows(query: Any, db: HubDB) -> list[dict[str, Any]]:

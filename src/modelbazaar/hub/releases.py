@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, or_, select
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
@@ -176,23 +176,29 @@ def set_release_level(db: HubDB, model: Model, user: User, tag: str, level: str)
                 insert(r).values(model_id=model.id, tag=tag, level=level, set_by=user.id, set_at=at)
             )
         after = model.visibility if level == INHERIT else level
-        conn.execute(
-            insert(t.access_log).values(
-                request_id=0,
-                model_id=model.id,
-                actor=user.name,
-                action="level",
-                reason=f"{tag}: {before} -> {after}"
-                + (" (follows the model)" * (level == INHERIT)),
-                at=at,
-                release_tag=tag,
-            )
-        )
+        follows = " (follows the model)" if level == INHERIT else ""
+        why = f"{tag}: {before} -> {after}{follows}"
+        log_access(conn, 0, model, user.name, "level", why, tag)
     return {
         "release": tag,
         "level": levels_of(db, model).release(tag),
         "notes": open_after(db, model, tag),
     }
+
+
+def log_access(
+    conn: Connection,
+    request_id: int,
+    model: Model,
+    actor: str,
+    action: str,
+    why: str,
+    release: str | None = None,
+) -> None:
+    """Append one line to ``hub_access_log`` (request id 0: a change of level)."""
+    row = {"request_id": request_id, "model_id": model.id, "actor": actor, "action": action}
+    row |= {"reason": why, "at": stamp()[0], "release_tag": release}
+    conn.execute(insert(t.access_log).values(**row))
 
 
 def release_rows(db: HubDB, model: Model) -> list[dict[str, Any]]:

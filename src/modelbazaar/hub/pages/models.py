@@ -171,27 +171,17 @@ def change_visibility(
     request: Request,
     name: str,
     visibility: str = Form(""),
+    release: str = Form(""),
     csrf: str = Form(""),
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    """Maintainers: public, gated (downloads need an approved request) or private."""
+    """Maintainers: public, gated (downloads need an approved request) or private — for the
+    model, or with `release` for that release alone (`inherit`: it follows the model)."""
     user = form_user(seen, request, csrf)
-    access.set_model_level(db, model_for(db, name, user, "maintain"), user, visibility)
+    model = model_for(db, name, user, "maintain")
+    if release:
+        set_release_level(db, model, user, release, visibility)
+        return RedirectResponse(f"/models/{name}#releases", status_code=303)
+    access.set_model_level(db, model, user, visibility)
     return RedirectResponse(f"/models/{name}", status_code=303)
-
-
-@router.post("/models/{name}/releases/{tag}/access")
-def change_release_level(
-    request: Request,
-    name: str,
-    tag: str,
-    level: str = Form(""),
-    csrf: str = Form(""),
-    db: HubDB = Db,
-    seen: Viewer = Seen,
-) -> RedirectResponse:
-    """Maintainers: one release's own level (public, gated, private) or `inherit`."""
-    user = form_user(seen, request, csrf)
-    set_release_level(db, model_for(db, name, user, "maintain"), user, tag, level)
-    return RedirectResponse(f"/models/{name}#releases", status_code=303)
