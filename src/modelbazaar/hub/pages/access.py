@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from modelbazaar.hub import access
+from modelbazaar.hub import access, downloads
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
@@ -30,14 +30,14 @@ def access_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen
         else []
     )
     maintains = role == "maintainer" or admin
-    open_ = access.downloadable_versions(db, model, seen.user)
+    open_ = downloads.downloadable_versions(db, model, seen.user)
     gated = [
         r | {"download": open_.get(r["version"], False)}
         for r in release_rows(db, model)
         if r["level"] == "gated"
     ]
     asking = {r["release"] for r in mine if r["state"] in ("pending", "approved")}
-    may = access.may_download(db, model, seen.user)
+    may = downloads.may_download(db, model, seen.user)
     targets = (
         [] if may or model.visibility != "gated" or None in asking else [("", "the whole model")]
     )

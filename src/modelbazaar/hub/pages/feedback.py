@@ -17,11 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from modelbazaar.hub import chat
 from modelbazaar.hub import feedback as fb
-from modelbazaar.hub.access import require_model, require_version
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import require_model, require_version
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer

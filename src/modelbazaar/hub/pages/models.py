@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from modelbazaar.hub import access
+from modelbazaar.hub import access, downloads
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import not_found
@@ -83,8 +83,8 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
     source = source_view(db, model)
     base = str(request.base_url).rstrip("/")
     role = role_of(db, model, seen.user)
-    hidden = access.hidden_tags(db, model, seen.user)
-    open_ = access.downloadable_versions(db, model, seen.user)
+    hidden = downloads.hidden_tags(db, model, seen.user)
+    open_ = downloads.downloadable_versions(db, model, seen.user)
     releases = [
         r | {"download": open_.get(r["version"], False)}
         for r in release_rows(db, model)
@@ -118,7 +118,7 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
 def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
     model = model_for(db, name, seen.user)
     rows = version_rows(db, model)
-    hidden = access.hidden_tags(db, model, seen.user)  # private releases: not for outsiders
+    hidden = downloads.hidden_tags(db, model, seen.user)  # private releases: not for outsiders
     refs = {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
     chain = main_chain(rows, refs.get("main", {}).get("version"))
     return page(

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from modelbazaar.hub import access
+from modelbazaar.hub import access, downloads
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
@@ -65,8 +65,8 @@ def releases(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[st
     """Every release (tag) with its level, whether it is its own, and whether you may
     download it."""
     model = model_for(db, name, user)
-    hidden = access.hidden_tags(db, model, user)
-    open_ = access.downloadable_versions(db, model, user)
+    hidden = downloads.hidden_tags(db, model, user)
+    open_ = downloads.downloadable_versions(db, model, user)
     return [
         row | {"download": open_.get(row["version"], False)}
         for row in release_rows(db, model)

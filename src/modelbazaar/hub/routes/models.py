@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from modelbazaar.errors import BazaarError
-from modelbazaar.hub.access import hidden_tags, set_model_level, visible_versions
+from modelbazaar.hub.access import set_model_level
 from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import hidden_tags, visible_versions
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.evalseries import eval_series, record_eval_results
 from modelbazaar.hub.feedback import list_feedback

@@ -16,10 +16,10 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from modelbazaar.errors import StoreError
-from modelbazaar.hub.access import require_object
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import current_user, hub_db, model_for
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import require_object
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.repos import missing_objects, model_has_object, register_object
 from modelbazaar.hub.uploads import receive_file
