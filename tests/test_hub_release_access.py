@@ -48,11 +48,14 @@ ACTORS = {
 INSIDE = {"reader", "maintainer", "admin", "worker"}
 
 
-def _version(db, model, label: str, shared: tuple[str, str], parents: list[str]) -> dict:
+def _version(
+    db, model, label: str, shared: tuple[str, str], parents: list[str], merge: dict | None = None
+) -> dict:
     weights = db.store.objects.put_bytes(f"{model.name} {label} weights".encode())
     register_object(db, model, weights)
     row = {"hash": version_hash(weights, *shared), "relation": "tuned" if parents else "built"}
-    row |= {"weights": weights, "tokenizer": shared[0], "config": shared[1], "info": {}}
+    info = {"merge": merge} if merge else {}
+    row |= {"weights": weights, "tokenizer": shared[0], "config": shared[1], "info": info}
     row["parents"] = [{"parent": p, "relation": "tuned", "detail": {}} for p in parents]
     add_versions(db, model, [row])
     return row
@@ -85,6 +88,7 @@ def levels_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
             "one": first["weights"],
             "two": second["weights"],
             "shared": shared[0],
+            "cfg": shared[1],
             "tree": tree_digest,
             "v1": first["hash"],
             "v2": second["hash"],
@@ -321,3 +325,24 @@ def test_the_cli_sets_levels_and_decides_requests(
     assert code == 0 and "public" in said
     code, said = bazaar("show")
     assert code == 0 and "gated" in said and "follows the model" in said
+
+
+def test_a_public_merged_release_on_a_gated_model_keeps_its_bundles_gated(levels_hub) -> None:
+    """Contribution bundles follow the model: a merged release made public serves its weights,
+    but clone (which replays merges from bundles) is told it cannot take the version whole."""
+    hub, facts = levels_hub
+    db, closed = hub.db, hub_model(hub.db, "closed")
+    bundle = db.store.objects.put_bytes(b"a contribution bundle")
+    register_object(db, closed, bundle)
+    shared = (facts["closed"]["shared"], facts["closed"]["cfg"])
+    merged = _version(db, closed, "merged", shared, [facts["closed"]["v1"]], {"bundles": [bundle]})
+    move_ref(db, closed, "v3", merged["hash"], expected=None, kind="tag", actor="a", why="t")
+    set_release_level(db, closed, find_user(db, "alice"), "v3", "public")
+    for name, whole in (("gina", False), ("mona", True)):  # carol holds a grant by now
+        with hub.http(name) as http:
+            rows = {r["hash"]: r for r in http.get("/models/closed/versions").json()}
+            assert rows[merged["hash"]]["download"] is whole, name
+            weights = http.get(f"/models/closed/objects/{merged['weights']}")
+            assert weights.status_code == 200
+            got = http.get(f"/models/closed/objects/{bundle}").status_code
+            assert got == (200 if whole else 403), name
