@@ -346,3 +346,8 @@ def test_a_public_merged_release_on_a_gated_model_keeps_its_bundles_gated(levels
             assert weights.status_code == 200
             got = http.get(f"/models/closed/objects/{bundle}").status_code
             assert got == (200 if whole else 403), name
+    # gating v1 now: v3, trained from it and public, is named so the maintainer decides on it
+    alice = find_user(db, "alice")
+    notes = set_release_level(db, closed, alice, "v1", "gated")["notes"]
+    assert len(notes) == 1 and "(v3) descends from v1 and is public" in notes[0]
+    set_release_level(db, closed, alice, "v1", "public")
