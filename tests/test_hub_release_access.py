@@ -24,6 +24,7 @@ from modelbazaar.hub import chat, sync
 from modelbazaar.hub.access import access_log, decide, request_access
 from modelbazaar.hub.accounts import find_user
 from modelbazaar.hub.app import create_app
+from modelbazaar.hub.client import RemoteError
 from modelbazaar.hub.releases import set_release_level
 from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member
 from modelbazaar.hub.versions import add_versions
@@ -351,3 +352,15 @@ def test_a_public_merged_release_on_a_gated_model_keeps_its_bundles_gated(levels
     notes = set_release_level(db, closed, alice, "v1", "gated")["notes"]
     assert len(notes) == 1 and "(v3) descends from v1 and is public" in notes[0]
     set_release_level(db, closed, alice, "v1", "public")
+
+
+def test_a_gated_model_with_nothing_public_refuses_a_clone(
+    levels_hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub, _ = levels_hub
+    db, alice = hub.db, find_user(hub.db, "alice")
+    locked = create_model(db, "locked", alice, "gated")
+    give_source(db, locked)
+    hub.act_as("gina", monkeypatch)
+    with pytest.raises(RemoteError, match="locked is gated"):
+        sync.clone(hub.model_url("locked"), tmp_path / "locked", show_progress=False)

@@ -164,12 +164,16 @@ def _tree(hub: HubClient, name: str, digest: str, store: Store) -> SourceTree:
 def _gated_tree(
     hub: HubClient, name: str, digest: str, store: Store, url: str, notes: list[str]
 ) -> SourceTree | None:
-    """The source tree, or None with a note when the hub refuses it (a gated model without
-    a grant for the whole model: the public releases still come)."""
+    """The source tree, or None with a note when the hub refuses it (a gated model without a
+    grant for the whole model) but some version is yours to fetch (a public release); with
+    nothing to fetch at all, the hub's refusal stands."""
     try:
         return _tree(hub, name, digest, store)
     except RemoteError as exc:
         if exc.status not in (401, 403):
+            raise
+        rows = hub.json("GET", f"/models/{name}/versions")
+        if not any(row.get("download", True) for row in rows):
             raise
         notes.append(
             f"the source files were not fetched: {exc}; once access is granted, `bazaar pull` "
