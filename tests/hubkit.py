@@ -110,6 +110,14 @@ def start_hub(root: Path, **config: object) -> LiveHub:
     return hub.start()
 
 
+def hub_with_users(root: Path, *names: str) -> tuple[LiveHub, dict[str, accounts.User]]:
+    """A started hub with USERS and `names` (plain users), and every one's account."""
+    hub = start_hub(root)
+    for name in names:
+        hub.add_user(name)
+    return hub, {name: accounts.find_user(hub.db, name) for name in (*USERS, *names)}
+
+
 @pytest.fixture
 def live_hub(tmp_path: Path) -> Iterator[LiveHub]:
     hub = start_hub(tmp_path, lease_seconds=30.0)

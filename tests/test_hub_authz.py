@@ -16,7 +16,6 @@ from sqlalchemy import insert
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.access import decide, request_access
-from modelbazaar.hub.accounts import find_user
 from modelbazaar.hub.app import API, create_app
 from modelbazaar.hub.db import stamp
 from modelbazaar.hub.repos import (
@@ -30,7 +29,7 @@ from modelbazaar.hub.repos import (
 from modelbazaar.hub.source import SourceTree, TreeFile
 from modelbazaar.hub.versions import add_versions
 from modelbazaar.store.store import version_hash
-from tests.hubkit import LiveHub, start_hub
+from tests.hubkit import LiveHub, hub_with_users
 
 ACTORS = {  # actor -> (user, role on the two models)
     "anonymous": None,
@@ -47,11 +46,8 @@ CONTRIBUTION = "c0" * 32
 
 @pytest.fixture(scope="module")
 def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, str]]]]:
-    hub = start_hub(tmp_path_factory.mktemp("authz"))
-    for name in ("dave", "erin", "frank", "gina"):
-        hub.add_user(name)
+    hub, user = hub_with_users(tmp_path_factory.mktemp("authz"), "dave", "erin", "frank", "gina")
     db = hub.db
-    user = {n: find_user(db, n) for n in ("alice", "bob", "dave", "erin", "frank", "gina")}
     recipe = resources.files("modelbazaar.templates").joinpath("tiny/bazaar.toml").read_bytes()
     facts: dict[str, dict[str, str]] = {}
     create_model(db, "other", user["erin"], "public")
@@ -79,6 +75,7 @@ def matrix_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, 
         move_ref(
             db, model, "main", version, expected=None, kind="branch", actor="alice", why="setup"
         )
+        move_ref(db, model, "v1", version, expected=None, kind="tag", actor="alice", why="setup")
         set_source(db, model, tree_digest)
         at, ts = stamp()
         with db.writing() as conn:
@@ -146,6 +143,8 @@ def endpoints(m: str, f: dict[str, str]) -> list[tuple[str, str, str, dict]]:
         ("read", "GET", f"/models/{m}/merges/{f['merge']}", {}),
         ("read", "GET", f"/models/{m}/evals", {}),
         ("read", "GET", f"/models/{m}/feedback", {}),
+        ("read", "GET", f"/models/{m}/releases", {}),
+        ("maintain", "PUT", f"/models/{m}/releases/v1/access", {"json": {"level": "inherit"}}),
         ("request", "POST", f"/models/{m}/access", {"json": {"who": "w", "intended_use": "u"}}),
         ("maintain", "GET", f"/models/{m}/access", {}),
         ("upload", "POST", f"/models/{m}/evals", {"json": {"results": []}}),
@@ -261,7 +260,7 @@ def test_the_matrix_covers_every_model_route(matrix_hub) -> None:
     }
     tested = set()
     for model, f in facts.items():
-        values = {*f.values(), CONTRIBUTION, model, "main", "frank"}
+        values = {*f.values(), CONTRIBUTION, model, "main", "frank", "v1"}
         for _, method, path, _ in endpoints(model, f):
             parts = ["{}" if part in values else part for part in path.split("/")]
             tested.add((method, "/".join(parts)))

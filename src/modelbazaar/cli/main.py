@@ -132,6 +132,10 @@ COMMANDS: dict[str, Entry] = {
         "Approve an accepted contribution: your key signs its bundle hash (maintainers).",
     ),
     "member": Entry("modelbazaar.cli.remote", "Roles on a hub model (maintainers)."),
+    "access": Entry(
+        "modelbazaar.cli.access",
+        "Who may download a hub model or its releases: levels and access requests.",
+    ),
     "feedback": Entry(
         "modelbazaar.cli.feedback",
         "Community feedback from the hub's chat page, as a dataset for training.",

@@ -1,43 +1,40 @@
-"""Gated access: who may download a `gated` model's objects, decided by its maintainers.
+"""Access requests: who asked to download a gated model or release, and what was decided.
 
-A gated model reads like a public one (pages, versions, audit log, contributions) but its
-objects — weights, source files, bundles, reports: everything clone and pull fetch — need an
-approved access request. The requester states who they are and what they intend to do; a
-maintainer approves or declines with a reason; an approval can be revoked later. Members,
-admins and workers need no request. Every step is appended to ``hub_access_log``.
+The requester states who they are and what they intend to do, for the whole model or for one
+gated release; a maintainer approves or declines with a reason; an approval can be revoked
+later. A grant for the model opens every gated release of it; a grant for a release opens that
+release's version (what a grant opens is decided in `hub/downloads.py`, the levels in
+`hub/releases.py`). Every step, and every change of a level, is appended to ``hub_access_log``
+(request id 0 for level changes).
 
 Example::
 
-    req = request_access(db, model, carol, who="Carol, a student", use="coursework")
+    req = request_access(db, model, carol, who="Carol, a student", use="coursework",
+                         release="v2")
     decide(db, model, alice, req["id"], approve=True, reason="fine")
-    may_download(db, model, carol)   # True
+    decide(db, model, alice, req["id"], approve=False, reason="misuse")   # revoked
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError, not_found
-from modelbazaar.hub.repos import Model, role_of
+from modelbazaar.hub.releases import (
+    check_release,
+    levels_of,
+    log_access,
+    release_rows,
+)
+from modelbazaar.hub.repos import Model, set_visibility
 
 MAX_TEXT = 2_000  # characters of "who" / "intended use" / a reason
 STATES = ("pending", "approved", "declined", "revoked")
-
-
-def _log(
-    conn: Connection, request_id: int, model: Model, actor: str, action: str, why: str
-) -> None:
-    at, _ = stamp()
-    conn.execute(
-        insert(t.access_log).values(
-            request_id=request_id, model_id=model.id, actor=actor, action=action, reason=why, at=at
-        )
-    )
 
 
 def _text(label: str, value: str, required: bool = True) -> str:
@@ -49,49 +46,43 @@ def _text(label: str, value: str, required: bool = True) -> str:
     return value
 
 
-def has_grant(db: HubDB, model: Model, user: User) -> bool:
-    r = t.access_requests
-    with db.reading() as conn:
-        return (
-            conn.execute(
-                select(r.c.id).where(
-                    (r.c.model_id == model.id)
-                    & (r.c.user_id == user.id)
-                    & (r.c.state == "approved")
-                )
-            ).first()
-            is not None
+def request_access(
+    db: HubDB, model: Model, user: User, who: str, use: str, release: str | None = None
+) -> dict[str, Any]:
+    """A pending request for the model, or for one release (409 when one is already pending
+    or approved, or when there is nothing gated to ask for)."""
+    release = release or None
+    if release is None and model.visibility != "gated":
+        gated = [r["release"] for r in release_rows(db, model) if r["level"] == "gated"]
+        hint = f"; ask for a gated release: {', '.join(gated)}" if gated else ""
+        raise HubError(
+            409, f"{model.name} is {model.visibility}: there is nothing to request{hint}"
         )
-
-
-def may_download(db: HubDB, model: Model, user: User | None) -> bool:
-    """May `user` fetch objects of `model`? (Visibility of private models is checked first.)"""
-    if model.visibility != "gated":
-        return True
-    if user is None:
-        return False
-    if user.is_admin or user.is_worker or role_of(db, model, user):
-        return True
-    return has_grant(db, model, user)
-
-
-def request_access(db: HubDB, model: Model, user: User, who: str, use: str) -> dict[str, Any]:
-    """A pending request (409 when one is already pending or approved)."""
-    if model.visibility != "gated":
-        raise HubError(409, f"{model.name} is {model.visibility}: there is nothing to request")
+    if release is not None:
+        levels = levels_of(db, model)
+        check_release(levels, model, release)
+        if levels.release(release) != "gated":
+            raise HubError(
+                409,
+                f"release {release} of {model.name} is {levels.release(release)}: "
+                "only gated releases take requests",
+            )
     who, use = _text("who you are", who), _text("your intended use", use)
     at, _ = stamp()
     r = t.access_requests
+    target = f"release {release} of {model.name}" if release else model.name
     with db.writing() as conn:
+        same = r.c.release_tag.is_(None) if release is None else r.c.release_tag == release
         open_ = conn.execute(
             select(r.c.state).where(
                 (r.c.model_id == model.id)
                 & (r.c.user_id == user.id)
+                & same
                 & r.c.state.in_(("pending", "approved"))
             )
         ).scalar()
         if open_:
-            raise HubError(409, f"you already have a {open_} request for {model.name}")
+            raise HubError(409, f"you already have a {open_} request for {target}")
         result = conn.execute(
             insert(r).values(
                 model_id=model.id,
@@ -102,11 +93,12 @@ def request_access(db: HubDB, model: Model, user: User, who: str, use: str) -> d
                 reason="",
                 created_at=at,
                 updated_at=at,
+                release_tag=release,
             )
         )
         request_id = int(result.inserted_primary_key[0])
-        _log(conn, request_id, model, user.name, "requested", use)
-    return {"id": request_id, "state": "pending"}
+        log_access(conn, request_id, model, user.name, "requested", use, release)
+    return {"id": request_id, "state": "pending", "release": release}
 
 
 def decide(
@@ -134,8 +126,18 @@ def decide(
             .where(r.c.id == request_id)
             .values(state=state, reason=reason, decided_by=maintainer.id, updated_at=at)
         )
-        _log(conn, request_id, model, maintainer.name, state, reason)
-    return {"id": request_id, "state": state, "reason": reason}
+        log_access(conn, request_id, model, maintainer.name, state, reason, row.release_tag)
+    return {"id": request_id, "state": state, "reason": reason, "release": row.release_tag}
+
+
+def set_model_level(db: HubDB, model: Model, user: User, level: str) -> None:
+    """Set the model's visibility (public | gated | private), logged like every grant."""
+    set_visibility(db, model, level)
+    if level != model.visibility:
+        with db.writing() as conn:
+            log_access(
+                conn, 0, model, user.name, "level", f"{model.name}: {model.visibility} -> {level}"
+            )
 
 
 def _rows(query: Any, db: HubDB) -> list[dict[str, Any]]:
@@ -149,6 +151,7 @@ def _rows(query: Any, db: HubDB) -> list[dict[str, Any]]:
                 "id": row.id,
                 "model": models.get(row.model_id, "?"),
                 "user": names.get(row.user_id, "?"),
+                "release": row.release_tag,
                 "who": row.who,
                 "intended_use": row.intended_use,
                 "state": row.state,

@@ -53,7 +53,8 @@ def login(url: str, token: str) -> tuple[dict[str, Any], Path, str | None]:
     return me, save_token(base, token), key
 
 
-def _hub(model_dir: Path, remote: str) -> tuple[HubClient, str]:
+def hub_for(model_dir: Path, remote: str) -> tuple[HubClient, str]:
+    """A client for the model `remote` names (a remote of `model_dir`, or a model URL)."""
     return connect(remote_url(Path(model_dir), remote))
 
 
@@ -62,14 +63,14 @@ def submit(model_dir: Path, bundle: Path, remote: str = "origin", key: Path | No
         raise BazaarError(
             f"{bundle} is not a file; give the .bazaar bundle `bazaar contribute` wrote"
         )
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         register_own_key(hub, hub.json("GET", "/user"), key)
         return hub.send_file("POST", f"/models/{name}/contributions", Path(bundle))
 
 
 def contributions(model_dir: Path, remote: str = "origin") -> list[dict[str, Any]]:
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         return hub.json("GET", f"/models/{name}/contributions")
 
@@ -78,7 +79,7 @@ def review_report(
     model_dir: Path, contribution: str, remote: str = "origin", kind: str = "md"
 ) -> str:
     """The review report (md, html or json) a worker posted for a contribution."""
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         found = hub.json("GET", f"/models/{name}/contributions/{contribution}")
         digest = found["reports"].get(kind)
@@ -93,7 +94,7 @@ def approve(
     model_dir: Path, contribution: str, remote: str = "origin", key: Path | None = None
 ) -> Any:
     """Sign (model, contribution, bundle hash) with your key and send it as your approval."""
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         found = hub.json("GET", f"/models/{name}/contributions/{contribution}")
         public = register_own_key(hub, hub.json("GET", "/user"), key)
@@ -123,7 +124,7 @@ def request_merge(
     wait: float = 600.0,
 ) -> dict[str, Any]:
     """Ask the hub to merge; wait up to `wait` seconds for a worker to finish it."""
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     body = {
         "contributions": contributions,
         "method": method,
@@ -141,13 +142,13 @@ def request_merge(
 
 
 def audit_log(model_dir: Path, remote: str = "origin") -> list[dict[str, Any]]:
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         return hub.json("GET", f"/models/{name}/audit")
 
 
 def set_member(model_dir: Path, user: str, role: str | None, remote: str = "origin") -> Any:
-    hub, name = _hub(model_dir, remote)
+    hub, name = hub_for(model_dir, remote)
     with hub:
         if role is None:
             return hub.json("DELETE", f"/models/{name}/members/{user}")

@@ -10,8 +10,9 @@ jobs, upload objects and versions to it — never refs. A private model is invis
 | need       | who may                                                        |
 |------------|----------------------------------------------------------------|
 | read       | anyone (public, gated); members, admins, workers (private)      |
-| download   | as read, but a gated model's objects need an approved request   |
-|            | (members, admins and workers need none: `hub/access.py`)        |
+| download   | as read, then per object or version `hub/access.py` decides:    |
+|            | a gated model's or release's need an approved request (members, |
+|            | admins and workers need none); a private release's answer 404   |
 | contribute | contributors, maintainers, admins                               |
 | upload     | maintainers, admins, workers holding a lease on the model's job |
 | maintain   | maintainers, admins                                             |
@@ -26,7 +27,6 @@ from fastapi import Request
 from sqlalchemy import select
 
 from modelbazaar.hub import tables as t
-from modelbazaar.hub.access import may_download
 from modelbazaar.hub.accounts import User, user_for_token
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError, not_found
@@ -87,18 +87,6 @@ def model_for(db: HubDB, name: str, user: User | None, need: str = "read") -> Mo
     if model.private and role is None and not privileged:
         raise not_found(f"model {name[:60]}")
     if need == "read":
-        return model
-    if need == "download":
-        if not may_download(db, model, user):
-            if user is None:
-                raise HubError(
-                    401, f"{model.name} is gated: log in and request access on its page first"
-                )
-            raise HubError(
-                403,
-                f"{model.name} is gated: downloads need an approved access request; ask on "
-                f"/models/{model.name}/access (or POST /api/v1/models/{model.name}/access)",
-            )
         return model
     user = require_user(user)
     if need == "approve":

@@ -105,6 +105,19 @@ HUB_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX hub_submissions_model ON hub_submissions (model_id, id)",
         ),
     ),
+    Migration(
+        "hub005_release_access",
+        (
+            # a release (tag) may carry its own level, public | gated | private; without a row
+            # it follows the model's visibility (`hub/releases.py`)
+            """CREATE TABLE hub_release_access (
+                model_id INTEGER NOT NULL, tag TEXT NOT NULL, level TEXT NOT NULL,
+                set_by INTEGER NOT NULL, set_at TEXT NOT NULL, PRIMARY KEY (model_id, tag))""",
+            # NULL: a request for (and a log line about) the whole model, as before
+            "ALTER TABLE hub_access_requests ADD COLUMN release_tag TEXT",
+            "ALTER TABLE hub_access_log ADD COLUMN release_tag TEXT",
+        ),
+    ),
 )
 
 

@@ -20,10 +20,15 @@ def approval_message(model: str, contribution: str, bundle: str) -> bytes:
     return f"bazaar-approve:{model}:{contribution}:{bundle}".encode()
 
 
+def merge_bundles(info: dict[str, Any]) -> list[str]:
+    """The contribution bundles a merged version's recipe replays (none for other versions)."""
+    merge = info.get("merge") or {}
+    return [b for b in merge.get("bundles", []) if isinstance(b, str)]
+
+
 def objects_of(row: dict[str, Any]) -> list[str]:
     """Objects a version needs on the hub: its three files and its merge recipe's bundles."""
-    merge = row.get("info", {}).get("merge") or {}
-    bundles = [b for b in merge.get("bundles", []) if isinstance(b, str)]
+    bundles = merge_bundles(row.get("info", {}))
     return [row["weights"], row["tokenizer"], row["config"], *bundles]
 
 

@@ -29,6 +29,7 @@ from modelbazaar.hub.transfer import (
     FetchOutcome,
     connect,
     fetch_versions,
+    fetched_refs,
     push_versions,
     send_objects,
     update_refs,
@@ -160,6 +161,27 @@ def _tree(hub: HubClient, name: str, digest: str, store: Store) -> SourceTree:
         path.unlink(missing_ok=True)
 
 
+def _gated_tree(
+    hub: HubClient, name: str, digest: str, store: Store, url: str, notes: list[str]
+) -> SourceTree | None:
+    """The source tree, or None with a note when the hub refuses it (a gated model without a
+    grant for the whole model) but some version is yours to fetch (a public release); with
+    nothing to fetch at all, the hub's refusal stands."""
+    try:
+        return _tree(hub, name, digest, store)
+    except RemoteError as exc:
+        if exc.status not in (401, 403):
+            raise
+        rows = hub.json("GET", f"/models/{name}/versions")
+        if not any(row.get("download", True) for row in rows):
+            raise
+        notes.append(
+            f"the source files were not fetched: {exc}; once access is granted, `bazaar pull` "
+            f"brings them ({url}/access)"
+        )
+    return None
+
+
 def clone(
     url: str, dest: Path | None = None, *, show_progress: bool = True, token: str | None = None
 ) -> tuple[Path, FetchOutcome]:
@@ -174,12 +196,17 @@ def clone(
             raise BazaarError(f"{url} has nothing pushed yet")
         dest.mkdir(parents=True, exist_ok=True)
         store = Store.for_model(dest)
-        tree = _tree(hub, name, summary["source"], store)
-        notes = _write_tree(hub, name, tree, dest, None, store)
+        source, notes = summary["source"], []
+        tree = _gated_tree(hub, name, source, store, url, notes)
+        if tree is None:
+            source = None
+        else:
+            notes = _write_tree(hub, name, tree, dest, None, store)
         outcome = fetch_versions(hub, name, store, show_progress)
-        outcome.refs = update_refs(store, summary["refs"], force=True)
-        outcome.withheld = notes
-    set_remote(dest, "origin", url, source=summary["source"])
+        refs, ref_notes = fetched_refs(store, summary["refs"])
+        outcome.refs = update_refs(store, refs, force=True)
+        outcome.withheld = notes + outcome.withheld + ref_notes
+    set_remote(dest, "origin", url, source=source)
     return dest, outcome
 
 
@@ -199,12 +226,18 @@ def pull(
     with hub:
         summary = hub.json("GET", f"/models/{name}")
         outcome = fetch_versions(hub, name, store, show_progress)
-        outcome.refs = update_refs(store, summary["refs"], force=force)
+        refs, ref_notes = fetched_refs(store, summary["refs"])
+        outcome.refs = update_refs(store, refs, force=force)
         last = remotes(model_dir).get(remote, {}).get("source")
-        if summary.get("source") and summary["source"] != last:
-            old = _tree(hub, name, last, store) if last else None
-            tree = _tree(hub, name, summary["source"], store)
-            outcome.withheld = _write_tree(hub, name, tree, model_dir, old, store)
+        source, notes = summary.get("source"), []
+        if source and source != last:
+            tree = _gated_tree(hub, name, source, store, url, notes)
+            if tree is None:
+                source = last
+            else:
+                old = _tree(hub, name, last, store) if last else None
+                notes = _write_tree(hub, name, tree, model_dir, old, store)
+        outcome.withheld = notes + outcome.withheld + ref_notes
     if not remote.startswith("http"):
-        set_remote(model_dir, remote, url, source=summary.get("source"))
+        set_remote(model_dir, remote, url, source=source)
     return outcome

@@ -172,6 +172,7 @@ access_requests = Table(  # who asked to download a gated model, why, and what w
     Column("decided_by", Integer),
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    Column("release_tag", Text),  # the release asked for; NULL: the whole model
 )
 
 access_log = Table(  # append-only: every request, grant, decline and revocation
@@ -181,9 +182,20 @@ access_log = Table(  # append-only: every request, grant, decline and revocation
     Column("request_id", Integer, nullable=False),
     Column("model_id", Integer, nullable=False),
     Column("actor", Text, nullable=False),
-    Column("action", Text, nullable=False),  # requested | approved | declined | revoked
+    Column("action", Text, nullable=False),  # requested | approved | declined | revoked | level
     Column("reason", Text, nullable=False),
     Column("at", Text, nullable=False),
+    Column("release_tag", Text),  # NULL: about the whole model
+)
+
+release_access = Table(  # a release's own level; a release without a row follows its model
+    "hub_release_access",
+    metadata,
+    Column("model_id", Integer, primary_key=True),
+    Column("tag", Text, primary_key=True),
+    Column("level", Text, nullable=False),  # public | gated | private
+    Column("set_by", Integer, nullable=False),
+    Column("set_at", Text, nullable=False),
 )
 
 feedback = Table(  # community feedback on answers of a version of main

@@ -156,11 +156,26 @@ def push_evals(
 def fetch_versions(
     hub: HubClient, name: str, store: Store, show_progress: bool = True
 ) -> FetchOutcome:
-    """Download every version of `name` the local store lacks, with its objects."""
+    """Download every version of `name` the local store lacks, with its objects — those the
+    hub lets you download and whose parents you have, so the store stays whole (`bazaar
+    verify` replays a version from its parents). The rest are named in `outcome.withheld`."""
     rows = hub.json("GET", f"/models/{name}/versions")
-    todo = [r for r in rows if store.catalogue.version(r["hash"]) is None]
+    have = {r["hash"] for r in rows if store.catalogue.version(r["hash"]) is not None}
+    todo, left_out = [], []
+    for row in rows:  # parents first: a parent left out leaves its children out too
+        if row["hash"] in have:
+            continue
+        parents = [p["parent"] for p in row["parents"]]
+        if row.get("download", True) and all(
+            p in have or store.catalogue.version(p) is not None for p in parents
+        ):
+            todo.append(row)
+            have.add(row["hash"])
+        else:
+            left_out.append(row)
     needed = list(dict.fromkeys(d for r in todo for d in objects_of(r) if not store.objects.has(d)))
     outcome = FetchOutcome(versions=len(todo), objects=len(needed))
+    outcome.withheld = _left_out_notes(hub, name, left_out)
     with transfer_bar(disable=not show_progress or not needed) as bar:
         task = bar.add_task("fetch objects", total=None, info=f"{len(needed)} objects")
         for digest in needed:
@@ -182,6 +197,44 @@ def fetch_versions(
         if got != row["hash"]:
             raise BazaarError(f"version {row['hash'][:12]} from the hub does not match its objects")
     return outcome
+
+
+def _left_out_notes(hub: HubClient, name: str, rows: list[dict[str, Any]]) -> list[str]:
+    """What a clone or pull did not fetch, and how to get it."""
+    if not rows:
+        return []
+    url = f"{hub.base_url}/models/{name}"
+    releases = {}
+    for release in hub.json("GET", f"/models/{name}/releases"):
+        releases.setdefault(release["version"], []).append(release["release"])
+    notes = []
+    for row in rows:
+        digest = row["hash"]
+        tags = releases.get(digest, [])
+        what = f"release {', '.join(tags)} ({digest[:12]})" if tags else f"version {digest[:12]}"
+        if row.get("download", True):
+            notes.append(f"{what} not fetched: its lineage passes through a version left out")
+            continue
+        flag = f" --release {tags[0]}" if tags else ""
+        notes.append(
+            f"{what} is {row.get('access', 'gated')}: not fetched; ask for access with "
+            f"`bazaar access request{flag} --remote {url} --who … --use …` (or on "
+            f"{url}/access), then `bazaar pull`"
+        )
+    return notes
+
+
+def fetched_refs(
+    store: Store, hub_refs: dict[str, dict[str, str]]
+) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The hub's refs whose versions this store has (after a fetch), and notes on the others."""
+    kept = {r: e for r, e in hub_refs.items() if store.catalogue.version(e["version"])}
+    notes = [
+        f"ref {ref} not set: its version {entry['version'][:12]} was not fetched"
+        for ref, entry in sorted(hub_refs.items())
+        if ref not in kept
+    ]
+    return kept, notes
 
 
 def _descends(store: Store, child: str, ancestor: str) -> bool:

@@ -17,9 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from modelbazaar.hub import chat
 from modelbazaar.hub import feedback as fb
+from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import require_model, require_version
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
@@ -63,13 +65,17 @@ def _chat_page(
     )
 
 
-def _version(db: HubDB, model: Model, version: str) -> str:
+def _version(db: HubDB, model: Model, version: str, user: User) -> str:
+    """The version of main to chat with, if `user` may use its weights."""
     versions = _versions(db, model)
     if not versions:
+        require_model(db, model, user)  # a refusal says more than "nothing yet"
         raise HubError(409, f"{model.name} has no main yet: nothing to chat with")
     if version and version not in versions:
         raise HubError(422, f"{version[:12]} is not a version of main of {model.name}")
-    return version or versions[0]
+    chosen = version or versions[0]
+    require_version(db, model, chosen, user)  # gated weights: granted users only
+    return chosen
 
 
 @router.get("/models/{name}/chat", response_class=HTMLResponse)
@@ -88,9 +94,9 @@ def ask(
     seen: Viewer = Seen,
 ) -> HTMLResponse:
     user = form_user(seen, request, csrf)
-    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    model = model_for(db, name, user)
+    version = _version(db, model, version, user)
     check_chat_rate(db, user)
-    version = _version(db, model, version)
     try:
         prompt = fb.check_prompt(prompt)
     except HubError as exc:
@@ -114,9 +120,9 @@ def ask_streaming(
 ) -> StreamingResponse:
     """The same question, answered as NDJSON lines while the model generates."""
     user = form_user(seen, request, csrf)
-    model = model_for(db, name, user, "download")  # a gated model's weights: granted users
+    model = model_for(db, name, user)
+    version = _version(db, model, version, user)
     check_chat_rate(db, user)
-    version = _version(db, model, version)
     prompt = fb.check_prompt(prompt)
 
     def lines() -> Iterator[str]:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from modelbazaar.hub import access, downloads
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import not_found
@@ -23,6 +24,7 @@ from modelbazaar.hub.pages.web import (
     render_markdown,
     viewer,
 )
+from modelbazaar.hub.releases import release_rows, set_release_level
 from modelbazaar.hub.repos import (
     VISIBILITIES,
     audit_log,
@@ -31,7 +33,6 @@ from modelbazaar.hub.repos import (
     members,
     refs_of,
     role_of,
-    set_visibility,
     visible_models,
 )
 from modelbazaar.hub.versions import version_rows
@@ -81,13 +82,24 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
     main = refs.get("main", {}).get("version")
     source = source_view(db, model)
     base = str(request.base_url).rstrip("/")
+    role = role_of(db, model, seen.user)
+    hidden = downloads.hidden_tags(db, model, seen.user)
+    open_ = downloads.downloadable_versions(db, model, seen.user)
+    releases = [
+        r | {"download": open_.get(r["version"], False)}
+        for r in release_rows(db, model)
+        if r["release"] not in hidden
+    ]
     return page(
         request,
         seen,
         "model.html",
         model=model,
         tab="model",
-        role=role_of(db, model, seen.user),
+        role=role,
+        maintains=role == "maintainer" or (seen.user is not None and seen.user.is_admin),
+        releases=releases,
+        gated_releases=[r["release"] for r in releases if r["level"] == "gated"],
         visibilities=VISIBILITIES,
         members=members(db, model),
         refs=refs,
@@ -106,7 +118,8 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
 def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
     model = model_for(db, name, seen.user)
     rows = version_rows(db, model)
-    refs = refs_of(db, model)
+    hidden = downloads.hidden_tags(db, model, seen.user)  # private releases: not for outsiders
+    refs = {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
     chain = main_chain(rows, refs.get("main", {}).get("version"))
     return page(
         request,
@@ -116,7 +129,7 @@ def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) ->
         tab="history",
         graph=lineage_svg(rows, chain, refs),
         refs=refs,
-        audit=audit_log(db, model),
+        audit=[row for row in audit_log(db, model) if row["ref"] not in hidden],
         versions=len(rows),
     )
 
@@ -158,11 +171,17 @@ def change_visibility(
     request: Request,
     name: str,
     visibility: str = Form(""),
+    release: str = Form(""),
     csrf: str = Form(""),
     db: HubDB = Db,
     seen: Viewer = Seen,
 ) -> RedirectResponse:
-    """Maintainers: public, gated (downloads need an approved request) or private."""
+    """Maintainers: public, gated (downloads need an approved request) or private — for the
+    model, or with `release` for that release alone (`inherit`: it follows the model)."""
     user = form_user(seen, request, csrf)
-    set_visibility(db, model_for(db, name, user, "maintain"), visibility)
+    model = model_for(db, name, user, "maintain")
+    if release:
+        set_release_level(db, model, user, release, visibility)
+        return RedirectResponse(f"/models/{name}#releases", status_code=303)
+    access.set_model_level(db, model, user, visibility)
     return RedirectResponse(f"/models/{name}", status_code=303)

@@ -8,14 +8,18 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from modelbazaar.errors import BazaarError
+from modelbazaar.hub.access import set_model_level
 from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import hidden_tags, visible_versions
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.evalseries import eval_series, record_eval_results
 from modelbazaar.hub.feedback import list_feedback
 from modelbazaar.hub.overview import main_chain
+from modelbazaar.hub.releases import release_rows
 from modelbazaar.hub.repos import (
+    Model,
     audit_log,
     create_model,
     members,
@@ -25,7 +29,6 @@ from modelbazaar.hub.repos import (
     refs_of,
     set_member,
     set_source,
-    set_visibility,
     visible_models,
 )
 from modelbazaar.hub.source import SourceTree, withheld_entries
@@ -68,9 +71,24 @@ class VersionsIn(BaseModel):
 def models_index(db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Models you can see: public ones, yours, or all for admins and workers."""
     return [
-        {"name": m.name, "visibility": m.visibility, "refs": refs_of(db, m)}
+        {"name": m.name, "visibility": m.visibility, "refs": _refs(db, m, user)}
         for m in visible_models(db, user)
     ]
+
+
+def _refs(db: HubDB, model: Model, user: User | None) -> dict[str, dict[str, str]]:
+    hidden = hidden_tags(db, model, user)
+    return {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
+
+
+def _summary(db: HubDB, model: Model, user: User | None) -> dict[str, Any]:
+    """The model as `user` may see it: private releases left out, each release's level."""
+    hidden = hidden_tags(db, model, user)
+    levels = {r["release"]: r["level"] for r in release_rows(db, model)}
+    return model_summary(db, model, user) | {
+        "refs": _refs(db, model, user),
+        "releases": {tag: level for tag, level in levels.items() if tag not in hidden},
+    }
 
 
 @router.post("/models", status_code=201)
@@ -80,13 +98,13 @@ def models_create(body: ModelIn, db: HubDB = Db, user: User | None = Who) -> dic
     if user.is_worker:
         raise HubError(403, "worker accounts cannot create models")
     model = create_model(db, body.name, user, body.visibility)
-    return model_summary(db, model, user)
+    return _summary(db, model, user)
 
 
 @router.get("/models/{name}")
 def models_show(name: str, db: HubDB = Db, user: User | None = Who) -> dict[str, Any]:
-    """Refs, visibility, source tree, members and your role."""
-    return model_summary(db, model_for(db, name, user), user)
+    """Refs, visibility, each release's level, source tree, members and your role."""
+    return _summary(db, model_for(db, name, user), user)
 
 
 @router.patch("/models/{name}")
@@ -94,8 +112,8 @@ def models_patch(
     name: str, body: ModelPatch, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
     model = model_for(db, name, user, "maintain")
-    set_visibility(db, model, body.visibility)
-    return model_summary(db, model_for(db, name, user), user)
+    set_model_level(db, model, require_user(user), body.visibility)
+    return _summary(db, model_for(db, name, user), user)
 
 
 @router.get("/models/{name}/members")
@@ -169,8 +187,10 @@ def descends(db: HubDB, child: str, ancestor: str) -> bool:
 
 @router.get("/models/{name}/versions")
 def versions_list(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
-    """Every version with its parent edges, parents first."""
-    return version_rows(db, model_for(db, name, user))
+    """Every version with its parent edges, parents first; each with its level ("access") and
+    whether you may download it ("download") — clone and pull fetch only those."""
+    model = model_for(db, name, user)
+    return visible_versions(db, model, user, version_rows(db, model))
 
 
 @router.post("/models/{name}/versions")
@@ -216,7 +236,9 @@ def source_set(
 @router.get("/models/{name}/audit")
 def audit(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Every ref move of the model, newest first: ref, old, new, who, why, when."""
-    return audit_log(db, model_for(db, name, user))
+    model = model_for(db, name, user)
+    hidden = hidden_tags(db, model, user)
+    return [row for row in audit_log(db, model) if row["ref"] not in hidden]
 
 
 @router.get("/models/{name}/feedback")

@@ -19,6 +19,7 @@ from modelbazaar.errors import StoreError
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import current_user, hub_db, model_for
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import require_object
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.repos import missing_objects, model_has_object, register_object
 from modelbazaar.hub.uploads import receive_file
@@ -86,9 +87,10 @@ def objects_download(
     user: User | None = Depends(current_user),
 ) -> StreamingResponse:
     """The object's bytes, streamed (the client checks them against `digest`). A gated model's
-    objects need an approved access request (`hub/access.py`)."""
-    model = model_for(db, name, user, "download")
+    or release's objects need an approved access request (`hub/access.py`)."""
+    model = model_for(db, name, user)
     _digest(digest)
+    require_object(db, model, digest, user)
     size = db.store.objects.size(digest) if model_has_object(db, model, digest) else None
     if size is None:
         raise not_found(f"object {digest[:12]} of {name}")

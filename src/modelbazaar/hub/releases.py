@@ -1,0 +1,216 @@
+"""Access levels per release: a tag of a model may be `public`, `gated` or `private` on its own.
+
+The rule (one place; `hub/access.py` enforces it on every download path):
+
+- **A release's level** is the level set for its tag, else the model's visibility. A private
+  model is private throughout (it is invisible to outsiders: nothing of it is listed).
+- **A version's level** is the strictest level set on the releases (tags) that point at it;
+  a version no release with a level of its own points at follows the model. So `main` at the
+  same version as a gated `v2` is gated too: it is the same bytes.
+- **An object's level**: weights, tokenizer and config are the version's; an object several
+  versions name takes the *loosest* of their levels — bytes a public release serves are public
+  whatever another release says (tokenizers are shared by every version, for one).
+  Everything else (the source tree, contribution bundles, review reports, eval examples)
+  follows the model.
+
+Why per version and not per lineage: a maintainer who gates `v2` means v2's weights, and an
+adopter of the public `v1` expects v1 and what came before it to stay as it was. Versions
+derived from a gated release afterwards (a later `main`) are new weights the maintainer
+publishes deliberately or not: setting a level names the ones that stay open (`open_after`),
+so the choice is made knowingly.
+
+Example::
+
+    set_release_level(db, model, alice, "v2", "gated")
+    levels_of(db, model).version(main)    # "gated" when main is v2's version
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, or_, select
+
+from modelbazaar.hub import tables as t
+from modelbazaar.hub.accounts import User
+from modelbazaar.hub.db import HubDB, stamp
+from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.repos import Model, refs_of
+from modelbazaar.store import schema
+from modelbazaar.store.refs import BRANCHES
+
+LEVELS = ("public", "gated", "private")  # loosest first
+RANK = {level: rank for rank, level in enumerate(LEVELS)}
+INHERIT = "inherit"  # clears a release's own level: it follows the model again
+
+
+def strictest(levels: list[str]) -> str:
+    return max(levels, key=RANK.__getitem__)
+
+
+def loosest(levels: list[str]) -> str:
+    return min(levels, key=RANK.__getitem__)
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A model's levels: its own, its releases' own, and where each tag points."""
+
+    model: str
+    own: dict[str, str]  # tag -> level set for it (only tags that have one)
+    tags: dict[str, str]  # tag -> version (every tag of the model)
+
+    def release(self, tag: str) -> str:
+        if self.model == "private":
+            return "private"
+        return self.own.get(tag, self.model)
+
+    def tags_at(self, version: str) -> list[str]:
+        return sorted(tag for tag, at in self.tags.items() if at == version)
+
+    def version(self, version: str) -> str:
+        if self.model == "private":
+            return "private"
+        own = [self.own[tag] for tag in self.tags_at(version) if tag in self.own]
+        return strictest(own) if own else self.model
+
+
+def levels_of(db: HubDB, model: Model) -> Levels:
+    r = t.release_access
+    with db.reading() as conn:
+        own = dict(conn.execute(select(r.c.tag, r.c.level).where(r.c.model_id == model.id)).all())
+    tags = {
+        name: entry["version"]
+        for name, entry in refs_of(db, model).items()
+        if entry["kind"] == "tag"
+    }
+    return Levels(model.visibility, {k: v for k, v in own.items() if k in tags}, tags)
+
+
+def versions_naming(db: HubDB, model: Model, digest: str) -> list[str]:
+    """The model's versions whose weights, tokenizer or config is the object `digest`."""
+    v, mv = schema.versions, t.model_versions
+    with db.reading() as conn:
+        return list(
+            conn.execute(
+                select(v.c.hash)
+                .join(mv, (mv.c.version == v.c.hash) & (mv.c.model_id == model.id))
+                .where(or_(v.c.weights == digest, v.c.tokenizer == digest, v.c.config == digest))
+            ).scalars()
+        )
+
+
+def check_release(levels: Levels, model: Model, tag: str) -> str:
+    """`tag`'s version, or a 404/422 naming the releases there are."""
+    if tag in BRANCHES:
+        raise HubError(
+            422,
+            f"{tag} is a branch, not a release: it moves, so it carries no level of its own; "
+            f"tag the version (`bazaar tag {tag} v1 && bazaar push origin v1`) or set the "
+            "model's level",
+        )
+    if tag not in levels.tags:
+        known = ", ".join(sorted(levels.tags)) or "none yet"
+        raise HubError(
+            404,
+            f"{model.name} has no release {tag[:100]!r} (its releases: {known}); push the tag "
+            f"first: `bazaar tag main {tag[:100]} && bazaar push origin {tag[:100]}`",
+        )
+    return levels.tags[tag]
+
+
+def descendants(db: HubDB, model: Model, version: str) -> set[str]:
+    """Versions of the model whose lineage passes through `version` (not itself)."""
+    p, mv = schema.parents, t.model_versions
+    with db.reading() as conn:
+        mine = set(conn.execute(select(mv.c.version).where(mv.c.model_id == model.id)).scalars())
+        edges = conn.execute(select(p.c.child, p.c.parent).where(p.c.child.in_(mine))).all()
+    children: dict[str, list[str]] = {}
+    for child, parent in edges:
+        children.setdefault(parent, []).append(child)
+    found: set[str] = set()
+    todo = list(children.get(version, []))
+    while todo:
+        digest = todo.pop()
+        if digest not in found:
+            found.add(digest)
+            todo.extend(children.get(digest, []))
+    return found
+
+
+def open_after(db: HubDB, model: Model, tag: str) -> list[str]:
+    """Notes on versions made from a gated or private release that anyone may download."""
+    levels = levels_of(db, model)
+    version = levels.tags[tag]
+    if levels.version(version) == "public":
+        return []
+    refs = {name: e["version"] for name, e in refs_of(db, model).items()}
+    notes = []
+    for digest in sorted(descendants(db, model, version)):
+        if levels.version(digest) == "public":
+            named = [name for name, at in refs.items() if at == digest]
+            where = f" ({', '.join(sorted(named))})" if named else ""
+            notes.append(
+                f"version {digest[:12]}{where} descends from {tag} and is public: it carries "
+                f"{tag}'s training further; tag it with a level too, or gate the model"
+            )
+    return notes
+
+
+def set_release_level(db: HubDB, model: Model, user: User, tag: str, level: str) -> dict[str, Any]:
+    """Give release `tag` its own level (`inherit`: follow the model again), logged."""
+    if level not in (*LEVELS, INHERIT):
+        raise HubError(
+            422, f"a release's level is one of {', '.join(LEVELS)} or {INHERIT}, not {level[:20]!r}"
+        )
+    levels = levels_of(db, model)
+    check_release(levels, model, tag)
+    before = levels.release(tag)
+    at, _ = stamp()
+    r = t.release_access
+    with db.writing() as conn:
+        conn.execute(delete(r).where((r.c.model_id == model.id) & (r.c.tag == tag)))
+        if level != INHERIT:
+            conn.execute(
+                insert(r).values(model_id=model.id, tag=tag, level=level, set_by=user.id, set_at=at)
+            )
+        after = model.visibility if level == INHERIT else level
+        follows = " (follows the model)" if level == INHERIT else ""
+        why = f"{tag}: {before} -> {after}{follows}"
+        log_access(conn, 0, model, user.name, "level", why, tag)
+    return {
+        "release": tag,
+        "level": levels_of(db, model).release(tag),
+        "notes": open_after(db, model, tag),
+    }
+
+
+def log_access(
+    conn: Connection,
+    request_id: int,
+    model: Model,
+    actor: str,
+    action: str,
+    why: str,
+    release: str | None = None,
+) -> None:
+    """Append one line to ``hub_access_log`` (request id 0: a change of level)."""
+    row = {"request_id": request_id, "model_id": model.id, "actor": actor, "action": action}
+    row |= {"reason": why, "at": stamp()[0], "release_tag": release}
+    conn.execute(insert(t.access_log).values(**row))
+
+
+def release_rows(db: HubDB, model: Model) -> list[dict[str, Any]]:
+    """Every release of the model: tag, version, level, and whether the level is its own."""
+    levels = levels_of(db, model)
+    return [
+        {
+            "release": tag,
+            "version": version,
+            "level": levels.release(tag),
+            "own": tag in levels.own,
+            "version_level": levels.version(version),
+        }
+        for tag, version in sorted(levels.tags.items())
+    ]
