@@ -20,7 +20,8 @@ Published anchors (FusionBench, Tang et al. 2024): TIES keeps 39-68% of the gain
 fine-tunes and 19-28% with LoRA; RegMean 81-87%; multitask training 94-96%.
 
 Run: python bench/merge_quality.py --model DIR [--ref built] [--steps 60] [--seeds 3]
-     python bench/merge_quality.py --smollm2 [--seeds 1]   (SmolLM2-135M-Instruct; slow)
+     python bench/merge_quality.py --smollm2 --steps 10 --batch-size 4 --lr 3e-3 --held-out 30
+         (SmolLM2-135M-Instruct; ~10 min per seed on 2 idle cores)
 (no --model: builds the tiny template in a temp folder first, ~15 s)
 """
 
@@ -62,7 +63,7 @@ HELD_OUT = 60  # held-out examples per task
 ANCHORS = "FusionBench: TIES 39-68% (full), 19-28% (LoRA); RegMean 81-87%; multitask 94-96%"
 
 
-def task_rows(tokenizer, max_len: int) -> dict[str, tuple[list, list]]:
+def task_rows(tokenizer, max_len: int, held_out: int) -> dict[str, tuple[list, list]]:
     """task -> (train rows, held-out rows), from the shakespeare template's shipped data."""
     root = resources.files("modelbazaar.templates").joinpath("shakespeare")
     with resources.as_file(root) as folder:
@@ -77,7 +78,7 @@ def task_rows(tokenizer, max_len: int) -> dict[str, tuple[list, list]]:
     out = {}
     for name, exs in examples.items():
         train, held = held_out_split(exs, 10)
-        out[name] = (encode(tokenizer, train, max_len), encode(tokenizer, held, max_len)[:HELD_OUT])
+        out[name] = (encode(tokenizer, train, max_len), encode(tokenizer, held, max_len)[:held_out])
     return out
 
 
@@ -134,7 +135,9 @@ def candidates(base, tasks, cfg, deltas, grams, pad_id, alpha: float, seed: int)
             deltas, method, [SCALE] * len(deltas), DENSITY, seed, statistics=grams, alpha=alpha
         )
         out[method] = with_deltas(base, merged)
-    steps = LoraTrainConfig(steps=cfg.steps * len(tasks), lr=cfg.lr, seed=seed)
+    steps = LoraTrainConfig(
+        steps=cfg.steps * len(tasks), lr=cfg.lr, batch_size=cfg.batch_size, seed=seed
+    )
     pooled = copy.deepcopy(base)  # the previous bench's bound: all rows pooled, token-weighted
     everything = [row for train, _ in tasks.values() for row in train]
     train_lora(pooled, everything, steps, pad_id=pad_id, show_progress=False)
@@ -162,7 +165,8 @@ def load_base(args: argparse.Namespace, tmp: str):
 
 def report(kept: dict, per_task: dict, tasks: list[str], label: str, args, gains) -> None:
     print(
-        f"\nbase {label}, k={len(tasks)} tasks, {args.steps} LoRA steps, "
+        f"\nbase {label}, k={len(tasks)} tasks, {args.steps} LoRA steps of {args.batch_size} "
+        f"rows at lr {args.lr}, {args.held_out} held-out rows per task, "
         f"r={LoraTrainConfig().rank}, density {DENSITY}, lambda {SCALE}, regmean alpha "
         f"{args.alpha}, {args.seeds} seeds; mean specialist gain "
         f"{statistics.mean(gains):.3f} nats/token"
@@ -202,20 +206,23 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=60, help="LoRA steps per specialist")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA, help="RegMean's alpha")
+    parser.add_argument("--lr", type=float, default=1e-2, help="LoRA learning rate")
+    parser.add_argument("--batch-size", type=int, default=8, help="LoRA batch size")
+    parser.add_argument("--held-out", type=int, default=HELD_OUT, help="held-out rows per task")
     parser.add_argument("--plot", type=Path, help="write a box plot of kept shares (PNG)")
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         base, tok, label = load_base(args, tmp)
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-    tasks = task_rows(tok, min(128, base.config.max_position_embeddings))
+    tasks = task_rows(tok, min(128, base.config.max_position_embeddings), args.held_out)
     base_loss = {t: mean_loss(base, held, pad_id) for t, (_, held) in tasks.items()}
     names = [*METHODS, "multitask-pooled", "multitask"]
     kept: dict[str, list[float]] = {m: [] for m in names}
     per_task: dict[str, dict[str, list[float]]] = {m: {t: [] for t in tasks} for m in names}
     gains: list[float] = []
     for seed in range(args.seeds):
-        cfg = LoraTrainConfig(steps=args.steps, lr=1e-2, seed=seed)
+        cfg = LoraTrainConfig(steps=args.steps, lr=args.lr, batch_size=args.batch_size, seed=seed)
         deltas, grams, special = specialists(base, tasks, cfg, pad_id)
         gain = {t: base_loss[t] - special[t] for t in tasks}
         gains += list(gain.values())
