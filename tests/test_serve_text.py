@@ -12,7 +12,7 @@ import pytest
 
 from modelbazaar.model import LoadedModel, load_version
 from modelbazaar.serve.app import create_app
-from modelbazaar.serve.keys import KeyFileError, KeyRing, add_key, revoke_key
+from modelbazaar.serve.keys import KeyFileError, KeyRing, LiveKeyRing, add_key, revoke_key
 from modelbazaar.serve.text import PLAIN_CHAT_STOP, Detokenizer, StopMatcher, chat_prompt
 from modelbazaar.store import Store
 from modelbazaar.workflows.importer import import_model
@@ -105,3 +105,31 @@ def test_smollm2_chat_through_its_template(tmp_path: Path) -> None:
         )
         assert "Paris" in (answer.choices[0].message.content or "")
         assert answer.choices[0].finish_reason == "stop"
+
+
+def test_a_running_server_sees_revocations_without_a_restart(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server's LiveKeyRing re-reads the file on change; a broken file refuses everyone."""
+    path = tmp_path / "keys.txt"
+    alice, bob = add_key(path, "alice"), add_key(path, "bob")
+    ring = LiveKeyRing(path)
+    assert ring.name_of(alice) == "alice"
+    revoke_key(path, "alice")
+    assert ring.name_of(alice) is None and ring.name_of(bob) == "bob"
+    carol = add_key(path, "carol")
+    assert ring.name_of(carol) == "carol"
+    revoke_key(path, "bob")
+    revoke_key(path, "carol")  # the last key: an empty file means nobody
+    assert ring.name_of(carol) is None
+    dave = add_key(path, "dave")
+    path.write_text(path.read_text() + "eve sha256:12\n")  # a typo while editing by hand
+    assert ring.name_of(dave) is None  # fails closed, not on the last good file
+    assert "refusing every API key" in caplog.text
+    fixed = [line for line in path.read_text().splitlines(True) if "eve" not in line]
+    path.write_text("".join(fixed))  # the fixed file is read again
+    assert ring.name_of(dave) == "dave"
+    path.unlink()
+    assert ring.name_of(dave) is None
+    with pytest.raises(KeyFileError, match="not found"):
+        LiveKeyRing(path)  # at start a missing file refuses to start

@@ -14,7 +14,7 @@ from modelbazaar.progress import console, out
 if TYPE_CHECKING:  # the command's modules load only when it runs (cli/lazy.py)
     from modelbazaar.model import LoadedModel
     from modelbazaar.serve.guarding import GuardLike
-    from modelbazaar.serve.keys import KeyRing
+    from modelbazaar.serve.keys import KeyLookup
 
 ModelDir = Annotated[Path, typer.Option("--dir", "-C", help="Model source folder.")]
 KeyFile = Annotated[Path, typer.Argument(help="The API-key file (hashed keys, one per line).")]
@@ -123,18 +123,18 @@ def _load(
     api_keys: Path | None,
     guard: bool,
     guard_source: str | None,
-) -> tuple[LoadedModel, KeyRing | None, GuardLike | None]:
+) -> tuple[LoadedModel, KeyLookup | None, GuardLike | None]:
     """Torch's thread count, the API keys, the guard (refusing to start, saying why, when it
     is not there), then the version itself: the checks that fail fast come before the load."""
     import torch
 
     from modelbazaar.model import load_version
     from modelbazaar.serve.guarding import load_guard
-    from modelbazaar.serve.keys import KeyRing
+    from modelbazaar.serve.keys import LiveKeyRing
     from modelbazaar.store import Store
 
     torch.set_num_threads(threads)
-    keys = KeyRing.read(api_keys) if api_keys is not None else None
+    keys = LiveKeyRing(api_keys) if api_keys is not None else None  # revocations apply live
     checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
     store = Store.for_model(directory)
     console.print(f"loading {ref} ...")
@@ -190,7 +190,7 @@ def list_keys(path: KeyFile) -> None:
 
 @api_key.command("revoke")
 def revoke(path: KeyFile, name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
-    """Remove a key from FILE (a running server reads FILE at start: restart it)."""
+    """Remove a key from FILE (a running server refuses it from its next request on)."""
     from modelbazaar.serve.keys import revoke_key
 
     revoke_key(path, name)

@@ -21,7 +21,7 @@ from modelbazaar.model import LoadedModel, pad_id_of
 from modelbazaar.serve import apierrors
 from modelbazaar.serve.engine import EngineProcess
 from modelbazaar.serve.guarding import GuardLike, GuardRunner
-from modelbazaar.serve.keys import KeyRing
+from modelbazaar.serve.keys import KeyLookup
 from modelbazaar.serve.limits import Authenticate, LimitBody, StreamSlots
 from modelbazaar.serve.routes import router
 from modelbazaar.serve.scheduler import Scheduler
@@ -62,7 +62,7 @@ def create_app(
     *,
     name: str,
     limits: Limits | None = None,
-    keys: KeyRing | None = None,
+    keys: KeyLookup | None = None,
     guard: GuardLike | None = None,
     engine: str = "thread",
     threads: int = 1,

@@ -7,15 +7,23 @@
 as OpenAI's ``sk-...`` keys look), appends its hash and prints the key once. A plain sha256 is
 enough for keys with 256 random bits (nobody can guess through the hash); slow password hashes
 exist for low-entropy passwords. Lookups compare hashes in constant time.
+
+A running `bazaar serve` holds a `LiveKeyRing`: it re-reads the file whenever its modification
+time, size or inode changes, so `bazaar api-key revoke` (or add) takes effect on the next request,
+without a restart. A file that becomes missing, unreadable or malformed while the server runs
+fails closed: every key is refused (401) and the problem is logged, until the file is fixed.
+An empty file (the last key revoked) means nobody.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +34,7 @@ HEADER = "# bazaar serve API keys: NAME sha256:HEX (the sha256 of the key; the k
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 LINE = re.compile(r"(?P<name>\S+)\s+sha256:(?P<digest>[0-9a-f]{64})")
 MAX_FILE_BYTES = 1 << 20
+log = logging.getLogger("modelbazaar.serve")
 
 
 class KeyFileError(BazaarError):
@@ -43,7 +52,7 @@ class KeyRing:
     names: dict[str, str]  # sha256 hex -> name
 
     @classmethod
-    def read(cls, path: Path) -> KeyRing:
+    def read(cls, path: Path, *, allow_empty: bool = False) -> KeyRing:
         """Parse a key file; any malformed line is an error naming its line number."""
         if not path.is_file():
             raise KeyFileError(
@@ -65,7 +74,7 @@ class KeyRing:
             if match["name"] in names.values():
                 raise KeyFileError(f"{path}:{number}: the name {match['name']!r} is used twice")
             names[match["digest"]] = match["name"]
-        if not names:
+        if not names and not allow_empty:
             raise KeyFileError(f"{path} holds no keys; add one with `bazaar api-key add {path}`")
         return cls(names)
 
@@ -77,6 +86,52 @@ class KeyRing:
             if hmac.compare_digest(stored, presented):
                 found = name
         return found
+
+
+class LiveKeyRing:
+    """The key file as it is now (see the module docstring): re-read when it changes.
+
+    Example: ring = LiveKeyRing(path); revoke_key(path, "alice"); ring.name_of(alices_key) -> None
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._stamp = self._stat()
+        self._ring = KeyRing.read(self.path)  # at start a bad file refuses to start, saying why
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return None
+        return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+    def current(self) -> KeyRing:
+        """The ring for the file's present state (one stat per call; a re-read on change)."""
+        stamp = self._stat()
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    self._ring, self._stamp = self._reread(stamp), stamp
+        return self._ring
+
+    def _reread(self, stamp: tuple[int, int, int] | None) -> KeyRing:
+        try:
+            if stamp is None:
+                raise KeyFileError(f"API-key file {self.path} is gone")
+            ring = KeyRing.read(self.path, allow_empty=True)
+        except (KeyFileError, OSError, UnicodeDecodeError) as problem:
+            log.error("%s: refusing every API key until the file is fixed", problem)
+            return KeyRing({})
+        log.info("API-key file %s re-read: %d key(s)", self.path, len(ring.names))
+        return ring
+
+    def name_of(self, key: str) -> str | None:
+        return self.current().name_of(key)
+
+
+KeyLookup = KeyRing | LiveKeyRing  # what the server asks "whose key is this?"
 
 
 def add_key(path: Path, name: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from modelbazaar.serve.apierrors import ApiError, error_body
-from modelbazaar.serve.keys import KeyRing
+from modelbazaar.serve.keys import KeyLookup
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,7 +48,7 @@ class Authenticate:
     """401 in OpenAI's format for /v1/* without a valid key; the key's name goes to
     `scope["state"]["key"]`. Without a key ring every caller is "anonymous"."""
 
-    def __init__(self, app: ASGIApp, keys: KeyRing | None) -> None:
+    def __init__(self, app: ASGIApp, keys: KeyLookup | None) -> None:
         self.app, self.keys = app, keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
