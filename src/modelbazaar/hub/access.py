@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, update
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
+from modelbazaar.hub.downloads import hidden_refs
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.releases import (
     check_release,
@@ -60,7 +61,8 @@ def request_access(
         )
     if release is not None:
         levels = levels_of(db, model)
-        check_release(levels, model, release)
+        # a private release the user may not see answers as absent, and is not named
+        check_release(levels, model, release, hidden_refs(db, model, user))
         if levels.release(release) != "gated":
             raise HubError(
                 409,

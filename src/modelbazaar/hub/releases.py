@@ -10,7 +10,10 @@ The rule (one place; `hub/access.py` enforces it on every download path):
 - **An object's level**: weights, tokenizer and config are the version's; an object several
   versions name takes the *loosest* of their levels — bytes a public release serves are public
   whatever another release says (tokenizers are shared by every version, for one).
-  Everything else (the source tree, contribution bundles, review reports, eval examples)
+  A contribution bundle a merged version replays is as closed as the model *and* the loosest
+  of the merged versions naming it: a gated merge of a public parent would otherwise be
+  rebuilt by anyone from the parent and its public bundles (the merge is deterministic).
+  Everything else (the source tree, bundles not merged yet, review reports, eval examples)
   follows the model.
 
 Why per version and not per lineage: a maintainer who gates `v2` means v2's weights, and an
@@ -27,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +40,7 @@ from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
 from modelbazaar.hub.errors import HubError
+from modelbazaar.hub.protocol import merge_bundles
 from modelbazaar.hub.repos import Model, refs_of
 from modelbazaar.store import schema
 from modelbazaar.store.refs import BRANCHES
@@ -101,8 +106,23 @@ def versions_naming(db: HubDB, model: Model, digest: str) -> list[str]:
         )
 
 
-def check_release(levels: Levels, model: Model, tag: str) -> str:
-    """`tag`'s version, or a 404/422 naming the releases there are."""
+def merges_naming(db: HubDB, model: Model, digest: str) -> list[str]:
+    """The model's merged versions whose recipe replays the contribution bundle `digest`."""
+    v, mv = schema.versions, t.model_versions
+    with db.reading() as conn:
+        rows = conn.execute(
+            select(v.c.hash, v.c.info)
+            .join(mv, (mv.c.version == v.c.hash) & (mv.c.model_id == model.id))
+            .where(v.c.info.contains(digest, autoescape=True))  # narrows; parsed below
+        ).all()
+    return [version for version, info in rows if digest in merge_bundles(json.loads(info))]
+
+
+def check_release(
+    levels: Levels, model: Model, tag: str, hidden: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """`tag`'s version, or a 404/422 naming the releases there are (`hidden` ones, private
+    releases the asker may not see, answer as absent and are not named)."""
     if tag in BRANCHES:
         raise HubError(
             422,
@@ -110,8 +130,8 @@ def check_release(levels: Levels, model: Model, tag: str) -> str:
             f"tag the version (`bazaar tag {tag} v1 && bazaar push origin v1`) or set the "
             "model's level",
         )
-    if tag not in levels.tags:
-        known = ", ".join(sorted(levels.tags)) or "none yet"
+    if tag not in levels.tags or tag in hidden:
+        known = ", ".join(sorted(set(levels.tags) - set(hidden))) or "none yet"
         raise HubError(
             404,
             f"{model.name} has no release {tag[:100]!r} (its releases: {known}); push the tag "

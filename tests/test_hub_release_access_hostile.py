@@ -1,0 +1,158 @@
+"""Hostile review of per-release access (`hub/releases.py`, `hub/downloads.py`): ways an
+outsider could reach a gated or private release's bytes or metadata other than the front door.
+
+Two public models, each with a tokenizer and config shared by all their versions:
+- `mix`: v1 public; v3 gated, a *merge* of v1 with a contribution bundle (the bundle and v1
+  replay v3's weights exactly, so the bundle must be as closed as v3); v4 private, another
+  merge with its own bundle. `gina` holds a grant for v3.
+- `quiet`: v1 public; v2 private, and main at v2's version (so main's version is private too).
+Actors: anonymous, `carol` (no role), `gina` (grant for v3 of mix), `dave` (a reader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from modelbazaar.hub.access import decide, request_access
+from modelbazaar.hub.app import create_app
+from modelbazaar.hub.releases import set_release_level
+from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member
+from tests.hubkit import LiveHub, give_source, hub_with_users
+from tests.test_hub_pages import log_in
+from tests.test_hub_release_access import _version, hub_model
+
+
+def _tag(db, model, ref: str, row: dict, kind: str = "tag") -> None:
+    move_ref(db, model, ref, row["hash"], expected=None, kind=kind, actor="a", why="setup")
+
+
+@pytest.fixture(scope="module")
+def hostile_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str, str]]]]:
+    hub, user = hub_with_users(tmp_path_factory.mktemp("hostile"), "dave", "gina")
+    db, alice, facts = hub.db, user["alice"], {}
+    for name in ("mix", "quiet"):
+        model = create_model(db, name, alice, "public")
+        set_member(db, model, user["dave"], "reader")
+        shared = tuple(db.store.objects.put_bytes(f"{name} {p}".encode()) for p in ("tok", "cfg"))
+        for digest in shared:
+            register_object(db, model, digest)
+        give_source(db, model)
+        first = _version(db, model, "one", shared, [])
+        _tag(db, model, "v1", first)
+        facts[name] = {"v1": first["hash"]}
+        if name == "mix":
+            for tag, level in (("v3", "gated"), ("v4", "private")):
+                bundle = db.store.objects.put_bytes(f"{tag} adapter bundle".encode())
+                register_object(db, model, bundle)
+                merge = {"bundles": [bundle], "method": "ties"}
+                merged = _version(db, model, tag, shared, [first["hash"]], merge)
+                _tag(db, model, tag, merged)
+                set_release_level(db, model, alice, tag, level)
+                facts[name] |= {tag: merged["hash"], f"{tag} bundle": bundle}
+        else:
+            second = _version(db, model, "two", shared, [first["hash"]])
+            _tag(db, model, "v2", second)
+            _tag(db, model, "main", second, "branch")
+            set_release_level(db, model, alice, "v2", "private")
+            facts[name] |= {"v2": second["hash"], "two": second["weights"]}
+    mix = hub_model(db, "mix")
+    asked = request_access(db, mix, user["gina"], "Gina", "research", release="v3")
+    decide(db, mix, alice, asked["id"], approve=True, reason="ok")
+    yield hub, facts
+    hub.stop()
+
+
+def _status(hub: LiveHub, user: str | None, path: str) -> int:
+    with hub.http(user) as http:
+        return http.get(path).status_code
+
+
+def test_a_gated_merged_releases_bundle_is_as_closed_as_the_release(hostile_hub) -> None:
+    """v3 = merge(v1, bundle): with v1 public, a public bundle would hand out v3's weights to
+    anyone who replays the merge (`bazaar verify` does). The bundle takes v3's level."""
+    hub, facts = hostile_hub
+    gated = f"/models/mix/objects/{facts['mix']['v3 bundle']}"
+    private = f"/models/mix/objects/{facts['mix']['v4 bundle']}"
+    for user, want_gated, want_private in (
+        (None, 401, 404),
+        ("carol", 403, 404),
+        ("gina", 200, 404),
+        ("dave", 200, 200),
+        ("alice", 200, 200),
+    ):
+        assert _status(hub, user, gated) == want_gated, user
+        assert _status(hub, user, private) == want_private, user
+    with hub.http("gina") as http:  # the grant for v3 opens all a clone needs to replay it
+        rows = {r["hash"]: r for r in http.get("/models/mix/versions").json()}
+    assert rows[facts["mix"]["v3"]]["download"] is True
+    assert facts["mix"]["v4"] not in rows
+
+
+def test_head_requests_are_refused_like_gets(hostile_hub) -> None:
+    hub, facts = hostile_hub
+    with hub.http("carol") as http:
+        head = http.head(f"/models/mix/objects/{facts['mix']['v3 bundle']}")
+    assert head.status_code != 200 and not head.content
+
+
+def _page_client(hub: LiveHub, user: str | None) -> TestClient:
+    client = TestClient(create_app(hub.db))
+    if user:
+        log_in(client, hub.tokens[user])
+    return client
+
+
+API_PATHS = ("/models", "/models/quiet", "/models/quiet/audit", "/models/quiet/evals")
+API_PATHS += ("/models/quiet/versions", "/models/quiet/releases", "/models/quiet/feedback")
+PAGES = ("/", "/models/quiet", "/models/quiet/history", "/models/quiet/evals")
+PAGES += ("/models/quiet/chat", "/models/quiet/access")
+
+
+@pytest.mark.parametrize("user", [None, "carol", "gina"])
+def test_a_private_releases_version_is_named_nowhere(hostile_hub, user: str | None) -> None:
+    """main sits at the private v2's version: its hash must not reach outsiders through the
+    refs, the audit log, the evals, the lineage graph or the chat's version list, and its page
+    answers 404 (by full hash and by prefix), as an absent version does."""
+    hub, facts = hostile_hub
+    secret = facts["quiet"]["v2"]
+    with hub.http(user) as http:
+        for path in API_PATHS:
+            response = http.get(path)
+            assert response.status_code == 200, path
+            assert secret[:12] not in response.text, path
+    client = _page_client(hub, user)
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert secret[:12] not in response.text, path
+    for shown in (secret, secret[:8]):
+        assert client.get(f"/models/quiet/versions/{shown}").status_code == 404, shown
+    assert client.get(f"/models/quiet/versions/{facts['quiet']['v1']}").status_code == 200
+
+
+def test_insiders_still_see_the_private_release(hostile_hub) -> None:
+    hub, facts = hostile_hub
+    secret = facts["quiet"]["v2"]
+    with hub.http("dave") as http:
+        assert http.get("/models/quiet").json()["refs"]["main"]["version"] == secret
+        assert secret in {row["new"] for row in http.get("/models/quiet/audit").json()}
+    client = _page_client(hub, "dave")
+    assert secret[:12] in client.get("/models/quiet").text
+    assert client.get(f"/models/quiet/versions/{secret}").status_code == 200
+
+
+def test_requests_do_not_reveal_private_release_names(hostile_hub) -> None:
+    """Asking for an unknown release lists the releases there are: not the private ones; and
+    asking for a private release answers as for one that does not exist."""
+    hub, _ = hostile_hub
+    body = {"who": "Carol", "intended_use": "probing"}
+    with hub.http("carol") as http:
+        unknown = http.post("/models/mix/access", json=body | {"release": "v9"})
+        private = http.post("/models/mix/access", json=body | {"release": "v4"})
+    assert unknown.status_code == 404 and "v3" in unknown.json()["detail"]
+    assert "v4" not in unknown.json()["detail"]
+    assert private.status_code == 404, private.text
+    assert private.json()["detail"].replace("v4", "v9") == unknown.json()["detail"]
