@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from modelbazaar.hub.access import decide, request_access
+from modelbazaar.hub.access import access_log, decide, request_access
 from modelbazaar.hub.app import create_app
 from modelbazaar.hub.releases import set_release_level
 from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member
@@ -156,3 +156,21 @@ def test_requests_do_not_reveal_private_release_names(hostile_hub) -> None:
     assert "v4" not in unknown.json()["detail"]
     assert private.status_code == 404, private.text
     assert private.json()["detail"].replace("v4", "v9") == unknown.json()["detail"]
+
+
+def test_membership_changes_are_in_the_access_log(hostile_hub) -> None:
+    """A role (even reader) opens every gated and private release: granting or taking one
+    away is an access decision, so it is logged with who made it."""
+    hub, facts = hostile_hub
+    hub.add_user("erin")
+    gated = f"/models/mix/objects/{facts['mix']['v3 bundle']}"
+    with hub.http("alice") as alice:
+        assert alice.put("/models/mix/members/erin", json={"role": "reader"}).is_success
+        assert _status(hub, "erin", gated) == 200
+        assert alice.delete("/models/mix/members/erin").is_success
+    assert _status(hub, "erin", gated) == 403
+    log = [e for e in access_log(hub.db, hub_model(hub.db, "mix")) if "erin" in e["reason"]]
+    assert [(e["action"], e["actor"]) for e in log] == [("member", "alice"), ("member", "alice")]
+    assert "reader" in log[1]["reason"] and "removed" in log[0]["reason"]
+    page = _page_client(hub, "alice").get("/models/mix/access").text
+    assert "request 0" not in page and "erin" in page

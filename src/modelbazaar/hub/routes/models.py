@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from modelbazaar.errors import BazaarError
-from modelbazaar.hub.access import set_model_level
+from modelbazaar.hub.access import set_member_logged, set_model_level
 from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
@@ -33,7 +33,6 @@ from modelbazaar.hub.repos import (
     model_summary,
     move_ref,
     refs_of,
-    set_member,
     set_source,
     visible_models,
 )
@@ -127,7 +126,7 @@ def members_set(
     name: str, member: str, body: MemberIn, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
     model = model_for(db, name, user, "maintain")
-    set_member(db, model, find_user(db, member), body.role)
+    set_member_logged(db, model, require_user(user), find_user(db, member), body.role)
     return {"user": member, "role": body.role}
 
 
@@ -136,7 +135,7 @@ def members_remove(
     name: str, member: str, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
     model = model_for(db, name, user, "maintain")
-    set_member(db, model, find_user(db, member), None)
+    set_member_logged(db, model, require_user(user), find_user(db, member), None)
     return {"user": member, "role": None}
 
 
