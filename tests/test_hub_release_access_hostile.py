@@ -4,7 +4,8 @@ outsider could reach a gated or private release's bytes or metadata other than t
 Two public models, each with a tokenizer and config shared by all their versions:
 - `mix`: v1 public; v3 gated, a *merge* of v1 with a contribution bundle (the bundle and v1
   replay v3's weights exactly, so the bundle must be as closed as v3); v4 private, another
-  merge with its own bundle. `gina` holds a grant for v3.
+  merge with its own bundle. Then merges made *from* them: main (untagged) from v3, an
+  untagged one from v4, and v6 from v3 with its own level public. `gina` holds a grant for v3.
 - `quiet`: v1 public; v2 private, and main at v2's version (so main's version is private too).
 Actors: anonymous, `carol` (no role), `gina` (grant for v3 of mix), `dave` (a reader).
 """
@@ -52,6 +53,21 @@ def hostile_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str,
                 _tag(db, model, tag, merged)
                 set_release_level(db, model, alice, tag, level)
                 facts[name] |= {tag: merged["hash"], f"{tag} bundle": bundle}
+            # after the releases: merges made from them. main (untagged) from gated v3 and
+            # from private v4; v6 from v3, published on purpose with its own level
+            for label, parent, tag in (
+                ("m3", "v3", "main"),
+                ("m4", "v4", None),
+                ("v6", "v3", "v6"),
+            ):
+                bundle = db.store.objects.put_bytes(f"{label} adapter bundle".encode())
+                register_object(db, model, bundle)
+                merge = {"bundles": [bundle], "method": "ties"}
+                merged = _version(db, model, label, shared, [facts[name][parent]], merge)
+                if tag:
+                    _tag(db, model, tag, merged, "branch" if tag == "main" else "tag")
+                facts[name] |= {label: merged["hash"], f"{label} weights": merged["weights"]}
+            set_release_level(db, model, alice, "v6", "public")
         else:
             second = _version(db, model, "two", shared, [first["hash"]])
             _tag(db, model, "v2", second)
@@ -174,3 +190,30 @@ def test_membership_changes_are_in_the_access_log(hostile_hub) -> None:
     assert "reader" in log[1]["reason"] and "removed" in log[0]["reason"]
     page = _page_client(hub, "alice").get("/models/mix/access").text
     assert "request 0" not in page and "erin" in page
+
+
+def test_versions_made_from_a_gated_release_are_not_public_by_default(hostile_hub) -> None:
+    """A merge is base + deltas of its bundles: every tensor no adapter touches is the base's,
+    byte for byte, and the rest is the base plus public deltas. So main merged on top of the
+    gated v3 carries v3's weights: untagged, it is as closed as v3 (and a grant for v3 opens
+    it); made from the private v4, it is hidden. A maintainer publishes one by giving it a
+    release with its own level (v6)."""
+    hub, facts = hostile_hub
+    mix = facts["mix"]
+    for user, on_gated, on_private, published in (
+        (None, 401, 404, 200),
+        ("carol", 403, 404, 200),
+        ("gina", 200, 404, 200),
+        ("dave", 200, 200, 200),
+    ):
+        for what, want in (("m3 weights", on_gated), ("m4 weights", on_private)):
+            assert _status(hub, user, f"/models/mix/objects/{mix[what]}") == want, (user, what)
+        assert _status(hub, user, f"/models/mix/objects/{mix['v6 weights']}") == published
+    with hub.http("carol") as http:
+        rows = {r["hash"]: r for r in http.get("/models/mix/versions").json()}
+        refs = http.get("/models/mix").json()["refs"]
+        refused = http.get(f"/models/mix/objects/{mix['m3 weights']}").json()["detail"]
+    assert "release v3 of mix is gated" in refused and "--release v3" in refused
+    assert rows[mix["m3"]]["access"] == "gated" and rows[mix["m3"]]["download"] is False
+    assert mix["m4"] not in rows and rows[mix["v6"]]["access"] == "public"
+    assert refs["main"]["version"] == mix["m3"]

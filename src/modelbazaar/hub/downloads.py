@@ -6,7 +6,8 @@ who holds a grant is `hub/access.py`'s requests.
 
 Members, admins and workers download everything they can read. Otherwise: public — anyone;
 gated — an approved request for the model (opens every gated release of it) or for a release
-whose version it is; private — nobody else, and it answers 404 as if absent.
+whose version it is or was made from; private — nobody else, and it answers 404 as if absent
+(and is named nowhere: `hidden_versions`, `hidden_refs`).
 
 Example: require_object(db, model, v2_weights, carol)  # 403 unless carol holds a grant
 """
@@ -68,7 +69,13 @@ def _version_open(levels: Levels, version: str, inside: bool, granted: set[str |
         return False
     if None in granted:  # a grant for the model opens each of its gated versions
         return True
-    return any(levels.tags.get(tag) == version for tag in granted if tag)
+    opened = {levels.tags[tag] for tag in granted if tag and tag in levels.tags}
+    if version in opened:
+        return True
+    if levels.own_level(version) is not None or levels.model != "public":
+        return False
+    # gated only by the releases it was made from: open to those granted every one of them
+    return all(v in opened for v, own in levels.sources(version).items() if own != "public")
 
 
 def downloadable_versions(db: HubDB, model: Model, user: User | None) -> dict[str, bool]:
@@ -98,7 +105,7 @@ def hidden_versions(db: HubDB, model: Model, user: User | None) -> set[str]:
     if privileged(db, model, user):
         return set()
     levels = levels_of(db, model)
-    return {v for v in set(levels.tags.values()) if levels.version(v) == "private"}
+    return {v for v in levels.parents if levels.version(v) == "private"}
 
 
 def hidden_refs(db: HubDB, model: Model, user: User | None) -> set[str]:
@@ -162,9 +169,17 @@ def _refuse(model: Model, user: User | None, what: str, tags: list[str]) -> HubE
 
 
 def _what(model: Model, levels: Levels, versions: list[str]) -> tuple[str, list[str]]:
-    tags = sorted({tag for v in versions for tag in levels.tags_at(v) if tag in levels.own})
+    """The gated releases `versions` are closed by (themselves, or those they were made from)."""
+    tags = sorted(
+        tag
+        for v in versions
+        for source, own in levels.sources(v).items()
+        if own == "gated"
+        for tag in levels.tags_at(source)
+        if levels.own.get(tag) == "gated"
+    )
     if tags:
-        return f"release {', '.join(tags)} of {model.name}", tags
+        return f"release {', '.join(dict.fromkeys(tags))} of {model.name}", tags
     return model.name, []
 
 
