@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from modelbazaar.hub.access import access_log, decide, request_access
 from modelbazaar.hub.app import create_app
-from modelbazaar.hub.releases import set_release_level
+from modelbazaar.hub.releases import Levels, set_release_level
 from modelbazaar.hub.repos import create_model, move_ref, register_object, set_member
 from tests.hubkit import LiveHub, give_source, hub_with_users
 from tests.test_hub_pages import log_in
@@ -217,3 +217,22 @@ def test_versions_made_from_a_gated_release_are_not_public_by_default(hostile_hu
     assert rows[mix["m3"]]["access"] == "gated" and rows[mix["m3"]]["download"] is False
     assert mix["m4"] not in rows and rows[mix["v6"]]["access"] == "public"
     assert refs["main"]["version"] == mix["m3"]
+
+
+def test_levels_flow_down_the_lineage_not_up() -> None:
+    """a <- b (v2 gated) <- c <- d (v4 public: published) <- e; f merges c and a private g.
+    Ancestors keep their level, descendants take the strictest of what they were made from
+    until a release of their own says otherwise; a (bad) cycle stays finite."""
+    parents = {"a": [], "b": ["a"], "c": ["b"], "d": ["c"], "e": ["d"], "g": ["a"]}
+    parents |= {"f": ["c", "g"], "x": ["y"], "y": ["x"]}
+    own = {"v2": "gated", "v4": "public", "v7": "private"}
+    levels = Levels("public", own, {"v2": "b", "v4": "d", "v7": "g"}, parents)
+    got = {v: levels.version(v) for v in parents}
+    assert got == {"a": "public", "b": "gated", "c": "gated", "d": "public", "e": "public"} | {
+        "g": "private",
+        "f": "private",
+        "x": "public",
+        "y": "public",
+    }
+    assert levels.sources("f") == {"b": "gated", "g": "private"}
+    assert Levels("gated", own, {"v2": "b", "v4": "d", "v7": "g"}, parents).version("e") == "gated"

@@ -94,19 +94,33 @@ class Levels:
     def sources(self, version: str) -> dict[str, str]:
         """Version -> own level of those `version`'s level comes from: itself when a release
         with a level of its own points at it, else the nearest such ancestors on each line."""
-        found: dict[str, str] = {}
-        seen: set[str] = set()
-        todo = [version]
-        while todo:
-            digest = todo.pop()
-            if digest in seen:
-                continue
-            seen.add(digest)
-            level = self.own_level(digest)
-            if level is not None:
-                found[digest] = level
-            else:
-                todo.extend(self.parents.get(digest, []))
+        return self._sources.get(version) or {}
+
+    @cached_property
+    def _sources(self) -> dict[str, dict[str, str]]:
+        """`sources` of every version, parents before children (once per request, not once
+        per version: a long untagged history would make that quadratic)."""
+        found: dict[str, dict[str, str]] = {}
+        entered: set[str] = set()  # a lineage is acyclic; this only keeps a bad row finite
+        for root in self.parents:
+            todo = [root]
+            while todo:
+                digest = todo[-1]
+                level = self.own_level(digest)
+                if digest in found or level is not None:
+                    found.setdefault(digest, {digest: level} if level else {})
+                    todo.pop()
+                    continue
+                waiting = [p for p in self.parents.get(digest, []) if p not in found]
+                if waiting and digest not in entered:
+                    entered.add(digest)
+                    todo.extend(waiting)
+                    continue
+                todo.pop()
+                merged: dict[str, str] = {}
+                for parent in self.parents.get(digest, []):
+                    merged |= found.get(parent, {})
+                found[digest] = merged
         return found
 
     def version(self, version: str) -> str:
