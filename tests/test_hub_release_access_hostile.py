@@ -236,3 +236,26 @@ def test_levels_flow_down_the_lineage_not_up() -> None:
     }
     assert levels.sources("f") == {"b": "gated", "g": "private"}
     assert Levels("gated", own, {"v2": "b", "v4": "d", "v7": "g"}, parents).version("e") == "gated"
+
+
+def test_merge_requests_do_not_name_a_private_version(hostile_hub) -> None:
+    """A merge that landed on main where main is now a private release's version."""
+    from sqlalchemy import insert
+
+    from modelbazaar.hub import tables as t
+
+    hub, facts = hostile_hub
+    quiet, secret = hub_model(hub.db, "quiet"), facts["quiet"]["v2"]
+    row = {"model_id": quiet.id, "requested_by": 1, "request": "{}", "reasons": "[]"}
+    row |= {"expected_main": facts["quiet"]["v1"], "state": "merged", "version": secret}
+    with hub.db.writing() as conn:
+        merge_id = conn.execute(
+            insert(t.merges).values(**row, created_at="t", updated_at="t")
+        ).inserted_primary_key[0]
+    path = f"/models/quiet/merges/{merge_id}"
+    for user in (None, "carol"):
+        with hub.http(user) as http:
+            shown = http.get(path)
+        assert shown.status_code == 200 and secret[:12] not in shown.text, user
+        assert shown.json()["expected_main"] == facts["quiet"]["v1"]
+    assert hub.get(path, "dave")["version"] == secret

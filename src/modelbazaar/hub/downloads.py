@@ -133,6 +133,17 @@ def visible_audit(db: HubDB, model: Model, user: User | None) -> list[dict[str, 
     ]
 
 
+def masked_merges(
+    db: HubDB, model: Model, user: User | None, merges: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Merge rows with the versions `user` may not see (a private release's) blanked."""
+    hidden = hidden_versions(db, model, user)
+    return [
+        row | {key: None for key in ("version", "expected_main") if row.get(key) in hidden}
+        for row in merges
+    ]
+
+
 def shown_rows(db: HubDB, model: Model, user: User | None, rows: list[dict]) -> list[dict]:
     """`version_rows` without the versions of private releases `user` may not see."""
     hidden = hidden_versions(db, model, user)
