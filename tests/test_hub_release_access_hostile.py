@@ -68,6 +68,9 @@ def hostile_hub(tmp_path_factory) -> Iterator[tuple[LiveHub, dict[str, dict[str,
                     _tag(db, model, tag, merged, "branch" if tag == "main" else "tag")
                 facts[name] |= {label: merged["hash"], f"{label} weights": merged["weights"]}
             set_release_level(db, model, alice, "v6", "public")
+            # a gated release at the private v4's version: the version is private all the same
+            _tag(db, model, "v4b", {"hash": facts[name]["v4"]})
+            set_release_level(db, model, alice, "v4b", "gated")
         else:
             second = _version(db, model, "two", shared, [first["hash"]])
             _tag(db, model, "v2", second)
@@ -172,6 +175,16 @@ def test_requests_do_not_reveal_private_release_names(hostile_hub) -> None:
     assert "v4" not in unknown.json()["detail"]
     assert private.status_code == 404, private.text
     assert private.json()["detail"].replace("v4", "v9") == unknown.json()["detail"]
+    secret = hostile_hub[1]["mix"]["v4"]
+    page = _page_client(hub, "carol").get("/models/mix/access").text
+    with hub.http("carol") as http:
+        listed = http.get("/models/mix/releases").text
+        also = http.post("/models/mix/access", json=body | {"release": "v4b"})
+        whole = http.post("/models/mix/access", json=body)  # 409: ask for a gated release
+    assert whole.status_code == 409 and "v3" in whole.json()["detail"]
+    for text in (page, listed, unknown.text, whole.text):
+        assert "v4b" not in text and secret[:12] not in text
+    assert also.status_code == 404
 
 
 def test_membership_changes_are_in_the_access_log(hostile_hub) -> None:

@@ -53,8 +53,13 @@ def request_access(
     """A pending request for the model, or for one release (409 when one is already pending
     or approved, or when there is nothing gated to ask for)."""
     release = release or None
+    hidden = hidden_refs(db, model, user)  # private releases, and any at their versions
     if release is None and model.visibility != "gated":
-        gated = [r["release"] for r in release_rows(db, model) if r["level"] == "gated"]
+        gated = [
+            r["release"]
+            for r in release_rows(db, model)
+            if r["level"] == "gated" and r["release"] not in hidden
+        ]
         hint = f"; ask for a gated release: {', '.join(gated)}" if gated else ""
         raise HubError(
             409, f"{model.name} is {model.visibility}: there is nothing to request{hint}"
@@ -62,7 +67,7 @@ def request_access(
     if release is not None:
         levels = levels_of(db, model)
         # a private release the user may not see answers as absent, and is not named
-        check_release(levels, model, release, hidden_refs(db, model, user))
+        check_release(levels, model, release, hidden)
         if levels.release(release) != "gated":
             raise HubError(
                 409,
