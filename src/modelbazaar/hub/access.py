@@ -4,8 +4,8 @@ The requester states who they are and what they intend to do, for the whole mode
 gated release; a maintainer approves or declines with a reason; an approval can be revoked
 later. A grant for the model opens every gated release of it; a grant for a release opens that
 release's version (what a grant opens is decided in `hub/downloads.py`, the levels in
-`hub/releases.py`). Every step, and every change of a level, is appended to ``hub_access_log``
-(request id 0 for level changes).
+`hub/releases.py`). Every step, every change of a level and every change of membership (any
+role downloads everything) is appended to ``hub_access_log`` (request id 0 for those two).
 
 Example::
 
@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, update
 from modelbazaar.hub import tables as t
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB, stamp
+from modelbazaar.hub.downloads import hidden_refs
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.releases import (
     check_release,
@@ -31,7 +32,7 @@ from modelbazaar.hub.releases import (
     log_access,
     release_rows,
 )
-from modelbazaar.hub.repos import Model, set_visibility
+from modelbazaar.hub.repos import Model, role_of, set_member, set_visibility
 
 MAX_TEXT = 2_000  # characters of "who" / "intended use" / a reason
 STATES = ("pending", "approved", "declined", "revoked")
@@ -52,15 +53,21 @@ def request_access(
     """A pending request for the model, or for one release (409 when one is already pending
     or approved, or when there is nothing gated to ask for)."""
     release = release or None
+    hidden = hidden_refs(db, model, user)  # private releases, and any at their versions
     if release is None and model.visibility != "gated":
-        gated = [r["release"] for r in release_rows(db, model) if r["level"] == "gated"]
+        gated = [
+            r["release"]
+            for r in release_rows(db, model)
+            if r["level"] == "gated" and r["release"] not in hidden
+        ]
         hint = f"; ask for a gated release: {', '.join(gated)}" if gated else ""
         raise HubError(
             409, f"{model.name} is {model.visibility}: there is nothing to request{hint}"
         )
     if release is not None:
         levels = levels_of(db, model)
-        check_release(levels, model, release)
+        # a private release the user may not see answers as absent, and is not named
+        check_release(levels, model, release, hidden)
         if levels.release(release) != "gated":
             raise HubError(
                 409,
@@ -138,6 +145,19 @@ def set_model_level(db: HubDB, model: Model, user: User, level: str) -> None:
             log_access(
                 conn, 0, model, user.name, "level", f"{model.name}: {model.visibility} -> {level}"
             )
+
+
+def set_member_logged(
+    db: HubDB, model: Model, maintainer: User, member: User, role: str | None
+) -> None:
+    """Give `member` a role (None removes it), logged: any role downloads every release, so
+    adding or removing one is an access decision like a grant."""
+    before = role_of(db, model, member)
+    set_member(db, model, member, role)
+    if role != before:
+        with db.writing() as conn:
+            why = f"{member.name}: {before or 'no role'} -> {role or 'removed'}"
+            log_access(conn, 0, model, maintainer.name, "member", why)
 
 
 def _rows(query: Any, db: HubDB) -> list[dict[str, Any]]:

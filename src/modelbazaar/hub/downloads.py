@@ -6,7 +6,8 @@ who holds a grant is `hub/access.py`'s requests.
 
 Members, admins and workers download everything they can read. Otherwise: public — anyone;
 gated — an approved request for the model (opens every gated release of it) or for a release
-whose version it is; private — nobody else, and it answers 404 as if absent.
+whose version it is or was made from; private — nobody else, and it answers 404 as if absent
+(and is named nowhere: `hidden_versions`, `hidden_refs`).
 
 Example: require_object(db, model, v2_weights, carol)  # 403 unless carol holds a grant
 """
@@ -23,8 +24,8 @@ from modelbazaar.hub.accounts import User
 from modelbazaar.hub.db import HubDB
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.protocol import merge_bundles
-from modelbazaar.hub.releases import Levels, levels_of, versions_naming
-from modelbazaar.hub.repos import Model, role_of
+from modelbazaar.hub.releases import Levels, levels_of, merges_naming, versions_naming
+from modelbazaar.hub.repos import Model, audit_log, refs_of, role_of
 from modelbazaar.store import schema
 
 
@@ -68,7 +69,13 @@ def _version_open(levels: Levels, version: str, inside: bool, granted: set[str |
         return False
     if None in granted:  # a grant for the model opens each of its gated versions
         return True
-    return any(levels.tags.get(tag) == version for tag in granted if tag)
+    opened = {levels.tags[tag] for tag in granted if tag and tag in levels.tags}
+    if version in opened:
+        return True
+    if levels.own_level(version) is not None or levels.model != "public":
+        return False
+    # gated only by the releases it was made from: open to those granted every one of them
+    return all(v in opened for v, own in levels.sources(version).items() if own != "public")
 
 
 def downloadable_versions(db: HubDB, model: Model, user: User | None) -> dict[str, bool]:
@@ -93,12 +100,54 @@ def downloadable_versions(db: HubDB, model: Model, user: User | None) -> dict[st
     }
 
 
-def hidden_tags(db: HubDB, model: Model, user: User | None) -> set[str]:
-    """Private releases `user` may not see (they are left out of refs, lists and the log)."""
+def hidden_versions(db: HubDB, model: Model, user: User | None) -> set[str]:
+    """Versions of private releases `user` may not see: left out of every list and page."""
     if privileged(db, model, user):
         return set()
     levels = levels_of(db, model)
-    return {tag for tag in levels.tags if levels.release(tag) == "private"}
+    return {v for v in levels.parents if levels.version(v) == "private"}
+
+
+def hidden_refs(db: HubDB, model: Model, user: User | None) -> set[str]:
+    """Refs `user` may not see: private releases, and any ref (main too) at a private
+    release's version — showing it would name the hidden version."""
+    if privileged(db, model, user):
+        return set()
+    levels, hidden = levels_of(db, model), hidden_versions(db, model, user)
+    private = {tag for tag in levels.tags if levels.release(tag) == "private"}
+    return private | {ref for ref, e in refs_of(db, model).items() if e["version"] in hidden}
+
+
+def visible_refs(db: HubDB, model: Model, user: User | None) -> dict[str, dict[str, str]]:
+    hidden = hidden_refs(db, model, user)
+    return {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
+
+
+def visible_audit(db: HubDB, model: Model, user: User | None) -> list[dict[str, Any]]:
+    """The audit log without the moves of hidden refs or to or from hidden versions."""
+    refs, versions = hidden_refs(db, model, user), hidden_versions(db, model, user)
+    return [
+        row
+        for row in audit_log(db, model)
+        if row["ref"] not in refs and row["new"] not in versions and row["old"] not in versions
+    ]
+
+
+def masked_merges(
+    db: HubDB, model: Model, user: User | None, merges: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Merge rows with the versions `user` may not see (a private release's) blanked."""
+    hidden = hidden_versions(db, model, user)
+    return [
+        row | {key: None for key in ("version", "expected_main") if row.get(key) in hidden}
+        for row in merges
+    ]
+
+
+def shown_rows(db: HubDB, model: Model, user: User | None, rows: list[dict]) -> list[dict]:
+    """`version_rows` without the versions of private releases `user` may not see."""
+    hidden = hidden_versions(db, model, user)
+    return [row for row in rows if row["hash"] not in hidden]
 
 
 def visible_versions(
@@ -131,9 +180,17 @@ def _refuse(model: Model, user: User | None, what: str, tags: list[str]) -> HubE
 
 
 def _what(model: Model, levels: Levels, versions: list[str]) -> tuple[str, list[str]]:
-    tags = sorted({tag for v in versions for tag in levels.tags_at(v) if tag in levels.own})
+    """The gated releases `versions` are closed by (themselves, or those they were made from)."""
+    tags = sorted(
+        tag
+        for v in versions
+        for source, own in levels.sources(v).items()
+        if own == "gated"
+        for tag in levels.tags_at(source)
+        if levels.own.get(tag) == "gated"
+    )
     if tags:
-        return f"release {', '.join(tags)} of {model.name}", tags
+        return f"release {', '.join(dict.fromkeys(tags))} of {model.name}", tags
     return model.name, []
 
 
@@ -157,10 +214,14 @@ def require_version(db: HubDB, model: Model, version: str, user: User | None) ->
 
 def require_object(db: HubDB, model: Model, digest: str, user: User | None) -> None:
     """Refuse unless `user` may download object `digest` of `model` (rule: `hub/releases.py`;
-    a private release's objects are as absent as a private model's: 404)."""
+    a private release's objects are as absent as a private model's: 404). A bundle merged
+    versions replay needs the model and one of those versions."""
     naming = versions_naming(db, model, digest)
     if not naming:
-        return require_model(db, model, user)
+        require_model(db, model, user)
+        naming = merges_naming(db, model, digest)
+        if not naming:
+            return None
     levels, inside = levels_of(db, model), privileged(db, model, user)
     granted = set() if inside else grants(db, model, user)
     if any(_version_open(levels, v, inside, granted) for v in naming):

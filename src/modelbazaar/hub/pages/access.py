@@ -31,10 +31,11 @@ def access_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen
     )
     maintains = role == "maintainer" or admin
     open_ = downloads.downloadable_versions(db, model, seen.user)
+    hidden = downloads.hidden_refs(db, model, seen.user)  # e.g. gated, at a private version
     gated = [
         r | {"download": open_.get(r["version"], False)}
         for r in release_rows(db, model)
-        if r["level"] == "gated"
+        if r["level"] == "gated" and r["release"] not in hidden
     ]
     asking = {r["release"] for r in mine if r["state"] in ("pending", "approved")}
     may = downloads.may_download(db, model, seen.user)

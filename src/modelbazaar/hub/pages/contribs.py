@@ -14,6 +14,7 @@ from modelbazaar.hub import contributions as contrib
 from modelbazaar.hub.accounts import keys_of
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import masked_merges
 from modelbazaar.hub.errors import HubError, not_found
 from modelbazaar.hub.merges import merges_with, request_merge
 from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
@@ -102,7 +103,7 @@ def contribution_page(
         manifest=manifest,
         license=stored.get("license"),
         review=_review(db, found),
-        merges=merges_with(db, model, found["id"]),
+        merges=masked_merges(db, model, seen.user, merges_with(db, model, found["id"])),
         role=role,
         keys=keys,
         message=message,

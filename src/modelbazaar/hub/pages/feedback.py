@@ -21,11 +21,11 @@ from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import model_for
 from modelbazaar.hub.chat import check_chat_rate
 from modelbazaar.hub.db import HubDB
-from modelbazaar.hub.downloads import require_model, require_version
+from modelbazaar.hub.downloads import require_model, require_version, shown_rows, visible_refs
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.pages.web import Viewer, form_user, hub_db, page, viewer
-from modelbazaar.hub.repos import Model, refs_of
+from modelbazaar.hub.repos import Model
 from modelbazaar.hub.versions import version_rows
 
 router = APIRouter(include_in_schema=False)
@@ -33,14 +33,16 @@ Db = Depends(hub_db)
 Seen = Depends(viewer)
 
 
-def _versions(db: HubDB, model: Model) -> list[str]:
-    return main_chain(version_rows(db, model), refs_of(db, model).get("main", {}).get("version"))
+def _versions(db: HubDB, model: Model, user: User | None) -> list[str]:
+    """main's versions `user` may see (none of a private release's for outsiders)."""
+    rows = shown_rows(db, model, user, version_rows(db, model))
+    return main_chain(rows, visible_refs(db, model, user).get("main", {}).get("version"))
 
 
 def _chat_page(
     request: Request, db: HubDB, seen: Viewer, model: Model, status: int = 200, **extra: object
 ) -> HTMLResponse:
-    versions = _versions(db, model)
+    versions = _versions(db, model, seen.user)
     context: dict[str, object] = {
         "version": versions[0] if versions else None,
         "prompt": "",
@@ -67,7 +69,7 @@ def _chat_page(
 
 def _version(db: HubDB, model: Model, version: str, user: User) -> str:
     """The version of main to chat with, if `user` may use its weights."""
-    versions = _versions(db, model)
+    versions = _versions(db, model, user)
     if not versions:
         require_model(db, model, user)  # a refusal says more than "nothing yet"
         raise HubError(409, f"{model.name} has no main yet: nothing to chat with")

@@ -27,11 +27,9 @@ from modelbazaar.hub.pages.web import (
 from modelbazaar.hub.releases import release_rows, set_release_level
 from modelbazaar.hub.repos import (
     VISIBILITIES,
-    audit_log,
     last_changes,
     maintainers_of,
     members,
-    refs_of,
     role_of,
     visible_models,
 )
@@ -42,8 +40,8 @@ Db = Depends(hub_db)
 Seen = Depends(viewer)
 
 
-def _summary(db: HubDB, model: Any, maintainers: list[str], changed: str | None) -> dict:
-    main = refs_of(db, model).get("main", {}).get("version")
+def _summary(db: HubDB, model: Any, user: Any, maintainers: list[str], changed: str | None) -> dict:
+    main = downloads.visible_refs(db, model, user).get("main", {}).get("version")
     report = openness(db, main)
     weights = report.components.get("Model parameters (Final)") if report else None
     return {
@@ -68,7 +66,7 @@ def index(
     for model in visible_models(db, seen.user):
         if q and q.lower() not in model.name.lower():
             continue
-        row = _summary(db, model, keepers.get(model.id, []), changed.get(model.id))
+        row = _summary(db, model, seen.user, keepers.get(model.id, []), changed.get(model.id))
         if license and license.lower() not in (row["license"] or "").lower():
             continue
         rows.append(row)
@@ -78,12 +76,12 @@ def index(
 @router.get("/models/{name}", response_class=HTMLResponse)
 def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
     model = model_for(db, name, seen.user)
-    refs = refs_of(db, model)
+    refs = downloads.visible_refs(db, model, seen.user)  # no ref at a private release
     main = refs.get("main", {}).get("version")
     source = source_view(db, model)
     base = str(request.base_url).rstrip("/")
     role = role_of(db, model, seen.user)
-    hidden = downloads.hidden_tags(db, model, seen.user)
+    hidden = downloads.hidden_refs(db, model, seen.user)
     open_ = downloads.downloadable_versions(db, model, seen.user)
     releases = [
         r | {"download": open_.get(r["version"], False)}
@@ -117,9 +115,9 @@ def model_page(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen)
 @router.get("/models/{name}/history", response_class=HTMLResponse)
 def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
     model = model_for(db, name, seen.user)
-    rows = version_rows(db, model)
-    hidden = downloads.hidden_tags(db, model, seen.user)  # private releases: not for outsiders
-    refs = {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
+    # private releases, their versions and the refs at them: not for outsiders
+    rows = downloads.shown_rows(db, model, seen.user, version_rows(db, model))
+    refs = downloads.visible_refs(db, model, seen.user)
     chain = main_chain(rows, refs.get("main", {}).get("version"))
     return page(
         request,
@@ -129,7 +127,7 @@ def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) ->
         tab="history",
         graph=lineage_svg(rows, chain, refs),
         refs=refs,
-        audit=[row for row in audit_log(db, model) if row["ref"] not in hidden],
+        audit=downloads.visible_audit(db, model, seen.user),
         versions=len(rows),
     )
 
@@ -137,8 +135,10 @@ def history(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) ->
 @router.get("/models/{name}/evals", response_class=HTMLResponse)
 def evals(request: Request, name: str, db: HubDB = Db, seen: Viewer = Seen) -> HTMLResponse:
     model = model_for(db, name, seen.user)
-    rows = version_rows(db, model)
-    chain = main_chain(rows, refs_of(db, model).get("main", {}).get("version"))
+    rows = downloads.shown_rows(db, model, seen.user, version_rows(db, model))
+    chain = main_chain(
+        rows, downloads.visible_refs(db, model, seen.user).get("main", {}).get("version")
+    )
     suites = eval_series(db, list(reversed(chain)))  # oldest first: time runs left to right
     plots = {key: series_svg(points, key) for key, points in suites.items()}
     return page(request, seen, "evals.html", model=model, tab="evals", suites=suites, plots=plots)
@@ -149,7 +149,8 @@ def version_page(
     request: Request, name: str, version: str, db: HubDB = Db, seen: Viewer = Seen
 ) -> HTMLResponse:
     model = model_for(db, name, seen.user)
-    rows = {r["hash"]: r for r in version_rows(db, model)}
+    shown = downloads.shown_rows(db, model, seen.user, version_rows(db, model))
+    rows = {r["hash"]: r for r in shown}  # a private release's version: 404 for outsiders
     found = [h for h in rows if h.startswith(version)] if len(version) >= 8 else []
     if len(found) != 1:
         raise not_found(f"version {version[:16]} of {name}")

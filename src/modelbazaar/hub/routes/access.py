@@ -65,7 +65,7 @@ def releases(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[st
     """Every release (tag) with its level, whether it is its own, and whether you may
     download it."""
     model = model_for(db, name, user)
-    hidden = downloads.hidden_tags(db, model, user)
+    hidden = downloads.hidden_refs(db, model, user)
     open_ = downloads.downloadable_versions(db, model, user)
     return [
         row | {"download": open_.get(row["version"], False)}

@@ -12,6 +12,7 @@ from modelbazaar.hub import contributions as contrib
 from modelbazaar.hub.accounts import User
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
+from modelbazaar.hub.downloads import masked_merges
 from modelbazaar.hub.errors import not_found
 from modelbazaar.hub.merges import get_merge, request_merge
 from modelbazaar.hub.uploads import receive_file
@@ -104,4 +105,5 @@ def merge(name: str, body: MergeIn, db: HubDB = Db, user: User | None = Who) -> 
 def merge_status(
     name: str, merge_id: int, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
-    return get_merge(db, model_for(db, name, user), merge_id)
+    model = model_for(db, name, user)
+    return masked_merges(db, model, user, [get_merge(db, model, merge_id)])[0]

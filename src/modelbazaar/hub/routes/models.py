@@ -8,11 +8,18 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from modelbazaar.errors import BazaarError
-from modelbazaar.hub.access import set_model_level
+from modelbazaar.hub.access import set_member_logged, set_model_level
 from modelbazaar.hub.accounts import User, find_user
 from modelbazaar.hub.auth import current_user, hub_db, model_for, require_user
 from modelbazaar.hub.db import HubDB
-from modelbazaar.hub.downloads import hidden_tags, visible_versions
+from modelbazaar.hub.downloads import (
+    hidden_refs,
+    hidden_versions,
+    shown_rows,
+    visible_audit,
+    visible_refs,
+    visible_versions,
+)
 from modelbazaar.hub.errors import HubError
 from modelbazaar.hub.evalseries import eval_series, record_eval_results
 from modelbazaar.hub.feedback import list_feedback
@@ -20,14 +27,12 @@ from modelbazaar.hub.overview import main_chain
 from modelbazaar.hub.releases import release_rows
 from modelbazaar.hub.repos import (
     Model,
-    audit_log,
     create_model,
     members,
     missing_objects,
     model_summary,
     move_ref,
     refs_of,
-    set_member,
     set_source,
     visible_models,
 )
@@ -71,22 +76,17 @@ class VersionsIn(BaseModel):
 def models_index(db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Models you can see: public ones, yours, or all for admins and workers."""
     return [
-        {"name": m.name, "visibility": m.visibility, "refs": _refs(db, m, user)}
+        {"name": m.name, "visibility": m.visibility, "refs": visible_refs(db, m, user)}
         for m in visible_models(db, user)
     ]
 
 
-def _refs(db: HubDB, model: Model, user: User | None) -> dict[str, dict[str, str]]:
-    hidden = hidden_tags(db, model, user)
-    return {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
-
-
 def _summary(db: HubDB, model: Model, user: User | None) -> dict[str, Any]:
     """The model as `user` may see it: private releases left out, each release's level."""
-    hidden = hidden_tags(db, model, user)
+    hidden = hidden_refs(db, model, user)
     levels = {r["release"]: r["level"] for r in release_rows(db, model)}
     return model_summary(db, model, user) | {
-        "refs": _refs(db, model, user),
+        "refs": visible_refs(db, model, user),
         "releases": {tag: level for tag, level in levels.items() if tag not in hidden},
     }
 
@@ -126,7 +126,7 @@ def members_set(
     name: str, member: str, body: MemberIn, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
     model = model_for(db, name, user, "maintain")
-    set_member(db, model, find_user(db, member), body.role)
+    set_member_logged(db, model, require_user(user), find_user(db, member), body.role)
     return {"user": member, "role": body.role}
 
 
@@ -135,7 +135,7 @@ def members_remove(
     name: str, member: str, db: HubDB = Db, user: User | None = Who
 ) -> dict[str, Any]:
     model = model_for(db, name, user, "maintain")
-    set_member(db, model, find_user(db, member), None)
+    set_member_logged(db, model, require_user(user), find_user(db, member), None)
     return {"user": member, "role": None}
 
 
@@ -236,15 +236,16 @@ def source_set(
 @router.get("/models/{name}/audit")
 def audit(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
     """Every ref move of the model, newest first: ref, old, new, who, why, when."""
-    model = model_for(db, name, user)
-    hidden = hidden_tags(db, model, user)
-    return [row for row in audit_log(db, model) if row["ref"] not in hidden]
+    return visible_audit(db, model_for(db, name, user), user)
 
 
 @router.get("/models/{name}/feedback")
 def feedback_list(name: str, db: HubDB = Db, user: User | None = Who) -> list[dict[str, Any]]:
-    """Community feedback on the model (every row given with consent, under its licence)."""
-    return list_feedback(db, model_for(db, name, user))
+    """Community feedback on the model (every row given with consent, under its licence);
+    none about the versions of private releases you may not see."""
+    model = model_for(db, name, user)
+    hidden = hidden_versions(db, model, user)
+    return [row for row in list_feedback(db, model) if row["version"] not in hidden]
 
 
 class EvalsIn(BaseModel):
@@ -263,5 +264,6 @@ def evals_list(name: str, db: HubDB = Db, user: User | None = Who) -> dict[str, 
     """Each suite's metrics across main's versions (oldest first), with 95% intervals: what
     the evals page plots."""
     model = model_for(db, name, user)
-    chain = main_chain(version_rows(db, model), refs_of(db, model).get("main", {}).get("version"))
+    rows = shown_rows(db, model, user, version_rows(db, model))
+    chain = main_chain(rows, visible_refs(db, model, user).get("main", {}).get("version"))
     return eval_series(db, list(reversed(chain)))
