@@ -169,12 +169,14 @@ def load_base(args: argparse.Namespace, tmp: str):
     return loaded.model, loaded.tokenizer, loaded.record.short
 
 
-def report(kept: dict, per_task: dict, tasks: list[str], label: str, args, gains) -> None:
+def report(
+    kept: dict, per_task: dict, tasks: list[str], label: str, args, gains, seeds: int
+) -> None:
     print(
         f"\nbase {label}, k={len(tasks)} tasks, {args.steps} LoRA steps of {args.batch_size} "
         f"rows at lr {args.lr}, {args.held_out} held-out rows per task, "
         f"r={LoraTrainConfig().rank}, density {DENSITY}, lambda {SCALE}, regmean alpha "
-        f"{args.alpha}, {args.seeds} seeds; mean specialist gain "
+        f"{args.alpha}, {seeds} seed(s); mean specialist gain "
         f"{statistics.mean(gains):.3f} nats/token"
     )
     head = "".join(f"{t:>9}" for t in tasks)
@@ -246,7 +248,9 @@ def main() -> None:
             + f" ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
-    report(kept, per_task, list(tasks), label, args, gains)
+        if seed + 1 < args.seeds:  # a long run (SmolLM2) shows what it has so far
+            report(kept, per_task, list(tasks), label, args, gains, seed + 1)
+    report(kept, per_task, list(tasks), label, args, gains, args.seeds)
     if args.plot:
         plot(args.plot, kept)
     print(f"({time.perf_counter() - started:.0f} s)")
