@@ -184,7 +184,7 @@ def report(
     for name, values in kept.items():
         cells = "".join(f"{statistics.mean(per_task[name][t]):>9.0%}" for t in tasks)
         print(
-            f"{name:<17}{statistics.mean(values):>11.0%}{min(values):>7.0%}"
+            f"{name:<17}{statistics.mean(values):>11.1%}{min(values):>7.0%}"
             f"{max(values):>7.0%}            {cells}"
         )
     print(ANCHORS)
