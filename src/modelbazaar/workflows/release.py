@@ -32,6 +32,7 @@ from modelbazaar.errors import BazaarError
 from modelbazaar.export import export
 from modelbazaar.licenses.spdx import is_license_id
 from modelbazaar.recipe import RECIPE_FILE, parse_recipe
+from modelbazaar.recipe_imported import recipe_text
 from modelbazaar.release import card, metrics, source
 from modelbazaar.release.guard import export_guard, guard_evaluation, write_guard_samples
 from modelbazaar.release.mof_components import model_components, with_data
@@ -39,7 +40,6 @@ from modelbazaar.release.samples import write_samples
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.lineage import Lineage, is_open, walk
 from modelbazaar.train.replay import intermediate
-from modelbazaar.workflows.init_from import recipe_text
 
 if TYPE_CHECKING:
     from modelbazaar.safety.guard.model import Guard
