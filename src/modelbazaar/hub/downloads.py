@@ -104,28 +104,41 @@ def hidden_versions(db: HubDB, model: Model, user: User | None) -> set[str]:
     """Versions of private releases `user` may not see: left out of every list and page."""
     if privileged(db, model, user):
         return set()
-    levels = levels_of(db, model)
+    return _private_versions(levels_of(db, model))
+
+
+def _private_versions(levels: Levels) -> set[str]:
     return {v for v in levels.parents if levels.version(v) == "private"}
 
 
-def hidden_refs(db: HubDB, model: Model, user: User | None) -> set[str]:
-    """Refs `user` may not see: private releases, and any ref (main too) at a private
-    release's version — showing it would name the hidden version."""
+def _hidden(
+    db: HubDB, model: Model, user: User | None
+) -> tuple[set[str], set[str], dict[str, dict[str, str]]]:
+    """(hidden refs, hidden versions, every ref) with the levels and refs read once. Hidden refs:
+    private releases, and any ref (main too) at a private release's version — showing it would
+    name the hidden version."""
+    refs = refs_of(db, model)
     if privileged(db, model, user):
-        return set()
-    levels, hidden = levels_of(db, model), hidden_versions(db, model, user)
+        return set(), set(), refs
+    levels = levels_of(db, model)
+    hidden = _private_versions(levels)
     private = {tag for tag in levels.tags if levels.release(tag) == "private"}
-    return private | {ref for ref, e in refs_of(db, model).items() if e["version"] in hidden}
+    return private | {ref for ref, e in refs.items() if e["version"] in hidden}, hidden, refs
+
+
+def hidden_refs(db: HubDB, model: Model, user: User | None) -> set[str]:
+    """Refs `user` may not see (see `_hidden`)."""
+    return _hidden(db, model, user)[0]
 
 
 def visible_refs(db: HubDB, model: Model, user: User | None) -> dict[str, dict[str, str]]:
-    hidden = hidden_refs(db, model, user)
-    return {ref: at for ref, at in refs_of(db, model).items() if ref not in hidden}
+    hidden, _, refs = _hidden(db, model, user)
+    return {ref: at for ref, at in refs.items() if ref not in hidden}
 
 
 def visible_audit(db: HubDB, model: Model, user: User | None) -> list[dict[str, Any]]:
     """The audit log without the moves of hidden refs or to or from hidden versions."""
-    refs, versions = hidden_refs(db, model, user), hidden_versions(db, model, user)
+    refs, versions, _ = _hidden(db, model, user)
     return [
         row
         for row in audit_log(db, model)

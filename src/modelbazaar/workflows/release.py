@@ -170,12 +170,13 @@ def _imported_recipe(
         return None
     local = model_dir / RECIPE_FILE if model_dir else None
     if local and local.is_file():
+        text = local.read_text("utf-8")
         try:
-            part = parse_recipe(local.read_text("utf-8")).imported
+            part = parse_recipe(text).imported
         except Exception:  # a broken local recipe is simply not used
             part = None
         if part is not None and part.version in imported:
-            return local.read_text("utf-8"), "copied"
+            return text, "copied"
     record = store.version(imported[0])
     source_spec = record.info["source"]["spec"]
     return recipe_text(str(model_dir or "."), source_spec, record.info, record.hash), "recorded"
