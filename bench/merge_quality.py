@@ -25,6 +25,7 @@ Published anchors (FusionBench, Tang et al. 2024): TIES keeps 39-68% of the gain
 fine-tunes and 19-28% with LoRA; RegMean 81-87%; multitask training 94-96%.
 
 Run: python bench/merge_quality.py --model DIR [--ref built] [--steps 60] [--seeds 3]
+     [--first-seed 0] [--methods regmean ...] [--alphas 0.5 1.0] [--no-multitask]
      python bench/merge_quality.py --smollm2 --steps 10 --batch-size 4 --held-out 30
          (SmolLM2-135M-Instruct; ~10 min per seed on 2 idle cores)
 (no --model: builds the tiny template in a temp folder first, ~15 s)
@@ -133,13 +134,20 @@ def specialists(base, tasks: dict, cfg: LoraTrainConfig, pad_id: int):
     return deltas, grams, special
 
 
-def candidates(base, tasks, cfg, deltas, grams, pad_id, alpha: float, seed: int) -> dict:
+def candidates(base, tasks, cfg, deltas, grams, pad_id, args, seed: int) -> dict:
     out = {}
-    for method in METHODS:
+    for method in args.methods:
         merged = merge_deltas(
-            deltas, method, [SCALE] * len(deltas), DENSITY, seed, statistics=grams, alpha=alpha
+            deltas, method, [SCALE] * len(deltas), DENSITY, seed, statistics=grams, alpha=args.alpha
         )
         out[method] = with_deltas(base, merged)
+    for alpha in args.alphas:  # the alpha sweep: RegMean at each extra alpha
+        merged = merge_deltas(
+            deltas, "regmean", [1.0] * len(deltas), DENSITY, seed, statistics=grams, alpha=alpha
+        )
+        out[f"regmean a={alpha:g}"] = with_deltas(base, merged)
+    if args.no_multitask:
+        return out
     steps = LoraTrainConfig(
         steps=cfg.steps * len(tasks), lr=cfg.lr, batch_size=cfg.batch_size, seed=seed
     )
@@ -164,7 +172,7 @@ def load_base(args: argparse.Namespace, tmp: str):
     model_dir = args.model
     if model_dir is None:
         model_dir = templates.create(Path(tmp) / "tiny", "tiny")
-        build(model_dir, show_progress=False)
+        build(model_dir, show_progress=False, fast=True)  # a throwaway base: no caps needed
     loaded = load_version(Store.for_model(model_dir), args.ref)
     return loaded.model, loaded.tokenizer, loaded.record.short
 
@@ -213,7 +221,15 @@ def main() -> None:
     parser.add_argument("--smollm2", action="store_true", help="SmolLM2-135M-Instruct as base")
     parser.add_argument("--steps", type=int, default=60, help="LoRA steps per specialist")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA, help="RegMean's alpha")
+    parser.add_argument(
+        "--alphas", type=float, nargs="*", default=[], help="extra RegMean alphas to compare"
+    )
+    parser.add_argument(
+        "--methods", nargs="*", default=list(METHODS), choices=list(METHODS), help="merges to run"
+    )
+    parser.add_argument("--no-multitask", action="store_true", help="skip the multitask bound")
     parser.add_argument(
         "--lr", type=float, default=LoraTrainConfig().lr, help="LoRA learning rate (all arms)"
     )
@@ -227,16 +243,17 @@ def main() -> None:
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     tasks = task_rows(tok, min(128, base.config.max_position_embeddings), args.held_out)
     base_loss = {t: mean_loss(base, held, pad_id) for t, (_, held) in tasks.items()}
-    names = [*METHODS, "multitask-pooled", "multitask"]
+    names = [*args.methods, *(f"regmean a={a:g}" for a in args.alphas)]
+    names += [] if args.no_multitask else ["multitask-pooled", "multitask"]
     kept: dict[str, list[float]] = {m: [] for m in names}
     per_task: dict[str, dict[str, list[float]]] = {m: {t: [] for t in tasks} for m in names}
     gains: list[float] = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         cfg = LoraTrainConfig(steps=args.steps, lr=args.lr, batch_size=args.batch_size, seed=seed)
         deltas, grams, special = specialists(base, tasks, cfg, pad_id)
         gain = {t: base_loss[t] - special[t] for t in tasks}
         gains += list(gain.values())
-        models = candidates(base, tasks, cfg, deltas, grams, pad_id, args.alpha, seed)
+        models = candidates(base, tasks, cfg, deltas, grams, pad_id, args, seed)
         for name, model in models.items():
             for task, (_, held) in tasks.items():
                 share = (base_loss[task] - mean_loss(model, held, pad_id)) / gain[task]
@@ -248,8 +265,9 @@ def main() -> None:
             + f" ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
-        if seed + 1 < args.seeds:  # a long run (SmolLM2) shows what it has so far
-            report(kept, per_task, list(tasks), label, args, gains, seed + 1)
+        done = seed + 1 - args.first_seed
+        if done < args.seeds:  # a long run (SmolLM2) shows what it has so far
+            report(kept, per_task, list(tasks), label, args, gains, done)
     report(kept, per_task, list(tasks), label, args, gains, args.seeds)
     if args.plot:
         plot(args.plot, kept)

@@ -1,6 +1,9 @@
 """Portable numerics: the committed reference hashes, and refusals of hardware-dependent recipes."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from modelbazaar import templates
 from modelbazaar.errors import NumericsError
 from modelbazaar.store import Store
+from modelbazaar.train import portable
 from modelbazaar.workflows.build import build
 from tests.helpers import edit_recipe, tree_digest
 
@@ -34,3 +38,35 @@ def test_portable_build_refuses_auto_precision(fresh_tiny: tuple[Path, Store]) -
 def test_shakespeare_portable_build_gives_the_reference_hash(tmp_path: Path) -> None:
     model_dir = templates.create(tmp_path / "shakespeare", "shakespeare")
     assert build(model_dir, show_progress=False).version == REFERENCE["shakespeare"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "wanted"),
+    [
+        (["build"], True),
+        (["build", "--fast"], False),
+        (["review", "bundle.tar"], True),
+        (["generate", "main", "hello"], True),  # examples should match the README on any CPU
+        (["serve", "main", "-C", "m"], False),
+        (["serve", "main", "--portable"], True),
+        (["guard", "check", "How do I kill a process?"], False),
+        (["guard", "check", "hi", "--portable"], True),
+        (["guard", "build"], True),
+    ],
+)
+def test_caps_cover_every_command_that_builds_or_measures(argv: list[str], wanted: bool) -> None:
+    assert portable.caps_wanted(argv) is wanted
+
+
+@pytest.mark.parametrize(("argv", "caps"), [(["build", "--help"], "avx2"), (["serve"], None)])
+def test_the_entry_point_sets_the_caps_before_torch(argv: list[str], caps: str | None) -> None:
+    """The decision is taken in cli/main.py at import, from sys.argv, in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k not in portable.CAPS}
+    probe = (
+        f"import sys; sys.argv = ['bazaar', *{argv!r}]; import modelbazaar.cli.main; "
+        "import os; print(os.environ.get('ATEN_CPU_CAPABILITY'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == str(caps)

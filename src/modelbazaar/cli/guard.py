@@ -31,6 +31,14 @@ def check(
         Path | None,
         typer.Option("--guard", help="A guard source or release folder (default: `guard build`)."),
     ] = None,
+    portable: Annotated[
+        bool,
+        typer.Option(
+            "--portable",
+            help="Portable numerics (the caps the guard was built under: the same probabilities "
+            "on every x86-64 CPU, slower) instead of this CPU's fastest kernels.",
+        ),
+    ] = False,
 ) -> None:
     """Print `safe`, or `unsafe` and the hazard codes on the next line, as Llama Guard 3 does.
 
@@ -41,6 +49,8 @@ def check(
     """
     from modelbazaar.safety.guard import GuardUnavailable, load_guard
     from modelbazaar.safety.guard.inputs import read_texts
+
+    del portable  # read by cli/main.py before torch starts
 
     if (text is None) == (file is None):
         raise BazaarError("give one TEXT to check, or --file FILE, not both or neither")

@@ -14,8 +14,9 @@ import warnings
 from modelbazaar.train import portable
 
 # Portable numerics: the CPU caps must be in the environment before any command module imports
-# torch (its libraries read them once, at start). `--fast` (build, verify) leaves the host as is.
-if not portable.fast_requested(sys.argv[1:]):
+# torch (its libraries read them once, at start). `--fast` (build, verify) leaves the host as is,
+# and so do the answer-only commands (serve, generate, guard check) unless `--portable` is given.
+if portable.caps_wanted(sys.argv[1:]):
     portable.activate()
 
 import typer  # noqa: E402 (after the caps, on purpose)

@@ -52,8 +52,13 @@ EngineKind = Annotated[
     str,
     typer.Option(help="process: the model in a child process (no GIL shared with HTTP); thread."),
 ]
-Fast = Annotated[
-    bool, typer.Option("--fast", help="This CPU's fastest kernels (not portable numerics).")
+Portable = Annotated[
+    bool,
+    typer.Option(
+        "--portable/--fast",
+        help="Portable numerics (the AVX2 caps builds use: the same answers on every x86-64 CPU, "
+        "slower) instead of this CPU's fastest kernels (the default).",
+    ),
 ]
 
 
@@ -75,7 +80,7 @@ def serve(
     drain_timeout: DrainTimeout = 60.0,
     threads: Threads = 1,
     engine: EngineKind = "process",
-    fast: Fast = False,
+    portable: Portable = False,
 ) -> None:
     """Serve a version (built or imported) behind an OpenAI-compatible API.
 
@@ -91,7 +96,7 @@ def serve(
     from modelbazaar.serve.app import create_app, run
     from modelbazaar.serve.served import Limits
 
-    del fast  # read by cli/main.py before torch starts
+    del portable  # read by cli/main.py before torch starts
     if engine not in ("process", "thread"):
         raise BadParameter("--engine must be `process` or `thread`")
     loaded, keys, checker = _load(ref, directory, threads, api_keys, guard, guard_source)

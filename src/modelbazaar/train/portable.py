@@ -37,12 +37,35 @@ CAPS: dict[str, str] = {
 _activated_before_torch = False  # True once activate() ran in a process without torch loaded
 
 
+# Commands that only answer: nothing they compute is hashed, stored or replayed, so the caps buy
+# nothing there and cost speed (a SmolLM2 forward 2.2x, a guard check 1.7x; README
+# "Reproducibility"). They run this CPU's fastest kernels unless `--portable` asks for the caps.
+# `generate` is not one of them: a person trying an example should see the README's text.
+ANSWER_ONLY: tuple[tuple[str, ...], ...] = (("serve",), ("guard", "check"))
+
+
 def fast_requested(argv: list[str]) -> bool:
     """True when the command line asks for a non-portable build or verify (``--fast``).
 
     Example: fast_requested(["build", "--fast"]) -> True; fast_requested(["build"]) -> False.
     """
     return "--fast" in argv
+
+
+def caps_wanted(argv: list[str]) -> bool:
+    """Should this command line run under the portable caps? (read before torch starts)
+
+    Every command that builds, replays, trains, merges or measures does, unless ``--fast``;
+    the answer-only commands (``ANSWER_ONLY``) do only with ``--portable``.
+    Example: caps_wanted(["build"]) -> True; caps_wanted(["serve", "main"]) -> False;
+    caps_wanted(["guard", "check", "hi", "--portable"]) -> True.
+    """
+    if fast_requested(argv):
+        return False
+    words = [a for a in argv if not a.startswith("-")]
+    if any(tuple(words[: len(command)]) == command for command in ANSWER_ONLY):
+        return "--portable" in argv
+    return True
 
 
 def activate() -> None:
