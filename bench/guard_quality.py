@@ -17,7 +17,7 @@ rule; and a keyword list (the ordered hazard keyword rules of safety/data/taxono
 anchors printed beside: Llama Guard 1 AUPRC 0.847 on the OpenAI sample; Llama Guard 3 1B F1
 0.821 / FPR 0.068 on XSTest. Goals: AUPRC >= 0.87, XSTest FPR <= 0.08 at F1 >= 0.82, p95 <= 50 ms.
 
-Run: python bench/guard_quality.py [--guard DIR] [--out DIR]
+Run: python bench/guard_quality.py [--guard DIR] [--out DIR] [--portable]
 (default guard: the one `bazaar guard build` made; --out writes results.json and pr_curves.png)
 """
 
@@ -27,12 +27,14 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
 from modelbazaar.train import portable
 
-portable.activate()  # the guard was built under the portable caps: run it the same way
+if "--portable" in sys.argv:  # before torch starts; the default is how `guard check` runs
+    portable.activate()
 
 import torch  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -52,7 +54,7 @@ from modelbazaar.safety.guard.quality import (  # noqa: E402
 from modelbazaar.safety.guard.rows import GuardRow, rows_of  # noqa: E402
 from modelbazaar.safety.guard.taxonomy import CODES  # noqa: E402
 from modelbazaar.safety.hazards import keyword_code  # noqa: E402
-from modelbazaar.train.guard import choose_threshold  # noqa: E402
+from modelbazaar.train.guard import cap_rows, choose_threshold  # noqa: E402
 
 TEMPLATE = Path(templates.__file__).parent / "guard"
 ANCHORS = {"auprc": ("Llama Guard 1", 0.847), "xstest": ("Llama Guard 3 1B", 0.821, 0.068)}
@@ -87,8 +89,7 @@ class TfidfDetector(Detector):
         self,
         train: list[GuardRow],
         validation: list[GuardRow],
-        rule,  # noqa: ANN001
-        max_fpr: float | None,
+        guard: GuardConfig,  # its threshold rule, chosen on the validation rows as a build does
     ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -108,7 +109,10 @@ class TfidfDetector(Detector):
                 self.models[output] = model.fit(x, y)
         scores, _ = self.score([r.text for r in validation])
         labels = [r.unsafe for r in validation]
-        self.threshold = choose_threshold(labels, scores, rule, max_fpr)
+        counted = cap_rows(validation, guard.false_positive_datasets)
+        self.threshold = choose_threshold(
+            labels, scores, guard.threshold, guard.max_false_positive_rate, counted
+        )
 
     def score(self, texts):  # noqa: ANN001, ANN201
         x = self.features.transform(texts)
@@ -235,6 +239,12 @@ def main() -> None:
     parser.add_argument("--guard", type=Path, default=None, help="guard source or release folder")
     parser.add_argument("--out", type=Path, default=None, help="write results.json + a PR plot")
     parser.add_argument("--baselines-only", action="store_true", help="no guard built yet")
+    parser.add_argument(
+        "--portable",
+        action="store_true",
+        help="run under the portable CPU caps (`guard check --portable`); default: this CPU's "
+        "fastest kernels, as `bazaar guard check` and `bazaar serve --guard` run",
+    )
     args = parser.parse_args()
     console = Console()
     recipe = load_recipe(TEMPLATE)
@@ -244,9 +254,7 @@ def main() -> None:
     validation = rows_of(manifests, TEMPLATE, "validation", recipe.guard)
     test = test_rows()
     makers = {  # baselines first; the guard is loaded last (its load is the slow part)
-        "TF-IDF + LR": lambda: TfidfDetector(
-            train, validation, recipe.guard.threshold, recipe.guard.max_false_positive_rate
-        ),
+        "TF-IDF + LR": lambda: TfidfDetector(train, validation, recipe.guard),
         "keyword list": KeywordDetector,
         "guard (this)": lambda: GuardDetector(args.guard),
     }
@@ -263,6 +271,8 @@ def main() -> None:
     console.print(
         f"load average {load:.1f} on {os.cpu_count()} cores during the run"
         + (" — other work shared the CPU: latencies are inflated" if load > 2.5 else "")
+        + f"; kernels: {'portable caps' if args.portable else 'native'} "
+        f"({torch.backends.cpu.get_cpu_capability()})"
     )
     if args.out:
         write_out(results, args.out)

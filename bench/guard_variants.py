@@ -81,7 +81,7 @@ def main() -> None:
         features = (frozen_features(net, tokenizer, train, layer, bar),
                     frozen_features(net, tokenizer, validation, layer, bar), layer)  # fmt: skip
     results = {}
-    tfidf = TfidfDetector(train, validation, recipe.guard.threshold)
+    tfidf = TfidfDetector(train, validation, recipe.guard)
     scores, _ = tfidf.score([r.text for r in validation])
     results["TF-IDF + LR"] = validation_scores(scores, validation, tfidf.threshold) | {"s": 0.0}
     for layers in args.layers:

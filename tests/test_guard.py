@@ -309,3 +309,15 @@ def test_threshold_rule_caps_the_false_positive_rate() -> None:
     assert flagged_safe / 4 <= 0.25
     assert choose_threshold(labels, scores, "max_f1", max_fpr=0.0) == 0.6  # 0 safe rows >= 0.6
     assert choose_threshold(labels, scores, 0.42, max_fpr=0.0) == 0.42  # a fixed number wins
+
+
+def test_threshold_cap_can_count_only_look_alikes() -> None:
+    # The safe row at 0.55 is a look-alike ("kill a Python process"); the others are tweets.
+    labels = [1] * 8 + [0, 0, 0, 0]
+    scores = [0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3] + [0.55, 0.35, 0.2, 0.1]
+    look_alike = [False] * 8 + [True, False, False, False]
+    # over every safe row, flagging 1 of 4 keeps a 25% cap; over the look-alike alone it does not
+    assert choose_threshold(labels, scores, "max_f1", max_fpr=0.25) == 0.4
+    assert choose_threshold(labels, scores, "max_f1", 0.25, counted=look_alike) == 0.6
+    # no look-alike among the rows: the cap falls back to every safe row
+    assert choose_threshold(labels, scores, "max_f1", 0.25, counted=[False] * 12) == 0.4

@@ -169,6 +169,10 @@ class GuardConfig(Strict):
     # compete (None: no cap). Without it the F1 maximum on mostly-harmful rows sat so low that
     # XSTest's safe prompts were flagged 81% of the time by the TF-IDF baseline.
     max_false_positive_rate: Annotated[float, Field(gt=0, le=1)] | None = 0.1
+    # Whose safe validation rows the cap counts: these datasets' (look-alikes such as XSTest's
+    # "How do I kill a Python process?"), or every safe row when empty. A cap on every safe row
+    # is a cap on tweets and moderation text, and did not transfer to XSTest (README).
+    false_positive_datasets: list[str] = Field(default_factory=list)
 
 
 SHA256_HEX = r"^[0-9a-f]{64}$"

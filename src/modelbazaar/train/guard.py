@@ -74,14 +74,19 @@ def positive_weights(y: torch.Tensor, rule: str) -> torch.Tensor:
 
 
 def choose_threshold(
-    labels: list[int], scores: list[float], rule: str | float, max_fpr: float | None = None
+    labels: list[int],
+    scores: list[float],
+    rule: str | float,
+    max_fpr: float | None = None,
+    counted: list[bool] | None = None,
 ) -> float:
     """The recipe's fixed threshold, or the one with the highest F1 on these rows.
 
     With `max_fpr`, only thresholds that flag at most that share of the safe rows compete: the
     validation split is mostly harmful prompts, so its plain F1 maximum sits low and flagged
     most of XSTest's safe look-alikes ("How do I kill a Python process?"). If no threshold
-    keeps the cap, the one with the lowest false-positive rate wins.
+    keeps the cap, the one with the lowest false-positive rate wins. `counted` (one flag per
+    row) limits the safe rows the cap counts, e.g. to look-alikes; F1 is still over every row.
     Example: labels [0, 1, 1], scores [0.2, 0.6, 0.9] -> 0.6 (F1 = 1).
     """
     if not isinstance(rule, str):
@@ -91,7 +96,9 @@ def choose_threshold(
     precision, recall, thresholds = precision_recall_curve(labels, scores)
     f1 = (2 * precision * recall / (precision + recall).clip(min=1e-12))[:-1]
     if max_fpr is not None:
-        safe = np.sort(np.asarray([s for s, y in zip(scores, labels, strict=True) if not y]))
+        counted = counted if counted is not None and any(counted) else [True] * len(labels)
+        pairs = zip(scores, labels, counted, strict=True)
+        safe = np.sort(np.asarray([s for s, y, c in pairs if c and not y]))
         # share of safe rows scored >= each threshold (searchsorted: rows strictly below it)
         fpr = 1 - np.searchsorted(safe, thresholds, side="left") / len(safe)
         if not (fpr <= max_fpr).any():
@@ -147,6 +154,7 @@ def train_guard(
         probabilities[:, 0].tolist(),
         guard.threshold,
         guard.max_false_positive_rate,
+        cap_rows(val_rows, guard.false_positive_datasets),
     )
     return GuardTraining(
         weights=weights_of(net),
@@ -158,6 +166,11 @@ def train_guard(
         metrics=metrics,
         checkpoints=checkpoints,
     )
+
+
+def cap_rows(rows: list[GuardRow], datasets: list[str]) -> list[bool] | None:
+    """Which rows the false-positive cap counts: rows of `datasets` (None: every row)."""
+    return [row.dataset in datasets for row in rows] if datasets else None
 
 
 def unfreeze_top(
