@@ -87,6 +87,33 @@ def test_max_rows_and_exclude_pick_a_fixed_subset() -> None:
     assert not any(r.source_label == "1_offensive_language" for r in first)
 
 
+@pytest.mark.parametrize("key", ["max_rows", "row_weight", "false_positive_datasets"])
+def test_guard_keys_naming_an_unknown_dataset_are_refused(key: str) -> None:
+    value: object = ["xstst"] if key == "false_positive_datasets" else {"xstst": 2}
+    config = GuardConfig(**{key: value})
+    with pytest.raises(RecipeError, match=rf"{key} names xstst.*datasets are: advbench"):
+        rows_of(load_manifests(TEMPLATE), TEMPLATE, "train", config)
+
+
+def test_row_weights_shift_the_loss_towards_the_weighted_rows() -> None:
+    from torch import nn
+
+    from modelbazaar.train.guard_loop import FineTune
+
+    logits = torch.tensor([[2.0, -1.0], [-3.0, 0.5]])
+    targets = torch.tensor([[0.0, 0.0], [1.0, 1.0]])  # both rows badly wrong, row 2 worse
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.ones(2))
+    run = FineTune(None, 0, [], None, loss_fn, None, None)  # type: ignore[arg-type]
+    plain = run.weighted_loss(logits, targets, [0, 1])
+    run.row_weights = torch.tensor([1.0, 1.0])
+    assert torch.allclose(run.weighted_loss(logits, targets, [0, 1]), plain)
+    run.row_weights = torch.tensor([1.0, 9.0])
+    each = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    expected = (each[0].sum() + 9 * each[1].sum()) / (10 * 2)
+    assert torch.allclose(run.weighted_loss(logits, targets, [0, 1]), expected)
+    assert run.weighted_loss(logits, targets, [0, 1]) > plain  # row 2 has the larger loss
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
@@ -148,6 +175,7 @@ def make_tiny_guard(target: Path) -> Path:
         ("eval_every = 100", "eval_every = 3"),
         ("batch_size = 32", "batch_size = 8"),
         ("seq_len = 128", "seq_len = 32"),
+        ("max_rows = { davidson = 2000 }", "max_rows = {}"),  # no davidson here: refused
     ]:
         assert old in recipe, old
         recipe = recipe.replace(old, new)

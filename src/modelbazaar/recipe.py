@@ -173,6 +173,9 @@ class GuardConfig(Strict):
     # "How do I kill a Python process?"), or every safe row when empty. A cap on every safe row
     # is a cap on tweets and moderation text, and did not transfer to XSTest (README).
     false_positive_datasets: list[str] = Field(default_factory=list)
+    # Loss weight of a dataset's training rows (default 1), e.g. the contrast pairs of XSTest
+    # and JailbreakBench, where the boundary between safe and unsafe is drawn.
+    row_weight: dict[str, Annotated[float, Field(gt=0, le=100)]] = Field(default_factory=dict)
 
 
 SHA256_HEX = r"^[0-9a-f]{64}$"

@@ -119,6 +119,7 @@ class FineTune:
     loss_fn: nn.Module
     cfg: TrainConfig
     snapshot: Callable[[bytes], str] | None
+    row_weights: torch.Tensor | None = None  # per training row (recipe `row_weight`); None: 1
 
     def steps(
         self,
@@ -170,12 +171,26 @@ class FineTune:
         for group, lr in zip(optimizer.param_groups, base, strict=True):
             group["lr"] = lr * scale
         net.train()
-        loss = self.loss_fn(net.forward_from(*batch_of(train_x, index), self.start), targets)
+        logits = net.forward_from(*batch_of(train_x, index), self.start)
+        loss = self.weighted_loss(logits, targets, index)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_([*self.trainable, *net.head.parameters()], cfg.grad_clip)
         optimizer.step()
         return float(loss.detach())
+
+    def weighted_loss(
+        self, logits: torch.Tensor, targets: torch.Tensor, index: list[int]
+    ) -> torch.Tensor:
+        """The loss of a batch: the plain mean, or the row-weighted mean (sum of w·loss / sum
+        of w, so the loss keeps its scale whatever the weights)."""
+        if self.row_weights is None:
+            return self.loss_fn(logits, targets)
+        each = nn.functional.binary_cross_entropy_with_logits(
+            logits, targets, pos_weight=self.loss_fn.pos_weight, reduction="none"
+        )
+        weights = self.row_weights[index]
+        return (each * weights[:, None]).sum() / (weights.sum() * each.shape[1])
 
     def val_loss(self, val_x: list[torch.Tensor], val_y: torch.Tensor) -> float:
         """The loss on the validation rows (0 without any), in eval mode."""

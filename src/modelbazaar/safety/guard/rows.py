@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelbazaar.data.manifest import DATA_DIR, Manifest
-from modelbazaar.errors import DataError
+from modelbazaar.errors import DataError, RecipeError
 from modelbazaar.recipe import GuardConfig
 from modelbazaar.safety.guard.taxonomy import CODES
 
@@ -88,6 +88,7 @@ def rows_of(
     Order is fixed (manifest name, file, line), so the same data give the same rows; a cap
     keeps the rows whose text hashes lowest, a subset that does not depend on file order.
     """
+    check_dataset_names(config, {m.name for m in manifests})
     excluded = set(config.exclude)
     out: list[GuardRow] = []
     for manifest in sorted(manifests, key=lambda m: m.name):
@@ -104,6 +105,23 @@ def rows_of(
             rows = [rows[i] for i in sorted(chosen)]
         out.extend(rows)
     return out
+
+
+def check_dataset_names(config: GuardConfig, known: set[str]) -> None:
+    """A `[guard]` key naming a dataset no manifest has is a typo that would silently do
+    nothing (no cap, no weight): refuse it, naming the datasets there are."""
+    named = {
+        "max_rows": set(config.max_rows),
+        "row_weight": set(config.row_weight),
+        "false_positive_datasets": set(config.false_positive_datasets),
+    }
+    for key, names in named.items():
+        unknown = sorted(names - known)
+        if unknown:
+            raise RecipeError(
+                f"[guard] {key} names {', '.join(unknown)}, which no data manifest has; "
+                f"the datasets are: {', '.join(sorted(known))}"
+            )
 
 
 def _text_hash(text: str) -> str:
