@@ -99,3 +99,18 @@ def test_import_smollm2_and_chat(tmp_path: Path) -> None:
         ],
     )
     assert "Paris" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["log"], ["show", "main"], ["tag", "v1", "main"], ["fsck"], ["export", "main", "out"]],
+)
+def test_read_commands_refuse_a_folder_without_a_store_and_create_none(
+    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import bazaar_exit_code
+
+    folder = tmp_path / "not-a-model"
+    assert bazaar_exit_code([*args, "-C", str(folder)]) == 2
+    assert "holds no model store" in capsys.readouterr().err.replace("\n", " ")
+    assert not folder.exists()  # no empty .bazaar left behind

@@ -94,7 +94,7 @@ def _audit_ref(ref: str, directory: Path, out: Path | None, as_json: bool) -> No
     ):
         raise AuditError(f"{ref}: no such folder or file, and {directory} has no model store.")
     try:
-        report, lineage = audit_version(Store.for_model(directory), ref)
+        report, lineage = audit_version(Store.existing(directory), ref)
     except StoreError as exc:
         raise AuditError(f"{ref}: no such folder or file, and not a version: {exc}") from exc
     folder = _deliver(report, out, as_json)

@@ -54,7 +54,7 @@ def eval(  # the command is called eval
 
     Example: bazaar eval main --suite wordnet_mc --suite validation --limit 50 --report out/
     """
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     results = run_all(store, ref, default_suites(directory, suite), limit, directory)
     version = store.resolve(ref)
     table = Table("suite", "metric", "value", "95% CI", "n", "", title=f"{ref} ({version[:12]})")
@@ -85,7 +85,7 @@ def compare(
 
     Example: bazaar compare v0.1 main --suite validation --fail-on-regression
     """
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     names = default_suites(directory, suite)
     results_a = run_all(store, a, names, limit, directory)
     results_b = run_all(store, b, names, limit, directory)

@@ -31,7 +31,7 @@ def fsck(
     Exit status 0: no problems; 1: problems remain (listed with what to do). Example:
     bazaar fsck; bazaar fsck --repair
     """
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     report = run_fsck(store, repair=repair, show_progress=True)
     if report.findings:
         table = Table("problem", "about", "detail", "status")

@@ -44,7 +44,7 @@ def log(
 
         log_remote(directory, remote)
         return
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     table = Table("version", "relation", "created", "message", "parents")
     for record in store.history(ref):
         parents = ", ".join(_edge(p) for p in record.parents)
@@ -88,7 +88,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one version: hash, lineage, data with licences, config, metrics, build environment."""
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     record = store.version(ref)
     config = json.loads(store.objects.get_bytes(record.config))
     evals = {
@@ -161,7 +161,7 @@ def tag(
     Tag names follow a subset of git's ref-name rules (see `store/refs.py`) and may not be hex
     strings that could be read as a version hash. Example: bazaar tag main v0.1
     """
-    digest = Store.for_model(directory).tag(name, ref, force=force)
+    digest = Store.existing(directory).tag(name, ref, force=force)
     out.print(f"tagged {digest[:12]} as {name}")
 
 

@@ -37,7 +37,7 @@ def release_command(
 
     console = Console()
     outcome = release(
-        Store.for_model(directory), ref, out, license_id=license, model_dir=directory, paper=paper
+        Store.existing(directory), ref, out, license_id=license, model_dir=directory, paper=paper
     )
     for note in outcome.notes:
         console.print(f"  · {note}", highlight=False)

@@ -141,7 +141,7 @@ def _load(
     torch.set_num_threads(threads)
     keys = LiveKeyRing(api_keys) if api_keys is not None else None  # revocations apply live
     checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     console.print(f"loading {ref} ...")
     return load_version(store, ref), keys, checker
 

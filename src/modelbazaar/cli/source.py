@@ -134,7 +134,7 @@ def verify(
     is not identical names the build-environment differences (precision, threads, CPU caps and
     features, library versions) and the largest weight difference per tensor group.
     """
-    report = run_verify(Store.for_model(directory), directory, ref)
+    report = run_verify(Store.existing(directory), directory, ref)
     if report.verdict == "identical":
         console.print(f"[green]verified[/]: {report.message}")
         return

@@ -27,7 +27,7 @@ def generate(
     directory: ModelDir = Path("."),
 ) -> None:
     """Sample a continuation; instruct models answer through their chat template."""
-    loaded = load_version(Store.for_model(directory), ref)
+    loaded = load_version(Store.existing(directory), ref)
     text = generate_text(
         loaded,
         prompt,
@@ -54,7 +54,7 @@ def export(
 
     Example: bazaar export main model.gguf --gguf --dtype q8_0   (then: llama-cli -m model.gguf)
     """
-    store = Store.for_model(directory)
+    store = Store.existing(directory)
     if gguf:
         from modelbazaar.gguf_export import write_gguf  # gguf + numpy only when asked for
 

@@ -65,6 +65,18 @@ class Store:
     def for_model(cls, model_dir: Path) -> "Store":
         return cls(store_root(model_dir))
 
+    @classmethod
+    def existing(cls, model_dir: Path) -> "Store":
+        """The store of `model_dir` for a command that only reads it: a folder without one is
+        refused (StoreError naming it), never given a fresh empty store as a side effect."""
+        root = store_root(model_dir)
+        if not (root / "catalogue.db").is_file() and not os.environ.get("BAZAAR_DATABASE_URL"):
+            raise StoreError(
+                f"{model_dir} holds no model store ({root} is missing): run the command in a "
+                "model folder (or pass -C DIR), or create one with `bazaar init` / `bazaar build`"
+            )
+        return cls(root)
+
     @property
     def scratch(self) -> Path:
         """A place for resumable work (checkpoints) that is not yet an object."""
