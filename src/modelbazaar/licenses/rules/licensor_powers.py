@@ -70,7 +70,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
         r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*)|(in effect|in force) from time to time"
-        r"|as (amended|updated|revised|modified|changed) from time to time"
+        # (what changes must be the terms or a policy: "the contents of this file, as updated
+        # from time to time" is no change of terms)
+        r"|(terms|agreement|licen[cs]e|polic\w*|guidelines|rules|conditions)\b[^.]{0,40}as "
+        r"(amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
         r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"
         r" (to|of) (" + _TERMS + r")"

@@ -73,7 +73,16 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
         r"|derived|developed|created) (with|on|using|from|by)"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
-        r"\"[^\"]{1,40}\"",
+        r"\"[^\"]{1,40}\""
+        # a naming scheme for derivatives: "must be renamed to retain the original name and add
+        # ..."; "the name ... must be the name of the original, with X appended"; a list of them
+        r"|(must|shall) be renamed\b.{0,40}\b(retain|keep|include|contain|add|append|prefix)"
+        r"|\bnames?\b.{0,60}(must|shall) be the name of|(appended|prefixed|added) to (that|the|its"
+        r"|their|each) (\w+ )?name\b|\bnames? (complies|compl(y|ies) with|conforms?) (with |to )?the"
+        r" following"
+        r"|names? of (the |any |such |your |each |every )?(derivative|modified|fine-?tuned|adapted"
+        r"|model|work|product)\w*\b.{0,60}(must|shall) (include|contain|begin|start|end|bear"
+        r"|reference|mention)",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

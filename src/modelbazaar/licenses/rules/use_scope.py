@@ -71,7 +71,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
         r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
-        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
+        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial"
+        # commercial use only under a condition: "for commercial purposes only if:"
+        r"|commercial (use|purposes?|exploitation) only (if|where|when|provided|by|with|to)\b",
         True,
         "use is limited to non-commercial purposes",
         "no commercial use: the model is non-commercial",
@@ -183,6 +185,13 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"compet\w+ (use|product|service|offering|business)"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
+        # kinds of user excluded: "any use by a business that is privately owned ... is not
+        # permitted"; implementations excluded: "no licence for hardware implementations"
+        r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"
+        r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
+        r"|authori[sz]ed|granted)"
+        r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
+        r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
         r"|for good, not evil",
         True,
