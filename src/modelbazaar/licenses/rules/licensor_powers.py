@@ -20,9 +20,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"challeng\w* (the validity|(any|the) (of )?(intellectual property|patent|copyright"
-            r"|trademark|rights?|ownership))",
-            _ENDS,
+            r"challeng\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?|copyrights?"
+            r"|trademarks?|rights? (in|to|of))",
+            _ENDS + r"|\bvoid\b|forfeit",
             120,
         ),
         True,
@@ -39,7 +39,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat|sanction",
+            r"|insolven|bankrupt|liquidat|sanction"
+            # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
+            r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation)",
             100,
         ),
         True,
@@ -66,6 +69,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        # "changes to these terms become effective 30 days after"; "review it periodically for
+        # changes"; "the licence terms then in effect"
+        r"|(changes|amendments|modifications|updates|revisions) (to|of) (" + _TERMS + r")\b.{0,80}"
+        r"\b(effective|apply|take effect|binding|bind)"
+        r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
+        r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
+        r"|(terms|agreement|licen[cs]e|polic\w*|conditions) (\w+ ){0,2}then in (effect|force)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"

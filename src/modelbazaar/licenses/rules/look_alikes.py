@@ -63,7 +63,9 @@ VETO = {
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
-        r" for any (lawful )?purpose|(is|are) not (covered|restricted) by"
+        r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
+        r"|(do|does|will) not claim (any )?(ownership|rights?)|no (rights?|ownership|claims?) (in|to"
+        r"|over) (the |any )?outputs"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
@@ -92,6 +94,7 @@ VETO = {
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
         # what follows the end of the licence: "upon such termination you may not use it"
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
+        r"|after (this|the|such|your) \w+ (has )?(ended|terminat\w*|expired)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(

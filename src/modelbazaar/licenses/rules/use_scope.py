@@ -95,6 +95,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
         r"|production (use|deployment)s? (requires?|needs?)"
+        # "you may evaluate it, but you may not deploy it"; "Permitted Purpose means ...
+        # research"; "any purpose except academic research"
+        r"|(evaluat|test|experiment|try|trial)\w*\b.{0,60}\bbut (you )?(may|must|shall|can) ?not "
+        r"(deploy|commerciali[sz]e|ship|put|use (it|them|the \w+) (in|for) (production|commerc))"
+        r"|(permitted|authori[sz]ed|licensed|allowed) (purpose|use)s?\"? (means|is|are|shall mean"
+        r"|refers to) ([\w-]+ ){0,3}(research|evaluation|academic|testing|scientific)"
+        r"|(purposes?|uses?) (except|but|save|besides|apart from) (for )?(\w+ ){0,2}(research"
+        r"|evaluation|testing|academic|scientific)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
         r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
@@ -114,6 +122,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|outputs? shall be subject to the restrictions|(use of the output|outputs?).{0,40}"
         r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
+        r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -144,6 +153,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
         # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
         r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
@@ -162,7 +172,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(_FIELD, _EXCLUDE, 100)
         + r"|"
-        + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
+        # (the negation must be about the grant: "located in Germany and does not offer
+        # support" excludes no one)
+        + near(
+            _PLACE,
+            r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
+            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*)\b|exclud|void",
+            120,
+        )
         + r"|"
         # named regions a grant leaves out: "does not apply in the European Union"
         + near(_REGION, _EXCLUDE, 80)
