@@ -32,11 +32,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"|withdraw\w*"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion|view)|(reasonably )?believes?"
+            r"|at any moment|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat|sanction"
@@ -76,6 +78,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
         r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
         r"|(terms|agreement|licen[cs]e|polic\w*|conditions) (\w+ ){0,2}then in (effect|force)"
+        # "this Policy may change"; "new terms, which you accept by continuing to use the Model"
+        r"|(" + _TERMS + r") (may|can|will|might) (change|evolve)\b"
+        r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
+        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"

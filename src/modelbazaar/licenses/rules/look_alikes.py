@@ -50,6 +50,9 @@ VETO = {
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+        # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
+        r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
+        r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature)"
         # what outlives the licence: "this section shall survive termination for any reason"
         r"|surviv\w* .{0,40}terminat"
     ),
@@ -64,7 +67,8 @@ VETO = {
     "output_use": re.compile(
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
-        r"|(do|does|will) not claim (any )?(ownership|rights?)|no (rights?|ownership|claims?) (in|to"
+        r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
+        r"|store) (your|customer|user)|no (rights?|ownership|claims?) (in|to"
         r"|over) (the |any )?outputs"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
@@ -80,7 +84,8 @@ VETO = {
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
         r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
-        r"|\bnames? (of|and)\b|except in compliance|\b(construe|interpret)"
+        r"|\bnames? (of|and)\b|except (in compliance with|under|in accordance with)|\b(construe"
+        r"|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"

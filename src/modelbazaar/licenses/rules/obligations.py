@@ -81,7 +81,11 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
         r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
         r"|(must|shall) be (named|called|titled|labell?ed) (in the form|according to|following"
-        r"|using the (format|pattern|scheme|convention))"
+        r"|using the (format|pattern|scheme|convention))|naming (convention|scheme|pattern|format)"
+        r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?(mark|badge"
+        r"|label|logo|legend|brand|trademark) [\"']"
+        r"|identify (any|each|every|the|such|your) (\w+ ){0,2}(derivative|model|product|work)s? as "
+        r"(a |an |the )?[\w-]+ (derivative|model|product|work)"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
         r"\"[^\"]{1,40}\""
         # a naming scheme for derivatives: "must be renamed to retain the original name and add
