@@ -194,7 +194,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
         r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
-        r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?|processors?)"
+        r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
+        r"|processors?)"
         # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
         r"|territor(y|ies)\b.{0,80}\bexclud\w*|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)
