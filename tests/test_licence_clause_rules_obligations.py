@@ -94,6 +94,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You must give credit to the original authors in your documentation.",
         "You may not use the Kestrel logo without permission.",
         "Please include the name of the licence in any copy.",
+        "Naming Conventions.",
+        "If you change the protocol, rename your product so that our naming conventions are unused.",
     ],
 }
 

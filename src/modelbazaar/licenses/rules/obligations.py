@@ -81,7 +81,10 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
         r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
         r"|(must|shall) be (named|called|titled|labell?ed) (in the form|according to|following"
-        r"|using the (format|pattern|scheme|convention))|naming (convention|scheme|pattern|format)"
+        r"|using the (format|pattern|scheme|convention))"
+        # (a heading "Naming Conventions." or a ban on the licensor's names prescribes nothing)
+        r"|(use|follow|comply with|adhere to|conform to|apply) (the |our |this |that )?naming "
+        r"(convention|scheme|pattern|format)"
         r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?"
         r"(mark|badge|label|logo|legend|brand|trademark) [\"']"
         r"|identify (any|each|every|the|such|your) (\w+ ){0,2}(derivative|model|product|work)s? as "
