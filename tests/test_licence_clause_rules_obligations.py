@@ -68,6 +68,9 @@ FOUND: dict[str, list[str]] = {
         "Derivatives must use the naming convention kestrel-<task>-<size>.",
         "You must retain the Kestrel prefix in the name of every model you derive from the "
         "Weights.",
+        'Licensee shall ensure that the name of any Derivative Model begins with "Aster".',
+        'The attribution "Powered by Aster" must appear in a visible place in your application.',
+        "Each product made available to end users must visibly mention that it uses Aster.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -94,8 +97,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You must give credit to the original authors in your documentation.",
         "You may not use the Kestrel logo without permission.",
         "Please include the name of the licence in any copy.",
+        "You may state that your product is compatible with Aster.",
+        "You must acknowledge that the product includes software developed by Aster contributors.",
         "Naming Conventions.",
-        "If you change the protocol, rename your product so that our naming conventions are unused.",
+        "If you change the protocol, rename your product so our naming conventions are unused.",
     ],
 }
 

@@ -67,6 +67,9 @@ FOUND: dict[str, list[str]] = {
         "From time to time we may introduce new terms, which you accept by continuing to use "
         "the Model.",
         "This Policy may change as we learn more about misuse.",
+        "The Licensor may supplement this Agreement with additional terms at any time.",
+        "We will post the revised Agreement on this page and it will apply from the date shown.",
+        "Aster AI may modify this Agreement effective upon notice to you.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -106,6 +109,10 @@ FOUND: dict[str, list[str]] = {
         "relating to the Model.",
         "The Licensor may withdraw the rights granted here at any moment.",
         "Kestrel AI may terminate this Licence upon notice if you are acquired by another company.",
+        "Aster may end this Agreement on thirty days' written notice.",
+        "We can cancel your access to the Weights whenever we want.",
+        "Your licence lapses automatically if you commence proceedings against any Aster entity.",
+        "Aster AI may terminate this Agreement if it reasonably suspects misuse of the Model.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -133,6 +140,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may change the configuration files to suit your hardware.",
         "Each version of the licence is given a distinguishing version number.",
         "Any amendment must be agreed in writing by both parties.",
+        "We may supplement the documentation with additional examples.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",
@@ -144,6 +152,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Upon termination, you must delete all copies of the Model.",
         "Your patent licence ends if you sue anyone for patent infringement over the Model.",
         "This licence is perpetual and cannot be revoked except as stated in section 8 for breach.",
+        "You may end this Agreement on 30 days' notice.",
+        "Either you or we may terminate this Agreement if the other commits a material breach.",
+        "If this Agreement is terminated, sections 4 to 7 continue to apply.",
         "We may discontinue the Model or any of its features at any time.",
         "The Licensor may at any time cease to maintain or update the Model.",
     ],

@@ -66,6 +66,9 @@ FOUND: dict[str, list[str]] = {
         "You may use the Model solely to conduct and publish academic research.",
         "Use in production systems is not authorised under this licence.",
         "This licence permits internal evaluation of the Model for up to ninety days.",
+        "Usage is confined to non-commercial academic purposes.",
+        "The Weights are released under a research-only licence.",
+        "Licensee may use the Model internally to evaluate it and for no other purpose.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -80,6 +83,8 @@ FOUND: dict[str, list[str]] = {
         "models.",
         "You shall not use Outputs to develop models that compete with Kestrel.",
         "You may not use the responses of the Model to improve or fine-tune any third-party model.",
+        "Outputs may be used for any purpose except training a model that competes with Aster.",
+        "Any content you generate with the Model is subject to the use restrictions in section 5.",
     ],
     "use_restriction": [
         "The Model cannot be used to build a rival speech recogniser.",
@@ -108,6 +113,9 @@ FOUND: dict[str, list[str]] = {
         "You shall not employ the Model for any of the following purposes:",
         "The Model shall not be used in any manner that violates applicable law.",
         "Licensee agrees to refrain from using the Model to generate spam.",
+        "The Model is not to be used for any unlawful purpose.",
+        "Use of the Model to create malware is expressly forbidden.",
+        "Licensee shall not, and shall not permit any third party to, use the Model to:",
     ],
     "field_of_use": [
         "You shall use the Dataset solely for climate modelling.",
@@ -128,6 +136,10 @@ FOUND: dict[str, list[str]] = {
         "The licence does not extend to use by any armed forces or intelligence agency.",
         "Persons resident in the Territory of Exclusion may not use the Model.",
         "You may use the Model only with Kestrel-certified hardware.",
+        "The grant applies only within the European Economic Area.",
+        "This licence does not permit use of the Model for medical diagnosis.",
+        "Only individuals and non-profit organisations may use the Model.",
+        "The licence excludes use by or on behalf of any defence contractor.",
     ],
 }
 
@@ -144,6 +156,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We hope the Model supports research on language.",
         "The model was trained for research and is released for everyone to use.",
         "This licence applies to research, testing and production use alike.",
+        "This licence is not limited to research use.",
+        "We encourage academic research with the Model and also allow commercial products.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -153,6 +167,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You own the outputs and may use them for any purpose, including training other models.",
         "The outputs may contain errors and should not be used without human review.",
         "Kestrel does not use your outputs to train its models.",
+        "You may use outputs to improve your own products and models.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",
@@ -165,6 +180,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use this file except under the terms of the Licence.",
         "Nothing in this licence restricts how you use the Model.",
         "You must not use the Model if you do not accept these terms.",
+        "You are not to be held liable for how others use the Model.",
     ],
     "field_of_use": [
         "Such election will not withdraw this licence.",
@@ -177,6 +193,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You are not required to live in the European Union to use the Model.",
         "Governments, companies and individuals may all use the Model.",
         "The Model is provided without warranty for military or civilian use.",
+        "This licence does not permit you to use the Licensor's trademarks.",
+        "The Licensor is incorporated in Delaware and based in the United States.",
     ],
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
-_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
+_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
 _SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
@@ -38,7 +38,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion|view)|(reasonably )?believes?"
-            r"|at any moment"
+            r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
+            r"|sees? fit)"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
@@ -47,7 +48,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
             100,
-        ),
+        )
+        # at will on notice: "may end this Agreement on thirty days' written notice" (a
+        # patent suit's notice period is no such power: the licensor is not the one who may)
+        + r"|\b(may|can|reserves? the right to)\b (\w+ ){0,4}(terminat\w*|end|revoke|cancel)\b"
+        r".{0,80}"
+        r"\b(on|upon|by giving|with|after) (\w+ ){0,2}(\(\d+\) )?(days?|weeks?|months?)\W? "
+        r"((prior|written|advance) )*notice",
         True,
         "the licensor may end the licence at will or for reasons beyond a breach",
         "the licensor may end the licence at will",
@@ -67,6 +74,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
+        r"|(post|publish|issue)\w* (the |a |an |any )?(new|revised|updated|amended|modified) "
+        r"(agreement|terms|licen[cs]e|polic\w*)\b"
         r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
         + _TERMS
         + r")"

@@ -27,7 +27,7 @@ _FIELD = (
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
     r"|granted)|exclud|prohibit|forbid|outside the scope"
-    r"|(does|do|shall|will) not (cover|extend|apply|grant)"
+    r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
@@ -79,9 +79,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
-        + _RESEARCH
-        + ")"
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
+        r"|alone)\b"
+        r".{0,80}\b(" + _RESEARCH + ")"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
         r"|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
@@ -119,7 +119,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             r"|system|other works|training data|datasets?)",
             160,
         )
-        + r"|outputs? shall be subject to the restrictions|(use of the output|outputs?).{0,40}"
+        + r"|(outputs?|generated (text|content|data)|(content|data|text) (that )?you generate\w*)"
+        r"\b.{0,40}(is|are|shall be|will be|remains?) subject to (the |all |any )?(same )?"
+        r"(use[- ]based |use )?(restrictions|limitations|prohibitions)"
+        r"|(use of the output|outputs?).{0,40}"
         r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
         r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
@@ -148,6 +151,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
         r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
+        r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed)\b"
         r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
@@ -158,7 +162,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
-        r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
+        r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
         r"|(in no event|under no circumstances) (shall|may|will|can|is|are) (the |this |any )?"
@@ -211,7 +215,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
         r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
-        r"|for good, not evil",
+        r"|for good, not evil"
+        # a grant for one region or for some people only: "the grant applies only within the
+        # EEA"; "only individuals and non-profit organisations may use the Model"
+        r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
+        r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
+        r"|connection|conjunction|accordance|combination|compliance))"
+        r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
+        r"|access|download|run)\b",
         True,
         "some people, places or fields of use are excluded",
         "some people, places or fields of use are excluded",
