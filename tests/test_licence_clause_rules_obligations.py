@@ -71,6 +71,8 @@ FOUND: dict[str, list[str]] = {
         'Licensee shall ensure that the name of any Derivative Model begins with "Aster".',
         'The attribution "Powered by Aster" must appear in a visible place in your application.',
         "Each product made available to end users must visibly mention that it uses Aster.",
+        "Fine-tuned models must include 'Borealis' in their names.",
+        "Place the words 'Built with Borealis' at the start of your model card.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -99,6 +101,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Please include the name of the licence in any copy.",
         "You may state that your product is compatible with Aster.",
         "You must acknowledge that the product includes software developed by Aster contributors.",
+        "The file 'LICENSE' must be included in the root of the repository.",
         "Naming Conventions.",
         "If you change the protocol, rename your product so our naming conventions are unused.",
     ],

@@ -70,6 +70,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may supplement this Agreement with additional terms at any time.",
         "We will post the revised Agreement on this page and it will apply from the date shown.",
         "Aster AI may modify this Agreement effective upon notice to you.",
+        "The latest version of the Borealis Acceptable Use Policy is available at our website.",
+        "You can always find the current edition of our usage guidelines on this page.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -141,6 +143,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Each version of the licence is given a distinguishing version number.",
         "Any amendment must be agreed in writing by both parties.",
         "We may supplement the documentation with additional examples.",
+        "A copy of the licence is included with the Model.",
+        "This file is subject to the current version of the Example Public License 1.0.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",

@@ -69,6 +69,9 @@ FOUND: dict[str, list[str]] = {
         "Usage is confined to non-commercial academic purposes.",
         "The Weights are released under a research-only licence.",
         "Licensee may use the Model internally to evaluate it and for no other purpose.",
+        "Borealis grants you a non-exclusive licence to use and modify the Model for research "
+        "purposes.",
+        "Subject to these terms, you are licensed to run the Weights for evaluation use.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -158,6 +161,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This licence applies to research, testing and production use alike.",
         "This licence is not limited to research use.",
         "We encourage academic research with the Model and also allow commercial products.",
+        "We grant you a licence to use the Model for research and commercial purposes.",
+        "You are licensed to use the Model for any purpose, including research purposes.",
+        "The grant covers research, evaluation and production use.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",

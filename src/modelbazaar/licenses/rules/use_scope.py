@@ -106,7 +106,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
         r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
-        r"|evaluation|academic|testing|personal)",
+        r"|evaluation|academic|testing|personal)"
+        # a grant whose purpose is research: "grants you a licence to use the Model for research
+        # purposes" (not "for research and commercial purposes", "any purpose, including research")
+        r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
+        r"|scientific |internal )?(research|evaluation|testing|academic) (purposes?|use|only)\b"
+        r"(?! (and|or|as well as|including) )",
         True,
         "use is limited to research, testing, evaluation or personal purposes",
         "research, testing or evaluation only: no production use",
