@@ -192,13 +192,10 @@ def test_a_more_specific_kind_replaces_use_restriction_and_caps_replace_field_of
     ]
 
 
-def test_passing_the_use_restrictions_on_keeps_both_kinds() -> None:
-    # CLAUSES.md: a flow-down sentence naming the use restrictions makes that list binding
-    for sentence in [
-        "You must include the use-based restrictions in every licence you grant.",
-        "You shall incorporate the use restrictions of section 2 into your terms of service.",
-    ]:
-        assert {"flow_down", "use_restriction"} <= _found(sentence), _found(sentence)
+def test_passing_restrictions_on_is_flow_down_not_a_use_restriction() -> None:
+    assert settle(["use_restriction", "flow_down"], "include the restrictions in any licence") == [
+        "flow_down"
+    ]
 
 
 def test_rule_families_are_listed_in_one_order() -> None:

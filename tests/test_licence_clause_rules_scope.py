@@ -182,6 +182,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The following uses shall not in themselves be a breach of this section:",
         "Any use of the Work other than as authorised here is prohibited.",
         "You may not use the Model after this licence has ended.",
+        "You must include the use restrictions of section 4 in any licence you grant.",
         "You may not use this file except under the terms of the Licence.",
         "Nothing in this licence restricts how you use the Model.",
         "You must not use the Model if you do not accept these terms.",

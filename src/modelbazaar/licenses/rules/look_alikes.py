@@ -151,4 +151,6 @@ def settle(found: list[str], lowered: str) -> list[str]:
         found.remove("field_of_use")  # "available only to companies below a revenue"
     if "use_restriction" in found and SPECIFIC_USE & set(found):
         found.remove("use_restriction")
+    if "use_restriction" in found and "flow_down" in found:
+        found.remove("use_restriction")  # passing the restrictions on bans no use itself
     return found

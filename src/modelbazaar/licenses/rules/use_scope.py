@@ -143,9 +143,6 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     ),
     "use_restriction": rule(
         r"use[- ]based restrictions|you agree not to use the (model|work|materials)"
-        # the list made binding downstream (CLAUSES.md: flow-down naming the use restrictions)
-        r"|(include|incorporat|impose|pass)\w* (on )?(the |these |such |all |those )?use "
-        r"restrictions"
         r"|not (to )?use the (model|work|materials) .{0,80}(ways|purposes) (described|listed|set)"
         r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
         r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
