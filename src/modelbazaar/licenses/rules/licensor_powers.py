@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
-_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*"
+_CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
 _SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
@@ -20,9 +20,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"challeng\w* (the validity|(any|the) (of )?(intellectual property|patent|copyright"
-            r"|trademark|rights?|ownership))",
-            _ENDS,
+            r"challeng\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?|copyrights?"
+            r"|trademarks?|rights? (in|to|of))",
+            _ENDS + r"|\bvoid\b|forfeit",
             120,
         ),
         True,
@@ -32,16 +32,29 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"|withdraw\w*"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion)|(reasonably )?believes?"
+            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion|view)|(reasonably )?believes?"
+            r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
+            r"|sees? fit)"
+            r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat|sanction",
+            r"|insolven|bankrupt|liquidat|sanction"
+            # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
+            r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation)",
             100,
-        ),
+        )
+        # at will on notice: "may end this Agreement on thirty days' written notice" (a
+        # patent suit's notice period is no such power: the licensor is not the one who may)
+        + r"|\b(may|can|reserves? the right to)\b (\w+ ){0,4}(terminat\w*|end|revoke|cancel)\b"
+        r".{0,80}"
+        r"\b(on|upon|by giving|with|after) (\w+ ){0,2}(\(\d+\) )?(days?|weeks?|months?)\W? "
+        r"((prior|written|advance) )*notice",
         True,
         "the licensor may end the licence at will or for reasons beyond a breach",
         "the licensor may end the licence at will",
@@ -56,21 +69,39 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(apply|applies|bind\w*) (to )?(your )?(continued|continuing) (use|access)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
-        r"|licen)|supersedes? (all )?(earlier|prior|previous) versions"
+        r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
+        r"(this|these|the|our) ([\w-]+ ){0,4}(polic|terms|agreement|licen|guidelines|rules|aup\b)"
+        r"|supersedes? (all )?(earlier|prior|previous) versions"
         r"|the latest version from time to time"
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
+        r"|(post|publish|issue)\w* (the |a |an |any )?(new|revised|updated|amended|modified) "
+        r"(agreement|terms|licen[cs]e|polic\w*)\b"
         r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
         + _TERMS
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        # "changes to these terms become effective 30 days after"; "review it periodically for
+        # changes"; "the licence terms then in effect"
+        r"|(changes|amendments|modifications|updates|revisions) (to|of) (" + _TERMS + r")\b.{0,80}"
+        r"\b(effective|apply|take effect|binding|bind)"
+        r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
+        r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
+        r"|(terms|agreement|licen[cs]e|polic\w*|conditions) (\w+ ){0,2}then in (effect|force)"
+        # "this Policy may change"; "new terms, which you accept by continuing to use the Model"
+        r"|(" + _TERMS + r") (may|can|will|might) (change|evolve)\b"
+        r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
+        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
         r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*)|(in effect|in force) from time to time"
-        r"|as (amended|updated|revised|modified|changed) from time to time"
+        # (what changes must be the terms or a policy: "the contents of this file, as updated
+        # from time to time" is no change of terms)
+        r"|(terms|agreement|licen[cs]e|polic\w*|guidelines|rules|conditions)\b[^.]{0,40}as "
+        r"(amended|updated|revised|modified|changed) from time to time"
         r"|notify you of (any )?(material )?(changes|updates|amendments|revisions)"
         r"|(issue|publish|post|make)\w* (any )?(updates|amendments|revisions|changes|modifications)"
         r" (to|of) (" + _TERMS + r")"

@@ -27,14 +27,19 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
-        # (new versions apply only by your choice, unless they bind continued use)
-        r"|^(?!.*(continued|continuing) (use|access)).*(publish|new|revised) (and/or new )?versions"
+        # (new versions apply only by your choice, unless they bind continued use or apply
+        # of themselves: "a new version ... will apply to all copies")
+        r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
+        r"|replace)|automatically|take effect)).*(publish|new|revised) (and/or new )?versions"
         r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
         r"|mutual(ly)? (written )?(agree|consent)|amended in accordance with"
         r"|\b(foundation|steward)\b.{0,40}\b(revise|publish)"
+        # "only SGI may modify the terms" says who may, like "no one other than"; "you may
+        # obtain a current copy of the License at ..." says where the text is
+        r"|\bonly (the )?[\w-]+ (may|can) (modify|change|amend)|obtain a (current )?copy"
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
@@ -45,6 +50,11 @@ VETO = {
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+        # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
+        r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
+        r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature)"
+        # what outlives the licence: "this section shall survive termination for any reason"
+        r"|surviv\w* .{0,40}terminat"
     ),
     # The licensee's users reaching the work over a network (AGPL-style source offers), not the
     # licensor reaching into your copy.
@@ -56,18 +66,26 @@ VETO = {
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
-        r" for any (lawful )?purpose|(is|are) not (covered|restricted) by"
+        r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
+        r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
+        r"|store) (your|customer|user)|no (rights?|ownership|claims?) (in|to"
+        r"|over) (the |any )?outputs"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
     "field_of_use": re.compile(
         r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by|construed"
+        # a warranty disclaimer ("not designed or intended for use in nuclear facilities") warns;
+        # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
+        r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
+        r"|designed|intended)\b"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
         r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
-        r"|\bnames? (of|and)\b|except in compliance|\b(construe|interpret)"
+        r"|\bnames? (of|and)\b|except (in compliance with|under|in accordance with)|\b(construe"
+        r"|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
@@ -79,19 +97,31 @@ VETO = {
         r"|(remov|obscur|alter)\w* .{0,40}notices?\b"
         # carve-outs: "the following uses shall not in themselves be a breach"
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
+        # what follows the end of the licence: "upon such termination you may not use it"
+        r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
+        r"|after (this|the|such|your) \w+ (has )?(ended|terminat\w*|expired)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
         r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
         r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
-        r"|permits? commercial"
+        r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
     # A project's code of conduct for contributors binds no user of the model.
     "aup": re.compile(
         r"\breport(ing|s)? (any )?(violations?|breach|misuse)|contributor covenant"
         r"|contribut\w+ (guide|code of conduct)"
+        # a policy for the licensor's marks governs its name, not uses of the work
+        r"|trademark (usage |use )?(polic|guideline)|name and trademark"
     ),
+    # A disclaimer that must be displayed prominently is a notice, not a prescribed name.
+    "naming": re.compile(
+        r"^(?!.*(built|powered|logo|brand|\bnamed?\b)).*(disclaimer|warrant|liabilit|copyright"
+        r"|notice).{0,60}prominently"
+    ),
+    # A grant that covers internal business use is narrower than open, but not research-only.
+    "research_only": re.compile(r"internal business (purposes?|use|operations)"),
 }
 # "Designed for research purposes only": a description of the work, which grants nothing.
 RESEARCH_DESCRIPTION = re.compile(
@@ -121,4 +151,6 @@ def settle(found: list[str], lowered: str) -> list[str]:
         found.remove("field_of_use")  # "available only to companies below a revenue"
     if "use_restriction" in found and SPECIFIC_USE & set(found):
         found.remove("use_restriction")
+    if "use_restriction" in found and "flow_down" in found:
+        found.remove("use_restriction")  # passing the restrictions on bans no use itself
     return found

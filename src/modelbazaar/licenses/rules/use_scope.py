@@ -27,7 +27,7 @@ _FIELD = (
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
     r"|granted)|exclud|prohibit|forbid|outside the scope"
-    r"|(does|do|shall|will) not (cover|extend|apply|grant)"
+    r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
@@ -71,15 +71,17 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
         r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
-        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial",
+        r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial"
+        # commercial use only under a condition: "for commercial purposes only if:"
+        r"|commercial (use|purposes?|exploitation) only (if|where|when|provided|by|with|to)\b",
         True,
         "use is limited to non-commercial purposes",
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|alone)\b.{0,80}\b("
-        + _RESEARCH
-        + ")"
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
+        r"|alone)\b"
+        r".{0,80}\b(" + _RESEARCH + ")"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
         r"|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
@@ -93,10 +95,23 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
         r"|production (use|deployment)s? (requires?|needs?)"
+        # "you may evaluate it, but you may not deploy it"; "Permitted Purpose means ...
+        # research"; "any purpose except academic research"
+        r"|(evaluat|test|experiment|try|trial)\w*\b.{0,60}\bbut (you )?(may|must|shall|can) ?not "
+        r"(deploy|commerciali[sz]e|ship|put|use (it|them|the \w+) (in|for) (production|commerc))"
+        r"|(permitted|authori[sz]ed|licensed|allowed) (purpose|use)s?\"? (means|is|are|shall mean"
+        r"|refers to) ([\w-]+ ){0,3}(research|evaluation|academic|testing|scientific)"
+        r"|(purposes?|uses?) (except|but|save|besides|apart from) (for )?(\w+ ){0,2}(research"
+        r"|evaluation|testing|academic|scientific)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
         r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
-        r"|evaluation|academic|testing|personal)",
+        r"|evaluation|academic|testing|personal)"
+        # a grant whose purpose is research: "grants you a licence to use the Model for research
+        # purposes" (not "for research and commercial purposes", "any purpose, including research")
+        r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
+        r"|scientific |internal )?(research|evaluation|testing|academic) (purposes?|use|only)\b"
+        r"(?! (and|or|as well as|including) )",
         True,
         "use is limited to research, testing, evaluation or personal purposes",
         "research, testing or evaluation only: no production use",
@@ -109,9 +124,13 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             r"|system|other works|training data|datasets?)",
             160,
         )
-        + r"|outputs? shall be subject to the restrictions|(use of the output|outputs?).{0,40}"
+        + r"|(outputs?|generated (text|content|data)|(content|data|text) (that )?you generate\w*)"
+        r"\b.{0,40}(is|are|shall be|will be|remains?) subject to (the |all |any )?(same )?"
+        r"(use[- ]based |use )?(restrictions|limitations|prohibitions)"
+        r"|(use of the output|outputs?).{0,40}"
         r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
+        r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -137,16 +156,18 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
         r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
+        r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed)\b"
         r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
         # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
         r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
-        r"(strictly )?(forbidden|prohibited|not (permitted|allowed))"
+        r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
         r"|(in no event|under no circumstances) (shall|may|will|can|is|are) (the |this |any )?"
@@ -160,7 +181,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(_FIELD, _EXCLUDE, 100)
         + r"|"
-        + near(_PLACE, r"\bnot\b|\bno\b|exclud|void|does not extend", 120)
+        # (the negation must be about the grant: "located in Germany and does not offer
+        # support" excludes no one)
+        + near(
+            _PLACE,
+            r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
+            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*)\b|exclud|void",
+            120,
+        )
         + r"|"
         # named regions a grant leaves out: "does not apply in the European Union"
         + near(_REGION, _EXCLUDE, 80)
@@ -175,7 +203,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
         r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
-        r"(\w+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?|processors?)"
+        r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
+        r"|processors?)"
         # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
         r"|territor(y|ies)\b.{0,80}\bexclud\w*|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)
@@ -183,8 +212,22 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"compet\w+ (use|product|service|offering|business)"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
+        # kinds of user excluded: "any use by a business that is privately owned ... is not
+        # permitted"; implementations excluded: "no licence for hardware implementations"
+        r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"
+        r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
+        r"|authori[sz]ed|granted)"
+        r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
+        r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
         r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
-        r"|for good, not evil",
+        r"|for good, not evil"
+        # a grant for one region or for some people only: "the grant applies only within the
+        # EEA"; "only individuals and non-profit organisations may use the Model"
+        r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
+        r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
+        r"|connection|conjunction|accordance|combination|compliance))"
+        r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
+        r"|access|download|run)\b",
         True,
         "some people, places or fields of use are excluded",
         "some people, places or fields of use are excluded",

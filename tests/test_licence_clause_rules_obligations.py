@@ -1,0 +1,202 @@
+"""Clause rules for what a user must do (rules/obligations.py): use policies (AUP), prescribed
+names, notices, safety guardrails, flow-down; plain wording with no clause; overlaps (settle).
+
+Every sentence below was written for these tests (in no shipped licence and not in the labelled
+set of bench/data/clause_sentences.jsonl), so a rule that only knows the shipped licences'
+phrases fails here. Each pattern has sentences it must find; each veto has look-alikes it must
+keep out. The other families are in *_scope.py and *_powers.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from modelbazaar.licenses.clause_model import category
+from modelbazaar.licenses.clauses import find_clauses
+from modelbazaar.licenses.rules import ORDER, RULES
+from modelbazaar.licenses.rules.look_alikes import settle
+
+
+def _found(sentence: str) -> set[str]:
+    """The restrictive categories the rules find in one sentence."""
+    return {category(f.kind) for f in find_clauses(sentence, "LICENSE") if f.restrictive}
+
+
+# Wording each rule must find, by kind.
+FOUND: dict[str, list[str]] = {
+    "aup": [
+        "Your use of the Weights must not violate the Orbit AUP.",
+        "Operators may deploy the Model only as permitted by the Usage Guidelines.",
+        "We may revise this Acceptable Use Policy whenever we see fit.",
+        "Your use of the Model is governed by the Acme Responsible AI Policy.",
+        "Any use in breach of the AUP is a breach of this licence.",
+        "You must use the Model in accordance with the Nimbus Use Policy.",
+        "The Prohibited Use Policy forms part of this Agreement.",
+        "Use of the Model is conditioned on compliance with the AUP.",
+        "Licensee shall use the Model only in conformity with the Nimbus Usage Guidelines.",
+        "Schedule 3 (Acceptable Use) forms part of this Licence.",
+    ],
+    "naming": [
+        "Derivatives may only be referred to as Heron Derivatives.",
+        "Your app must state that it is built on Heron by Heron Labs.",
+        "The Licensor's name shall appear on the front page of every product.",
+        'Any fine-tuned model must have "Acme" in its name.',
+        "When you publish a derivative, its name must start with Acme-.",
+        "You shall credit Acme by displaying the phrase Powered by Acme in your user interface.",
+        "Products using the Model must carry the Acme logo on their home page.",
+        "Every derivative model shall be named so that its name contains the word Nimbus.",
+        'You must label any service built with the Model as "Nimbus inside".',
+        "Any distribution of a fine-tuned version must be branded with the Nimbus name.",
+        'Attribution: products must display "Based on Nimbus" in their about screen.',
+        'Derivative Models shall bear the prefix "Nimbus-" in their names.',
+        'Licensee shall display the notice "Powered by Nimbus" wherever the Model is used.',
+        "If you distribute a fine-tuned model, name it with the prefix Kestrel-.",
+        'Derivatives must be identified as "Kestrel-based" in their model cards.',
+        'Derivatives must be named so as to show they are derived from Kestrel ("Kestrel-FT").',
+        "Any fine-tuned version you release must carry the Zephyrine name in its title.",
+        "You shall display the notice 'Powered by Zephyrine' on your product's about page.",
+        "Derivative models must be named in the form Zephyrine-<your name>.",
+        "Products incorporating the Model must acknowledge, in their user interface, that they "
+        "are built with Zephyrine.",
+        "Model names of derivatives must begin with the prefix 'zeph-'.",
+        "When you publish a derivative, its repository name must include the word Zephyrine.",
+        "Include the phrase Built with Zephyrine in a prominent place on any website that uses "
+        "the Model.",
+        'Every public deployment of the Model shall bear the mark "Kestrel Inside".',
+        "You agree to identify any derivative as a Kestrel derivative in its documentation and "
+        "name.",
+        "Derivatives must use the naming convention kestrel-<task>-<size>.",
+        "You must retain the Kestrel prefix in the name of every model you derive from the "
+        "Weights.",
+        'Licensee shall ensure that the name of any Derivative Model begins with "Aster".',
+        'The attribution "Powered by Aster" must appear in a visible place in your application.',
+        "Each product made available to end users must visibly mention that it uses Aster.",
+        "Fine-tuned models must include 'Borealis' in their names.",
+        "Place the words 'Built with Borealis' at the start of your model card.",
+    ],
+    "safety_guardrail": [
+        "You must not disable the safety classifier shipped with the Model.",
+    ],
+    "flow_down": [
+        "You bind every sublicensee to these terms.",
+        "These conditions apply to all copies and derivatives of the Weights.",
+        "You must pass these restrictions on to any party you provide the Model to.",
+    ],
+}
+
+# Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
+LOOK_ALIKES: dict[str, list[str]] = {
+    "aup": [
+        "Reporting violations of the Acceptable Use Policy: abuse@example.com",
+        "This project follows the Contributor Covenant code of conduct.",
+    ],
+    "naming": [
+        "You may not use the Zephyrine name to endorse your product.",
+        "Give appropriate credit and indicate if changes were made.",
+        "Modified versions must not be called Zephyrine.",
+        "This disclaimer must be displayed prominently in every copy.",
+        "Redistributions must retain the above copyright notice and this list of conditions.",
+        "You must give credit to the original authors in your documentation.",
+        "You may not use the Kestrel logo without permission.",
+        "Please include the name of the licence in any copy.",
+        "You may state that your product is compatible with Aster.",
+        "You must acknowledge that the product includes software developed by Aster contributors.",
+        "The file 'LICENSE' must be included in the root of the repository.",
+        "Naming Conventions.",
+        "If you change the protocol, rename your product so our naming conventions are unused.",
+    ],
+}
+
+
+def _cases(by_kind: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(kind, sentence) for kind, sentences in by_kind.items() for sentence in sentences]
+
+
+@pytest.mark.parametrize(("kind", "sentence"), _cases(FOUND))
+def test_wording_is_found(kind: str, sentence: str) -> None:
+    assert kind in _found(sentence), _found(sentence)
+
+
+@pytest.mark.parametrize(("kind", "sentence"), _cases(LOOK_ALIKES))
+def test_look_alike_is_not_the_clause(kind: str, sentence: str) -> None:
+    assert kind not in _found(sentence), _found(sentence)
+
+
+# Plain licence and model-card wording that restricts nothing, in any category.
+PLAIN = [
+    "You may use the Model for any purpose, including commercial purposes.",
+    "The Model was trained on publicly available data and evaluated on standard benchmarks.",
+    "Nothing in this licence restricts your use of outputs generated by the Model.",
+    "We release the weights to support research and commercial applications alike.",
+    "This licence does not grant you any rights in our trademarks.",
+    "If you distribute the Model, you must include a copy of this licence.",
+    "Contributions are welcome; see CONTRIBUTING.md for our code of conduct.",
+    "The authors are not liable for any damages arising from the use of the Model.",
+    "You may not claim that you wrote the original software.",
+    "This licence is governed by the laws of the Netherlands.",
+    "The Model is not a medical device and its outputs are not medical advice.",
+    "We do not collect any data when you run the Model locally.",
+    "Updates to the Model may be published on our website.",
+    "You are responsible for complying with export laws that apply to you.",
+    "The licence terminates automatically if you breach any of its conditions.",
+    "Results on the benchmark are reported in the paper.",
+    "You may run the Model on any hardware, including military-grade servers you own.",
+    "Users in every country may use the Model.",
+    "The Licensor may update the Model's documentation from time to time.",
+    "Each contributor grants you a patent licence, which ends if you sue over patents.",
+    "Synthetic data generated with the Model may be used to train other models.",
+    "Please cite the paper if you use the Model in research.",
+    "Modified versions must be marked as changed from the original.",
+    "The software is provided for educational value and may be used commercially.",
+    "This project follows the Contributor Covenant code of conduct.",
+    "You can remotely access the demo at our website.",
+    "The model card describes the model's intended uses and limitations.",
+    "Safety filters are included in the demo; you may configure them.",
+    "The licensee may not sublicense the software.",
+    "Redistributions in binary form must reproduce the above copyright notice.",
+    "You may terminate this licence at any time by destroying all copies of the Model.",
+    "No terms of this licence can be modified unless done in a writing signed by all parties.",
+    "This Agreement (as may be amended in accordance with its terms) applies to the Software.",
+    "The Example Foundation may revise this license from time to time.",
+    "We claim no rights in the outputs; you may use them for any purpose, including training.",
+    "Export the Software only as export control laws allow, never to restricted parties.",
+    "In no event will we be liable under any theory, whether based in contract or tort.",
+    "The Software has been designed for research purposes only and is not a medical device.",
+    "You must either buy a commercial licence or refrain from using the Licensed Work.",
+    "We may suspend downloads of the Model at any time for maintenance.",
+    "Users accessing the Software remotely over a network must be offered its source code.",
+    "Any dispute goes to the courts of London, United Kingdom, excluding other venues.",
+    "If you breach this licence and do not cure within 30 days, your rights terminate.",
+    "If you initiate patent litigation against the Licensor, your patent licence ends.",
+    "You may use the Model for research, evaluation and production.",
+    "You may not use the Work for any purpose other than those permitted by this License.",
+    "Licensee may not use the Software beyond the scope of this License.",
+    "You must not use the Software in a way that removes or obscures its copyright notices.",
+    "Output is not covered by this License and may be used to build any system.",
+    "Modified versions must not be called by the original name.",
+    "We may update the software, but you are not required to install updates.",
+]
+
+
+@pytest.mark.parametrize("sentence", PLAIN)
+def test_plain_wording_has_no_restrictive_clause(sentence: str) -> None:
+    assert _found(sentence) == set()
+
+
+def test_a_more_specific_kind_replaces_use_restriction_and_caps_replace_field_of_use() -> None:
+    assert settle(["output_use", "use_restriction"], "outputs must not train models") == [
+        "output_use"
+    ]
+    assert settle(["revenue_cap", "field_of_use"], "available only to small firms") == [
+        "revenue_cap"
+    ]
+
+
+def test_passing_restrictions_on_is_flow_down_not_a_use_restriction() -> None:
+    assert settle(["use_restriction", "flow_down"], "include the restrictions in any licence") == [
+        "flow_down"
+    ]
+
+
+def test_rule_families_are_listed_in_one_order() -> None:
+    assert list(RULES) == list(ORDER) and len(set(ORDER)) == len(ORDER)

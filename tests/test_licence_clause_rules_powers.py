@@ -1,0 +1,183 @@
+"""Clause rules for what the licensor keeps (rules/licensor_powers.py): terms changes,
+termination, remote restriction.
+
+Every sentence below was written for these tests (in no shipped licence and not in the labelled
+set of bench/data/clause_sentences.jsonl), so a rule that only knows the shipped licences'
+phrases fails here. Each pattern has sentences it must find; each veto has look-alikes it must
+keep out. The other families are in *_scope.py and *_obligations.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from modelbazaar.licenses.clause_model import category
+from modelbazaar.licenses.clauses import find_clauses
+
+
+def _found(sentence: str) -> set[str]:
+    """The restrictive categories the rules find in one sentence."""
+    return {category(f.kind) for f in find_clauses(sentence, "LICENSE") if f.restrictive}
+
+
+# Wording each rule must find, by kind.
+FOUND: dict[str, list[str]] = {
+    "terms_change": [
+        "Heron Labs has the right to amend this licence at any time.",
+        "The licence terms are subject to change without notice.",
+        "You must follow the Style Rules as updated from time to time.",
+        "We will notify you of material changes to this agreement by e-mail.",
+        "Acme may from time to time publish amendments to this Agreement, which bind you from "
+        "the date of publication.",
+        "The terms of this licence can be modified by the Licensor at its discretion.",
+        "Acme may update these terms; your continued use after the update means you accept them.",
+        "The current version of these terms will always be available at example.com/terms and "
+        "supersedes earlier versions.",
+        "Licensor reserves the right to amend or replace this licence at any time.",
+        "Nimbus Labs may change this licence; changes apply to all future use of the Model.",
+        "These terms may be updated by us without prior notice.",
+        "We may modify the Acceptable Use Policy at any time.",
+        "By using the Model after we post a new version of these terms, you accept it.",
+        "Licensor may vary the terms of this Licence by publishing the varied terms on its "
+        "website.",
+        "The Licensor may unilaterally amend the Acceptable Use Policy.",
+        "This Agreement may be amended by Licensor from time to time.",
+        "We may, in our sole discretion, revise the Acceptable Use Policy.",
+        "Kestrel reserves the right, at its discretion, to update the terms of use.",
+        "You agree to comply with any updated licence or cease using the Model.",
+        "Your continued access after changes are posted means you accept them.",
+        "Kestrel may issue revised versions of this Agreement, which apply to your continued use.",
+        "Any new version of this Agreement published by Kestrel will bind you.",
+        "We will post any modifications on this page, and they take effect at once.",
+        "You must comply with the then-current version of the Acceptable Use Policy.",
+        "The Usage Policy in effect from time to time applies to your use.",
+        "The Licensor reserves the right to make changes to this Licence.",
+        "Changes to these terms become effective thirty days after we publish them.",
+        "It is your responsibility to review this Agreement periodically for changes.",
+        "Your use of the Model is subject to the licence terms then in effect.",
+        "Zephyr Labs may update these terms at its discretion; the updated terms take effect "
+        "upon posting.",
+        "Zephyr Labs may, at any time and without notice, replace this Agreement with a new "
+        "version.",
+        "Zephyr may publish a new version of this Agreement, which will apply to all later use "
+        "of the Model.",
+        "Kestrel AI may alter or replace any part of these Terms by giving thirty days' notice.",
+        "We may amend this Licence; the amended Licence governs any use after its publication.",
+        "The Licensor may vary this Agreement by publishing the varied terms on its website.",
+        "From time to time we may introduce new terms, which you accept by continuing to use "
+        "the Model.",
+        "This Policy may change as we learn more about misuse.",
+        "The Licensor may supplement this Agreement with additional terms at any time.",
+        "We will post the revised Agreement on this page and it will apply from the date shown.",
+        "Aster AI may modify this Agreement effective upon notice to you.",
+        "The latest version of the Borealis Acceptable Use Policy is available at our website.",
+        "You can always find the current edition of our usage guidelines on this page.",
+    ],
+    "termination": [
+        "If you assert a copyright, trade secret or other claim against us, this licence ends.",
+        "We may terminate your licence with or without cause on 30 days notice.",
+        "The Company may suspend or revoke your rights under this licence if, in its reasonable "
+        "opinion, you are harming its reputation.",
+        "This licence terminates immediately should you become a direct competitor of the "
+        "Licensor.",
+        "Your licence is revoked automatically if you commence any action alleging that the "
+        "Model infringes your copyright.",
+        "We can end this agreement for any or no reason by giving you notice.",
+        "If you are acquired by a competitor of Acme, all rights granted here cease.",
+        "Nimbus Labs may terminate this licence at its sole discretion.",
+        "Your rights under this licence end if you file any lawsuit against Nimbus Labs.",
+        "This licence will terminate if you publicly disparage Nimbus Labs or its products.",
+        "Nimbus Labs may revoke this licence upon written notice for any reason.",
+        "Licensor may, by notice to Licensee, terminate the licences granted hereunder where "
+        "Licensee becomes insolvent.",
+        "All rights granted hereunder shall lapse forthwith should Licensee challenge any "
+        "intellectual property right of Licensor.",
+        "The licence granted in Section 2 is revocable at will by the Licensor.",
+        "Licensor may discontinue the licence granted hereunder upon notice at any time.",
+        "Kestrel may terminate this License if it determines your use harms its name.",
+        "Kestrel reserves the right to revoke this licence at its sole discretion.",
+        "The licence ends if you bring any claim against Kestrel over the Weights.",
+        "Kestrel may terminate this Agreement at once if you become subject to sanctions.",
+        "Your rights under this licence will be revoked should you attempt to bypass the "
+        "Model's safety features.",
+        "If you or your affiliates challenge, or help others to challenge, Zephyr's ownership "
+        "of the Model, this licence is void.",
+        "Zephyr Labs may terminate this Agreement immediately if you bring any legal action "
+        "against it.",
+        "We may end your licence, without liability, whenever we consider it necessary to "
+        "protect our business.",
+        "Kestrel AI may revoke the licence if your use, in its view, damages its brand.",
+        "This Agreement ends automatically if you institute any action against Kestrel AI "
+        "relating to the Model.",
+        "The Licensor may withdraw the rights granted here at any moment.",
+        "Kestrel AI may terminate this Licence upon notice if you are acquired by another company.",
+        "Aster may end this Agreement on thirty days' written notice.",
+        "We can cancel your access to the Weights whenever we want.",
+        "Your licence lapses automatically if you commence proceedings against any Aster entity.",
+        "Aster AI may terminate this Agreement if it reasonably suspects misuse of the Model.",
+    ],
+    "remote_update": [
+        "Heron Labs may remotely disable any copy it believes is misused.",
+        "Acme may push updates to the Model that change its behaviour without your consent.",
+        "Nimbus Labs may remotely restrict access to the Model if it suspects misuse.",
+        "Licensor may deactivate the Model remotely in the event of misuse.",
+        "Kestrel may restrict or revoke access to the Model through technical means.",
+        "The Software checks your licence with our servers and stops working if not.",
+        "A mechanism lets the Licensor deactivate the Model if these terms are broken.",
+        "We may update the Model over the air.",
+    ],
+}
+
+# Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
+LOOK_ALIKES: dict[str, list[str]] = {
+    "terms_change": [
+        "The release date may vary for each version of the Model.",
+        "No one other than the steward has the right to modify this Agreement.",
+        "You may modify the Model and add your own notices.",
+        "Zephyr Labs may update the Model's weights from time to time.",
+        "The Example Foundation may publish new versions of this licence; you may choose any "
+        "version.",
+        "This licence may not be modified except in a writing signed by both parties.",
+        "We may update the Model, its documentation and its examples at any time.",
+        "You may change the configuration files to suit your hardware.",
+        "Each version of the licence is given a distinguishing version number.",
+        "Any amendment must be agreed in writing by both parties.",
+        "We may supplement the documentation with additional examples.",
+        "A copy of the licence is included with the Model.",
+        "This file is subject to the current version of the Example Public License 1.0.",
+    ],
+    "termination": [
+        "The Publisher may cease making the Work available at any time.",
+        "If you file a patent suit against a contributor, your patent licence ends.",
+        "You may terminate this Agreement at any time by deleting the Model.",
+        "Sections 3 and 5 survive any termination of this Agreement.",
+        "This licence terminates if you fail to comply with any of its terms.",
+        "If you breach section 3, we may terminate this licence at any time after notice.",
+        "Upon termination, you must delete all copies of the Model.",
+        "Your patent licence ends if you sue anyone for patent infringement over the Model.",
+        "This licence is perpetual and cannot be revoked except as stated in section 8 for breach.",
+        "You may end this Agreement on 30 days' notice.",
+        "Either you or we may terminate this Agreement if the other commits a material breach.",
+        "If this Agreement is terminated, sections 4 to 7 continue to apply.",
+        "We may discontinue the Model or any of its features at any time.",
+        "The Licensor may at any time cease to maintain or update the Model.",
+    ],
+    "remote_update": [
+        "You may install updates to the Model whenever you like.",
+        "The model is downloaded remotely from our mirror.",
+    ],
+}
+
+
+def _cases(by_kind: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(kind, sentence) for kind, sentences in by_kind.items() for sentence in sentences]
+
+
+@pytest.mark.parametrize(("kind", "sentence"), _cases(FOUND))
+def test_wording_is_found(kind: str, sentence: str) -> None:
+    assert kind in _found(sentence), _found(sentence)
+
+
+@pytest.mark.parametrize(("kind", "sentence"), _cases(LOOK_ALIKES))
+def test_look_alike_is_not_the_clause(kind: str, sentence: str) -> None:
+    assert kind not in _found(sentence), _found(sentence)
