@@ -350,7 +350,7 @@ def test_regmean_merge_reports_kept_shares_and_verify_replays_it(tiny, source) -
     assert outcome.verdict == "accept", outcome.reasons
     record = store.version("main")
     assert record.hash == outcome.version
-    assert record.info["merge"]["alpha"] == 0.9
+    assert record.info["merge"]["alpha"] == 1.0  # DEFAULT_ALPHA, recorded for the replay
     assert record.info["merge"]["method"] == "regmean" and record.info["merge"]["fallback"] is None
     assert [r["task"] for r in outcome.kept] == ["verse", "gsm8k"]
     for row in outcome.kept:

@@ -20,7 +20,7 @@ from safetensors.torch import save as save_safetensors
 
 from modelbazaar.contrib import VerifiedBundle
 from modelbazaar.errors import BazaarError, unknown_name
-from modelbazaar.merge.regmean import DEFAULT_ALPHA, regmean_deltas
+from modelbazaar.merge.regmean import DEFAULT_ALPHA, LEGACY_ALPHA, regmean_deltas
 from modelbazaar.train.lora import lora_deltas
 
 Combine = Callable[[list[torch.Tensor], torch.Tensor, float], torch.Tensor]
@@ -140,7 +140,7 @@ def merged_weights(
         recipe["density"],
         recipe["seed"],
         statistics=[bundle_statistics(b) for b in bundles],
-        alpha=recipe.get("alpha", DEFAULT_ALPHA),
+        alpha=recipe.get("alpha", LEGACY_ALPHA),
         fallback=recipe.get("fallback"),
         names=names,
     )
