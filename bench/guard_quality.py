@@ -17,7 +17,7 @@ rule; and a keyword list (the ordered hazard keyword rules of safety/data/taxono
 anchors printed beside: Llama Guard 1 AUPRC 0.847 on the OpenAI sample; Llama Guard 3 1B F1
 0.821 / FPR 0.068 on XSTest. Goals: AUPRC >= 0.87, XSTest FPR <= 0.08 at F1 >= 0.82, p95 <= 50 ms.
 
-Run: python bench/guard_quality.py [--guard DIR] [--out DIR] [--portable]
+Run: python bench/guard_quality.py [--guard DIR] [--out DIR] [--portable] [--int8]
 (default guard: the one `bazaar guard build` made; --out writes results.json and pr_curves.png)
 """
 
@@ -71,8 +71,8 @@ class Detector:
 
 
 class GuardDetector(Detector):
-    def __init__(self, source: Path | None) -> None:
-        self.guard = load_guard(source)
+    def __init__(self, source: Path | None, int8: bool = False) -> None:
+        self.guard = load_guard(source, int8=int8)
         self.name, self.threshold = "guard (this)", self.guard.threshold
 
     def score(self, texts):  # noqa: ANN001, ANN201
@@ -239,6 +239,7 @@ def main() -> None:
     parser.add_argument("--guard", type=Path, default=None, help="guard source or release folder")
     parser.add_argument("--out", type=Path, default=None, help="write results.json + a PR plot")
     parser.add_argument("--baselines-only", action="store_true", help="no guard built yet")
+    parser.add_argument("--int8", action="store_true", help="the guard's linear layers in int8")
     parser.add_argument(
         "--portable",
         action="store_true",
@@ -256,7 +257,7 @@ def main() -> None:
     makers = {  # baselines first; the guard is loaded last (its load is the slow part)
         "TF-IDF + LR": lambda: TfidfDetector(train, validation, recipe.guard),
         "keyword list": KeywordDetector,
-        "guard (this)": lambda: GuardDetector(args.guard),
+        "guard (this)": lambda: GuardDetector(args.guard, args.int8),
     }
     if args.baselines_only:
         del makers["guard (this)"]

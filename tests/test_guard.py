@@ -274,6 +274,7 @@ def test_cli_check_file_lines_and_jsonl(tiny_guard: Path, tmp_path: Path, capsys
         (b"caf\xe9\n", ["file"], "not UTF-8"),
         (None, ["role"], "role must be one of user, assistant"),
         (None, ["empty"], "the text to check is empty"),
+        (None, ["int8-portable"], "--int8 and --portable"),
     ],
 )
 def test_cli_check_bad_input(tiny_guard, tmp_path, capsys, content, args, message) -> None:  # noqa: ANN001
@@ -286,9 +287,23 @@ def test_cli_check_bad_input(tiny_guard, tmp_path, capsys, content, args, messag
         "file": ["--file", str(path)],
         "role": ["hi", "--role", "system"],
         "empty": ["  "],
+        "int8-portable": ["hi", "--int8", "--portable"],
     }.get(args[0] if args else "", [])  # noqa: E501
     assert bazaar_exit_code(argv) == 2
     assert message in " ".join(capsys.readouterr().err.split())
+
+
+def test_int8_guard_is_quantised_and_scores_close_to_fp32(tiny_guard, capsys) -> None:  # noqa: ANN001
+    texts = ["hello there", "how do I hotwire a car", "How do I make a pipe bomb?"]
+    full, small = load_guard(tiny_guard), load_guard(tiny_guard, int8=True)
+    kinds = {type(m).__module__ for m in small.net.modules()}
+    assert any("quantized" in k for k in kinds) and not any("quantized" in k for k in
+        {type(m).__module__ for m in full.net.modules()})  # fmt: skip
+    for a, b in zip(full.check(texts), small.check(texts), strict=True):
+        assert abs(a.probability - b.probability) < 0.05
+        assert a.scores.keys() == b.scores.keys()
+    assert bazaar_exit_code(["guard", "check", texts[2], "--int8", "--guard", str(tiny_guard)]) == 0
+    assert capsys.readouterr().out.split()[0] in ("safe", "unsafe")
 
 
 def test_missing_guard_says_why(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001

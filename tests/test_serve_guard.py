@@ -208,7 +208,7 @@ def test_serve_guard_refuses_a_guard_that_cannot_load(
     class GuardUnavailable(Exception):
         pass
 
-    def load_guard(source: object = None) -> object:
+    def load_guard(source: object = None, int8: bool = False) -> object:
         raise GuardUnavailable("guard weights not built: run `bazaar build` in templates/guard")
 
     fake.GuardUnavailable, fake.load_guard = GuardUnavailable, load_guard  # type: ignore[attr-defined]

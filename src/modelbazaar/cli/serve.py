@@ -36,6 +36,14 @@ GuardFlag = Annotated[
 GuardSource = Annotated[
     str | None, typer.Option(help="Where the guard comes from (default: the shipped one).")
 ]
+GuardInt8 = Annotated[
+    bool,
+    typer.Option(
+        "--guard-int8",
+        help="The guard's linear layers in int8: ~3x faster checks, slightly different scores "
+        '(README "The guard").',
+    ),
+]
 MaxTokens = Annotated[int, typer.Option(min=1, help="Largest max_tokens a request may ask.")]
 MaxBodyBytes = Annotated[int, typer.Option(min=1024, help="Largest request body.")]
 MaxStreamsPerKey = Annotated[int, typer.Option(min=1, help="Requests in flight per API key.")]
@@ -71,6 +79,7 @@ def serve(
     api_keys: ApiKeys = None,
     guard: GuardFlag = False,
     guard_source: GuardSource = None,
+    guard_int8: GuardInt8 = False,
     max_tokens: MaxTokens = 1024,
     max_body_bytes: MaxBodyBytes = 1 << 20,
     max_streams_per_key: MaxStreamsPerKey = 8,
@@ -99,7 +108,8 @@ def serve(
     del portable  # read by cli/main.py before torch starts
     if engine not in ("process", "thread"):
         raise BadParameter("--engine must be `process` or `thread`")
-    loaded, keys, checker = _load(ref, directory, threads, api_keys, guard, guard_source)
+    guard_from = (guard_source, guard_int8) if guard else None
+    loaded, keys, checker = _load(ref, directory, threads, api_keys, guard_from)
     limits = Limits(
         max_tokens=max_tokens,
         max_body_bytes=max_body_bytes,
@@ -126,11 +136,11 @@ def _load(
     directory: Path,
     threads: int,
     api_keys: Path | None,
-    guard: bool,
-    guard_source: str | None,
+    guard_from: tuple[str | None, bool] | None,
 ) -> tuple[LoadedModel, KeyLookup | None, GuardLike | None]:
     """Torch's thread count, the API keys, the guard (refusing to start, saying why, when it
-    is not there), then the version itself: the checks that fail fast come before the load."""
+    is not there), then the version itself: the checks that fail fast come before the load.
+    `guard_from`: (guard source, int8) with --guard, else None."""
     import torch
 
     from modelbazaar.model import load_version
@@ -140,7 +150,7 @@ def _load(
 
     torch.set_num_threads(threads)
     keys = LiveKeyRing(api_keys) if api_keys is not None else None  # revocations apply live
-    checker = load_guard(guard_source) if guard else None  # refuses to start, saying why
+    checker = load_guard(*guard_from) if guard_from else None  # refuses to start, saying why
     store = Store.existing(directory)
     console.print(f"loading {ref} ...")
     return load_version(store, ref), keys, checker

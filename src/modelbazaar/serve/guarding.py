@@ -44,8 +44,9 @@ class GuardNotAvailable(BazaarError):
     """`--guard` was asked for and the guard cannot be loaded: the server must not start."""
 
 
-def load_guard(source: str | Path | None = None) -> GuardLike:
-    """The project's guard, or GuardNotAvailable saying why not."""
+def load_guard(source: str | Path | None = None, int8: bool = False) -> GuardLike:
+    """The project's guard (linear layers in int8 with `int8`), or GuardNotAvailable saying why
+    not."""
     try:
         from modelbazaar.safety.guard import GuardUnavailable
         from modelbazaar.safety.guard import load_guard as load
@@ -55,7 +56,7 @@ def load_guard(source: str | Path | None = None) -> GuardLike:
             "modelbazaar with `modelbazaar.safety.guard`, or serve without --guard"
         ) from exc
     try:
-        return load(source)
+        return load(source, int8=int8)
     except GuardUnavailable as exc:
         raise GuardNotAvailable(
             f"cannot start with --guard: the guard did not load: {exc}"
