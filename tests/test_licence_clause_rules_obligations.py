@@ -11,16 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from modelbazaar.licenses.clause_model import category
-from modelbazaar.licenses.clauses import find_clauses
 from modelbazaar.licenses.rules import ORDER, RULES
 from modelbazaar.licenses.rules.look_alikes import settle
-
-
-def _found(sentence: str) -> set[str]:
-    """The restrictive categories the rules find in one sentence."""
-    return {category(f.kind) for f in find_clauses(sentence, "LICENSE") if f.restrictive}
-
+from tests.clause_cases import cases, found
 
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
@@ -108,18 +101,14 @@ LOOK_ALIKES: dict[str, list[str]] = {
 }
 
 
-def _cases(by_kind: dict[str, list[str]]) -> list[tuple[str, str]]:
-    return [(kind, sentence) for kind, sentences in by_kind.items() for sentence in sentences]
+@pytest.mark.parametrize(("kind", "sentence"), cases(FOUND))
+def test_wording_isfound(kind: str, sentence: str) -> None:
+    assert kind in found(sentence), found(sentence)
 
 
-@pytest.mark.parametrize(("kind", "sentence"), _cases(FOUND))
-def test_wording_is_found(kind: str, sentence: str) -> None:
-    assert kind in _found(sentence), _found(sentence)
-
-
-@pytest.mark.parametrize(("kind", "sentence"), _cases(LOOK_ALIKES))
+@pytest.mark.parametrize(("kind", "sentence"), cases(LOOK_ALIKES))
 def test_look_alike_is_not_the_clause(kind: str, sentence: str) -> None:
-    assert kind not in _found(sentence), _found(sentence)
+    assert kind not in found(sentence), found(sentence)
 
 
 # Plain licence and model-card wording that restricts nothing, in any category.
@@ -180,7 +169,7 @@ PLAIN = [
 
 @pytest.mark.parametrize("sentence", PLAIN)
 def test_plain_wording_has_no_restrictive_clause(sentence: str) -> None:
-    assert _found(sentence) == set()
+    assert found(sentence) == set()
 
 
 def test_a_more_specific_kind_replaces_use_restriction_and_caps_replace_field_of_use() -> None:

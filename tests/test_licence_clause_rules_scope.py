@@ -11,14 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelbazaar.licenses.clause_model import category
-from modelbazaar.licenses.clauses import find_clauses
-
-
-def _found(sentence: str) -> set[str]:
-    """The restrictive categories the rules find in one sentence."""
-    return {category(f.kind) for f in find_clauses(sentence, "LICENSE") if f.restrictive}
-
+from tests.clause_cases import cases, found
 
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
@@ -205,15 +198,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
 }
 
 
-def _cases(by_kind: dict[str, list[str]]) -> list[tuple[str, str]]:
-    return [(kind, sentence) for kind, sentences in by_kind.items() for sentence in sentences]
+@pytest.mark.parametrize(("kind", "sentence"), cases(FOUND))
+def test_wording_isfound(kind: str, sentence: str) -> None:
+    assert kind in found(sentence), found(sentence)
 
 
-@pytest.mark.parametrize(("kind", "sentence"), _cases(FOUND))
-def test_wording_is_found(kind: str, sentence: str) -> None:
-    assert kind in _found(sentence), _found(sentence)
-
-
-@pytest.mark.parametrize(("kind", "sentence"), _cases(LOOK_ALIKES))
+@pytest.mark.parametrize(("kind", "sentence"), cases(LOOK_ALIKES))
 def test_look_alike_is_not_the_clause(kind: str, sentence: str) -> None:
-    assert kind not in _found(sentence), _found(sentence)
+    assert kind not in found(sentence), found(sentence)
