@@ -102,7 +102,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize(("kind", "sentence"), cases(FOUND))
-def test_wording_isfound(kind: str, sentence: str) -> None:
+def test_wording_is_found(kind: str, sentence: str) -> None:
     assert kind in found(sentence), found(sentence)
 
 
