@@ -165,7 +165,8 @@ def child(steps: int, mode: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", type=int, default=40)  # 20 steps swung the ratio 0.95-1.05x between runs
+    # 40 steps: at 20 the portable ratio swung 0.95-1.05x between runs of one machine
+    parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     parser.add_argument("--portable", action="store_true", help="portable vs --fast, one run")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
