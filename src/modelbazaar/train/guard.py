@@ -146,9 +146,9 @@ def train_guard(
     groups = [{"params": trainable, "lr": cfg.lr}, {"params": net.head.parameters()}]
     groups[1]["lr"] = guard.head_lr
     optimizer = torch.optim.AdamW(groups, betas=cfg.betas, weight_decay=cfg.weight_decay)
-    run = FineTune(net, start, trainable, optimizer, loss_fn, cfg, snapshot)
-    if guard.row_weight:
-        run.row_weights = torch.tensor([guard.row_weight.get(r.dataset, 1.0) for r in train_rows])
+    weights = [guard.row_weight.get(r.dataset, 1.0) for r in train_rows]
+    row_weights = torch.tensor(weights) if guard.row_weight else None
+    run = FineTune(net, start, trainable, optimizer, loss_fn, cfg, snapshot, row_weights)
     metrics, train_loss, checkpoints = run.steps(train_x, train_y, val_x, val_y, show_progress)
     probabilities = torch.sigmoid(logits_of(net, val_x, start))
     threshold = choose_threshold(

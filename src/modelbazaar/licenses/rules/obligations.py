@@ -27,6 +27,11 @@ _DEFEAT = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
     r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
 )
+# "must acknowledge, in their interface, that ...": a required statement, with an aside first
+_MUST_DECLARE = (
+    r"(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose)\w*\b.{0,60}"
+)
+
 OBLIGATION_RULES: dict[str, Rule] = {
     "aup": rule(
         near(POLICY, _BIND, 250)
@@ -75,11 +80,10 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
         r"|derived|developed|created) (with|on|using|from|by)"
         # ... with an aside first: "must acknowledge, in their interface, that they are built with"
-        r"|(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose)\w*\b.{0,60}"
-        r"\bthat\b.{0,40}\b(is|was|are|were) (built|based|powered|running|runs) (with|on|using)"
-        r"|(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose)\w*\b.{0,60}"
-        r"\bthat (it|they|the \w+|your \w+|such \w+) (uses?|incorporates?|rel(y|ies) on|runs on"
-        r"|(is|are) powered by)\b"
+        r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}\b(is|was|are|were) (built|based|powered|running"
+        r"|runs) (with|on|using)"
+        r"|" + _MUST_DECLARE + r"\bthat (it|they|the \w+|your \w+|such \w+) (uses?|incorporates?"
+        r"|rel(y|ies) on|runs on|(is|are) powered by)\b"
         r"|\bnames? of (the |any |such |your |each |every )?[\w -]{0,40}\b(begins?|starts?) with\b"
         # the brand in a title, a prescribed form: "must carry the X name in its title"
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"

@@ -77,7 +77,6 @@ class Guard:
         self.net = empty_guard(BertConfig(**config["encoder"]))
         self.net.load_state_dict(load_safetensors(weights))
         self.net.eval()
-        self.int8 = int8
         if int8:
             self.net = quantized(self.net)
         self.tokenizer = Tokenizer.from_str(tokenizer)
