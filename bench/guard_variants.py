@@ -33,12 +33,10 @@ from rich.table import Table  # noqa: E402
 from modelbazaar.data.manifest import load_manifests  # noqa: E402
 from modelbazaar.progress import progress_bar  # noqa: E402
 from modelbazaar.recipe import GuardConfig, TrainConfig, load_recipe  # noqa: E402
+from modelbazaar.safety.guard.backbones import find_backbone  # noqa: E402
+from modelbazaar.safety.guard.framing import framing_of  # noqa: E402
 from modelbazaar.safety.guard.model import Guard  # noqa: E402
-from modelbazaar.safety.guard.network import (  # noqa: E402
-    empty_guard,  # noqa: E402
-    find_backbone,
-    load_tokenizer,
-)
+from modelbazaar.safety.guard.network import empty_guard  # noqa: E402
 from modelbazaar.safety.guard.quality import HARMFUL_SUITES, auprc, rates  # noqa: E402
 from modelbazaar.safety.guard.rows import GuardRow, rows_of  # noqa: E402
 from modelbazaar.train.guard import train_guard  # noqa: E402
@@ -101,17 +99,17 @@ def main() -> None:
     manifests = load_manifests(TEMPLATE)
     train = rows_of(manifests, TEMPLATE, "train", recipe.guard)
     validation = rows_of(manifests, TEMPLATE, "validation", recipe.guard)
-    backbone = find_backbone(recipe.guard.backbone)
+    backbone = find_backbone(recipe.guard.backbone, recipe.guard.backbone_layers)
     torch.set_num_threads(recipe.train.threads)
     net = empty_guard(backbone.config())
     net.encoder.load_state_dict(
         {k: v for k, v in backbone.state().items() if k in net.encoder.state_dict()}
     )
-    tokenizer = load_tokenizer(backbone.tokenizer_text(), recipe.train.seq_len)
-    layer = 6 - max(v.guard.trainable_layers for _, v in variants)
+    framing = framing_of(backbone.tokenizer_text(), recipe.train.seq_len, backbone.frame())
+    layer = len(net.blocks) - max(v.guard.trainable_layers for _, v in variants)
     with progress_bar() as bar:
-        features = (frozen_features(net, tokenizer, train, layer, bar),
-                    frozen_features(net, tokenizer, validation, layer, bar), layer)  # fmt: skip
+        features = (frozen_features(net, framing, train, layer, bar),
+                    frozen_features(net, framing, validation, layer, bar), layer)  # fmt: skip
     results = {}
     tfidf = TfidfDetector(train, validation, recipe.guard)
     scores, _ = tfidf.score([r.text for r in validation])

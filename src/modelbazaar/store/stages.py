@@ -33,6 +33,9 @@ STAGE_CODE = {
         "train/determinism.py",
     ),
     "guard": (
+        "safety/guard/backbones.py",
+        "safety/guard/framing.py",
+        "safety/guard/llama_net.py",
         "safety/guard/network.py",
         "safety/guard/rows.py",
         "safety/guard/taxonomy.py",

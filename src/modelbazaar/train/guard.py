@@ -1,6 +1,6 @@
 """Training a guard: the top encoder layers and the head, on rows labelled unsafe + S1..S14.
 
-The frozen part of the backbone (embeddings and the lower `6 - trainable_layers` layers) is
+The frozen part of the backbone (embeddings and all but the top `trainable_layers` layers) is
 run once per row, in eval mode, and its output kept (trimmed to each row's length); each step
 then runs only the trainable layers (the loop: train/guard_loop.py), so a fine-tune costs about
 a third of a full one. Batches are a fixed function of the seed (epoch permutations from one
@@ -23,20 +23,24 @@ import numpy as np
 import torch
 from sklearn.metrics import precision_recall_curve
 from torch import nn
-from transformers import BertConfig
+from transformers import PretrainedConfig
 
 from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import Recipe
-from modelbazaar.safety.guard.network import (
-    Backbone,
-    GuardNet,
-    empty_guard,
-    encoder_config_dict,
-    load_tokenizer,
-)
+from modelbazaar.safety.guard.backbones import Backbone
+from modelbazaar.safety.guard.framing import framing_of
+from modelbazaar.safety.guard.llama_net import LlamaGuardNet
+from modelbazaar.safety.guard.network import GuardNetwork, empty_guard, encoder_config_dict
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS
-from modelbazaar.train.guard_loop import FineTune, advance, frozen_features, logits_of, weights_of
+from modelbazaar.train.guard_loop import (
+    FineTune,
+    advance,
+    frozen_features,
+    logits_of,
+    pooled_of,
+    weights_of,
+)
 
 MAX_POS_WEIGHT = 10.0  # a hazard with 5 examples may count 10x, not 500x
 
@@ -132,15 +136,17 @@ def train_guard(
     layers = encoder_config.num_hidden_layers
     start, trainable = unfreeze_top(net, layers, guard.trainable_layers)
     tokenizer_text = backbone.tokenizer_text()
-    tokenizer = load_tokenizer(tokenizer_text, cfg.seq_len)
+    framing = framing_of(tokenizer_text, cfg.seq_len, backbone.frame())
     if features is None:
         with progress_bar(disable=not show_progress) as bar:
-            train_x = frozen_features(net, tokenizer, train_rows, start, bar)
-            val_x = frozen_features(net, tokenizer, val_rows, start, bar)
+            train_x = frozen_features(net, framing, train_rows, start, bar)
+            val_x = frozen_features(net, framing, val_rows, start, bar)
     else:
         train_x, val_x, layer = features
         assert layer <= start, f"features enter layer {layer}, training starts at {start}"
         train_x, val_x = advance(net, train_x, layer, start), advance(net, val_x, layer, start)
+    if isinstance(net, LlamaGuardNet):  # the head reads standardised features
+        net.standardise(pooled_of(net, train_x, start))
     train_y, val_y = targets(train_rows), targets(val_rows)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=positive_weights(train_y, guard.class_weight))
     groups = [{"params": trainable, "lr": cfg.lr}, {"params": net.head.parameters()}]
@@ -160,7 +166,7 @@ def train_guard(
     )
     return GuardTraining(
         weights=weights_of(net),
-        config=guard_config(backbone.name, encoder_config, cfg.seq_len, threshold),
+        config=guard_config(backbone, encoder_config, cfg.seq_len, threshold),
         tokenizer=tokenizer_text,
         seconds=time.perf_counter() - started,
         final_train_loss=train_loss,
@@ -176,12 +182,12 @@ def cap_rows(rows: list[GuardRow], datasets: list[str]) -> list[bool] | None:
 
 
 def unfreeze_top(
-    net: GuardNet, layers: int, trainable_layers: int
+    net: GuardNetwork, layers: int, trainable_layers: int
 ) -> tuple[int, list[nn.Parameter]]:
     """Freeze the encoder (of `layers` layers) but its top `trainable_layers`; returns the first
     trainable layer and the trainable parameters."""
     start = layers - min(trainable_layers, layers)
-    trainable = [*net.encoder.encoder.layer[start:].parameters()]
+    trainable = [*net.blocks[start:].parameters()]
     for p in net.encoder.parameters():
         p.requires_grad_(False)
     for p in trainable:
@@ -190,12 +196,14 @@ def unfreeze_top(
 
 
 def guard_config(
-    backbone: str, encoder_config: BertConfig, max_length: int, threshold: float
+    backbone: Backbone, encoder_config: PretrainedConfig, max_length: int, threshold: float
 ) -> dict:
-    """The guard version's config: encoder, outputs, max_length, threshold, ..."""
-    return {
+    """The guard version's config: encoder, outputs, max_length, threshold, ... A Llama
+    backbone adds its kind and the frame around a message (a BERT guard's config is as before
+    the Llama backbone existed, so its builds keep their hashes)."""
+    config = {
         "model_type": "bazaar-guard",
-        "backbone": backbone,
+        "backbone": backbone.name,
         "encoder": encoder_config_dict(encoder_config),
         "outputs": list(OUTPUTS),
         "max_length": max_length,
@@ -203,3 +211,7 @@ def guard_config(
         "threshold": threshold,
         "category_threshold": 0.5,
     }
+    frame = backbone.frame()
+    if backbone.kind != "bert" and frame is not None:
+        config |= {"kind": backbone.kind, "frame": list(frame), "pooling": "mean+last"}
+    return config

@@ -1,7 +1,7 @@
 """A guard's training loop and what it trains on: the frozen layers' output per row, the rows
 of every step, the steps themselves (`FineTune`).
 
-The frozen part of the backbone (embeddings and the lower `6 - trainable_layers` layers) is
+The frozen part of the backbone (embeddings and all but the top `trainable_layers` layers) is
 run once per row, in eval mode, and its output kept, trimmed to each row's length
 (`frozen_features`); training then runs only the layers above, on batches padded back together
 (`batch_of`) whose rows are a fixed function of the seed (`step_indices`). The whole of a guard's
@@ -16,13 +16,14 @@ from dataclasses import dataclass
 import torch
 from rich.progress import Progress
 from safetensors.torch import save as save_safetensors
-from tokenizers import Tokenizer
 from torch import nn
 from torch.nn.utils.rnn import pad_sequence
 
 from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import TrainConfig
-from modelbazaar.safety.guard.network import GuardNet, encode
+from modelbazaar.safety.guard.framing import Framing, padded
+from modelbazaar.safety.guard.llama_net import LlamaGuardNet
+from modelbazaar.safety.guard.network import GuardNetwork
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import OUTPUTS
 from modelbazaar.train.schedule import lr_at
@@ -33,7 +34,7 @@ BUCKET = 16  # batches sorted by length together (see step_indices)
 
 @torch.no_grad()
 def frozen_features(
-    net: GuardNet, tokenizer: Tokenizer, rows: list[GuardRow], start: int, bar: Progress
+    net: GuardNetwork, framing: Framing, rows: list[GuardRow], start: int, bar: Progress
 ) -> list[torch.Tensor]:
     """Per row, the hidden states entering layer `start`, trimmed to the row's tokens.
 
@@ -42,13 +43,14 @@ def frozen_features(
     token's states (attention masks it), so the order does not change the result.
     """
     net.eval()
-    lengths = [len(e.ids) for e in tokenizer.encode_batch([r.text for r in rows])]
+    windows = framing.first_windows([r.text for r in rows])
+    lengths = [len(w) for w in windows]
     order = sorted(range(len(rows)), key=lambda i: (lengths[i], i))
     out: list[torch.Tensor | None] = [None] * len(rows)
     task = bar.add_task("frozen layers", total=len(rows), info="")
     for first in range(0, len(order), FEATURE_BATCH):
         chunk = order[first : first + FEATURE_BATCH]
-        ids, mask = encode(tokenizer, [rows[i].text for i in chunk])
+        ids, mask = padded([windows[i] for i in chunk])
         hidden = net.lower(ids, mask, start)
         for i, h in zip(chunk, hidden, strict=True):
             out[i] = h[: lengths[i]].clone()
@@ -64,7 +66,7 @@ def batch_of(features: list[torch.Tensor], index: list[int]) -> tuple[torch.Tens
 
 
 @torch.no_grad()
-def logits_of(net: GuardNet, features: list[torch.Tensor], start: int) -> torch.Tensor:
+def logits_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> torch.Tensor:
     net.eval()
     parts = []
     for first in range(0, len(features), FEATURE_BATCH):
@@ -74,7 +76,18 @@ def logits_of(net: GuardNet, features: list[torch.Tensor], start: int) -> torch.
 
 
 @torch.no_grad()
-def advance(net: GuardNet, features: list[torch.Tensor], layer: int, start: int) -> list:
+def pooled_of(net: LlamaGuardNet, features: list[torch.Tensor], start: int) -> torch.Tensor:
+    """The pooled features the head of a Llama guard reads (before standardising)."""
+    net.eval()
+    parts = []
+    for first in range(0, len(features), FEATURE_BATCH):
+        index = list(range(first, min(first + FEATURE_BATCH, len(features))))
+        parts.append(net.pooled(*batch_of(features, index), start))
+    return torch.cat(parts)
+
+
+@torch.no_grad()
+def advance(net: GuardNetwork, features: list[torch.Tensor], layer: int, start: int) -> list:
     """Run frozen layers `layer`..`start - 1` over features entering `layer` (eval mode)."""
     if layer == start:
         return features
@@ -112,7 +125,7 @@ def step_indices(lengths: list[int], batch: int, steps: int, seed: int) -> list[
 class FineTune:
     """The training loop over precomputed features: the trainable layers and the head."""
 
-    net: GuardNet
+    net: GuardNetwork
     start: int  # the first trainable encoder layer (the features enter it)
     trainable: list[nn.Parameter]
     optimizer: torch.optim.Optimizer
@@ -199,6 +212,6 @@ class FineTune:
         return float(self.loss_fn(logits_of(self.net, val_x, self.start), val_y))
 
 
-def weights_of(net: GuardNet) -> bytes:
+def weights_of(net: GuardNetwork) -> bytes:
     state = {k: v.detach().to(torch.float32).contiguous() for k, v in net.state_dict().items()}
     return save_safetensors(state)

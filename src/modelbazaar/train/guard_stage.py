@@ -6,18 +6,15 @@ weights, the code and the numerics. The story that runs it is `workflows/build.p
 """
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from modelbazaar import __version__
 from modelbazaar.data.manifest import Manifest, split_files
 from modelbazaar.errors import DataError, RecipeError
 from modelbazaar.recipe import Recipe
-from modelbazaar.safety.guard.network import (
-    Backbone,
-    BackboneMissing,
-    find_backbone,
-    load_tokenizer,
-)
+from modelbazaar.safety.guard.backbones import Backbone, BackboneMissing, find_backbone
+from modelbazaar.safety.guard.framing import framing_of
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.store import Store
 from modelbazaar.store.catalogue import canonical_json
@@ -78,10 +75,20 @@ def guard_backbone(recipe: Recipe) -> Backbone:
     """The `[guard]` backbone from its PyPI package, checked against `[train] seq_len`."""
     assert recipe.guard is not None
     try:
-        backbone = find_backbone(recipe.guard.backbone)
+        backbone = find_backbone(recipe.guard.backbone, recipe.guard.backbone_layers)
     except BackboneMissing as exc:
         raise DataError(str(exc)) from None
-    window = backbone.config().max_position_embeddings
+    config = backbone.config()
+    layers = config.num_hidden_layers
+    total = replace(backbone, layers=None).config().num_hidden_layers
+    if layers > total:
+        raise RecipeError(f"[guard] backbone_layers {layers}: {backbone.name} has {total} layers")
+    if recipe.guard.trainable_layers > layers:
+        raise RecipeError(
+            f"[guard] trainable_layers {recipe.guard.trainable_layers}: the backbone keeps "
+            f"{layers} layers"
+        )
+    window = config.max_position_embeddings
     if recipe.train.seq_len > window:
         raise RecipeError(
             f"[train] seq_len {recipe.train.seq_len} is longer than the backbone's window "
@@ -101,11 +108,11 @@ def guard_info(
     """The guard version's info: recipe, data with rows and tokens read per dataset, backbone,
     build environment (what `bazaar show`, the release and the audit read)."""
     counts = Counter(r.dataset for r in train_rows)
-    tokenizer = load_tokenizer(backbone.tokenizer_text(), recipe.train.seq_len)
+    framing = framing_of(backbone.tokenizer_text(), recipe.train.seq_len, backbone.frame())
     tokens = Counter()  # tokens the guard reads per dataset (after truncation)
-    encodings = tokenizer.encode_batch([r.text for r in train_rows])
-    for row, encoding in zip(train_rows, encodings, strict=True):
-        tokens[row.dataset] += len(encoding.ids)
+    windows = framing.first_windows([r.text for r in train_rows])
+    for row, window in zip(train_rows, windows, strict=True):
+        tokens[row.dataset] += len(window)
     info = {
         "name": recipe.model.name,
         "kind": "guard",

