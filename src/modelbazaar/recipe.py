@@ -157,6 +157,10 @@ class GuardConfig(Strict):
     backbone_layers: int | None = Field(None, ge=1, le=64)
     trainable_layers: int = Field(2, ge=0, le=64)  # top layers fine-tuned; 0: head only
     head_lr: float = Field(1e-3, gt=0, le=10)  # the freshly initialised head learns faster
+    # "adamw": the head (and trainable layers) take [train] steps; "lbfgs": a frozen backbone's
+    # head is fitted to its minimum (full-batch L-BFGS, L2 penalty `head_l2`; train/guard_head.py)
+    head_solver: Literal["adamw", "lbfgs"] = "adamw"
+    head_l2: float = Field(3e-4, ge=0, le=1)
     # Positive weight per output: "sqrt" = sqrt(negatives / positives), capped at 10 (rare
     # hazards count more without letting 5 examples dominate); "none" = 1.
     class_weight: Literal["sqrt", "none"] = "sqrt"
@@ -179,6 +183,15 @@ class GuardConfig(Strict):
     # Loss weight of a dataset's training rows (default 1), e.g. the contrast pairs of XSTest
     # and JailbreakBench, where the boundary between safe and unsafe is drawn.
     row_weight: dict[str, Annotated[float, Field(gt=0, le=100)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _solver_fits_a_frozen_backbone(self) -> "GuardConfig":
+        if self.head_solver == "lbfgs" and self.trainable_layers:
+            raise ValueError(
+                'head_solver = "lbfgs" fits the head of a frozen backbone; set trainable_layers '
+                f'= 0 (it is {self.trainable_layers}) or use head_solver = "adamw"'
+            )
+        return self
 
 
 SHA256_HEX = r"^[0-9a-f]{64}$"

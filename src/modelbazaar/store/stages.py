@@ -41,6 +41,7 @@ STAGE_CODE = {
         "safety/guard/taxonomy.py",
         "train/guard.py",
         "train/guard_loop.py",
+        "train/guard_head.py",
         "train/schedule.py",
         "train/determinism.py",
     ),

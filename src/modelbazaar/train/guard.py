@@ -33,6 +33,7 @@ from modelbazaar.safety.guard.llama_net import LlamaGuardNet
 from modelbazaar.safety.guard.network import GuardNetwork, empty_guard, encoder_config_dict
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS
+from modelbazaar.train.guard_head import fit_head
 from modelbazaar.train.guard_loop import (
     FineTune,
     advance,
@@ -148,14 +149,22 @@ def train_guard(
     if isinstance(net, LlamaGuardNet):  # the head reads standardised features
         net.standardise(pooled_of(net, train_x, start))
     train_y, val_y = targets(train_rows), targets(val_rows)
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=positive_weights(train_y, guard.class_weight))
-    groups = [{"params": trainable, "lr": cfg.lr}, {"params": net.head.parameters()}]
-    groups[1]["lr"] = guard.head_lr
-    optimizer = torch.optim.AdamW(groups, betas=cfg.betas, weight_decay=cfg.weight_decay)
+    pos_weight = positive_weights(train_y, guard.class_weight)
     weights = [guard.row_weight.get(r.dataset, 1.0) for r in train_rows]
-    row_weights = torch.tensor(weights) if guard.row_weight else None
-    run = FineTune(net, start, trainable, optimizer, loss_fn, cfg, snapshot, row_weights)
-    metrics, train_loss, checkpoints = run.steps(train_x, train_y, val_x, val_y, show_progress)
+    if guard.head_solver == "lbfgs":  # a frozen backbone: fit the head to its minimum
+        train_set = (pooled_of(net, train_x, start), train_y, torch.tensor(weights))
+        metrics, train_loss, checkpoints = fit_head(
+            net, train_set, (pooled_of(net, val_x, start), val_y), pos_weight,
+            guard.head_l2, cfg.max_steps, snapshot,
+        )  # fmt: skip
+    else:
+        loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+        groups = [{"params": trainable, "lr": cfg.lr}, {"params": net.head.parameters()}]
+        groups[1]["lr"] = guard.head_lr
+        optimizer = torch.optim.AdamW(groups, betas=cfg.betas, weight_decay=cfg.weight_decay)
+        row_weights = torch.tensor(weights) if guard.row_weight else None
+        run = FineTune(net, start, trainable, optimizer, loss_fn, cfg, snapshot, row_weights)
+        metrics, train_loss, checkpoints = run.steps(train_x, train_y, val_x, val_y, show_progress)
     probabilities = torch.sigmoid(logits_of(net, val_x, start))
     threshold = choose_threshold(
         [r.unsafe for r in val_rows],

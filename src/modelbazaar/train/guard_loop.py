@@ -22,7 +22,6 @@ from torch.nn.utils.rnn import pad_sequence
 from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import TrainConfig
 from modelbazaar.safety.guard.framing import Framing, padded
-from modelbazaar.safety.guard.llama_net import LlamaGuardNet
 from modelbazaar.safety.guard.network import GuardNetwork
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import OUTPUTS
@@ -76,8 +75,8 @@ def logits_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> to
 
 
 @torch.no_grad()
-def pooled_of(net: LlamaGuardNet, features: list[torch.Tensor], start: int) -> torch.Tensor:
-    """The pooled features the head of a Llama guard reads (before standardising)."""
+def pooled_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> torch.Tensor:
+    """The pooled features of every row (what the head reads, before `head_input`)."""
     net.eval()
     parts = []
     for first in range(0, len(features), FEATURE_BATCH):

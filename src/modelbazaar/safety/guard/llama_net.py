@@ -58,10 +58,12 @@ class LlamaGuardNet(nn.Module):
         self.feature_mean.copy_(values.mean(0).to(torch.float32))
         self.feature_std.copy_(values.std(0).clamp(min=1e-6).to(torch.float32))
 
+    def head_input(self, pooled: torch.Tensor) -> torch.Tensor:
+        return (pooled - self.feature_mean) / self.feature_std
+
     def forward_from(self, hidden: torch.Tensor, mask: torch.Tensor, start: int) -> torch.Tensor:
         """Logits [batch, 15] from the hidden states entering layer `start`."""
-        pooled = self.pooled(hidden, mask, start)
-        return self.head((pooled - self.feature_mean) / self.feature_std)
+        return self.head(self.head_input(self.pooled(hidden, mask, start)))
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.forward_from(self.lower(ids, mask, 0), mask, 0)

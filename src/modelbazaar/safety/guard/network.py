@@ -56,13 +56,19 @@ class GuardNet(nn.Module):
         hidden = self.encoder.embeddings(input_ids=ids)
         return self._layers(hidden, mask, range(layers))
 
+    def pooled(self, hidden: torch.Tensor, mask: torch.Tensor, start: int) -> torch.Tensor:
+        """[batch, width]: the mean of the real tokens' states after every layer, from the
+        states entering layer `start`."""
+        hidden = self._layers(hidden, mask, range(start, len(self.blocks)))
+        weights = mask.unsqueeze(-1).to(hidden.dtype)  # mean over real tokens, not padding
+        return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+
+    def head_input(self, pooled: torch.Tensor) -> torch.Tensor:
+        return pooled
+
     def forward_from(self, hidden: torch.Tensor, mask: torch.Tensor, start: int) -> torch.Tensor:
         """Logits [batch, 15] from the hidden states entering layer `start`."""
-        count = len(self.blocks)
-        hidden = self._layers(hidden, mask, range(start, count))
-        weights = mask.unsqueeze(-1).to(hidden.dtype)  # mean over real tokens, not padding
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-        return self.head(pooled)
+        return self.head(self.pooled(hidden, mask, start))
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.forward_from(self.lower(ids, mask, 0), mask, 0)
