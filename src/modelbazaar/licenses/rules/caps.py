@@ -20,7 +20,7 @@ COMPARE = (
 
 CAP_RULES: dict[str, Rule] = {
     "mau_cap": rule(
-        r"monthly active users?|\bmau\b",
+        r"(monthly|daily|weekly) active users?|\b(mau|dau)\b",
         True,
         "a monthly-active-user cap limits who may use it",
         "ask the licensor for a licence above the monthly-active-user cap",

@@ -11,7 +11,8 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
-_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
+_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten"
+_SUE += r"|start|launch|begin|lodge|raise)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
@@ -20,7 +21,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"challeng\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?|copyrights?"
+            r"(challeng|contest|disput)\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?"
+            r"|copyrights?"
             r"|trademarks?|rights? (in|to|of))",
             _ENDS + r"|\bvoid\b|forfeit",
             120,
@@ -31,7 +33,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
             r"|withdraw\w*"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
@@ -48,6 +50,14 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
             100,
+        )
+        # defeating a safeguard ends the licence, however long the list between the two
+        + r"|"
+        + near(
+            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,80}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation)",
+            r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
+            250,
         )
         # at will on notice: "may end this Agreement on thirty days' written notice" (a
         # patent suit's notice period is no such power: the licensor is not the one who may)
@@ -66,7 +76,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
-        r"|(apply|applies|bind\w*) (to )?(your )?(continued|continuing) (use|access)"
+        r"|(apply|applies|bind\w*|govern\w*) (to )?(your )?(continued|continuing) (use|access)"
+        # "the change applies to any use after it is published"; "updated licence terms, which
+        # govern your use"
+        r"|\b(the|such|any|each|every) (change|update|amendment|revision|modification)s? "
+        r"(applies|apply|will apply|shall apply|takes? effect|binds?) (to )?(any|all|your|every)"
+        r" (further |future |later |subsequent )?(use|copies|access)"
+        r"|(updated|amended|revised|new|changed) (licen[cs]e )?terms\b.{0,60}\b(govern|apply|bind)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
