@@ -26,6 +26,7 @@ FOUND: dict[str, list[str]] = {
         "Use of the Model is conditioned on compliance with the AUP.",
         "Licensee shall use the Model only in conformity with the Nimbus Usage Guidelines.",
         "Schedule 3 (Acceptable Use) forms part of this Licence.",
+        "Deployments must respect the Ethical AI Principles published by the licensor.",
     ],
     "naming": [
         "Derivatives may only be referred to as Heron Derivatives.",
@@ -64,6 +65,10 @@ FOUND: dict[str, list[str]] = {
         "Each product made available to end users must visibly mention that it uses Aster.",
         "Fine-tuned models must include 'Borealis' in their names.",
         "Place the words 'Built with Borealis' at the start of your model card.",
+        "You must mention the name Vega in the title of every derivative you publish.",
+        "A fine-tuned model's name must retain the word Sirius.",
+        "Licensees shall state in the release notes that their model was created from Polaris.",
+        "You must identify each fine-tuned model as a derivative of Rigel.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -72,6 +77,9 @@ FOUND: dict[str, list[str]] = {
         "You bind every sublicensee to these terms.",
         "These conditions apply to all copies and derivatives of the Weights.",
         "You must pass these restrictions on to any party you provide the Model to.",
+        "Every customer of your hosted service must first accept terms that include these "
+        "restrictions.",
+        "You may hand the Weights only to third parties who agree to this licence.",
     ],
 }
 
@@ -95,6 +103,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The file 'LICENSE' must be included in the root of the repository.",
         "Naming Conventions.",
         "If you change the protocol, rename your product so our naming conventions are unused.",
+        "You must mention any known limitations in the model card.",
+        "Your derivative's name must not include our trademark.",
+    ],
+    "flow_down": [
+        "Every user must comply with applicable export laws.",
     ],
 }
 

@@ -61,6 +61,8 @@ FOUND: dict[str, list[str]] = {
         "Aster AI may modify this Agreement effective upon notice to you.",
         "The latest version of the Borealis Acceptable Use Policy is available at our website.",
         "You can always find the current edition of our usage guidelines on this page.",
+        "Each revision takes effect for all further use of the Model.",
+        "The revised terms bind everyone who keeps using the Model.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -104,6 +106,13 @@ FOUND: dict[str, list[str]] = {
         "We can cancel your access to the Weights whenever we want.",
         "Your licence lapses automatically if you commence proceedings against any Aster entity.",
         "Aster AI may terminate this Agreement if it reasonably suspects misuse of the Model.",
+        "If you launch legal action claiming the Weights infringe your copyright, this "
+        "licence terminates.",
+        "Disputing the validity of Aurora's copyright in the Model ends this licence.",
+        "If you disable the content moderation that ships with the Model, or remove any other "
+        "protection mechanism described in the documentation, in the model card or in Annex "
+        "B, your licence ends at once.",
+        "This grant ends immediately if you publicly disparage Sol Labs.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -134,6 +143,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We may supplement the documentation with additional examples.",
         "A copy of the licence is included with the Model.",
         "This file is subject to the current version of the Example Public License 1.0.",
+        "Your additions may carry new terms, provided you mark the files where those terms apply.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",
@@ -150,6 +160,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "If this Agreement is terminated, sections 4 to 7 continue to apply.",
         "We may discontinue the Model or any of its features at any time.",
         "The Licensor may at any time cease to maintain or update the Model.",
+        "If you dispute an invoice, the licence does not terminate.",
     ],
     "remote_update": [
         "You may install updates to the Model whenever you like.",

@@ -16,6 +16,7 @@ FOUND: dict[str, list[str]] = {
     ],
     "user_cap": [
         "If your product has more than 50 million users you need our permission.",
+        "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
         "To obtain a licence for commercial use, contact sales@example.com.",
@@ -24,6 +25,12 @@ FOUND: dict[str, list[str]] = {
         "This licence grants no right to use the Weights for any commercial purpose.",
         "Commercial exploitation of the Model is reserved to the Licensor.",
         "The Model may only be used for non-commercial purposes.",
+        "Commercial deployment of the Weights requires prior registration with Orion Labs.",
+        "Anyone wishing to use the Model commercially must submit a request through our portal.",
+        "The weights are shared under a CC BY-NC 4.0 licence.",
+        "For commercial usage, get in touch with partnerships@example.com.",
+        "Commercial use of the Model, whether in an app, an API or an internal tool, needs a "
+        "separate licence.",
     ],
     "research_only": [
         "The Weights are licensed for non-commercial research and nothing more.",
@@ -61,6 +68,11 @@ FOUND: dict[str, list[str]] = {
         "Borealis grants you a non-exclusive licence to use and modify the Model for research "
         "purposes.",
         "Subject to these terms, you are licensed to run the Weights for evaluation use.",
+        '"Research Use" means non-commercial academic investigation.',
+        "Nothing beyond research is licensed: any use outside research needs our written consent.",
+        "You may trial the Weights for a period of 14 days.",
+        "The Model may support your research, but it may not be used to offer services to "
+        "customers.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -77,6 +89,9 @@ FOUND: dict[str, list[str]] = {
         "You may not use the responses of the Model to improve or fine-tune any third-party model.",
         "Outputs may be used for any purpose except training a model that competes with Aster.",
         "Any content you generate with the Model is subject to the use restrictions in section 5.",
+        "You may not feed whatever the Model produces into the training of another LLM.",
+        "Generated outputs must not be used in a manner that conflicts with the restrictions "
+        "in Schedule 2.",
     ],
     "use_restriction": [
         "The Model cannot be used to build a rival speech recogniser.",
@@ -99,7 +114,6 @@ FOUND: dict[str, list[str]] = {
         "In no event may the Model be used to create malware.",
         "The Model must never be employed to generate disinformation.",
         "It is forbidden to use the Model for harassment.",
-        "Licensee undertakes not to use the Model for surveillance of individuals.",
         "You are not allowed to use the Model to impersonate people.",
         "None of the following uses is permitted:",
         "You shall not employ the Model for any of the following purposes:",
@@ -108,8 +122,19 @@ FOUND: dict[str, list[str]] = {
         "The Model is not to be used for any unlawful purpose.",
         "Use of the Model to create malware is expressly forbidden.",
         "Licensee shall not, and shall not permit any third party to, use the Model to:",
+        "Under no circumstances may the Weights be employed to track individuals.",
+        "In no case shall the Software be utilised for phishing.",
+        "Licensee must make sure the Model is never deployed to produce hate speech.",
+        "Nobody may use the Model to create non-consensual intimate imagery.",
+        "The Materials shall not be put to use in automated decisions that deny people benefits.",
+        "You will not operate any public chatbot built on the Model without a content review "
+        "process.",
+        "Prohibited activities under this Agreement include:",
+        "Using the Weights to stalk anyone is expressly prohibited.",
     ],
     "field_of_use": [
+        # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
+        "Licensee undertakes not to use the Model for surveillance of individuals.",
         "You shall use the Dataset solely for climate modelling.",
         "The Weights may not be used by persons who are not members of the consortium.",
         "A permitted purpose is any purpose other than a competing service.",
@@ -132,6 +157,11 @@ FOUND: dict[str, list[str]] = {
         "This licence does not permit use of the Model for medical diagnosis.",
         "Only individuals and non-profit organisations may use the Model.",
         "The licence excludes use by or on behalf of any defence contractor.",
+        "Any organisation that is a data broker shall not use the Model.",
+        "The Software is unavailable for police use.",
+        "Rights are granted for use with Acme accelerators only.",
+        "The Model is provided only to accredited universities.",
+        "You agree not to use the Model for electoral campaigning.",
     ],
 }
 
@@ -153,6 +183,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We grant you a licence to use the Model for research and commercial purposes.",
         "You are licensed to use the Model for any purpose, including research purposes.",
         "The grant covers research, evaluation and production use.",
+        "This model helps research, but may not be suitable for products.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -163,6 +194,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The outputs may contain errors and should not be used without human review.",
         "Kestrel does not use your outputs to train its models.",
         "You may use outputs to improve your own products and models.",
+        "You are permitted to redistribute output of the generator, even where doing so would "
+        "otherwise violate this licence.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",
@@ -190,6 +223,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Model is provided without warranty for military or civilian use.",
         "This licence does not permit you to use the Licensor's trademarks.",
         "The Licensor is incorporated in Delaware and based in the United States.",
+        "A user who is a student may use the Model free of charge.",
+        "The Model runs on GPUs only when CUDA is installed.",
     ],
 }
 

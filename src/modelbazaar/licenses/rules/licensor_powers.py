@@ -21,8 +21,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"(challeng|contest|disput)\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?"
-            r"|copyrights?"
+            r"(challeng|contest|disput)\w*\b.{0,60}\b(validity|ownership|intellectual property"
+            r"|patents?|copyrights?"
             r"|trademarks?|rights? (in|to|of))",
             _ENDS + r"|\bvoid\b|forfeit",
             120,
@@ -80,9 +80,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # "the change applies to any use after it is published"; "updated licence terms, which
         # govern your use"
         r"|\b(the|such|any|each|every) (change|update|amendment|revision|modification)s? "
-        r"(applies|apply|will apply|shall apply|takes? effect|binds?) (to )?(any|all|your|every)"
+        r"(applies|apply|will apply|shall apply|takes? effect|binds?) (to |for |on |upon )?(any|all"
+        r"|your|every)"
         r" (further |future |later |subsequent )?(use|copies|access)"
-        r"|(updated|amended|revised|new|changed) (licen[cs]e )?terms\b.{0,60}\b(govern|apply|bind)"
+        r"|(updated|amended|revised|changed) (licen[cs]e )?terms\b.{0,60}\b(govern|bind)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "

@@ -70,6 +70,8 @@ VETO = {
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
         r"|store) (your|customer|user)|no (rights?|ownership|claims?) (in|to"
         r"|over) (the |any )?outputs"
+        # an exception's permission: "propagate output ... even if that would otherwise violate"
+        r"|would otherwise (violate|contravene|breach|infringe)"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
