@@ -30,7 +30,8 @@ VETO = {
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect)).*(publish|new|revised) (and/or new )?versions"
+        r"|replace)|automatically|take effect|(replaces?|supersedes?) (the )?(previous|prior|earlier"
+        r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
         r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
@@ -51,6 +52,7 @@ VETO = {
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
         # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
+        r"|\bend (support|maintenance|updates|distribution|availability|hosting)\b"
         r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
         r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature)"
         # what outlives the licence: "this section shall survive termination for any reason"
@@ -68,7 +70,7 @@ VETO = {
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
-        r"|store) (your|customer|user)|no (rights?|ownership|claims?) (in|to"
+        r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in|to"
         r"|over) (the |any )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
@@ -85,7 +87,12 @@ VETO = {
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
-        r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
+        # (promoting products is the endorsement clause; "material that promotes terrorism" is a ban)
+        r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
+        r"|advertis"
+        r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
+        # export-law compliance is left unlabelled (CLAUSES.md)
+        r"|\bexport (control )?(laws?|regulations?|restrictions)"
         r"|\bnames? (of|and)\b|except (in compliance with|under|in accordance with)|\b(construe"
         r"|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
@@ -101,7 +108,7 @@ VETO = {
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
         # what follows the end of the licence: "upon such termination you may not use it"
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
-        r"|after (this|the|such|your) \w+ (has )?(ended|terminat\w*|expired)"
+        r"|after (this|the|such|your) \w+ (has )?(ended|ends|terminat\w*|expire[sd])"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
@@ -129,6 +136,12 @@ VETO = {
 RESEARCH_DESCRIPTION = re.compile(
     r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use)).*"
     r"\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    # "provided for research reproducibility": research names a kind of thing, not the grant's use
+    r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
+    r"|and|or)\b)[a-z]+"
+    # what an evaluation covered: "our evaluation covers only English benchmarks"
+    r"|\b(evaluations?|research|benchmarks?|testing|tests)\b (covers?|covered|includes?|included"
+    r"|contains?|supports?|was|were|has been|have been|focus\w* on) (\w+ )?(only|solely)\b"
 )
 # A more specific kind says more than "a use is banned" or "some users are excluded".
 SPECIFIC_USE = {"output_use", "revenue_cap", "user_cap", "mau_cap", "non_commercial"}

@@ -50,10 +50,11 @@ _COMMERCE = (
     r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
+    r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
-    r"|experiment\w*|non-?production|scientific|personal"
+    r"|experiment\w*|non-?production|scientific|personal|assess(ment|ing)\b"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
@@ -94,10 +95,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
-        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
-        r"|use))\b"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no (other|commercial"
+        r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
-        r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
+        r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
+        r" (\w+ )?(scope|licen[cs]e|agreement))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
@@ -110,10 +112,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|production (use|deployment)s? (requires?|needs?)"
         # "you may evaluate it, but you may not deploy it"; "Permitted Purpose means ...
         # research"; "any purpose except academic research"
-        r"|(evaluat|test|experiment|try|trial|research)\w*\b.{0,60}\bbut (you |it |they )?(may"
+        r"|(evaluat|test|experiment|try|trial|research)\w*\b.{0,60}\b(but|and) (you |it |they )?(may"
         r"|must|shall|can) ?not (be used to )?(deploy|commerciali[sz]e|ship|put|use (it|them"
         r"|the \w+) (in|for) (production|commerc)|(provide|offer|sell) (\w+ ){0,2}(products?"
-        r"|services?))"
+        r"|services?)|(integrat|incorporat|embed|includ)\w* (it|them|the \w+) (in|into) (\w+ ){0,2}"
+        r"(products?|services?))"
         r"|(permitted|authori[sz]ed|licensed|allowed|(non-?commercial )?research) (purpose"
         r"|use)s?\"? (means|is|are|shall mean"
         r"|refers to) ([\w-]+ ){0,3}(research|evaluation|academic|testing|scientific)"
@@ -122,8 +125,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|evaluation|testing|academic|scientific)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
-        r"|evaluation|academic|testing|personal)"
+        r"|testing|scientific|personal)|(uses?|purposes?|used) (for anything )?other than (for )?"
+        r"(non-?commercial )?(research|evaluation|academic|testing|personal)"
         # a grant whose purpose is research: "grants you a licence to use the Model for research
         # purposes" (not "for research and commercial purposes", "any purpose, including research")
         r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
@@ -177,6 +180,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|put to use) (to|for|in)\b"
         # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
         r"|\b(is|are|be|gets?) never (used|applied|employed|deployed) (to|for|in)\b"
+        r"|\bnor (\w+ ){0,3}(may|shall|will|can|must) (use|employ|deploy)\b"
         r"|^(no one|nobody|no (person|user|licensee|entity|party|third party)) (may|shall|can|will"
         r"|is (permitted|allowed) to) (use|employ|deploy)\b"
         # "you shall not offer Internet services using the Model without a security review"
@@ -228,7 +232,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
-        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
+        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)"
+        r"|(the )?assess))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
         r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
         r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
@@ -262,6 +267,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
         r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
         r"|connection|conjunction|accordance|combination|compliance))"
+        r"|\b(used|deployed|run|operated|hosted|accessed|installed) only (in|within|inside)"
+        r"( the)? ([\w-]+ ){0,3}(area|union|countr\w+|territor\w+|region|jurisdictions?|states"
+        r"|kingdom)\b"
         r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
         r"|access|download|run)\b",
         True,
