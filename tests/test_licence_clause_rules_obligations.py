@@ -27,6 +27,7 @@ FOUND: dict[str, list[str]] = {
         "Licensee shall use the Model only in conformity with the Nimbus Usage Guidelines.",
         "Schedule 3 (Acceptable Use) forms part of this Licence.",
         "Deployments must respect the Ethical AI Principles published by the licensor.",
+        "Deployers must observe the Responsible AI Guide that accompanies the Model.",
     ],
     "naming": [
         "Derivatives may only be referred to as Heron Derivatives.",
@@ -69,6 +70,9 @@ FOUND: dict[str, list[str]] = {
         "A fine-tuned model's name must retain the word Sirius.",
         "Licensees shall state in the release notes that their model was created from Polaris.",
         "You must identify each fine-tuned model as a derivative of Rigel.",
+        "Publish any derivative under a name which begins with the word Lyra.",
+        "You must describe each fine-tuned model as derived from Lyra on its download page.",
+        "Your chat product shall disclose the underlying model to users as Lyra.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -80,6 +84,8 @@ FOUND: dict[str, list[str]] = {
         "Every customer of your hosted service must first accept terms that include these "
         "restrictions.",
         "You may hand the Weights only to third parties who agree to this licence.",
+        "Any licence under which you share the Weights must reproduce the use restrictions of "
+        "Annex A.",
     ],
 }
 
@@ -105,9 +111,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "If you change the protocol, rename your product so our naming conventions are unused.",
         "You must mention any known limitations in the model card.",
         "Your derivative's name must not include our trademark.",
+        "You may give your derivative a name of your choice.",
     ],
     "flow_down": [
         "Every user must comply with applicable export laws.",
+        "Your licence agreement with customers may contain additional terms of your own.",
     ],
 }
 

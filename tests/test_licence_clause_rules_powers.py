@@ -63,6 +63,10 @@ FOUND: dict[str, list[str]] = {
         "You can always find the current edition of our usage guidelines on this page.",
         "Each revision takes effect for all further use of the Model.",
         "The revised terms bind everyone who keeps using the Model.",
+        "Lyra may publish revised versions of these terms, and each replaces the previous "
+        "version for everyone.",
+        "Modified terms take effect seven days after they are emailed to you.",
+        "The copy of this licence on our website prevails over earlier versions.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -113,6 +117,10 @@ FOUND: dict[str, list[str]] = {
         "protection mechanism described in the documentation, in the model card or in Annex "
         "B, your licence ends at once.",
         "This grant ends immediately if you publicly disparage Sol Labs.",
+        "Should you sue the Licensor over the Model, claiming it infringes your copyright, "
+        "this licence ends.",
+        "Taking legal proceedings against Lyra Labs over the Weights revokes your licence at once.",
+        "Lyra Labs may terminate this licence if your conduct harms its goodwill.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -123,6 +131,7 @@ FOUND: dict[str, list[str]] = {
         "The Software checks your licence with our servers and stops working if not.",
         "A mechanism lets the Licensor deactivate the Model if these terms are broken.",
         "We may update the Model over the air.",
+        "Lyra Labs may apply technical measures to block copies that it believes are misused.",
     ],
 }
 
@@ -144,6 +153,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "A copy of the licence is included with the Model.",
         "This file is subject to the current version of the Example Public License 1.0.",
         "Your additions may carry new terms, provided you mark the files where those terms apply.",
+        "We may publish new versions of this licence, and you may choose which version to follow.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",
@@ -161,6 +171,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We may discontinue the Model or any of its features at any time.",
         "The Licensor may at any time cease to maintain or update the Model.",
         "If you dispute an invoice, the licence does not terminate.",
+        "Lyra Labs may end support for version 1 of the Model at any time.",
     ],
     "remote_update": [
         "You may install updates to the Model whenever you like.",

@@ -1,4 +1,4 @@
-"""Clause rules for what a grant covers (rules/use_scope.py, rules/caps.py): caps,
+"""Clause rules for what a grant covers (rules/use_scope.py, fields.py, caps.py): caps,
 non-commercial, research-only, output use, use restrictions, excluded fields, places, people.
 
 Sentences written for these tests (tests/clause_cases.py says how).
@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "For commercial usage, get in touch with partnerships@example.com.",
         "Commercial use of the Model, whether in an app, an API or an internal tool, needs a "
         "separate licence.",
+        "You may evaluate the Model, and for no commercial or production purpose may you run it.",
     ],
     "research_only": [
         "The Weights are licensed for non-commercial research and nothing more.",
@@ -73,6 +74,12 @@ FOUND: dict[str, list[str]] = {
         "You may trial the Weights for a period of 14 days.",
         "The Model may support your research, but it may not be used to offer services to "
         "customers.",
+        "You may study the Weights in your lab, and you may not embed them in any product.",
+        "Commercial deployment is outside the scope of this licence; production use is "
+        "outside this licence too.",
+        "The Checkpoint may be used solely for the assessment of its accuracy.",
+        "The Weights must not be used for anything other than evaluation.",
+        "Use the Model for benchmarking, and for no operational purpose.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -131,6 +138,8 @@ FOUND: dict[str, list[str]] = {
         "process.",
         "Prohibited activities under this Agreement include:",
         "Using the Weights to stalk anyone is expressly prohibited.",
+        "Neither the Licensee nor its customers may use the Model to build spyware.",
+        "You will not use the Weights to publish content that promotes violence.",
     ],
     "field_of_use": [
         # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
@@ -162,6 +171,7 @@ FOUND: dict[str, list[str]] = {
         "Rights are granted for use with Acme accelerators only.",
         "The Model is provided only to accredited universities.",
         "You agree not to use the Model for electoral campaigning.",
+        "You may run the Model only within the United Kingdom.",
     ],
 }
 
@@ -184,6 +194,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You are licensed to use the Model for any purpose, including research purposes.",
         "The grant covers research, evaluation and production use.",
         "This model helps research, but may not be suitable for products.",
+        "The datasets are released for research transparency.",
+        "Our testing covered only the English-language version of the Model.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -196,6 +208,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may use outputs to improve your own products and models.",
         "You are permitted to redistribute output of the generator, even where doing so would "
         "otherwise violate this licence.",
+        "Your prompts and outputs are private; we do not store them or use them for training.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",
@@ -209,6 +222,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Nothing in this licence restricts how you use the Model.",
         "You must not use the Model if you do not accept these terms.",
         "You are not to be held liable for how others use the Model.",
+        "You must not use the Model where this would breach export regulations.",
+        "After the licence term expires, you must not use the Weights.",
+        "You may not use Lyra's name to promote your services.",
     ],
     "field_of_use": [
         "Such election will not withdraw this licence.",

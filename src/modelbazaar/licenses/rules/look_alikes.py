@@ -30,7 +30,8 @@ VETO = {
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect|(replaces?|supersedes?) (the )?(previous|prior|earlier"
+        r"|replace)|automatically|take effect|(replaces?|supersedes?) (the )?(previous|prior"
+        r"|earlier"
         r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
         r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
@@ -70,7 +71,8 @@ VETO = {
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
-        r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in|to"
+        r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in"
+        r"|to"
         r"|over) (the |any )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
@@ -87,7 +89,7 @@ VETO = {
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
-        # (promoting products is the endorsement clause; "material that promotes terrorism" is a ban)
+        # (promoting products is the endorsement clause; "material that promotes terror" bans)
         r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
@@ -108,7 +110,7 @@ VETO = {
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
         # what follows the end of the licence: "upon such termination you may not use it"
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
-        r"|after (this|the|such|your) \w+ (has )?(ended|ends|terminat\w*|expire[sd])"
+        r"|after (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*|expire[sd])"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
