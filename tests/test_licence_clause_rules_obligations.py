@@ -73,6 +73,10 @@ FOUND: dict[str, list[str]] = {
         "Publish any derivative under a name which begins with the word Lyra.",
         "You must describe each fine-tuned model as derived from Lyra on its download page.",
         "Your chat product shall disclose the underlying model to users as Lyra.",
+        "The titles of all derivatives you publish must contain the original model name.",
+        "Derivatives are to be released under names following the pattern Vela-<size>-<variant>.",
+        "Your app must inform users, in its about box, that it is powered by Vela.",
+        "Any checkpoint name you choose shall begin with Vela.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -86,6 +90,8 @@ FOUND: dict[str, list[str]] = {
         "You may hand the Weights only to third parties who agree to this licence.",
         "Any licence under which you share the Weights must reproduce the use restrictions of "
         "Annex A.",
+        "Your customers must be told of, and accept, the restrictions in section 4.",
+        "Each recipient of a derivative must accept it before use.",
     ],
 }
 
@@ -112,10 +118,12 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You must mention any known limitations in the model card.",
         "Your derivative's name must not include our trademark.",
         "You may give your derivative a name of your choice.",
+        "Names of contributors are listed in the AUTHORS file.",
     ],
     "flow_down": [
         "Every user must comply with applicable export laws.",
         "Your licence agreement with customers may contain additional terms of your own.",
+        "Your users may choose whether to accept cookies.",
     ],
 }
 

@@ -67,6 +67,8 @@ FOUND: dict[str, list[str]] = {
         "version for everyone.",
         "Modified terms take effect seven days after they are emailed to you.",
         "The copy of this licence on our website prevails over earlier versions.",
+        "Vela Labs may modify Annex B, the list of restricted uses, at any time.",
+        "The current terms also govern all earlier releases of the Weights.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -121,6 +123,7 @@ FOUND: dict[str, list[str]] = {
         "this licence ends.",
         "Taking legal proceedings against Lyra Labs over the Weights revokes your licence at once.",
         "Lyra Labs may terminate this licence if your conduct harms its goodwill.",
+        "If you question Vela Labs' ownership of the Weights, your licence ends.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -154,6 +157,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This file is subject to the current version of the Example Public License 1.0.",
         "Your additions may carry new terms, provided you mark the files where those terms apply.",
         "We may publish new versions of this licence, and you may choose which version to follow.",
+        "The Foundation may update this Appendix to list further compatible licences.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",

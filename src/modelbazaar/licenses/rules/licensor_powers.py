@@ -11,6 +11,10 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
+# the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
+# (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
+_TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
+_TERMS += r" [a-z0-9]\b"
 _SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten"
 _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal|\bsu(e|es|ing)\b)\w*"
 _SUE += r" .{0,80}"
@@ -21,7 +25,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"(challeng|contest|disput)\w*\b.{0,60}\b(validity|ownership|intellectual property"
+            r"(challeng|contest|disput|question)\w*\b.{0,60}\b(validity|ownership"
+            r"|intellectual property"
             r"|patents?|copyrights?"
             r"|trademarks?|rights? (in|to|of))",
             _ENDS + r"|\bvoid\b|forfeit",
@@ -78,6 +83,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(apply|applies|bind\w*|govern\w*) (to )?(your )?(continued|continuing) (use|access)"
+        # new terms that reach back: "which also apply to any earlier release you still use"
+        r"|(apply|applies|govern\w*) (also )?(to )?(any |all |your |every )?(earlier|prior|previous"
+        r"|existing|older) (releases?|versions? of the (model|weights)|copies)"
         # "the change applies to any use after it is published"; "updated licence terms, which
         # govern your use"
         r"|\b(the|such|any|each|every) (change|update|amendment|revision|modification)s? "

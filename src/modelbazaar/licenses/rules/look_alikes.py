@@ -135,12 +135,15 @@ VETO = {
     "research_only": re.compile(r"internal business (purposes?|use|operations)"),
 }
 # "Designed for research purposes only": a description of the work, which grants nothing.
+_NO_GRANT = r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use))"
 RESEARCH_DESCRIPTION = re.compile(
-    r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use)).*"
-    r"\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    _NO_GRANT + r".*\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
     # "provided for research reproducibility": research names a kind of thing, not the grant's use
     r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
     r"|and|or)\b)[a-z]+"
+    # "only the base model was evaluated for safety": what was tested, not what may be used
+    r"|" + _NO_GRANT + r".*\b(was|were|has been|have been) (\w+ )?(evaluated|tested|benchmarked"
+    r"|assessed)\b"
     # what an evaluation covered: "our evaluation covers only English benchmarks"
     r"|\b(evaluations?|research|benchmarks?|testing|tests)\b (covers?|covered|includes?|included"
     r"|contains?|supports?|was|were|has been|have been|focus\w* on) (\w+ )?(only|solely)\b"

@@ -29,7 +29,8 @@ _DEFEAT = (
 )
 # "must acknowledge, in their interface, that ...": a required statement, with an aside first
 _MUST_DECLARE = (
-    r"(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose)\w*\b.{0,60}"
+    r"(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose|inform|tell"
+    r"|notify|let \w+ know)\w*\b.{0,60}"
 )
 
 OBLIGATION_RULES: dict[str, Rule] = {
@@ -48,6 +49,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
         r"|\bnam(e|es|ed|ing)\b.{0,40}\b(with|using|carry|bear)\w* the (prefix|suffix)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
+        r"|\bnames?\b( \w+){0,4} (must|shall) (begin|start|end) with"
         r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
         r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
         r"|improved|made|created|developed|based|derived|runs|running) (with|using|on|by|from)"
@@ -57,6 +59,12 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(include|display|state)\w* prominently|prominently (display|include|state|show)"
         r"|(feature|display|show)\w* the licensor\W?s? (logo|name)"
         r"|credit the licensor|(name|title) of any .{0,60}must include"
+        r"|\b(names?|titles?) of (any|each|every|all|the|your|such) .{0,60}(must|shall) (contain"
+        r"|include"
+        r"|begin|start|bear|carry|end)"
+        # "names of the form X-<task>"
+        r"|\bnames? (of|in|following|according to|using) (the|this|a) (form|format|pattern|scheme"
+        r"|convention)\b"
         # a prescribed way to refer to it: "may only be referred to as the Asset Name"
         r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
         r"|(must|shall) be (named|called|titled|labell?ed)\b.{0,60}\b(derived|based) (from|on)\b"
@@ -147,12 +155,12 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(require|ensure|make sure|procure|oblige|cause|bind|responsible for ensuring)\w*"
         r".{0,100}(users?|customers?|recipients?|licensees?|third part\w*|persons?|anyone"
         r"|everyone).{0,100}(comply|abide|bound|agree|accept|observe|follow|respect)\w*"
-        r"|\b(anyone|everyone|each|every|any|all) (\w+ ){0,3}(recipients?|users?|licensees?"
-        r"|persons?|third part\w*|customers?|to whom)\b.{0,80}\b(must|shall|will have to"
-        r"|(is|are) required to) (first )?(\w+ ){0,4}(agree|accept|be bound|comply|abide)\w* (to "
-        r"|by |with |that )?(the |these |this |its |such |all |their )?(\w+ ){0,3}(terms"
-        r"|licen[cs]e|agreement|restrictions"
-        r"|conditions|polic\w*|limitations|uses?)\b"
+        r"|\b(anyone|everyone|each|every|any|all|downstream|your) (\w+ ){0,3}(recipients?|users?"
+        r"|licensees?|persons?|third part\w*|customers?|to whom)\b.{0,80}\b(must|shall|will have to"
+        r"|(is|are) required to) (first )?([\w,]+ ){0,4}(agree|accept|be bound|comply|abide)\w*,? "
+        r"(to"
+        r",? |by,? |with,? |that )?((the |these |this |its |such |all |their )?(\w+ ){0,3}(terms"
+        r"|licen[cs]e|agreement|restrictions|conditions|polic\w*|limitations|uses?)\b|(them|it)\b)"
         r"|only to (recipients?|persons?|users?|parties|those|anyone|third parties|licensees?) (who"
         r"|that|which) (\w+ ){0,2}(agree|accept|are bound|comply)"
         # "every sublicence you grant must contain the restrictions of this section"

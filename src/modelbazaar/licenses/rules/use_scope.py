@@ -73,6 +73,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r" (\w+ )?(scope|licen[cs]e|agreement))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
+        # "no right is granted to use the Model in a live or customer-facing environment"
+        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into) (any |a |an )?(live|customer-facing"
+        r"|operational)\b"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview"
         r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
@@ -86,7 +89,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(evaluat|test|experiment|try|trial|research|stud(y|ie))\w*\b.{0,60}\b(but|and) (you |it "
         r"|they )?(may"
         r"|must|shall|can) ?not (be used to )?(deploy|commerciali[sz]e|ship|put|use (it|them"
-        r"|the \w+) (in|for) (production|commerc)|(provide|offer|sell) (\w+ ){0,2}(products?"
+        r"|the \w+) (in|for) (production|commerc)|use (it|them|the \w+) (to serve|to power|to "
+        r"provide|to offer) (\w+ ){0,2}(end[- ]users|customers|third parties|the public|products?"
+        r"|services?)|(provide|offer|sell) (\w+ ){0,2}(products?"
         r"|services?)|(integrat|incorporat|embed|includ)\w* (it|them|the \w+) (in|into) (\w+ ){0,2}"
         r"(products?|services?))"
         r"|(permitted|authori[sz]ed|licensed|allowed|(non-?commercial )?research) (purpose"
@@ -97,7 +102,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|evaluation|testing|academic|scientific)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal)|(uses?|purposes?|used) (for anything )?other than (for )?"
+        r"|testing|scientific|personal)|((uses?|purposes?|used) (for anything )?other than|anything"
+        r" (but|except|besides)) (for )?"
         r"(non-?commercial )?(research|evaluation|academic|testing|personal)"
         # a grant whose purpose is research: "grants you a licence to use the Model for research
         # purposes" (not "for research and commercial purposes", "any purpose, including research")
@@ -124,6 +130,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
         r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
+        r"|(outputs?|generations|responses)\b.{0,60}\b(for|in|to) (\w+ )?distil\w*"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -152,6 +159,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|put to use) (to|for|in)\b"
         # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
         r"|\b(is|are|be|gets?) never (used|applied|employed|deployed) (to|for|in)\b"
+        # "Licensee will ensure that the Model is not used to ..."
+        r"|ensur\w* (that )?(the |this |its |your |any )?(\w+ ){0,2}(is|are) (not|never) (used"
+        r"|employed|deployed|applied) (to|for|in)\b"
         r"|\bnor (\w+ ){0,3}(may|shall|will|can|must) (use|employ|deploy)\b"
         r"|^(no one|nobody|no (person|user|licensee|entity|party|third party)) (may|shall|can|will"
         r"|is (permitted|allowed) to) (use|employ|deploy)\b"
@@ -164,6 +174,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|\b(agree\w*|undertake\w*) not to:$"
         r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
         # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
         r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
