@@ -28,6 +28,7 @@ FOUND: dict[str, list[str]] = {
         "Schedule 3 (Acceptable Use) forms part of this Licence.",
         "Deployments must respect the Ethical AI Principles published by the licensor.",
         "Deployers must observe the Responsible AI Guide that accompanies the Model.",
+        "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
         "Derivatives may only be referred to as Heron Derivatives.",
@@ -77,6 +78,7 @@ FOUND: dict[str, list[str]] = {
         "Derivatives are to be released under names following the pattern Vela-<size>-<variant>.",
         "Your app must inform users, in its about box, that it is powered by Vela.",
         "Any checkpoint name you choose shall begin with Vela.",
+        "Name your fine-tuned model by following the Orion naming rules.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -92,6 +94,7 @@ FOUND: dict[str, list[str]] = {
         "Annex A.",
         "Your customers must be told of, and accept, the restrictions in section 4.",
         "Each recipient of a derivative must accept it before use.",
+        "You must impose the same limitations on every end user of your application.",
     ],
 }
 
@@ -124,6 +127,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Every user must comply with applicable export laws.",
         "Your licence agreement with customers may contain additional terms of your own.",
         "Your users may choose whether to accept cookies.",
+        "You may not impose any further restrictions on the recipients of the Model.",
     ],
 }
 

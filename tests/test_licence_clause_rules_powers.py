@@ -69,6 +69,9 @@ FOUND: dict[str, list[str]] = {
         "The copy of this licence on our website prevails over earlier versions.",
         "Vela Labs may modify Annex B, the list of restricted uses, at any time.",
         "The current terms also govern all earlier releases of the Weights.",
+        "This licence, as Orion may revise it from time to time, applies to every copy.",
+        "You agree to be bound by any amended version of these terms.",
+        "Changes to our Acceptable Use Policy take effect when they are published.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -124,6 +127,7 @@ FOUND: dict[str, list[str]] = {
         "Taking legal proceedings against Lyra Labs over the Weights revokes your licence at once.",
         "Lyra Labs may terminate this licence if your conduct harms its goodwill.",
         "If you question Vela Labs' ownership of the Weights, your licence ends.",
+        "Orion may end this licence if you act against Orion's commercial interests.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",

@@ -32,6 +32,8 @@ FOUND: dict[str, list[str]] = {
         "Commercial use of the Model, whether in an app, an API or an internal tool, needs a "
         "separate licence.",
         "You may evaluate the Model, and for no commercial or production purpose may you run it.",
+        "Once your registration has been approved, commercial use of the Weights is free.",
+        "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
         "The Weights are licensed for non-commercial research and nothing more.",
@@ -83,6 +85,9 @@ FOUND: dict[str, list[str]] = {
         "Nothing here licenses use of the Weights in any live or operational system.",
         "Use of the Model for anything except academic study requires a licence from us.",
         "You may try the Model on your laptop, but you may not use it to serve customers.",
+        "Rights are granted for the sole purpose of academic evaluation.",
+        "Other than for benchmarking, you are not permitted to run the Model.",
+        "This is a non-production licence for the Orion weights.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -147,6 +152,8 @@ FOUND: dict[str, list[str]] = {
         "In particular, you undertake not to:",
         "Licensees shall ensure that the Weights are never used for covert profiling of "
         "individuals.",
+        "You must not negligently allow anyone to use the Model for fraud.",
+        "Under this Agreement the following is strictly prohibited:",
     ],
     "field_of_use": [
         # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
@@ -182,6 +189,10 @@ FOUND: dict[str, list[str]] = {
         "The Territory covers every country except Brazil and India.",
         "No rights are granted to any person on a denied party list.",
         "You may only run the Weights on servers that use the Licensor's accelerator cards.",
+        "Use of the Weights for policing or border enforcement is not allowed.",
+        "You may not use the Model to operate a hosted API that competes with Orion.",
+        "The Model may only be run by employees of member institutions.",
+        "No rights are granted to users in a country subject to an arms embargo.",
     ],
 }
 
@@ -191,6 +202,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This licence is intended to facilitate the commercial use of the Program, so "
         "distributors should not create liability for others.",
         "The fonts may be sold with software, but not by themselves.",
+        "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
         "Use includes, but is not limited to, training and evaluating the Model.",
@@ -236,6 +248,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You must not use the Model where this would breach export regulations.",
         "After the licence term expires, you must not use the Weights.",
         "You may not use Lyra's name to promote your services.",
+        "If you want others not to be able to use your file under this licence, delete this "
+        "notice and replace it with yours.",
     ],
     "field_of_use": [
         "Such election will not withdraw this licence.",
@@ -253,6 +267,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "A user who is a student may use the Model free of charge.",
         "The Model runs on GPUs only when CUDA is installed.",
         "The Licensor's entity list of subsidiaries is in Appendix C.",
+        "The licence does not cover regimental badges or military insignia, which the "
+        "publisher is not authorised to license.",
+        "Orion may end the licence if you start selling a service that competes with Orion.",
     ],
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _FIELD = (
-    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|police"
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|polic(e|ing)\b"
     r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
     r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
@@ -22,7 +22,8 @@ _FIELD = (
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
-    r"|unavailable|not (be )?(used|deployed|designed|licensed|intended"
+    r"|unavailable|(is|are) not (permitted|allowed)\b|not (be )?(used|deployed|designed|licensed"
+    r"|intended"
     r"|granted)|exclud|prohibit|forbid|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
@@ -80,6 +81,14 @@ FIELD_RULES: dict[str, Rule] = {
         # a competing product or service is excluded (FSL, BUSL-style grants)
         r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
         r"compet\w+ (use|product|service|offering|business)"
+        r"|other than (a |an |the )?(excluded|prohibited|restricted|competing) (use|purpose)s?\b"
+        # "a SaaS offering that competes with the Licensor's products"
+        r"|\b(may|must|shall|will) not (\w+ ){0,4}(provide|offer|make available|operate)\w* .{0,60}"
+        r"\b(that|which) compet\w+ with"
+        # "may only be used by companies headquartered in the EU"
+        r"|\b(only (be )?(used|accessed|run|deployed) by|used only by) (\w+ ){0,2}(persons?|people"
+        r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?|researchers"
+        r"|universities|institutions|users|compan\w+|businesses)\b"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
         # kinds of user excluded: "any use by a business that is privately owned ... is not
@@ -93,7 +102,7 @@ FIELD_RULES: dict[str, Rule] = {
         r"|deploy)\b"
         r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
         r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
-        r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
+        r"|subject to (an? )?(comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
         r"|\b(on|in|listed on|named on|included in) (the |any |a )?(\w+ )?(entity|denied"
         r" part(y|ies)"
         r"|blocked persons?) list\b"

@@ -10,7 +10,7 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
-_TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
+_TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
@@ -49,6 +49,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|sees? fit)"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
+            r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
             r"|disrepute|goodwill"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat|sanction"
@@ -142,7 +143,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|supersede|replace|be binding|bind)"
         # "you agree to comply with any updated licence or cease use": a change you must accept
         r"|(comply with|accept|agree to|be bound by) (any|the|such|each) (updated|amended|revised"
-        r"|modified|changed|new) (version of )?(licen|terms|agreement|polic)",
+        r"|modified|changed|new) (version of )?(this |these |the )?(licen|terms|agreement|polic)"
+        # "this Agreement, as the Licensor may amend it from time to time"
+        r"|\bas (\w+ ){0,2}(may|can) (" + _CHANGE + r") (it|them)\b",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",

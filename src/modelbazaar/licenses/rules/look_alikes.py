@@ -85,6 +85,8 @@ VETO = {
         # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
         r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
         r"|designed|intended)\b"
+        # emblems left out of the licensed material ("military insignia") exclude no use
+        r"|insignia|coats? of arms"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.

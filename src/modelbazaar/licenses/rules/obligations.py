@@ -14,6 +14,7 @@ _BIND = (
     r"|respect|follow|observe|incorporat|forms? part of|in violation of|contrary to"
     # the policy as a measure of allowed use: "use must not violate the AUP", "as set out in"
     r"|violat|breach|consistent with|in line with|pursuant to|permitted (by|under)"
+    r"|in keeping with|in conformity with|accord\w* with|aligned with"
     r"|prohibited (by|under)|(set out|set forth|described|listed|specified|defined) in"
     r"|\b(must|shall) not\b|\bmay not\b|will not\b|agree\w* not"
 )
@@ -100,8 +101,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(must|shall) be (named|called|titled|labell?ed) (in the form|according to|following"
         r"|using the (format|pattern|scheme|convention))"
         # (a heading "Naming Conventions." or a ban on the licensor's names prescribes nothing)
-        r"|(use|follow|comply with|adhere to|conform to|apply) (the |our |this |that )?naming "
-        r"(convention|scheme|pattern|format)"
+        r"|(use|follow|comply with|adhere to|conform to|apply)\w* (the |our |this |that )?"
+        r"([\w-]+ )?naming "
+        r"(convention|scheme|pattern|format|guidelines?|rules|polic\w*)"
         r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?"
         r"(mark|badge|label|logo|legend|brand|trademark) [\"']"
         r"|identify (any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model|product|work)s?"
@@ -150,6 +152,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(must|shall) be included as (an )?enforceable provisions?"
         r"|(include|incorporate).{0,120}(restrictions|these terms|section \d+|paragraph \d+)"
         r".{0,80}(enforceable provision|in (any|every|each|all) (agreement|licen[cs]e|contract))"
+        r"|impos\w* (these|the|such|those|all|its|this)\b.{0,40}\bon (all |any |each |every "
+        r"|your )?(downstream |end[- ])?(users?|recipients?|licensees?|customers?|third parties)"
         r"|give notice to subsequent users|(pass|carry|flow)\w* (on |down |forward )?(these|the"
         r"|such|those|all)? ?(use |same )?(restrictions|conditions|terms|limitations)"
         r"|(require|ensure|make sure|procure|oblige|cause|bind|responsible for ensuring)\w*"

@@ -38,8 +38,15 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b.{0,60}\b(appl(y|ication)|regist\w+|authori[sz]ation|approval|consent|commercial "
         r"(terms|agreement|licen[cs]e))|"
         # "to use the weights commercially, fill in the application form"
-        r"\buse (\w+ ){0,3}commercially\b.{0,40}\b(fill (in|out)|appl(y|ication)|regist\w+"
-        r"|contact|request|submit)|"
+        # ... or after: "after completing the registration, you may use the weights commercially"
+        + near(
+            r"\buse (\w+ ){0,3}commercially\b|(?<!non-)commercial (use|usage|purposes?)",
+            # ("apply" only as a request: "the terms apply to commercial use" asks for nothing)
+            r"fill (in|out)|application|apply (for|by|via|through|online|in writing)|regist\w+"
+            r"|questionnaire|submit (a|an|the) (request|form|application)",
+            60,
+        )
+        + r"|"
         # a named non-commercial licence: "released under CC-BY-NC 4.0"
         r"\b(cc[- ])?by-nc\b|"
         + near(
@@ -66,6 +73,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
+        # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
+        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
+        r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
+        r"\b(no (right|licen[cs]e|permission)|not (permitted|allowed|licensed|entitled))"
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
@@ -79,7 +90,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview"
         r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
-        r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
+        r"|non-?production (use|licen[cs]e|purposes?)|only use .{0,160}for (non-?commercial )?"
+        r"(research|evaluation|testing"
         r"|personal)"
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
@@ -181,10 +193,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
         r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
-        r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
+        r"|not (\w+ly )?(permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
         r"|(in no (event|case)|under no circumstances) (shall|may|will|can|is|are) (the |this "
         r"|any )?(\w+ )?(be )?(used|deployed|employed|applied|utili[sz]ed) (to|for|in)\b"
+        r"|\bthe following (are|is) (strictly |expressly )?(prohibited|forbidden|not (permitted"
+        r"|allowed))"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
         r"|not (permitted|allowed))|prohibited (uses?|activities|purposes)\b.{0,40}\b(include|are"
         r"|consist)",
