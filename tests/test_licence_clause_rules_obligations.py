@@ -128,6 +128,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Your licence agreement with customers may contain additional terms of your own.",
         "Your users may choose whether to accept cookies.",
         "You may not impose any further restrictions on the recipients of the Model.",
+        "Generated text is not subject to the restrictions that apply to derivatives.",
     ],
 }
 

@@ -128,6 +128,8 @@ FOUND: dict[str, list[str]] = {
         "Lyra Labs may terminate this licence if your conduct harms its goodwill.",
         "If you question Vela Labs' ownership of the Weights, your licence ends.",
         "Orion may end this licence if you act against Orion's commercial interests.",
+        "Should you sue anyone claiming that the Weights infringe your copyright, this "
+        "licence ends.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",

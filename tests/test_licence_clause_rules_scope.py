@@ -88,6 +88,8 @@ FOUND: dict[str, list[str]] = {
         "Rights are granted for the sole purpose of academic evaluation.",
         "Other than for benchmarking, you are not permitted to run the Model.",
         "This is a non-production licence for the Orion weights.",
+        "The grant covers benchmarking the Model and nothing more.",
+        "You may not run the Weights except for internal testing.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -193,6 +195,7 @@ FOUND: dict[str, list[str]] = {
         "You may not use the Model to operate a hosted API that competes with Orion.",
         "The Model may only be run by employees of member institutions.",
         "No rights are granted to users in a country subject to an arms embargo.",
+        "This licence is not granted to entities based in an embargoed jurisdiction.",
     ],
 }
 
@@ -219,6 +222,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The datasets are released for research transparency.",
         "Our testing covered only the English-language version of the Model.",
         "The 7B variant was evaluated only on English benchmarks.",
+        "We only publish checkpoints that have passed our evaluation suite.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -232,6 +236,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You are permitted to redistribute output of the generator, even where doing so would "
         "otherwise violate this licence.",
         "Your prompts and outputs are private; we do not store them or use them for training.",
+        "A model trained on outputs of the Weights does not count as a derivative of them.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",

@@ -90,7 +90,7 @@ FIELD_RULES: dict[str, Rule] = {
         r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?|researchers"
         r"|universities|institutions|users|compan\w+|businesses)\b"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
-        r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
+        r"|(sanctioned|embargoed) (countries|country|jurisdictions?|persons)|sanctions list"
         # kinds of user excluded: "any use by a business that is privately owned ... is not
         # permitted"; implementations excluded: "no licence for hardware implementations"
         r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"

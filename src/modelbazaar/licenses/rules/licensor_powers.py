@@ -16,9 +16,10 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + 
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
 _TERMS += r" [a-z0-9]\b"
 _SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten"
-_SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal|\bsu(e|es|ing)\b)\w*"
+_SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
+_SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(

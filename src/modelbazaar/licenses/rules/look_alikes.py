@@ -68,6 +68,9 @@ VETO = {
     "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
+        # what counts as a derivative: "training on outputs does not make a model a derivative"
+        r"^(?=.*\bderivative).*\b(does|do|shall|will) not (make|render|include|cover|constitute"
+        r"|count as)\b|"
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
@@ -141,6 +144,8 @@ _NO_GRANT = r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(
 RESEARCH_DESCRIPTION = re.compile(
     _NO_GRANT + r".*\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
     # "provided for research reproducibility": research names a kind of thing, not the grant's use
+    # what the licensor does: "we only release models that passed our safety evaluation"
+    r"|\b(we|the licensor|it) only (release|publish|provide|support|offer|distribute)\w*"
     r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
     r"|and|or)\b)[a-z]+"
     # "only the base model was evaluated for safety": what was tested, not what may be used

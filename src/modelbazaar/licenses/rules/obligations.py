@@ -177,7 +177,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|restrictions|conditions)|(terms of service|end[- ]user (terms|licen[cs]e|agreement)"
         r"|eula).{0,80}(prohibit|restrict)|(does not|not) (contradict|conflict with) the"
         r" (restrictions|acceptable use)|similar set of restrictions"
-        r"|same use-based restrictions|(derivatives?|recipients?).{0,80}subject to the"
+        r"|same use-based restrictions|(derivatives?|recipients?).{0,80}(?<!not )subject to the"
         r" restrictions|onward licen[cs]ing.{0,80}non-?commercial|contractually required"
         # "You bind each recipient to the terms"; "the terms shall apply to such copy"
         r"|\bbind\w* (each|every|all|any|the|your)? ?(recipients?|users?|licensees?|sublicensees?"

@@ -77,7 +77,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
         r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
         r"\b(no (right|licen[cs]e|permission)|not (permitted|allowed|licensed|entitled))"
-        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no (other|commercial"
+        r"|\bnot\b.{0,60}\bexcept (to|for|in) (\w+ ){0,2}(" + _RESEARCH + ")"
+        r"|\b("
+        + _RESEARCH
+        + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
