@@ -2,7 +2,7 @@
 names, notices, safety guardrails, flow-down; plain wording with no clause; overlaps (settle).
 
 Sentences written for these tests (tests/clause_cases.py says how).
-The other families are in *_scope.py and *_powers.py.
+The other families are in *_scope.py, *_fields.py and *_powers.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 termination, remote restriction.
 
 Sentences written for these tests (tests/clause_cases.py says how).
-The other families are in *_scope.py and *_obligations.py.
+The other families are in *_scope.py, *_fields.py and *_obligations.py.
 """
 
 from __future__ import annotations
