@@ -50,6 +50,8 @@ FOUND: dict[str, list[str]] = {
         "The Model may only be run by employees of member institutions.",
         "No rights are granted to users in a country subject to an arms embargo.",
         "This licence is not granted to entities based in an embargoed jurisdiction.",
+        "The Weights are licensed only for internal use by accredited hospitals.",
+        "You may not provide the Weights to others as a managed service.",
     ],
 }
 
@@ -74,6 +76,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The licence does not cover regimental badges or military insignia, which the "
         "publisher is not authorised to license.",
         "Orion may end the licence if you start selling a service that competes with Orion.",
+        "You shall not attempt to break into the hosted service.",
     ],
 }
 

@@ -79,6 +79,10 @@ FOUND: dict[str, list[str]] = {
         "Your app must inform users, in its about box, that it is powered by Vela.",
         "Any checkpoint name you choose shall begin with Vela.",
         "Name your fine-tuned model by following the Orion naming rules.",
+        "Every derivative shall use the prefix Cobalt- at the start of its name.",
+        "Your model must carry the Cobalt name as the first word of its name.",
+        "The name you choose must indicate that the model is based on Cobalt.",
+        'Derivatives shall be designated as "Cobalt-derived" on their download page.',
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -122,6 +126,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Your derivative's name must not include our trademark.",
         "You may give your derivative a name of your choice.",
         "Names of contributors are listed in the AUTHORS file.",
+        "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
         "Every user must comply with applicable export laws.",

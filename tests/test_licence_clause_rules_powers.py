@@ -72,6 +72,9 @@ FOUND: dict[str, list[str]] = {
         "This licence, as Orion may revise it from time to time, applies to every copy.",
         "You agree to be bound by any amended version of these terms.",
         "Changes to our Acceptable Use Policy take effect when they are published.",
+        "Each amendment of this licence binds you from the date it is posted.",
+        "Cobalt may at its sole discretion remove or change any of the terms of this Agreement.",
+        "The terms of service may change, and the latest terms always apply to you.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -164,6 +167,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Your additions may carry new terms, provided you mark the files where those terms apply.",
         "We may publish new versions of this licence, and you may choose which version to follow.",
         "The Foundation may update this Appendix to list further compatible licences.",
+        "You may add to the covered work material under other terms, provided they are compatible.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",

@@ -90,6 +90,8 @@ FOUND: dict[str, list[str]] = {
         "This is a non-production licence for the Orion weights.",
         "The grant covers benchmarking the Model and nothing more.",
         "You may not run the Weights except for internal testing.",
+        "Under this research licence, no use in products is allowed.",
+        "The Weights may only be run in a sandbox environment.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -156,6 +158,9 @@ FOUND: dict[str, list[str]] = {
         "individuals.",
         "You must not negligently allow anyone to use the Model for fraud.",
         "Under this Agreement the following is strictly prohibited:",
+        "Licensees must abstain from utilising the Model to profile individuals.",
+        "You will not, and will make sure your contractors do not, use the Model to spy on anyone.",
+        "Forbidden uses: using the Model to create fake reviews.",
     ],
 }
 
@@ -183,6 +188,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Our testing covered only the English-language version of the Model.",
         "The 7B variant was evaluated only on English benchmarks.",
         "We only publish checkpoints that have passed our evaluation suite.",
+        "Our research licence is described elsewhere; this model uses the open licence.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -215,6 +221,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use Lyra's name to promote your services.",
         "If you want others not to be able to use your file under this licence, delete this "
         "notice and replace it with yours.",
+        "You may not use this Agreement to claim rights against third parties.",
     ],
 }
 

@@ -10,6 +10,7 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
+_TERMS += r"|(the|these) terms of (use|service)"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
@@ -81,8 +82,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
         r"|\bmay|\bcan"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
-        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
-        r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
+        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "
+        r"|absolute )?discretion )?(unilaterally )?(" + _CHANGE + r"|add to|remove)"
+        r".{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
         r"|(apply|applies|bind\w*|govern\w*) (to )?(your )?(continued|continuing) (use|access)"
         # new terms that reach back: "which also apply to any earlier release you still use"
@@ -114,7 +116,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
         # "changes to these terms become effective 30 days after"; "review it periodically for
         # changes"; "the licence terms then in effect"
-        r"|(changes|amendments|modifications|updates|revisions) (to|of) (" + _TERMS + r")\b.{0,80}"
+        r"|(changes?|amendments?|modifications?|updates?|revisions?) (to|of) ("
+        + _TERMS
+        + r")\b.{0,80}"
         r"\b(effective|apply|take effect|binding|bind)"
         r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
         r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"

@@ -26,7 +26,7 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 # Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern).
 VETO = {
     "terms_change": re.compile(
-        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
+        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend|add|remove|supplement)"
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
@@ -96,6 +96,7 @@ VETO = {
     "use_restriction": re.compile(
         # (promoting products is the endorsement clause; "material that promotes terror" bans)
         r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
+        r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
         # export-law compliance is left unlabelled (CLAUSES.md)
@@ -135,6 +136,9 @@ VETO = {
     "naming": re.compile(
         r"^(?!.*(built|powered|logo|brand|\bnamed?\b)).*(disclaimer|warrant|liabilit|copyright"
         r"|notice).{0,60}prominently"
+        # a ban on using the licensor's name prescribes none (CLAUSES.md: left unlabelled)
+        r"|^(do not|don't|never|you (may|must|shall) not|you cannot) (use|include|incorporate)\b"
+        r".{0,40}\bnames?\b"
     ),
     # A grant that covers internal business use is narrower than open, but not research-only.
     "research_only": re.compile(r"internal business (purposes?|use|operations)"),

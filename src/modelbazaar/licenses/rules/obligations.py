@@ -49,6 +49,12 @@ OBLIGATION_RULES: dict[str, Rule] = {
     "naming": rule(
         r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
         r"|\bnam(e|es|ed|ing)\b.{0,40}\b(with|using|carry|bear)\w* the (prefix|suffix)"
+        # "must carry the suffix -ft after the original name"; "the original name as the first
+        # part of its name"; "the name must make clear that it derives from X"
+        r"|(carry|bear|use|add|include)\w* (the |a )?(prefix|suffix)\b.{0,60}\bnames?\b"
+        r"|as the (first|leading|initial) (part|word|element|component) of (its|their|the) names?"
+        r"|\bnames?\b.{0,60}\b(must|shall) (make (it )?clear|indicate|show|reflect|state"
+        r"|disclose)\w*\b.{0,60}\b(deriv|based on|built (on|with)|origin)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
         r"|\bnames?\b( \w+){0,4} (must|shall) (begin|start|end) with"
         r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
@@ -75,7 +81,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
         r"|(its|their|the|whose) ([\w-]+ ){0,2}names? (must |shall )?(contains?|includes?"
         r"|begins? with|starts? with)\b"
-        r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market)\w* .{0,60}\bas \""
+        r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market|mark|designate|tag)\w*"
+        r" .{0,60}"
+        r"\bas \""
         r"|(must|shall) (\w+ ){0,2}be branded (with|as)\b|(labell?ed|marked) with (the |its |our )?"
         r"[\w-]+ (name|brand|logo)"
         r"|name shall be as large as|[\"'][^\"']{1,30}[\"'] in (its|their|the|each|every) (\w+ )?"

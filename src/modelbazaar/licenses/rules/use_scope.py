@@ -26,6 +26,7 @@ _COMMERCE = (
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
     r"|experiment\w*|non-?production|scientific|personal|assess(ment|ing)\b"
+    r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
@@ -99,6 +100,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
         r"|production (use|deployment)s? (requires?|needs?)"
+        r"|\b(this|under (this|the)) research(-only)? licen[cs]e\b"
         # "you may evaluate it, but you may not deploy it"; "Permitted Purpose means ...
         # research"; "any purpose except academic research"
         r"|(evaluat|test|experiment|try|trial|research|stud(y|ie))\w*\b.{0,60}\b(but|and) (you |it "
@@ -192,7 +194,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(agree\w*|undertake\w*) not to:$"
         r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
         # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
-        r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
+        r"|(refrain|abstain) from (using|deploying|employing|applying|utili[sz]ing)\b.{0,60}\b(to"
+        r"|for"
+        r"|in)\b"
+        # "you shall not, and shall ensure that your users do not, use the Model"; "Prohibited:"
+        r"|\b(shall|will|must|may) not, and [^,]{0,60}, use\b"
+        r"|^(prohibited|forbidden|not permitted)( uses?)?: (using|use of|to use)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
         r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
