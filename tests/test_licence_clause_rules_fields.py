@@ -52,6 +52,10 @@ FOUND: dict[str, list[str]] = {
         "This licence is not granted to entities based in an embargoed jurisdiction.",
         "The Weights are licensed only for internal use by accredited hospitals.",
         "You may not provide the Weights to others as a managed service.",
+        "You may not use the Weights to offer a hosted inference service that competes with "
+        "Cobalt.",
+        "No use of the Model is permitted for nuclear weapons research.",
+        "Use of the Model for facial recognition in public places is not licensed.",
     ],
 }
 
@@ -77,6 +81,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "publisher is not authorised to license.",
         "Orion may end the licence if you start selling a service that competes with Orion.",
         "You shall not attempt to break into the hosted service.",
+        "Customers who reach the Model through a hosted service must follow our Prohibited "
+        "Use Policy.",
     ],
 }
 

@@ -83,6 +83,7 @@ FOUND: dict[str, list[str]] = {
         "Your model must carry the Cobalt name as the first word of its name.",
         "The name you choose must indicate that the model is based on Cobalt.",
         'Derivatives shall be designated as "Cobalt-derived" on their download page.',
+        "The leading word of every derivative's name must be Cobalt.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -99,6 +100,7 @@ FOUND: dict[str, list[str]] = {
         "Your customers must be told of, and accept, the restrictions in section 4.",
         "Each recipient of a derivative must accept it before use.",
         "You must impose the same limitations on every end user of your application.",
+        "Each customer of your service must be informed that the Acceptable Use Policy binds them.",
     ],
 }
 

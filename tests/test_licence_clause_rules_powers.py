@@ -75,6 +75,7 @@ FOUND: dict[str, list[str]] = {
         "Each amendment of this licence binds you from the date it is posted.",
         "Cobalt may at its sole discretion remove or change any of the terms of this Agreement.",
         "The terms of service may change, and the latest terms always apply to you.",
+        "Please review this page regularly for updates to the licence.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -133,6 +134,7 @@ FOUND: dict[str, list[str]] = {
         "Orion may end this licence if you act against Orion's commercial interests.",
         "Should you sue anyone claiming that the Weights infringe your copyright, this "
         "licence ends.",
+        "Cobalt may end your licence if, in the Licensor's opinion, you misuse the Model.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",

@@ -16,10 +16,10 @@ _FIELD = (
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
-    r"|diagnos|human rights|gambling|firearm"
-    r"|(as|for|through|via) (a |an |any )?(hosted|managed)( or managed)? service"
-    r"|(offer|provid|operat|run|make available|host)\w* .{0,60}(hosted|managed)( or managed)?"
-    r" service"
+    r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
+    r"|(as|for) (a |an |any )?(hosted|managed)( or managed)? (\w+ )?service"
+    r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
+    r"managed)? (\w+ )?service"
     r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
     r"|customers?|departments?)"
     r"|good, not evil)"
@@ -28,9 +28,10 @@ _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
     r"|unavailable|(is|are) not (permitted|allowed)\b|not (be )?(used|deployed|designed|licensed"
     r"|intended"
-    r"|granted)|exclud|prohibit|forbid|outside the scope"
+    # (the name of a "Prohibited Use Policy" excludes nothing by itself)
+    r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
-    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
+    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend|\bno use\b"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
 )
 _PLACE = (
@@ -87,7 +88,7 @@ FIELD_RULES: dict[str, Rule] = {
         r"compet\w+ (use|product|service|offering|business)"
         r"|other than (a |an |the )?(excluded|prohibited|restricted|competing) (use|purpose)s?\b"
         # "a SaaS offering that competes with the Licensor's products"
-        r"|\b(may|must|shall|will) not (\w+ ){0,4}(provide|offer|make available|operate)\w* .{0,60}"
+        r"|\b(may|must|shall|will) not (\w+ ){0,6}(provide|offer|make available|operate)\w* .{0,60}"
         r"\b(that|which) compet\w+ with"
         # "may only be used by companies headquartered in the EU"
         r"|\b(only (be )?(used|accessed|run|deployed) by|used only by|only\b.{0,40}\buse by)"

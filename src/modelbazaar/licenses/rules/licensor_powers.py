@@ -46,7 +46,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion|view)|(reasonably )?believes?"
+            r"|(in|at) (its|our|the licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
             r"|sees? fit)"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
@@ -114,6 +115,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        r"|(check|review|consult|monitor)\w* .{0,40}\bfor (any )?(changes|updates|amendments"
+        r"|revisions)"
         # "changes to these terms become effective 30 days after"; "review it periodically for
         # changes"; "the licence terms then in effect"
         r"|(changes?|amendments?|modifications?|updates?|revisions?) (to|of) ("

@@ -106,6 +106,7 @@ VETO = {
         r"|patents? (cannot|can not|may not|shall not) be used"
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
+        r"|without (first )?(accepting|agreeing)"
         # "any use other than as authorised under this licence is prohibited": the grant's edge
         r"|other than (as |those |that |the (uses?|purposes?) )?(authori[sz]ed|permitted|expressly"
         r"|allowed|granted)|beyond the scope of th|except as (authori[sz]ed|permitted"
@@ -116,7 +117,8 @@ VETO = {
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
         # what follows the end of the licence: "upon such termination you may not use it"
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
-        r"|after (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*|expire[sd])"
+        r"|(after|once|when) (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*"
+        r"|expire[sd]|lapsed)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
@@ -156,6 +158,8 @@ RESEARCH_DESCRIPTION = re.compile(
     r"|" + _NO_GRANT + r".*\b(was|were|has been|have been) (\w+ )?(evaluated|tested|benchmarked"
     r"|assessed)\b"
     # what an evaluation covered: "our evaluation covers only English benchmarks"
+    # results reported: "models covered by the benchmark results below"
+    r"|" + _NO_GRANT + r".*\b(benchmark|evaluation|test)\w* (results?|scores?|numbers|figures)\b"
     r"|\b(evaluations?|research|benchmarks?|testing|tests)\b (covers?|covered|includes?|included"
     r"|contains?|supports?|was|were|has been|have been|focus\w* on) (\w+ )?(only|solely)\b"
 )

@@ -121,7 +121,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
         r"|testing|scientific|personal)|((uses?|purposes?|used) (for anything )?other than|anything"
         r" (but|except|besides)) (for )?"
-        r"(non-?commercial )?(research|evaluation|academic|testing|personal)"
+        r"(non-?commercial |[\w-]+ )?(research|evaluation|academic|testing|personal|scientific)"
+        # "deployment outside a research setting requires a separate licence"
+        r"|(deploy\w*|use|production)\b.{0,40}\boutside (a |an |the |any )?(research|academic"
+        r"|evaluation|testing) (settings?|contexts?|environments?|purposes?)"
         # a grant whose purpose is research: "grants you a licence to use the Model for research
         # purposes" (not "for research and commercial purposes", "any purpose, including research")
         r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
@@ -139,6 +142,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             r"|system|other works|training data|datasets?)",
             160,
         )
+        # "you must not use the outputs of the Model to compete with the Licensor"
+        + r"|(outputs?|generations|responses)\b.{0,40}\bto compete\b"
         + r"|(outputs?|generated (text|content|data)|(content|data|text) (that )?you generate\w*)"
         r"\b.{0,40}(is|are|shall be|will be|remains?) subject to (the |all |any )?(same )?"
         r"(use[- ]based |use )?(restrictions|limitations|prohibitions)"
@@ -164,7 +169,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
         r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
         r"|(restrictions|uses?) (in|set forth in|listed in) (attachment|appendix|annex|schedule"
-        r"|exhibit)|(uses|purposes?) listed in (attachment|appendix|annex|schedule|exhibit)"
+        r"|exhibit)|(uses|purposes?|activit(y|ies)) listed in (attachment|appendix|annex|schedule"
+        r"|exhibit)"
         r"|\bnot\s+(to\s+)?(use|employ|deploy)\w*\s+(the |any |this )?(model|software|weights"
         r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
         r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
@@ -173,7 +179,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
         r"|\b(may|must|shall|can|will) ?not be (used|applied|employed|deployed|utili[sz]ed"
-        r"|put to use) (to|for|in)\b"
+        r"|put to use)(, [^,]{1,60},)? (to|for|in)\b"
         # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
         r"|\b(is|are|be|gets?) never (used|applied|employed|deployed) (to|for|in)\b"
         # "Licensee will ensure that the Model is not used to ..."
