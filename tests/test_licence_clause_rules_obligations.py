@@ -101,6 +101,10 @@ FOUND: dict[str, list[str]] = {
         "Each recipient of a derivative must accept it before use.",
         "You must impose the same limitations on every end user of your application.",
         "Each customer of your service must be informed that the Acceptable Use Policy binds them.",
+        "Any sublicence you grant must contain conditions no less protective of the Licensor "
+        "than these.",
+        "You must ensure that each of your resellers requires its customers to impose the "
+        "same limits.",
     ],
 }
 

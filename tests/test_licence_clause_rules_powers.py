@@ -135,6 +135,11 @@ FOUND: dict[str, list[str]] = {
         "Should you sue anyone claiming that the Weights infringe your copyright, this "
         "licence ends.",
         "Cobalt may end your licence if, in the Licensor's opinion, you misuse the Model.",
+        "If you remove, disable or otherwise circumvent any of the filters, classifiers, "
+        "watermarking tools, rate limiters, authentication checks or other safety guardrails "
+        "that accompany the Weights (or any related tooling we supply), whether directly or "
+        "through a contractor or other third party acting for you, your licence under these "
+        "terms will automatically terminate.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",

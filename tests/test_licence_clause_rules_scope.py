@@ -230,6 +230,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use this Agreement to claim rights against third parties.",
         "You may not use the Weights without first accepting these terms.",
         "You must stop using the Model once this licence has expired.",
+        "We will not use your fine-tuning data except to provide the service.",
     ],
 }
 

@@ -67,7 +67,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,80}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
             r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
-            250,
+            400,
         )
         # at will on notice: "may end this Agreement on thirty days' written notice" (a
         # patent suit's notice period is no such power: the licensor is not the one who may)

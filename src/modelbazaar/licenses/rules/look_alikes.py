@@ -97,6 +97,8 @@ VETO = {
         # (promoting products is the endorsement clause; "material that promotes terror" bans)
         r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
         r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
+        # the licensor's own undertaking: "the Licensor shall not use such Output except ..."
+        r"|\b(the licensor|licensor|we) (shall|will|may|must) not use\b"
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
         # export-law compliance is left unlabelled (CLAUSES.md)
