@@ -56,6 +56,9 @@ FOUND: dict[str, list[str]] = {
         "Cobalt.",
         "No use of the Model is permitted for nuclear weapons research.",
         "Use of the Model for facial recognition in public places is not licensed.",
+        "If you are a company that sells cloud hosting, you may not offer the Weights to your "
+        "customers.",
+        "Persons named on any export control list may not use the Model.",
     ],
 }
 

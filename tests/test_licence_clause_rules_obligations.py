@@ -84,6 +84,8 @@ FOUND: dict[str, list[str]] = {
         "The name you choose must indicate that the model is based on Cobalt.",
         'Derivatives shall be designated as "Cobalt-derived" on their download page.',
         "The leading word of every derivative's name must be Cobalt.",
+        "Public fine-tunes shall be labelled in a way that makes clear which base model they "
+        "come from.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",

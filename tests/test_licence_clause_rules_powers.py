@@ -76,6 +76,8 @@ FOUND: dict[str, list[str]] = {
         "Cobalt may at its sole discretion remove or change any of the terms of this Agreement.",
         "The terms of service may change, and the latest terms always apply to you.",
         "Please review this page regularly for updates to the licence.",
+        "We may update this licence and the Usage Policy, and you will be bound by the "
+        "updated versions.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -140,6 +142,9 @@ FOUND: dict[str, list[str]] = {
         "that accompany the Weights (or any related tooling we supply), whether directly or "
         "through a contractor or other third party acting for you, your licence under these "
         "terms will automatically terminate.",
+        "Filing a claim that the Weights infringe your copyright ends your licence.",
+        "If you breach these terms or damage the Licensor's interests, the Licensor may "
+        "terminate this licence.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -175,6 +180,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We may publish new versions of this licence, and you may choose which version to follow.",
         "The Foundation may update this Appendix to list further compatible licences.",
         "You may add to the covered work material under other terms, provided they are compatible.",
+        "The Steward may publish updated versions of this licence, each with its own number, "
+        "and you may choose which one to follow.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",
@@ -193,6 +200,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may at any time cease to maintain or update the Model.",
         "If you dispute an invoice, the licence does not terminate.",
         "Lyra Labs may end support for version 1 of the Model at any time.",
+        "If you breach section 4, we may terminate this licence after notice.",
     ],
     "remote_update": [
         "You may install updates to the Model whenever you like.",

@@ -94,6 +94,7 @@ FOUND: dict[str, list[str]] = {
         "The Weights may only be run in a sandbox environment.",
         "Use of the Model outside an academic context needs our consent.",
         "The Model may not be used for purposes other than scientific research.",
+        "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -166,6 +167,8 @@ FOUND: dict[str, list[str]] = {
         "Forbidden uses: using the Model to create fake reviews.",
         "The Model must not be employed, whether by you or by others, to defraud anyone.",
         "You may not make the Weights available for any of the activities listed in Schedule 3.",
+        "You shall not, whether yourself or through others, use the Model to stalk anyone.",
+        "Producing election disinformation is not an authorised use of the Weights.",
     ],
 }
 

@@ -16,7 +16,7 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + 
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
 _TERMS += r" [a-z0-9]\b"
-_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten"
+_SUE = r"(institut|initiat|commenc|bring|brings|fil(e|es|ed|ing)|make|assert|pursu|threaten"
 _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"

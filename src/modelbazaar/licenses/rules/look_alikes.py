@@ -30,8 +30,8 @@ VETO = {
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect|(replaces?|supersedes?) (the )?(previous|prior"
-        r"|earlier"
+        r"|replace)|automatically|take effect|bound by|(replaces?|supersedes?) (the )?(previous"
+        r"|prior|earlier"
         r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
         r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
@@ -45,7 +45,8 @@ VETO = {
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
-        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt))"
+        r".*(breach|violat|fail\w* to comply|non-?compliance)"
         # the licensee ending its own licence: "you may terminate this licence at any time"
         r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel)"
         r"|(will|does|shall) not (terminate|end)\b"

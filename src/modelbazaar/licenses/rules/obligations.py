@@ -108,7 +108,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"
         r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
         r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
-        r"|(must|shall) be (named|called|titled|labell?ed) (in the form|according to|following"
+        r"|(must|shall) be (named|called|titled|labell?ed) (in a way that (identifies|shows"
+        r"|indicates|makes clear)|in the form|according to|following"
         r"|using the (format|pattern|scheme|convention))"
         # (a heading "Naming Conventions." or a ban on the licensor's names prescribes nothing)
         r"|(use|follow|comply with|adhere to|conform to|apply)\w* (the |our |this |that )?"

@@ -71,7 +71,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confine[ds]?"
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
         # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
@@ -192,7 +192,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
         r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed)\b"
-        r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        r"|\b(shall|will|must|may|agree) not(?: to)?(,[^,]{1,60},)? (use|employ|deploy|exploit"
+        r"|utili[sz]e)\b|\b(is|are) not (a |an )?(permitted|licensed|authori[sz]ed|allowed) use\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
