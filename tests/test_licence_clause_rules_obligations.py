@@ -86,6 +86,7 @@ FOUND: dict[str, list[str]] = {
         "The leading word of every derivative's name must be Cobalt.",
         "Public fine-tunes shall be labelled in a way that makes clear which base model they "
         "come from.",
+        "Each hosted service must name Cobalt as the base model on its landing page.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",

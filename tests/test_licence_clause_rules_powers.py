@@ -78,6 +78,7 @@ FOUND: dict[str, list[str]] = {
         "Please review this page regularly for updates to the licence.",
         "We may update this licence and the Usage Policy, and you will be bound by the "
         "updated versions.",
+        "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -182,6 +183,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may add to the covered work material under other terms, provided they are compatible.",
         "The Steward may publish updated versions of this licence, each with its own number, "
         "and you may choose which one to follow.",
+        "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",

@@ -13,6 +13,7 @@ from tests.clause_cases import rule_tests
 FOUND: dict[str, list[str]] = {
     "revenue_cap": [
         "Companies with more than $10 million in annual revenue must buy a licence.",
+        "The free licence is limited to companies with fewer than twenty employees.",
     ],
     "user_cap": [
         "If your product has more than 50 million users you need our permission.",
@@ -169,6 +170,7 @@ FOUND: dict[str, list[str]] = {
         "You may not make the Weights available for any of the activities listed in Schedule 3.",
         "You shall not, whether yourself or through others, use the Model to stalk anyone.",
         "Producing election disinformation is not an authorised use of the Weights.",
+        "You may under no circumstances employ the Weights to create spam.",
     ],
 }
 
@@ -234,6 +236,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use the Weights without first accepting these terms.",
         "You must stop using the Model once this licence has expired.",
         "We will not use your fine-tuning data except to provide the service.",
+    ],
+    "revenue_cap": [
+        "Our team has grown to more than fifty engineers.",
     ],
 }
 

@@ -41,7 +41,9 @@ CAP_RULES: dict[str, Rule] = {
         )
         + r"|("
         + COMPARE
-        + r") (than )?[\d,]+ (total )?(individuals|employees|staff"
+        # (a head count in figures or words: "fewer than fifty employees")
+        + r") (than )?([\d,]+|ten|twenty|thirty|forty|fifty|hundred|thousand|\w+ hundred)"
+        r" (total )?(individuals|employees|staff"
         r"|personnel|full-time|people)|headcount (above|over|of more)|revenue threshold",
         True,
         "a revenue or company-size cap limits who may use it",

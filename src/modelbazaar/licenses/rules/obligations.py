@@ -130,6 +130,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(label|mark|describe|identify)\w* (any|each|every|the|such|your) ([\w-]+ ){0,2}"
         r"(derivative|model|product|work)s? as (\w+ ){0,2}(based on|derived from|built (on|with)"
         r"|powered by)"
+        r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* [\w-]+ as the (underlying"
+        r"|original|base|source) (model|weights)\b"
         r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* the (underlying|original"
         r"|base|source) (model|weights)\b"
         r"|(derivative|model|product|work)\W?s? names? (must|shall) (include|contain|begin|start"

@@ -212,6 +212,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|not (\w+ly )?(permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|(shall|may|will|must) (in no event|under no circumstances|never) (use|employ|deploy"
+        r"|utili[sz]e|apply)\b"
         r"|(in no (event|case)|under no circumstances) (shall|may|will|can|is|are) (the |this "
         r"|any )?(\w+ )?(be )?(used|deployed|employed|applied|utili[sz]ed) (to|for|in)\b"
         r"|\bthe following (are|is) (strictly |expressly )?(prohibited|forbidden|not (permitted"
