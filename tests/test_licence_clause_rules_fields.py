@@ -59,6 +59,9 @@ FOUND: dict[str, list[str]] = {
         "If you are a company that sells cloud hosting, you may not offer the Weights to your "
         "customers.",
         "Persons named on any export control list may not use the Model.",
+        "People younger than 16 are not allowed to use the Model.",
+        "The Weights may not be used to select targets for lethal strikes.",
+        "You may not offer the Software to the public as a stand-alone vector-search service.",
     ],
 }
 

@@ -203,6 +203,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "If you dispute an invoice, the licence does not terminate.",
         "Lyra Labs may end support for version 1 of the Model at any time.",
         "If you breach section 4, we may terminate this licence after notice.",
+        "We may discontinue the online version of the Model whenever we choose.",
+        "No provision of this licence allows the Licensor to terminate it for convenience.",
+        "You can withdraw from the beta programme at any time.",
     ],
     "remote_update": [
         "You may install updates to the Model whenever you like.",

@@ -214,6 +214,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "otherwise violate this licence.",
         "Your prompts and outputs are private; we do not store them or use them for training.",
         "A model trained on outputs of the Weights does not count as a derivative of them.",
+        "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",
@@ -236,9 +237,14 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use the Weights without first accepting these terms.",
         "You must stop using the Model once this licence has expired.",
         "We will not use your fine-tuning data except to provide the service.",
+        "The Weights must not be used in breach of this Agreement.",
+        "You may not use the Licensor's name in a domain name or social media handle.",
     ],
     "revenue_cap": [
         "Our team has grown to more than fifty engineers.",
+    ],
+    "user_cap": [
+        "Users under 16 years of age need parental consent.",
     ],
 }
 

@@ -26,7 +26,13 @@ CAP_RULES: dict[str, Rule] = {
         "ask the licensor for a licence above the monthly-active-user cap",
     ),
     "user_cap": rule(
-        _USERS + r"|(users|customers|subscribers).{0,40}(" + COMPARE + r") " + NUMBER,
+        # (an age is no user count: "users under 18 years of age")
+        _USERS
+        + r"|(users|customers|subscribers).{0,40}("
+        + COMPARE
+        + r") "
+        + NUMBER
+        + r"(?!\d| ?(years?|yrs)\b|-year)",
         True,
         "a user cap limits how widely it may be deployed",
         "ask the licensor for a licence above the user cap",
