@@ -2,7 +2,7 @@
 names, notices, safety guardrails, flow-down; plain wording with no clause; overlaps (settle).
 
 Sentences written for these tests (tests/clause_cases.py says how).
-The other families are in *_scope.py and *_powers.py.
+The other families are in *_scope.py, *_fields.py and *_powers.py.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ FOUND: dict[str, list[str]] = {
         "Use of the Model is conditioned on compliance with the AUP.",
         "Licensee shall use the Model only in conformity with the Nimbus Usage Guidelines.",
         "Schedule 3 (Acceptable Use) forms part of this Licence.",
+        "Deployments must respect the Ethical AI Principles published by the licensor.",
+        "Deployers must observe the Responsible AI Guide that accompanies the Model.",
+        "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
         "Derivatives may only be referred to as Heron Derivatives.",
@@ -64,6 +67,26 @@ FOUND: dict[str, list[str]] = {
         "Each product made available to end users must visibly mention that it uses Aster.",
         "Fine-tuned models must include 'Borealis' in their names.",
         "Place the words 'Built with Borealis' at the start of your model card.",
+        "You must mention the name Vega in the title of every derivative you publish.",
+        "A fine-tuned model's name must retain the word Sirius.",
+        "Licensees shall state in the release notes that their model was created from Polaris.",
+        "You must identify each fine-tuned model as a derivative of Rigel.",
+        "Publish any derivative under a name which begins with the word Lyra.",
+        "You must describe each fine-tuned model as derived from Lyra on its download page.",
+        "Your chat product shall disclose the underlying model to users as Lyra.",
+        "The titles of all derivatives you publish must contain the original model name.",
+        "Derivatives are to be released under names following the pattern Vela-<size>-<variant>.",
+        "Your app must inform users, in its about box, that it is powered by Vela.",
+        "Any checkpoint name you choose shall begin with Vela.",
+        "Name your fine-tuned model by following the Orion naming rules.",
+        "Every derivative shall use the prefix Cobalt- at the start of its name.",
+        "Your model must carry the Cobalt name as the first word of its name.",
+        "The name you choose must indicate that the model is based on Cobalt.",
+        'Derivatives shall be designated as "Cobalt-derived" on their download page.',
+        "The leading word of every derivative's name must be Cobalt.",
+        "Public fine-tunes shall be labelled in a way that makes clear which base model they "
+        "come from.",
+        "Each hosted service must name Cobalt as the base model on its landing page.",
     ],
     "safety_guardrail": [
         "You must not disable the safety classifier shipped with the Model.",
@@ -72,6 +95,19 @@ FOUND: dict[str, list[str]] = {
         "You bind every sublicensee to these terms.",
         "These conditions apply to all copies and derivatives of the Weights.",
         "You must pass these restrictions on to any party you provide the Model to.",
+        "Every customer of your hosted service must first accept terms that include these "
+        "restrictions.",
+        "You may hand the Weights only to third parties who agree to this licence.",
+        "Any licence under which you share the Weights must reproduce the use restrictions of "
+        "Annex A.",
+        "Your customers must be told of, and accept, the restrictions in section 4.",
+        "Each recipient of a derivative must accept it before use.",
+        "You must impose the same limitations on every end user of your application.",
+        "Each customer of your service must be informed that the Acceptable Use Policy binds them.",
+        "Any sublicence you grant must contain conditions no less protective of the Licensor "
+        "than these.",
+        "You must ensure that each of your resellers requires its customers to impose the "
+        "same limits.",
     ],
 }
 
@@ -95,6 +131,18 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The file 'LICENSE' must be included in the root of the repository.",
         "Naming Conventions.",
         "If you change the protocol, rename your product so our naming conventions are unused.",
+        "You must mention any known limitations in the model card.",
+        "Your derivative's name must not include our trademark.",
+        "You may give your derivative a name of your choice.",
+        "Names of contributors are listed in the AUTHORS file.",
+        "Do not use the Cobalt name in advertising without our permission.",
+    ],
+    "flow_down": [
+        "Every user must comply with applicable export laws.",
+        "Your licence agreement with customers may contain additional terms of your own.",
+        "Your users may choose whether to accept cookies.",
+        "You may not impose any further restrictions on the recipients of the Model.",
+        "Generated text is not subject to the restrictions that apply to derivatives.",
     ],
 }
 

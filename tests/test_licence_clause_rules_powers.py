@@ -2,7 +2,7 @@
 termination, remote restriction.
 
 Sentences written for these tests (tests/clause_cases.py says how).
-The other families are in *_scope.py and *_obligations.py.
+The other families are in *_scope.py, *_fields.py and *_obligations.py.
 """
 
 from __future__ import annotations
@@ -61,6 +61,24 @@ FOUND: dict[str, list[str]] = {
         "Aster AI may modify this Agreement effective upon notice to you.",
         "The latest version of the Borealis Acceptable Use Policy is available at our website.",
         "You can always find the current edition of our usage guidelines on this page.",
+        "Each revision takes effect for all further use of the Model.",
+        "The revised terms bind everyone who keeps using the Model.",
+        "Lyra may publish revised versions of these terms, and each replaces the previous "
+        "version for everyone.",
+        "Modified terms take effect seven days after they are emailed to you.",
+        "The copy of this licence on our website prevails over earlier versions.",
+        "Vela Labs may modify Annex B, the list of restricted uses, at any time.",
+        "The current terms also govern all earlier releases of the Weights.",
+        "This licence, as Orion may revise it from time to time, applies to every copy.",
+        "You agree to be bound by any amended version of these terms.",
+        "Changes to our Acceptable Use Policy take effect when they are published.",
+        "Each amendment of this licence binds you from the date it is posted.",
+        "Cobalt may at its sole discretion remove or change any of the terms of this Agreement.",
+        "The terms of service may change, and the latest terms always apply to you.",
+        "Please review this page regularly for updates to the licence.",
+        "We may update this licence and the Usage Policy, and you will be bound by the "
+        "updated versions.",
+        "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -104,6 +122,30 @@ FOUND: dict[str, list[str]] = {
         "We can cancel your access to the Weights whenever we want.",
         "Your licence lapses automatically if you commence proceedings against any Aster entity.",
         "Aster AI may terminate this Agreement if it reasonably suspects misuse of the Model.",
+        "If you launch legal action claiming the Weights infringe your copyright, this "
+        "licence terminates.",
+        "Disputing the validity of Aurora's copyright in the Model ends this licence.",
+        "If you disable the content moderation that ships with the Model, or remove any other "
+        "protection mechanism described in the documentation, in the model card or in Annex "
+        "B, your licence ends at once.",
+        "This grant ends immediately if you publicly disparage Sol Labs.",
+        "Should you sue the Licensor over the Model, claiming it infringes your copyright, "
+        "this licence ends.",
+        "Taking legal proceedings against Lyra Labs over the Weights revokes your licence at once.",
+        "Lyra Labs may terminate this licence if your conduct harms its goodwill.",
+        "If you question Vela Labs' ownership of the Weights, your licence ends.",
+        "Orion may end this licence if you act against Orion's commercial interests.",
+        "Should you sue anyone claiming that the Weights infringe your copyright, this "
+        "licence ends.",
+        "Cobalt may end your licence if, in the Licensor's opinion, you misuse the Model.",
+        "If you remove, disable or otherwise circumvent any of the filters, classifiers, "
+        "watermarking tools, rate limiters, authentication checks or other safety guardrails "
+        "that accompany the Weights (or any related tooling we supply), whether directly or "
+        "through a contractor or other third party acting for you, your licence under these "
+        "terms will automatically terminate.",
+        "Filing a claim that the Weights infringe your copyright ends your licence.",
+        "If you breach these terms or damage the Licensor's interests, the Licensor may "
+        "terminate this licence.",
     ],
     "remote_update": [
         "Heron Labs may remotely disable any copy it believes is misused.",
@@ -114,6 +156,7 @@ FOUND: dict[str, list[str]] = {
         "The Software checks your licence with our servers and stops working if not.",
         "A mechanism lets the Licensor deactivate the Model if these terms are broken.",
         "We may update the Model over the air.",
+        "Lyra Labs may apply technical measures to block copies that it believes are misused.",
     ],
 }
 
@@ -134,6 +177,13 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We may supplement the documentation with additional examples.",
         "A copy of the licence is included with the Model.",
         "This file is subject to the current version of the Example Public License 1.0.",
+        "Your additions may carry new terms, provided you mark the files where those terms apply.",
+        "We may publish new versions of this licence, and you may choose which version to follow.",
+        "The Foundation may update this Appendix to list further compatible licences.",
+        "You may add to the covered work material under other terms, provided they are compatible.",
+        "The Steward may publish updated versions of this licence, each with its own number, "
+        "and you may choose which one to follow.",
+        "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
         "The Publisher may cease making the Work available at any time.",
@@ -150,6 +200,12 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "If this Agreement is terminated, sections 4 to 7 continue to apply.",
         "We may discontinue the Model or any of its features at any time.",
         "The Licensor may at any time cease to maintain or update the Model.",
+        "If you dispute an invoice, the licence does not terminate.",
+        "Lyra Labs may end support for version 1 of the Model at any time.",
+        "If you breach section 4, we may terminate this licence after notice.",
+        "We may discontinue the online version of the Model whenever we choose.",
+        "No provision of this licence allows the Licensor to terminate it for convenience.",
+        "You can withdraw from the beta programme at any time.",
     ],
     "remote_update": [
         "You may install updates to the Model whenever you like.",

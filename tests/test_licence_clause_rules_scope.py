@@ -1,8 +1,8 @@
 """Clause rules for what a grant covers (rules/use_scope.py, rules/caps.py): caps,
-non-commercial, research-only, output use, use restrictions, excluded fields, places, people.
+non-commercial, research-only, output use, use restrictions.
 
 Sentences written for these tests (tests/clause_cases.py says how).
-The other families are in *_obligations.py and *_powers.py.
+The other families are in *_fields.py, *_obligations.py and *_powers.py.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from tests.clause_cases import rule_tests
 FOUND: dict[str, list[str]] = {
     "revenue_cap": [
         "Companies with more than $10 million in annual revenue must buy a licence.",
+        "The free licence is limited to companies with fewer than twenty employees.",
     ],
     "user_cap": [
         "If your product has more than 50 million users you need our permission.",
+        "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
         "To obtain a licence for commercial use, contact sales@example.com.",
@@ -24,6 +26,15 @@ FOUND: dict[str, list[str]] = {
         "This licence grants no right to use the Weights for any commercial purpose.",
         "Commercial exploitation of the Model is reserved to the Licensor.",
         "The Model may only be used for non-commercial purposes.",
+        "Commercial deployment of the Weights requires prior registration with Orion Labs.",
+        "Anyone wishing to use the Model commercially must submit a request through our portal.",
+        "The weights are shared under a CC BY-NC 4.0 licence.",
+        "For commercial usage, get in touch with partnerships@example.com.",
+        "Commercial use of the Model, whether in an app, an API or an internal tool, needs a "
+        "separate licence.",
+        "You may evaluate the Model, and for no commercial or production purpose may you run it.",
+        "Once your registration has been approved, commercial use of the Weights is free.",
+        "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
         "The Weights are licensed for non-commercial research and nothing more.",
@@ -61,6 +72,30 @@ FOUND: dict[str, list[str]] = {
         "Borealis grants you a non-exclusive licence to use and modify the Model for research "
         "purposes.",
         "Subject to these terms, you are licensed to run the Weights for evaluation use.",
+        '"Research Use" means non-commercial academic investigation.',
+        "Nothing beyond research is licensed: any use outside research needs our written consent.",
+        "You may trial the Weights for a period of 14 days.",
+        "The Model may support your research, but it may not be used to offer services to "
+        "customers.",
+        "You may study the Weights in your lab, and you may not embed them in any product.",
+        "Commercial deployment is outside the scope of this licence; production use is "
+        "outside this licence too.",
+        "The Checkpoint may be used solely for the assessment of its accuracy.",
+        "The Weights must not be used for anything other than evaluation.",
+        "Use the Model for benchmarking, and for no operational purpose.",
+        "Nothing here licenses use of the Weights in any live or operational system.",
+        "Use of the Model for anything except academic study requires a licence from us.",
+        "You may try the Model on your laptop, but you may not use it to serve customers.",
+        "Rights are granted for the sole purpose of academic evaluation.",
+        "Other than for benchmarking, you are not permitted to run the Model.",
+        "This is a non-production licence for the Orion weights.",
+        "The grant covers benchmarking the Model and nothing more.",
+        "You may not run the Weights except for internal testing.",
+        "Under this research licence, no use in products is allowed.",
+        "The Weights may only be run in a sandbox environment.",
+        "Use of the Model outside an academic context needs our consent.",
+        "The Model may not be used for purposes other than scientific research.",
+        "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
         "You may not use outputs of the Model to develop a competing large language model.",
@@ -77,6 +112,11 @@ FOUND: dict[str, list[str]] = {
         "You may not use the responses of the Model to improve or fine-tune any third-party model.",
         "Outputs may be used for any purpose except training a model that competes with Aster.",
         "Any content you generate with the Model is subject to the use restrictions in section 5.",
+        "You may not feed whatever the Model produces into the training of another LLM.",
+        "Generated outputs must not be used in a manner that conflicts with the restrictions "
+        "in Schedule 2.",
+        "Responses generated by the Model must not be used for distillation of other networks.",
+        "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
         "The Model cannot be used to build a rival speech recogniser.",
@@ -99,7 +139,6 @@ FOUND: dict[str, list[str]] = {
         "In no event may the Model be used to create malware.",
         "The Model must never be employed to generate disinformation.",
         "It is forbidden to use the Model for harassment.",
-        "Licensee undertakes not to use the Model for surveillance of individuals.",
         "You are not allowed to use the Model to impersonate people.",
         "None of the following uses is permitted:",
         "You shall not employ the Model for any of the following purposes:",
@@ -108,30 +147,30 @@ FOUND: dict[str, list[str]] = {
         "The Model is not to be used for any unlawful purpose.",
         "Use of the Model to create malware is expressly forbidden.",
         "Licensee shall not, and shall not permit any third party to, use the Model to:",
-    ],
-    "field_of_use": [
-        "You shall use the Dataset solely for climate modelling.",
-        "The Weights may not be used by persons who are not members of the consortium.",
-        "A permitted purpose is any purpose other than a competing service.",
-        "The grant extends only to applications that run on a Heron device.",
-        "The Model must not be used in military applications.",
-        "Persons located in embargoed territories may not use the Model.",
-        "The Model may not be used by or for any military organisation.",
-        "No rights are granted to entities incorporated in Freedonia.",
-        "You may not use the Model for surveillance of individuals.",
-        "Nothing in this licence permits use of the Model in the oil and gas industry.",
-        "Use of the Model by government agencies is excluded from this licence.",
-        "You may use the Software only in connection with Kestrel hardware products.",
-        '"Territory" means the whole world, excluding the European Union.',
-        "This license does not grant any rights for use in the European Union.",
-        "The Model may not be deployed in any weapons system.",
-        "The licence does not extend to use by any armed forces or intelligence agency.",
-        "Persons resident in the Territory of Exclusion may not use the Model.",
-        "You may use the Model only with Kestrel-certified hardware.",
-        "The grant applies only within the European Economic Area.",
-        "This licence does not permit use of the Model for medical diagnosis.",
-        "Only individuals and non-profit organisations may use the Model.",
-        "The licence excludes use by or on behalf of any defence contractor.",
+        "Under no circumstances may the Weights be employed to track individuals.",
+        "In no case shall the Software be utilised for phishing.",
+        "Licensee must make sure the Model is never deployed to produce hate speech.",
+        "Nobody may use the Model to create non-consensual intimate imagery.",
+        "The Materials shall not be put to use in automated decisions that deny people benefits.",
+        "You will not operate any public chatbot built on the Model without a content review "
+        "process.",
+        "Prohibited activities under this Agreement include:",
+        "Using the Weights to stalk anyone is expressly prohibited.",
+        "Neither the Licensee nor its customers may use the Model to build spyware.",
+        "You will not use the Weights to publish content that promotes violence.",
+        "In particular, you undertake not to:",
+        "Licensees shall ensure that the Weights are never used for covert profiling of "
+        "individuals.",
+        "You must not negligently allow anyone to use the Model for fraud.",
+        "Under this Agreement the following is strictly prohibited:",
+        "Licensees must abstain from utilising the Model to profile individuals.",
+        "You will not, and will make sure your contractors do not, use the Model to spy on anyone.",
+        "Forbidden uses: using the Model to create fake reviews.",
+        "The Model must not be employed, whether by you or by others, to defraud anyone.",
+        "You may not make the Weights available for any of the activities listed in Schedule 3.",
+        "You shall not, whether yourself or through others, use the Model to stalk anyone.",
+        "Producing election disinformation is not an authorised use of the Weights.",
+        "You may under no circumstances employ the Weights to create spam.",
     ],
 }
 
@@ -141,6 +180,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This licence is intended to facilitate the commercial use of the Program, so "
         "distributors should not create liability for others.",
         "The fonts may be sold with software, but not by themselves.",
+        "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
         "Use includes, but is not limited to, training and evaluating the Model.",
@@ -153,6 +193,13 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We grant you a licence to use the Model for research and commercial purposes.",
         "You are licensed to use the Model for any purpose, including research purposes.",
         "The grant covers research, evaluation and production use.",
+        "This model helps research, but may not be suitable for products.",
+        "The datasets are released for research transparency.",
+        "Our testing covered only the English-language version of the Model.",
+        "The 7B variant was evaluated only on English benchmarks.",
+        "We only publish checkpoints that have passed our evaluation suite.",
+        "Our research licence is described elsewhere; this model uses the open licence.",
+        "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
         "You own the outputs you create with the Model.",
@@ -163,6 +210,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The outputs may contain errors and should not be used without human review.",
         "Kestrel does not use your outputs to train its models.",
         "You may use outputs to improve your own products and models.",
+        "You are permitted to redistribute output of the generator, even where doing so would "
+        "otherwise violate this licence.",
+        "Your prompts and outputs are private; we do not store them or use them for training.",
+        "A model trained on outputs of the Weights does not count as a derivative of them.",
+        "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
         "The name of the author may not be used to endorse products.",
@@ -176,20 +228,23 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Nothing in this licence restricts how you use the Model.",
         "You must not use the Model if you do not accept these terms.",
         "You are not to be held liable for how others use the Model.",
+        "You must not use the Model where this would breach export regulations.",
+        "After the licence term expires, you must not use the Weights.",
+        "You may not use Lyra's name to promote your services.",
+        "If you want others not to be able to use your file under this licence, delete this "
+        "notice and replace it with yours.",
+        "You may not use this Agreement to claim rights against third parties.",
+        "You may not use the Weights without first accepting these terms.",
+        "You must stop using the Model once this licence has expired.",
+        "We will not use your fine-tuning data except to provide the service.",
+        "The Weights must not be used in breach of this Agreement.",
+        "You may not use the Licensor's name in a domain name or social media handle.",
     ],
-    "field_of_use": [
-        "Such election will not withdraw this licence.",
-        "This does not require the bundle incorporated in a collection to be relicensed.",
-        "Advances in artificial intelligence must not be held back by this licence.",
-        "Disputes go to the courts located in the venue named in a notice.",
-        "The Licensor is located in Germany and does not offer support.",
-        "The Model is not intended for use in clinical settings.",
-        "The Model is available to users in all countries, including the United States.",
-        "You are not required to live in the European Union to use the Model.",
-        "Governments, companies and individuals may all use the Model.",
-        "The Model is provided without warranty for military or civilian use.",
-        "This licence does not permit you to use the Licensor's trademarks.",
-        "The Licensor is incorporated in Delaware and based in the United States.",
+    "revenue_cap": [
+        "Our team has grown to more than fifty engineers.",
+    ],
+    "user_cap": [
+        "Users under 16 years of age need parental consent.",
     ],
 }
 

@@ -127,6 +127,8 @@ def test_labelled_clause_set_is_split_by_licence() -> None:
         split: {r["source"] for r in rows if r["split"] == split} for split in ("train", "heldout")
     }
     assert sources["train"] & sources["heldout"] == {"paraphrase"}  # only written sentences mix
+    # the fourth pass's paraphrases of train-family model licences ("paraphrase:DBRX") are train
+    assert not any(source.startswith("paraphrase:") for source in sources["heldout"])
     categories = {label for r in rows for label in r["labels"]}
     for split in ("train", "heldout"):
         labelled = {label for r in rows if r["split"] == split for label in r["labels"]}

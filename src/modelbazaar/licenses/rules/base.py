@@ -19,7 +19,9 @@ POLICY = (
     r"(acceptable|prohibited|permitted|responsible|fair)[- ]use (polic\w*|guidelines|rules|terms)"
     r"|usage (polic\w*|guidelines|rules)|\buse (polic\w*|rules|guidelines)|\baup\b"
     r"|code of conduct|prohibited uses? polic"
-    r"|responsible (ai|use) (polic\w*|guidelines|principles)|(conduct|content) (polic\w*|rules)"
+    r"|(responsible|trustworthy|ethical) (ai|use) (polic\w*|guidelines|guides?|principles|terms"
+    r"|standards)"
+    r"|(conduct|content) (polic\w*|rules)"
     r"|\((acceptable|prohibited|permitted) uses?\)"
 )
 

@@ -20,13 +20,19 @@ COMPARE = (
 
 CAP_RULES: dict[str, Rule] = {
     "mau_cap": rule(
-        r"monthly active users?|\bmau\b",
+        r"(monthly|daily|weekly) active users?|\b(mau|dau)\b",
         True,
         "a monthly-active-user cap limits who may use it",
         "ask the licensor for a licence above the monthly-active-user cap",
     ),
     "user_cap": rule(
-        _USERS + r"|(users|customers|subscribers).{0,40}(" + COMPARE + r") " + NUMBER,
+        # (an age is no user count: "users under 18 years of age")
+        _USERS
+        + r"|(users|customers|subscribers).{0,40}("
+        + COMPARE
+        + r") "
+        + NUMBER
+        + r"(?!\d| ?(years?|yrs)\b|-year)",
         True,
         "a user cap limits how widely it may be deployed",
         "ask the licensor for a licence above the user cap",
@@ -41,7 +47,9 @@ CAP_RULES: dict[str, Rule] = {
         )
         + r"|("
         + COMPARE
-        + r") (than )?[\d,]+ (total )?(individuals|employees|staff"
+        # (a head count in figures or words: "fewer than fifty employees")
+        + r") (than )?([\d,]+|ten|twenty|thirty|forty|fifty|hundred|thousand|\w+ hundred)"
+        r" (total )?(individuals|employees|staff"
         r"|personnel|full-time|people)|headcount (above|over|of more)|revenue threshold",
         True,
         "a revenue or company-size cap limits who may use it",

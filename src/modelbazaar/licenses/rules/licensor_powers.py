@@ -10,17 +10,26 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
-_TERMS += r"|these conditions|this polic\w*|the polic\w*|" + POLICY
-_SUE = r"(institut|initiat|commenc|bring|brings|file|files|filed|make|assert|pursu|threaten)\w*"
+_TERMS += r"|(the|these) terms of (use|service)"
+_TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
+# the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
+# (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
+_TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
+_TERMS += r" [a-z0-9]\b"
+_SUE = r"(institut|initiat|commenc|bring|brings|fil(e|es|ed|ing)|make|assert|pursu|threaten"
+_SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
+_SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
         near(_SUE, _ENDS, 400)
         + r"|"
         + near(
-            r"challeng\w*\b.{0,60}\b(validity|ownership|intellectual property|patents?|copyrights?"
+            r"(challeng|contest|disput|question)\w*\b.{0,60}\b(validity|ownership"
+            r"|intellectual property"
+            r"|patents?|copyrights?"
             r"|trademarks?|rights? (in|to|of))",
             _ENDS + r"|\bvoid\b|forfeit",
             120,
@@ -31,23 +40,34 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     ),
     "discretionary_termination": rule(
         near(
-            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend\b|\bceases?\b"
+            r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
             r"|withdraw\w*"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our) (reasonable )?(judge?ment|opinion|view)|(reasonably )?believes?"
+            r"|(in|at) (its|our|the licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
             r"|sees? fit)"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
+            r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
+            r"|disrepute|goodwill"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat|sanction"
             # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
             r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
             100,
+        )
+        # defeating a safeguard ends the licence, however long the list between the two
+        + r"|"
+        + near(
+            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,80}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation)",
+            r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
+            400,
         )
         # at will on notice: "may end this Agreement on thirty days' written notice" (a
         # patent suit's notice period is no such power: the licensor is not the one who may)
@@ -63,29 +83,45 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
         r"|\bmay|\bcan"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
-        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time )?"
-        r"(unilaterally )?(" + _CHANGE + r").{0,60}(" + _TERMS + r")"
+        r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "
+        r"|absolute )?discretion )?(unilaterally )?(" + _CHANGE + r"|add to|remove)"
+        r".{0,60}(" + _TERMS + r")"
         r"|(continued|continuing) (use|access|to).{0,80}(constitutes|signifies|deemed|means|after)"
-        r"|(apply|applies|bind\w*) (to )?(your )?(continued|continuing) (use|access)"
+        r"|(apply|applies|bind\w*|govern\w*) (to )?(your )?(continued|continuing) (use|access)"
+        # new terms that reach back: "which also apply to any earlier release you still use"
+        r"|(apply|applies|govern\w*) (also )?(to )?(any |all |your |every )?(earlier|prior|previous"
+        r"|existing|older) (releases?|versions? of the (model|weights)|copies)"
+        # "the change applies to any use after it is published"; "updated licence terms, which
+        # govern your use"
+        r"|\b(the|such|any|each|every) (change|update|amendment|revision|modification)s? "
+        r"(applies|apply|will apply|shall apply|takes? effect|binds?) (to |for |on |upon )?(any|all"
+        r"|your|every)"
+        r" (further |future |later |subsequent )?(use|copies|access)"
+        r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
+        r"|take effect|become effective)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
         r"(this|these|the|our) ([\w-]+ ){0,4}(polic|terms|agreement|licen|guidelines|rules|aup\b)"
-        r"|supersedes? (all )?(earlier|prior|previous) versions"
+        r"|(supersedes?|prevails? over|replaces?) (all )?(earlier|prior|previous) versions"
         r"|the latest version from time to time"
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
         r"|(" + _CHANGE + r").{0,60}without (prior )?notice|monitor the web address"
         r"|(post|publish|issue)\w* (the |a |an |any )?(new|revised|updated|amended|modified) "
         r"(agreement|terms|licen[cs]e|polic\w*)\b"
-        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) version of ("
+        r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) versions? of ("
         + _TERMS
         + r")"
         r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
+        r"|(check|review|consult|monitor)\w* .{0,40}\bfor (any )?(changes|updates|amendments"
+        r"|revisions)"
         # "changes to these terms become effective 30 days after"; "review it periodically for
         # changes"; "the licence terms then in effect"
-        r"|(changes|amendments|modifications|updates|revisions) (to|of) (" + _TERMS + r")\b.{0,80}"
+        r"|(changes?|amendments?|modifications?|updates?|revisions?) (to|of) ("
+        + _TERMS
+        + r")\b.{0,80}"
         r"\b(effective|apply|take effect|binding|bind)"
         r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
         r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
@@ -94,6 +130,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(" + _TERMS + r") (may|can|will|might) (change|evolve)\b"
         r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
         r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
+        # "we may publish additional guidelines that form part of this licence"
+        r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further) "
+        r"(guidelines|terms|conditions|rules|polic\w*)\b.{0,60}(form (a )?part of|incorporated"
+        r"|apply to|bind|binding)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
@@ -115,7 +155,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|supersede|replace|be binding|bind)"
         # "you agree to comply with any updated licence or cease use": a change you must accept
         r"|(comply with|accept|agree to|be bound by) (any|the|such|each) (updated|amended|revised"
-        r"|modified|changed|new) (version of )?(licen|terms|agreement|polic)",
+        r"|modified|changed|new) (version of )?(this |these |the )?(licen|terms|agreement|polic)"
+        # "this Agreement, as the Licensor may amend it from time to time"
+        r"|\bas (\w+ ){0,2}(may|can) (" + _CHANGE + r") (it|them)\b",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",
@@ -135,6 +177,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|install|apply|force)\w* (\w+ ){0,3}updates?"
         r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"
         r"|\b(restrict|suspend|revok|disabl|block|limit)\w* .{0,60}technical (means|measures)"
+        r"|technical (means|measures) (to )?(restrict|suspend|revok|disabl|block|limit)"
         r"|modify the output.{0,60}updates|update the model through electronic means"
         r"|over[- ]the[- ]air|kill[- ]switch|(updat|modif|chang)\w* the (model|software|weights)"
         r" (\w+ ){0,3}without (your )?(consent|notice|approval)"

@@ -26,11 +26,13 @@ CONVEYANCE = re.compile(r"noncommercially|noncommercial distribution|\bconvey")
 # Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern).
 VETO = {
     "terms_change": re.compile(
-        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend)"
+        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend|add|remove|supplement)"
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect)).*(publish|new|revised) (and/or new )?versions"
+        r"|replace)|automatically|take effect|bound by|(replaces?|supersedes?) (the )?(previous"
+        r"|prior|earlier"
+        r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
         r"|no one other than"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
@@ -43,16 +45,23 @@ VETO = {
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
-        r"|criticis|disparag)).*(breach|violat|fail\w* to comply|non-?compliance)"
+        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt))"
+        r".*(breach|violat|fail\w* to comply|non-?compliance)"
         # the licensee ending its own licence: "you may terminate this licence at any time"
-        r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel)"
+        r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel"
+        r"|withdraw)"
         r"|(will|does|shall) not (terminate|end)\b"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
         # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
+        r"|\bend (support|maintenance|updates|distribution|availability|hosting)\b"
         r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
-        r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature)"
+        r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature"
+        r"|the (hosted |online )?(version|api|service|product))"
+        # a power denied: "nothing in this licence entitles us to terminate it at will"
+        r"|\b(nothing|not|no)\b.{0,40}\b(entitles?|allows?|permits?|authori[sz]es?|gives?)\b"
+        r".{0,20}\bto (terminate|revoke|end)\b"
         # what outlives the licence: "this section shall survive termination for any reason"
         r"|surviv\w* .{0,40}terminat"
     ),
@@ -65,11 +74,19 @@ VETO = {
     "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
+        # what counts as a derivative: "training on outputs does not make a model a derivative"
+        r"^(?=.*\bderivative).*\b(does|do|shall|will) not (make|render|include|cover|constitute"
+        r"|count as)\b|"
         r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
+        # the licensor's own data practice: "we may use your feedback, but not your outputs"
+        r"|\b(we|the licensor|licensor) (may|will|can|shall) use your\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
-        r"|store) (your|customer|user)|no (rights?|ownership|claims?) (in|to"
+        r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in"
+        r"|to"
         r"|over) (the |any )?outputs"
+        # an exception's permission: "propagate output ... even if that would otherwise violate"
+        r"|would otherwise (violate|contravene|breach|infringe)"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
@@ -79,16 +96,31 @@ VETO = {
         # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
         r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
         r"|designed|intended)\b"
+        # emblems left out of the licensed material ("military insignia") exclude no use
+        r"|insignia|coats? of arms"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
     "use_restriction": re.compile(
-        r"endors|promot|advertis|trademarks?|trade names?|service marks?|logos?\b"
-        r"|\bnames? (of|and)\b|except (in compliance with|under|in accordance with)|\b(construe"
+        # (promoting products is the endorsement clause; "material that promotes terror" bans)
+        r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
+        r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
+        # the licensor's own undertaking: "the Licensor shall not use such Output except ..."
+        r"|\b(the licensor|licensor|we) (shall|will|may|must) not use\b"
+        # the grant's edge: "the Model must not be used in breach of this licence"
+        r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the) (licen[cs]e"
+        r"|agreement|terms)\b"
+        r"|advertis"
+        r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
+        # export-law compliance is left unlabelled (CLAUSES.md)
+        r"|\bexport (control )?(laws?|regulations?|restrictions)"
+        r"|\bnames? (of|and|in)\b|domain names?"
+        r"|except (in compliance with|under|in accordance with)|\b(construe"
         r"|interpret)"
         r"|patents? (cannot|can not|may not|shall not) be used"
         # click-through preambles: "do not use ... until you have read" / "if you do not agree"
         r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
+        r"|without (first )?(accepting|agreeing)"
         # "any use other than as authorised under this licence is prohibited": the grant's edge
         r"|other than (as |those |that |the (uses?|purposes?) )?(authori[sz]ed|permitted|expressly"
         r"|allowed|granted)|beyond the scope of th|except as (authori[sz]ed|permitted"
@@ -99,7 +131,8 @@ VETO = {
         r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
         # what follows the end of the licence: "upon such termination you may not use it"
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
-        r"|after (this|the|such|your) \w+ (has )?(ended|terminat\w*|expired)"
+        r"|(after|once|when) (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*"
+        r"|expire[sd]|lapsed)"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
@@ -119,14 +152,30 @@ VETO = {
     "naming": re.compile(
         r"^(?!.*(built|powered|logo|brand|\bnamed?\b)).*(disclaimer|warrant|liabilit|copyright"
         r"|notice).{0,60}prominently"
+        # a ban on using the licensor's name prescribes none (CLAUSES.md: left unlabelled)
+        r"|^(do not|don't|never|you (may|must|shall) not|you cannot) (use|include|incorporate)\b"
+        r".{0,40}\bnames?\b"
     ),
     # A grant that covers internal business use is narrower than open, but not research-only.
     "research_only": re.compile(r"internal business (purposes?|use|operations)"),
 }
 # "Designed for research purposes only": a description of the work, which grants nothing.
+_NO_GRANT = r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use))"
 RESEARCH_DESCRIPTION = re.compile(
-    r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use)).*"
-    r"\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    _NO_GRANT + r".*\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    # "provided for research reproducibility": research names a kind of thing, not the grant's use
+    # what the licensor does: "we only release models that passed our safety evaluation"
+    r"|\b(we|the licensor|it) only (release|publish|provide|support|offer|distribute)\w*"
+    r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
+    r"|and|or)\b)[a-z]+"
+    # "only the base model was evaluated for safety": what was tested, not what may be used
+    r"|" + _NO_GRANT + r".*\b(was|were|has been|have been) (\w+ )?(evaluated|tested|benchmarked"
+    r"|assessed)\b"
+    # what an evaluation covered: "our evaluation covers only English benchmarks"
+    # results reported: "models covered by the benchmark results below"
+    r"|" + _NO_GRANT + r".*\b(benchmark|evaluation|test)\w* (results?|scores?|numbers|figures)\b"
+    r"|\b(evaluations?|research|benchmarks?|testing|tests)\b (covers?|covered|includes?|included"
+    r"|contains?|supports?|was|were|has been|have been|focus\w* on) (\w+ )?(only|solely)\b"
 )
 # A more specific kind says more than "a use is banned" or "some users are excluded".
 SPECIFIC_USE = {"output_use", "revenue_cap", "user_cap", "mau_cap", "non_commercial"}

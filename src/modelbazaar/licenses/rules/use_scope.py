@@ -1,5 +1,6 @@
 """What uses a grant covers: non-commercial and research-only grants, output-use bans, use
-restrictions (and the headings of their lists), excluded fields, places and people.
+restrictions (and the headings of their lists); excluded fields, places and people are in
+fields.py.
 
 Example: `USE_SCOPE_RULES["research_only"].matches("for research purposes only")` -> True.
 """
@@ -12,35 +13,7 @@ _OUTPUT = (
     r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
     r"|content (generated|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)"
-)
-_FIELD = (
-    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|police"
-    r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
-    r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
-    r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
-    r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
-    r"|diagnos|human rights|(hosted|managed)( or managed)? service|gambling|firearm"
-    r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
-    r"|customers?|departments?)"
-    r"|good, not evil)"
-)
-_EXCLUDE = (
-    r"(may|must|shall|can|will) ?not|cannot|not (be )?(used|deployed|designed|licensed|intended"
-    r"|granted)|exclud|prohibit|forbid|outside the scope"
-    r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
-    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend"
-    r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
-)
-_PLACE = (
-    r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
-    r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
-    r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
-    r"|software|model|materials?|program|product)s?)\b)"
-)
-_REGION = (
-    r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
-    r"|united kingdom|\buk\b|united states|\busa?\b|south korea|north korea|(mainland )?china"
-    r"|people\W?s republic of china|\bprc\b|russia\w*|iran|cuba|syria|crimea)"
+    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?)\b"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
@@ -48,17 +21,35 @@ _COMMERCE = (
     r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
+    r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
-    r"|experiment\w*|non-?production|scientific|personal"
+    r"|experiment\w*|non-?production|scientific|personal|assess(ment|ing)\b"
+    r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
         r"(?<!commercial or )(?<!commercial and )\bnon-?commercial(?! or commercial)"
         r"(?! and commercial)(?! purposes? or)|not (be )?used? for commercial"
-        r"|(?<!non-)commercial (use|purposes?).{0,40}(requires?|need).{0,30}(separate|"
+        r"|(?<!non-)commercial (use|purposes?).{0,80}(requires?|need).{0,30}(separate|"
         r"written|commercial) (agreement|licen[cs]e|permission)|"
+        # "commercial use requires you to apply by e-mail and receive written authorisation"
+        r"(?<!non-)commercial (use|usage|purposes?|deployment|access)\b.{0,60}\b(requires?|needs?)"
+        r"\b.{0,60}\b(appl(y|ication)|regist\w+|authori[sz]ation|approval|consent|commercial "
+        r"(terms|agreement|licen[cs]e))|"
+        # "to use the weights commercially, fill in the application form"
+        # ... or after: "after completing the registration, you may use the weights commercially"
+        + near(
+            r"\buse (\w+ ){0,3}commercially\b|(?<!non-)commercial (use|usage|purposes?)",
+            # ("apply" only as a request: "the terms apply to commercial use" asks for nothing)
+            r"fill (in|out)|application|apply (for|by|via|through|online|in writing)|regist\w+"
+            r"|questionnaire|submit (a|an|the) (request|form|application)",
+            60,
+        )
+        + r"|"
+        # a named non-commercial licence: "released under CC-BY-NC 4.0"
+        r"\b(cc[- ])?by-nc\b|"
         + near(
             r"\bno\b|\bnot\b|never|prohibit|forbid|outside the scope|does not (allow|permit|cover)"
             r"|cannot|requires? (a )?(separate|commercial|paid)|shall request|must (buy|pay)"
@@ -69,8 +60,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
         r" must)|without any (anticipated )?commercial|directed towards? commercial"
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
-        r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*).{0,80}(contact|obtain"
-        r"|request|apply|reach out|e-?mail|write to)|(contact|obtain|request|apply for|seek)"
+        r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*|access|usage|deployment)"
+        r".{0,80}(contact|obtain|request|apply|reach out|e-?mail|write to|get in touch)"
+        r"|(contact|obtain|request|apply for|seek)"
         r".{0,60}(permission|licen[cs]e|agreement|authori[sz]ation|consent) for commercial"
         # commercial use only under a condition: "for commercial purposes only if:"
         r"|commercial (use|purposes?|exploitation) only (if|where|when|provided|by|with|to)\b",
@@ -79,34 +71,60 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "no commercial use: the model is non-commercial",
     ),
     "research_only": rule(
-        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confined to"
+        r"\b(only|solely|exclusively|strictly|(?<!not )limited to|restricted to|confine[ds]?"
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
-        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(only|solely|alone|nothing else|no other (purpose"
-        r"|use))\b"
+        # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
+        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
+        r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
+        r"\b(no (right|licen[cs]e|permission)|not (permitted|allowed|licensed|entitled))"
+        r"|\bnot\b.{0,60}\bexcept (to|for|in) (\w+ ){0,2}(" + _RESEARCH + ")"
+        r"|\b("
+        + _RESEARCH
+        + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
+        r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
-        r"(excluded|prohibited|not (covered|licensed|permitted|allowed))"
+        r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
+        r" (\w+ )?(scope|licen[cs]e|agreement))"
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
+        # "no right is granted to use the Model in a live or customer-facing environment"
+        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into) (any |a |an )?(live|customer-facing"
+        r"|operational)\b"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
-        r"|any product)|research preview|evaluat\w* .{0,40}for (up to |a period of )?\w+ days"
-        r"|non-?production use|only use .{0,160}for (non-?commercial )?(research|evaluation|testing"
+        r"|any product)|research preview"
+        r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
+        r"|non-?production (use|licen[cs]e|purposes?)|only use .{0,160}for (non-?commercial )?"
+        r"(research|evaluation|testing"
         r"|personal)"
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
         # evaluation" (a description, "designed for research", grants nothing)
         r"|production (use|deployment)s? (requires?|needs?)"
+        r"|\b(this|under (this|the)) research(-only)? licen[cs]e\b"
         # "you may evaluate it, but you may not deploy it"; "Permitted Purpose means ...
         # research"; "any purpose except academic research"
-        r"|(evaluat|test|experiment|try|trial)\w*\b.{0,60}\bbut (you )?(may|must|shall|can) ?not "
-        r"(deploy|commerciali[sz]e|ship|put|use (it|them|the \w+) (in|for) (production|commerc))"
-        r"|(permitted|authori[sz]ed|licensed|allowed) (purpose|use)s?\"? (means|is|are|shall mean"
+        r"|(evaluat|test|experiment|try|trial|research|stud(y|ie))\w*\b.{0,60}\b(but|and) (you |it "
+        r"|they )?(may"
+        r"|must|shall|can) ?not (be used to )?(deploy|commerciali[sz]e|ship|put|use (it|them"
+        r"|the \w+) (in|for) (production|commerc)|use (it|them|the \w+) (to serve|to power|to "
+        r"provide|to offer) (\w+ ){0,2}(end[- ]users|customers|third parties|the public|products?"
+        r"|services?)|(provide|offer|sell) (\w+ ){0,2}(products?"
+        r"|services?)|(integrat|incorporat|embed|includ)\w* (it|them|the \w+) (in|into) (\w+ ){0,2}"
+        r"(products?|services?))"
+        r"|(permitted|authori[sz]ed|licensed|allowed|(non-?commercial )?research) (purpose"
+        r"|use)s?\"? (means|is|are|shall mean"
         r"|refers to) ([\w-]+ ){0,3}(research|evaluation|academic|testing|scientific)"
-        r"|(purposes?|uses?) (except|but|save|besides|apart from) (for )?(\w+ ){0,2}(research"
+        r"|(purposes?|uses?) (except|but|save|besides|apart from|beyond|outside( of)?) (for )?"
+        r"(\w+ ){0,2}(research"
         r"|evaluation|testing|academic|scientific)"
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal)|(uses?|purposes?) other than (non-?commercial )?(research"
-        r"|evaluation|academic|testing|personal)"
+        r"|testing|scientific|personal)|((uses?|purposes?|used) (for anything )?other than|anything"
+        r" (but|except|besides)) (for )?"
+        r"(non-?commercial |[\w-]+ )?(research|evaluation|academic|testing|personal|scientific)"
+        # "deployment outside a research setting requires a separate licence"
+        r"|(deploy\w*|use|production)\b.{0,40}\boutside (a |an |the |any )?(research|academic"
+        r"|evaluation|testing) (settings?|contexts?|environments?|purposes?)"
         # a grant whose purpose is research: "grants you a licence to use the Model for research
         # purposes" (not "for research and commercial purposes", "any purpose, including research")
         r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
@@ -124,13 +142,17 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             r"|system|other works|training data|datasets?)",
             160,
         )
+        # "you must not use the outputs of the Model to compete with the Licensor"
+        + r"|(outputs?|generations|responses)\b.{0,40}\bto compete\b"
         + r"|(outputs?|generated (text|content|data)|(content|data|text) (that )?you generate\w*)"
         r"\b.{0,40}(is|are|shall be|will be|remains?) subject to (the |all |any )?(same )?"
         r"(use[- ]based |use )?(restrictions|limitations|prohibitions)"
-        r"|(use of the output|outputs?).{0,40}"
-        r"(contravene|violate)|(contravene|violate).{0,80}use of the output"
+        r"|(use of the output|outputs?).{0,60}"
+        r"(contravene|violate|breach|break|conflict\w* with|contradict)"
+        r"|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
         r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
+        r"|(outputs?|generations|responses)\b.{0,60}\b(for|in|to) (\w+ )?distil\w*"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -147,89 +169,60 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
         r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
         r"|(restrictions|uses?) (in|set forth in|listed in) (attachment|appendix|annex|schedule"
-        r"|exhibit)|(uses|purposes?) listed in (attachment|appendix|annex|schedule|exhibit)"
+        r"|exhibit)|(uses|purposes?|activit(y|ies)) listed in (attachment|appendix|annex|schedule"
+        r"|exhibit)"
         r"|\bnot\s+(to\s+)?(use|employ|deploy)\w*\s+(the |any |this )?(model|software|weights"
         r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
         r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
         r"|^using the (model|software|weights).{0,160}"
-        r"(is|are) (forbidden|prohibited|not (permitted|allowed))"
+        r"(is|are) (strictly |expressly )?(forbidden|prohibited|not (permitted|allowed))"
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
-        r"|\b(may|must|shall|can|will) ?not be used (to|for|in)\b"
+        r"|\b(may|must|shall|can|will) ?not be (used|applied|employed|deployed|utili[sz]ed"
+        r"|put to use)(, [^,]{1,60},)? (to|for|in)\b"
+        # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
+        r"|\b(is|are|be|gets?) never (used|applied|employed|deployed) (to|for|in)\b"
+        # "Licensee will ensure that the Model is not used to ..."
+        r"|ensur\w* (that )?(the |this |its |your |any )?(\w+ ){0,2}(is|are) (not|never) (used"
+        r"|employed|deployed|applied) (to|for|in)\b"
+        r"|\bnor (\w+ ){0,3}(may|shall|will|can|must) (use|employ|deploy)\b"
+        r"|^(no one|nobody|no (person|user|licensee|entity|party|third party)) (may|shall|can|will"
+        r"|is (permitted|allowed) to) (use|employ|deploy)\b"
+        # "you shall not offer Internet services using the Model without a security review"
+        r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
+        r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed)\b"
-        r"|\b(shall|will|must|may|agree) not(?: to)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        r"|\b(shall|will|must|may|agree) not(?: to)?(,[^,]{1,60},)? (use|employ|deploy|exploit"
+        r"|utili[sz]e)\b|\b(is|are) not (a |an )?(permitted|licensed|authori[sz]ed|allowed) use\b"
         r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
         r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
+        r"|\b(agree\w*|undertake\w*) not to:$"
         r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
         # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
-        r"|(refrain|abstain) from (using|deploying|employing)\b.{0,60}\b(to|for|in)\b"
+        r"|(refrain|abstain) from (using|deploying|employing|applying|utili[sz]ing)\b.{0,60}\b(to"
+        r"|for"
+        r"|in)\b"
+        # "you shall not, and shall ensure that your users do not, use the Model"; "Prohibited:"
+        r"|\b(shall|will|must|may) not, and [^,]{0,60}, use\b"
+        r"|^(prohibited|forbidden|not permitted)( uses?)?: (using|use of|to use)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
         r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
         r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
-        r"|not (permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
+        r"|not (\w+ly )?(permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
         r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
-        r"|(in no event|under no circumstances) (shall|may|will|can|is|are) (the |this |any )?"
-        r"(\w+ )?(be )?used (to|for|in)\b"
+        r"|(shall|may|will|must) (in no event|under no circumstances|never) (use|employ|deploy"
+        r"|utili[sz]e|apply)\b"
+        r"|(in no (event|case)|under no circumstances) (shall|may|will|can|is|are) (the |this "
+        r"|any )?(\w+ )?(be )?(used|deployed|employed|applied|utili[sz]ed) (to|for|in)\b"
+        r"|\bthe following (are|is) (strictly |expressly )?(prohibited|forbidden|not (permitted"
+        r"|allowed))"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
-        r"|not (permitted|allowed))|prohibited (uses?|activities|purposes) (include|are|consist)",
+        r"|not (permitted|allowed))|prohibited (uses?|activities|purposes)\b.{0,40}\b(include|are"
+        r"|consist)",
         True,
         "use-based restrictions apply",
         "use-based restrictions apply and must flow down",
     ),
-    "field_of_use": rule(
-        near(_FIELD, _EXCLUDE, 100)
-        + r"|"
-        # (the negation must be about the grant: "located in Germany and does not offer
-        # support" excludes no one)
-        + near(
-            _PLACE,
-            r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
-            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*)\b|exclud|void",
-            120,
-        )
-        + r"|"
-        # named regions a grant leaves out: "does not apply in the European Union"
-        + near(_REGION, _EXCLUDE, 80)
-        + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
-        # people excluded: "may not be used by persons who are not employees"
-        r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
-        r"|individuals?|compan\w+)\b|(available|granted|licensed) only to (persons?|people"
-        r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?)"
-        # a grant for one purpose or platform only
-        r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
-        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
-        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)))"
-        r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
-        r"|(solely|only|exclusively) (in connection with|in conjunction with|on|with) (the |your )?"
-        r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
-        r"|processors?)"
-        # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
-        r"|territor(y|ies)\b.{0,80}\bexclud\w*|outside (of )?the territory"
-        # a competing product or service is excluded (FSL, BUSL-style grants)
-        r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
-        r"compet\w+ (use|product|service|offering|business)"
-        r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
-        r"|(sanctioned|embargoed) (countries|country|jurisdictions|persons)|sanctions list"
-        # kinds of user excluded: "any use by a business that is privately owned ... is not
-        # permitted"; implementations excluded: "no licence for hardware implementations"
-        r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"
-        r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
-        r"|authori[sz]ed|granted)"
-        r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
-        r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
-        r"|subject to (comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
-        r"|for good, not evil"
-        # a grant for one region or for some people only: "the grant applies only within the
-        # EEA"; "only individuals and non-profit organisations may use the Model"
-        r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
-        r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
-        r"|connection|conjunction|accordance|combination|compliance))"
-        r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
-        r"|access|download|run)\b",
-        True,
-        "some people, places or fields of use are excluded",
-        "some people, places or fields of use are excluded",
-    ),  # fmt: skip
 }

@@ -1,0 +1,141 @@
+"""Who and where a grant leaves out: excluded fields of use (military, surveillance, ...),
+places (regions, sanctioned countries), kinds of people or licensee, platforms a grant is tied to.
+
+Example: `FIELD_RULES["field_of_use"].matches("no licence is granted to users located in the eea")`
+-> True.
+"""
+
+from __future__ import annotations
+
+from modelbazaar.licenses.rules.base import Rule, near, rule
+
+_FIELD = (
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|polic(e|ing)\b"
+    r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
+    r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
+    r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
+    r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
+    # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
+    r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
+    r"|lethal|targeting of (people|persons|individuals)"
+    r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
+    r"|offering)"
+    r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
+    r"managed)? (\w+ )?service"
+    r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
+    r"|customers?|departments?)"
+    r"|good, not evil)"
+)
+_EXCLUDE = (
+    r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
+    r"|unavailable|(is|are) not (permitted|allowed)\b|not (be )?(used|deployed|designed|licensed"
+    r"|intended"
+    # (the name of a "Prohibited Use Policy" excludes nothing by itself)
+    r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
+    r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
+    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend|\bno use\b"
+    r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
+)
+_PLACE = (
+    r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
+    r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
+    r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
+    r"|software|model|materials?|program|product)s?)\b)"
+)
+_REGION = (
+    r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
+    r"|united kingdom|\buk\b|united states|\busa?\b|south korea|north korea|(mainland )?china"
+    r"|people\W?s republic of china|\bprc\b|russia\w*|iran|cuba|syria|crimea)"
+)
+FIELD_RULES: dict[str, Rule] = {
+    "field_of_use": rule(
+        near(_FIELD, _EXCLUDE, 100)
+        + r"|"
+        # (the negation must be about the grant: "located in Germany and does not offer
+        # support" excludes no one)
+        + near(
+            _PLACE,
+            r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
+            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*)\b|exclud|void",
+            120,
+        )
+        + r"|"
+        # named regions a grant leaves out: "does not apply in the European Union"
+        + near(_REGION, _EXCLUDE, 80)
+        + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
+        # people excluded: "may not be used by persons who are not employees"
+        r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
+        r"|individuals?|compan\w+)\b|(available|granted|licensed|provided) only to ([\w-]+ ){0,2}"
+        r"(persons?|people|employees|members|customers|entit\w+|organi[sz]ations?|individuals?"
+        r"|researchers|universities|institutions|users)"
+        # a grant for one purpose or platform only
+        r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
+        r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
+        r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)"
+        r"|(the )?assess))"
+        r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
+        r"|(solely|only|exclusively) ((use|run|deploy|install)\w* (it|them|the \w+) )?(in "
+        r"connection"
+        r" with|in conjunction with|on|with) (the |your )?"
+        r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
+        r"|processors?|gpus?|accelerators?|servers?|machines|computers)"
+        # "licensed for use on NVIDIA GPUs only"
+        r"|(licen[cs]ed|permitted|authori[sz]ed|granted) (for use )?(on|with) ([\w-]+ ){0,3}"
+        r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?) (only|solely"
+        r"|exclusively)\b"
+        # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
+        r"|territor(y|ies)\b.{0,80}\b(exclud\w*|except)\b|outside (of )?the territory"
+        # a competing product or service is excluded (FSL, BUSL-style grants)
+        r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
+        r"compet\w+ (use|product|service|offering|business)"
+        r"|other than (a |an |the )?(excluded|prohibited|restricted|competing) (use|purpose)s?\b"
+        # "a SaaS offering that competes with the Licensor's products"
+        r"|\b(may|must|shall|will) not (\w+ ){0,6}(provide|offer|make available|operate)\w* .{0,60}"
+        r"\b(that|which) compet\w+ with"
+        # "may only be used by companies headquartered in the EU"
+        r"|\b(only (be )?(used|accessed|run|deployed) by|used only by|only\b.{0,40}\buse by)"
+        r" ([\w-]+ ){0,2}(persons?|people"
+        r"|employees|members|customers|entit\w+|organi[sz]ations?|individuals?|researchers"
+        r"|universities|institutions|users|compan\w+|businesses|hospitals|schools|agencies"
+        r"|non-?profits|charities|partners|developers|students|academics)\b"
+        r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
+        r"|(sanctioned|embargoed) (countries|country|jurisdictions?|persons)|sanctions list"
+        # kinds of user excluded: "any use by a business that is privately owned ... is not
+        # permitted"; implementations excluded: "no licence for hardware implementations"
+        r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"
+        r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
+        r"|authori[sz]ed|granted)"
+        # people below an age: "users under 18 years of age are not permitted to use the Model"
+        r"|\b(younger than \d+|(under|below) the age of \d+|(under|below) \d+ years)\b.{0,60}"
+        r"\b(not "
+        r"(permitted|allowed|eligible)|may not|must not|cannot)\b"
+        # "if you are an organisation that provides cloud services, you may not provide the Model"
+        r"|\bif you are (a|an) .{0,80}, you (may|shall|must|can) ?not (use|provide|deploy|access"
+        r"|distribute|offer)\b"
+        # "a licensee that is a cloud service provider may not use the Model"
+        r"|\b(licensees?|users?|entit\w+|compan\w+|persons?|organi[sz]ations?|businesses|anyone)"
+        r" (that|who|which) (is|are) (a|an) .{0,60}\b(may|shall|must|can) ?not (use|access"
+        r"|deploy)\b"
+        r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
+        r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
+        r"|subject to (an? )?(comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
+        r"|\b(on|in|listed on|named on|included in) (the |any |a )?(\w+ )?(entity|denied"
+        r" part(y|ies)|export control"
+        r"|blocked persons?) lists?\b"
+        r"|for good, not evil"
+        # a grant for one region or for some people only: "the grant applies only within the
+        # EEA"; "only individuals and non-profit organisations may use the Model"
+        r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
+        r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
+        r"|connection|conjunction|accordance|combination|compliance))"
+        r"|\b(used|deployed|run|operated|hosted|accessed|installed)( (it|them|the \w+))? only (in"
+        r"|within|inside)"
+        r"( the)? ([\w-]+ ){0,3}(area|union|countr\w+|territor\w+|region|jurisdictions?|states"
+        r"|kingdom)\b"
+        r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
+        r"|access|download|run)\b",
+        True,
+        "some people, places or fields of use are excluded",
+        "some people, places or fields of use are excluded",
+    ),  # fmt: skip
+}

@@ -1,0 +1,96 @@
+"""Clause rules for who and where a grant leaves out (rules/fields.py): excluded fields of use,
+places, people, platforms.
+
+Sentences written for these tests (tests/clause_cases.py says how).
+The other families are in *_scope.py, *_obligations.py and *_powers.py.
+"""
+
+from __future__ import annotations
+
+from tests.clause_cases import rule_tests
+
+# Wording each rule must find, by kind.
+FOUND: dict[str, list[str]] = {
+    "field_of_use": [
+        # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
+        "Licensee undertakes not to use the Model for surveillance of individuals.",
+        "You shall use the Dataset solely for climate modelling.",
+        "The Weights may not be used by persons who are not members of the consortium.",
+        "A permitted purpose is any purpose other than a competing service.",
+        "The grant extends only to applications that run on a Heron device.",
+        "The Model must not be used in military applications.",
+        "Persons located in embargoed territories may not use the Model.",
+        "The Model may not be used by or for any military organisation.",
+        "No rights are granted to entities incorporated in Freedonia.",
+        "You may not use the Model for surveillance of individuals.",
+        "Nothing in this licence permits use of the Model in the oil and gas industry.",
+        "Use of the Model by government agencies is excluded from this licence.",
+        "You may use the Software only in connection with Kestrel hardware products.",
+        '"Territory" means the whole world, excluding the European Union.',
+        "This license does not grant any rights for use in the European Union.",
+        "The Model may not be deployed in any weapons system.",
+        "The licence does not extend to use by any armed forces or intelligence agency.",
+        "Persons resident in the Territory of Exclusion may not use the Model.",
+        "You may use the Model only with Kestrel-certified hardware.",
+        "The grant applies only within the European Economic Area.",
+        "This licence does not permit use of the Model for medical diagnosis.",
+        "Only individuals and non-profit organisations may use the Model.",
+        "The licence excludes use by or on behalf of any defence contractor.",
+        "Any organisation that is a data broker shall not use the Model.",
+        "The Software is unavailable for police use.",
+        "Rights are granted for use with Acme accelerators only.",
+        "The Model is provided only to accredited universities.",
+        "You agree not to use the Model for electoral campaigning.",
+        "You may run the Model only within the United Kingdom.",
+        "The Territory covers every country except Brazil and India.",
+        "No rights are granted to any person on a denied party list.",
+        "You may only run the Weights on servers that use the Licensor's accelerator cards.",
+        "Use of the Weights for policing or border enforcement is not allowed.",
+        "You may not use the Model to operate a hosted API that competes with Orion.",
+        "The Model may only be run by employees of member institutions.",
+        "No rights are granted to users in a country subject to an arms embargo.",
+        "This licence is not granted to entities based in an embargoed jurisdiction.",
+        "The Weights are licensed only for internal use by accredited hospitals.",
+        "You may not provide the Weights to others as a managed service.",
+        "You may not use the Weights to offer a hosted inference service that competes with "
+        "Cobalt.",
+        "No use of the Model is permitted for nuclear weapons research.",
+        "Use of the Model for facial recognition in public places is not licensed.",
+        "If you are a company that sells cloud hosting, you may not offer the Weights to your "
+        "customers.",
+        "Persons named on any export control list may not use the Model.",
+        "People younger than 16 are not allowed to use the Model.",
+        "The Weights may not be used to select targets for lethal strikes.",
+        "You may not offer the Software to the public as a stand-alone vector-search service.",
+    ],
+}
+
+# Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
+LOOK_ALIKES: dict[str, list[str]] = {
+    "field_of_use": [
+        "Such election will not withdraw this licence.",
+        "This does not require the bundle incorporated in a collection to be relicensed.",
+        "Advances in artificial intelligence must not be held back by this licence.",
+        "Disputes go to the courts located in the venue named in a notice.",
+        "The Licensor is located in Germany and does not offer support.",
+        "The Model is not intended for use in clinical settings.",
+        "The Model is available to users in all countries, including the United States.",
+        "You are not required to live in the European Union to use the Model.",
+        "Governments, companies and individuals may all use the Model.",
+        "The Model is provided without warranty for military or civilian use.",
+        "This licence does not permit you to use the Licensor's trademarks.",
+        "The Licensor is incorporated in Delaware and based in the United States.",
+        "A user who is a student may use the Model free of charge.",
+        "The Model runs on GPUs only when CUDA is installed.",
+        "The Licensor's entity list of subsidiaries is in Appendix C.",
+        "The licence does not cover regimental badges or military insignia, which the "
+        "publisher is not authorised to license.",
+        "Orion may end the licence if you start selling a service that competes with Orion.",
+        "You shall not attempt to break into the hosted service.",
+        "Customers who reach the Model through a hosted service must follow our Prohibited "
+        "Use Policy.",
+    ],
+}
+
+
+test_wording_is_found, test_look_alike_is_not_the_clause = rule_tests(FOUND, LOOK_ALIKES)
