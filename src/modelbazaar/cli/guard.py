@@ -53,7 +53,7 @@ def check(
     With --file, one line per text: `LINE<TAB>safe` or `LINE<TAB>unsafe<TAB>S1,S10` (LINE is
     the text's line in the file); --json prints JSON (JSON Lines for a file) with P(unsafe),
     the threshold and the probability of every category S1..S14.
-    Example: bazaar guard check "How do I make a pipe bomb?"  ->  unsafe / S9
+    Example: bazaar guard check "How do I make a pipe bomb?"  ->  unsafe / S1,S9
     """
     from modelbazaar.safety.guard import GuardUnavailable, load_guard
     from modelbazaar.safety.guard.inputs import read_texts
