@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from guard_quality import TEMPLATE, TfidfDetector
+from guard_quality import TEMPLATE, TfidfDetector, validation_scores
 from rich.console import Console
 from rich.table import Table
 
@@ -40,7 +40,6 @@ from modelbazaar.recipe import GuardConfig, load_recipe
 from modelbazaar.safety.guard.backbones import find_backbone
 from modelbazaar.safety.guard.framing import framing_of, padded
 from modelbazaar.safety.guard.network import empty_guard
-from modelbazaar.safety.guard.quality import HARMFUL_SUITES, auprc, rates
 from modelbazaar.safety.guard.rows import GuardRow, rows_of
 from modelbazaar.train.guard import cap_rows, choose_threshold
 
@@ -159,15 +158,7 @@ def judge(scores: list[float], rows: list[GuardRow], guard: GuardConfig) -> dict
     threshold = choose_threshold(
         labels, scores, guard.threshold, guard.max_false_positive_rate, counted
     )
-    by = lambda name: [(r, s) for r, s in zip(rows, scores, strict=True) if r.dataset == name]  # noqa: E731
-    om, xs = by("openai_moderation"), by("xstest")
-    r = rates([x.unsafe for x, _ in xs], [s >= threshold for _, s in xs])
-    harmful = [(x, s) for name in HARMFUL_SUITES for x, s in by(name) if x.unsafe]
-    return {
-        "auprc": auprc([x.unsafe for x, _ in om], [s for _, s in om]),
-        "f1": r.f1, "fpr": r.fpr,
-        "recall": sum(s >= threshold for _, s in harmful) / len(harmful),
-    }  # fmt: skip
+    return validation_scores(scores, rows, threshold)
 
 
 def latency(backbone, texts: list[str]) -> tuple[float, float]:  # noqa: ANN001

@@ -131,6 +131,22 @@ class KeywordDetector(Detector):
         return [float(bool(c)) for c in codes], {k: [float(c == k) for c in codes] for k in CODES}
 
 
+def validation_scores(scores: list[float], rows: list[GuardRow], threshold: float) -> dict:
+    """OpenAI AUPRC, XSTest F1/FPR and harmful recall of `scores` on validation rows at a
+    threshold (the recipe comparisons: guard_variants.py, guard_backbones.py)."""
+    by = lambda name: [(r, s) for r, s in zip(rows, scores, strict=True) if r.dataset == name]  # noqa: E731
+    om = by("openai_moderation")
+    xs = by("xstest")
+    r = rates([x.unsafe for x, _ in xs], [s >= threshold for _, s in xs])
+    harmful = [(x, s) for name in HARMFUL_SUITES for x, s in by(name) if x.unsafe]
+    return {
+        "auprc": auprc([x.unsafe for x, _ in om], [s for _, s in om]),
+        "f1": r.f1, "fpr": r.fpr,
+        "recall": sum(s >= threshold for _, s in harmful) / len(harmful),
+        "threshold": threshold,
+    }  # fmt: skip
+
+
 def measure(detector: Detector, test: dict[str, list[GuardRow]]) -> dict:
     result: dict = {"threshold": detector.threshold}
     om = test["openai_moderation"]

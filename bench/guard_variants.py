@@ -26,7 +26,7 @@ from modelbazaar.train import portable
 portable.activate()
 
 import torch  # noqa: E402
-from guard_quality import TEMPLATE, TfidfDetector  # noqa: E402
+from guard_quality import TEMPLATE, TfidfDetector, validation_scores  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -37,24 +37,9 @@ from modelbazaar.safety.guard.backbones import find_backbone  # noqa: E402
 from modelbazaar.safety.guard.framing import framing_of  # noqa: E402
 from modelbazaar.safety.guard.model import Guard  # noqa: E402
 from modelbazaar.safety.guard.network import empty_guard  # noqa: E402
-from modelbazaar.safety.guard.quality import HARMFUL_SUITES, auprc, rates  # noqa: E402
-from modelbazaar.safety.guard.rows import GuardRow, rows_of  # noqa: E402
+from modelbazaar.safety.guard.rows import rows_of  # noqa: E402
 from modelbazaar.train.guard import train_guard  # noqa: E402
 from modelbazaar.train.guard_loop import frozen_features  # noqa: E402
-
-
-def validation_scores(scores: list[float], rows: list[GuardRow], threshold: float) -> dict:
-    by = lambda name: [(r, s) for r, s in zip(rows, scores, strict=True) if r.dataset == name]  # noqa: E731
-    om = by("openai_moderation")
-    xs = by("xstest")
-    r = rates([x.unsafe for x, _ in xs], [s >= threshold for _, s in xs])
-    harmful = [(x, s) for name in HARMFUL_SUITES for x, s in by(name) if x.unsafe]
-    return {
-        "auprc": auprc([x.unsafe for x, _ in om], [s for _, s in om]),
-        "f1": r.f1, "fpr": r.fpr,
-        "recall": sum(s >= threshold for _, s in harmful) / len(harmful),
-        "threshold": threshold,
-    }  # fmt: skip
 
 
 def variant_of(recipe, spec: str):  # noqa: ANN001, ANN201

@@ -64,13 +64,20 @@ def batch_of(features: list[torch.Tensor], index: list[int]) -> tuple[torch.Tens
     return hidden, mask
 
 
+def _per_batch(
+    features: list[torch.Tensor], run: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+) -> list[torch.Tensor]:
+    """`run(hidden, mask)` over the features, FEATURE_BATCH rows at a time."""
+    return [
+        run(*batch_of(features, list(range(first, min(first + FEATURE_BATCH, len(features))))))
+        for first in range(0, len(features), FEATURE_BATCH)
+    ]
+
+
 @torch.no_grad()
 def logits_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> torch.Tensor:
     net.eval()
-    parts = []
-    for first in range(0, len(features), FEATURE_BATCH):
-        index = list(range(first, min(first + FEATURE_BATCH, len(features))))
-        parts.append(net.forward_from(*batch_of(features, index), start))
+    parts = _per_batch(features, lambda hidden, mask: net.forward_from(hidden, mask, start))
     return torch.cat(parts) if parts else torch.zeros(0, len(OUTPUTS))
 
 
@@ -78,11 +85,7 @@ def logits_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> to
 def pooled_of(net: GuardNetwork, features: list[torch.Tensor], start: int) -> torch.Tensor:
     """The pooled features of every row (what the head reads, before `head_input`)."""
     net.eval()
-    parts = []
-    for first in range(0, len(features), FEATURE_BATCH):
-        index = list(range(first, min(first + FEATURE_BATCH, len(features))))
-        parts.append(net.pooled(*batch_of(features, index), start))
-    return torch.cat(parts)
+    return torch.cat(_per_batch(features, lambda hidden, mask: net.pooled(hidden, mask, start)))
 
 
 @torch.no_grad()
