@@ -142,12 +142,7 @@ def _learned(texts: list[str], model: ClauseModel | None) -> list[dict[str, floa
     """The classifier's categories for each sentence (empty dicts without a classifier)."""
     if model is None or not texts:
         return [{} for _ in texts]
-    probs = model.probabilities(texts)
-    return [
-        {c: round(float(p), 3) for c, p in zip(model.categories, row, strict=True)
-         if p >= model.threshold}
-        for row in probs
-    ]  # fmt: skip
+    return model.found(model.probabilities(texts))
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:
