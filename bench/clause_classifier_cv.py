@@ -50,7 +50,9 @@ def candidates() -> dict:
         ])  # fmt: skip
 
     def lr(c, weight="balanced"):
-        return lambda: LogisticRegression(C=c, class_weight=weight, solver="liblinear")
+        return lambda: LogisticRegression(
+            C=c, class_weight=weight, solver="liblinear", dual=True, max_iter=1000, random_state=0
+        )
 
     def svm(c):
         return lambda: CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), cv=3)
