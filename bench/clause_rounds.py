@@ -12,7 +12,9 @@ matched by text; rows since dropped are skipped).
 For each round the classifier's per-category thresholds are chosen by grouped 5-fold CV on the
 rows before the round (lowest threshold reaching precision >= 0.9 out of fold), so nothing
 about the round is used. Detectors compared on the pooled rounds: rules; classifier;
-union (rules or classifier at its threshold); veto-v (a rule finding is kept only when the
+union (rules or classifier at its threshold); as-shipped (the union for the categories in
+clause_model.ADDS_TO_RULES only, as `bazaar audit` runs it); union-0.3 (one shared threshold);
+veto-v (a rule finding is kept only when the
 classifier's probability for its category is >= v).
 
     PYTHONPATH=src python bench/clause_rounds.py     # needs git history; ~10 min on 2 cores
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from modelbazaar.licenses.clause_model import (
+    ADDS_TO_RULES,
     category,
     family_groups,
     lowest_threshold,
@@ -112,6 +115,7 @@ def report(records, categories, title: str) -> None:
         "rules": lambda rule, prob, cut: rule,
         "classifier": lambda rule, prob, cut: classifier(prob, cut),
         "union": lambda rule, prob, cut: rule | classifier(prob, cut),
+        "as-shipped": lambda rule, prob, cut: rule | (classifier(prob, cut) & set(ADDS_TO_RULES)),
         "union-0.3": lambda rule, prob, cut: rule | classifier(prob, [0.3] * len(cut)),
         "veto-0.02": veto(0.02),
         "veto-0.05": veto(0.05),
