@@ -131,3 +131,13 @@ def test_the_shipped_model_equals_a_refit_from_the_train_part() -> None:
     assert np.array_equal(shipped.thresholds, expected.thresholds)
     texts = [r["text"] for r in rows[:300]]
     assert np.array_equal(shipped.probabilities(texts), expected.probabilities(texts))
+
+
+def test_corpus_clauses_run_the_shipped_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelbazaar.licenses import corpus
+
+    licence = ["LicenseRef-Llama-3-Community"]
+    assert not any("classifier" in f.detail for f in corpus.corpus_clauses(licence))
+    monkeypatch.setattr(corpus, "shipped_model", lambda: _toy().with_thresholds([0.0, 0.0]))
+    learned = [f for f in corpus.corpus_clauses(licence) if "classifier" in f.detail]
+    assert learned and all(f.kind in ("revenue_cap", "naming") and f.quote for f in learned)
