@@ -8,7 +8,7 @@ category is never predicted). Printed per candidate: micro P / R at the shared 0
 (`shared`), micro P / R with the cross-fitted thresholds (`p90`) and the number of categories
 that reach R >= 0.95 at P >= 0.9 that way.
 
-    PYTHONPATH=src python bench/clause_classifier_cv.py [--only NAME]   # ~1-2 min a candidate
+    PYTHONPATH=src python bench/clause_classifier_cv.py [--only NAME]   # seconds to ~1 min each
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ clause_model.ADDS_TO_RULES only, as `bazaar audit` runs it); union-0.3 (one shar
 veto-v (a rule finding is kept only when the
 classifier's probability for its category is >= v).
 
-    PYTHONPATH=src python bench/clause_rounds.py     # needs git history; ~10 min on 2 cores
+    PYTHONPATH=src python bench/clause_rounds.py     # needs the git history; ~1 min
 """
 
 from __future__ import annotations
