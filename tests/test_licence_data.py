@@ -136,7 +136,7 @@ def test_labelled_clause_set_is_split_by_licence() -> None:
     assert any("noncommercially" in r["text"] and not r["labels"] for r in rows)
 
 
-@pytest.mark.slow  # trains scikit-learn models (~10 s); the product does not use the classifier
+@pytest.mark.slow  # trains scikit-learn models (a few seconds)
 def test_classifier_predicts_with_numpy_as_scikit_learn_does() -> None:
     from modelbazaar.licenses.clause_model import train_model
 

@@ -105,8 +105,9 @@ def find_clauses(
 
     Works on any text: the rules read wording, not licence names. A `classifier`
     (clause_model.py) adds the categories it finds that no rule did (detail "classifier": its
-    probability); the product passes none, since rules alone measure better on held-out
-    sentences (bench/clause_quality.py).
+    probability), quoted with their section like the rules' findings; the audit passes the
+    shipped one (`clause_model.shipped_model()`: termination, terms changes and use
+    restrictions only, at thresholds chosen for precision 0.9), the bench measures both ways.
     The items of a use-restriction list are quoted one by one (kind "use_restriction",
     detail "item"). `keep(sentence)` limits the search to some sentences (the text a variant
     adds). Example: "3. You may use the model for non-commercial purposes only." -> one
@@ -142,12 +143,7 @@ def _learned(texts: list[str], model: ClauseModel | None) -> list[dict[str, floa
     """The classifier's categories for each sentence (empty dicts without a classifier)."""
     if model is None or not texts:
         return [{} for _ in texts]
-    probs = model.probabilities(texts)
-    return [
-        {c: round(float(p), 3) for c, p in zip(model.categories, row, strict=True)
-         if p >= model.threshold}
-        for row in probs
-    ]  # fmt: skip
+    return model.found(model.probabilities(texts))
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from modelbazaar.licenses import _data
 from modelbazaar.licenses import facts as lic
+from modelbazaar.licenses.clause_model import shipped_model
 from modelbazaar.licenses.clauses import UPDATABLE, find_clauses
 from modelbazaar.licenses.models import ClauseFinding
 
@@ -26,7 +27,7 @@ def corpus_clauses(license_ids: Iterable[str | None]) -> list[ClauseFinding]:
         text = _data.license_text(canonical)
         if text is not None and not lic.is_open(canonical):
             # an open licence's own terms restrict nothing (GPL's conveyance terms included)
-            findings += find_clauses(text, canonical)
+            findings += find_clauses(text, canonical, classifier=shipped_model())
             policy = _data.license_text(canonical.replace("-Community", "-AUP"))
             if policy is not None and canonical.endswith("-Community"):
                 mark_updatable(findings, [policy])

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from modelbazaar.licenses import _data
 from modelbazaar.licenses import facts as lic
+from modelbazaar.licenses.clause_model import shipped_model
 from modelbazaar.licenses.clauses import find_clauses
 from modelbazaar.licenses.expression import looks_like_expression, normalise_expression
 from modelbazaar.licenses.match import changed_sentence, match_text
@@ -44,11 +45,13 @@ def read_license(text: str, source: str) -> tuple[LicenseMatch, list[ClauseFindi
     if found.status == "unknown":
         named = _named(text, source)
         if named is not None:
-            return named, find_clauses(text, source)
+            return named, find_clauses(text, source, classifier=shipped_model())
     license_id = found.license_id
     restricted = license_id is None or not lic.is_open(license_id)
     keep = None if found.reference is None else (lambda s: changed_sentence(s, found.reference))
-    findings = find_clauses(text, source, keep=None if restricted else keep)
+    findings = find_clauses(
+        text, source, keep=None if restricted else keep, classifier=shipped_model()
+    )
     if keep is not None and restricted:
         for finding in findings:  # a variant of a model licence: show what it changes
             finding.detail.setdefault("changed", keep(finding.quote))
