@@ -140,9 +140,9 @@ def test_guard_recipe_refuses_llama_sizes() -> None:
     with pytest.raises(RecipeError, match="model.hidden_size"):
         parse_recipe(text.replace('name = "bazaar-guard"', 'name = "g"\nhidden_size = 64'))
     with pytest.raises(RecipeError, match="trainable_layers"):
-        parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 99"))
+        parse_recipe(text.replace("trainable_layers = 4", "trainable_layers = 99"))
     # more layers than the backbone keeps: refused when the backbone is known, before training
-    deeper = parse_recipe(text.replace("trainable_layers = 2", "trainable_layers = 9"))
+    deeper = parse_recipe(text.replace("trainable_layers = 4", "trainable_layers = 9"))
     with pytest.raises(RecipeError, match="trainable_layers 9: the backbone keeps 6 layers"):
         guard_backbone(deeper)
     smol = 'backbone = "smollm2"\nbackbone_layers = 40'
@@ -177,7 +177,7 @@ def make_tiny_guard(target: Path) -> Path:
         (target / "data" / f"{name}.toml").write_text(head + "\n" + "\n".join(entries))
     recipe = (target / "bazaar.toml").read_text()
     for old, new in [
-        ("trainable_layers = 2", "trainable_layers = 1"),
+        ("trainable_layers = 4", "trainable_layers = 1"),
         ("max_steps = 400", "max_steps = 6"),
         ("warmup_steps = 40", "warmup_steps = 2"),
         ("eval_every = 100", "eval_every = 3"),
