@@ -24,13 +24,11 @@ Run: python bench/guard_backbones.py [--layers 8 16 24 30] [--cache DIR]
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from guard_quality import TEMPLATE, TfidfDetector, validation_scores
+from guard_quality import TEMPLATE, TfidfDetector, latency, validation_scores
 from rich.console import Console
 from rich.table import Table
 
@@ -120,13 +118,7 @@ def extract(backbone, rows: list[GuardRow], label: str) -> Features:  # noqa: AN
 def cached(backbone, rows: list[GuardRow], label: str, cache: Path | None) -> Features:  # noqa: ANN001
     path = cache / f"{backbone.name}-{label}.npz" if cache else None
     if path and path.exists():
-        features = dict(np.load(path))
-        for key in [k for k in features if k.startswith("mean L")]:  # caches from before the pair
-            pair = f"mean+last L{key[6:]}"
-            features.setdefault(
-                pair, np.concatenate([features[key], features[f"last L{key[6:]}"]], 1)
-            )
-        return features
+        return dict(np.load(path))
     features = extract(backbone, rows, label)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,17 +153,6 @@ def judge(scores: list[float], rows: list[GuardRow], guard: GuardConfig) -> dict
     return validation_scores(scores, rows, threshold)
 
 
-def latency(backbone, texts: list[str]) -> tuple[float, float]:  # noqa: ANN001
-    backbone.features(texts[:3])  # warm-up
-    times = []
-    for text in texts:
-        started = time.perf_counter()
-        backbone.features([text])
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * len(times)) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layers", type=int, nargs="+", default=[8, 16, 24, 30])
@@ -196,11 +177,11 @@ def main() -> None:
     for backbone in backbones:
         x_train = cached(backbone, train, "train", args.cache)
         x_val = cached(backbone, validation, "validation", args.cache)
-        p50, p95 = latency(backbone, om_texts[:LATENCY_MESSAGES])
+        ms = latency(backbone.features, om_texts[:LATENCY_MESSAGES])
         for name in x_train:
             probe = Probe(x_train[name], train, guard, args.C)
             row = judge(probe.scores(x_val[name]), validation, guard)
-            results[f"{backbone.name} {name}"] = row | {"p50": p50, "p95": p95}
+            results[f"{backbone.name} {name}"] = row | {"p50": ms["p50_ms"], "p95": ms["p95_ms"]}
             console.print(f"{backbone.name} {name}", row)
     table = Table(title="frozen backbones + linear probe, validation split")
     for column in ("features", "OpenAI AUPRC", "XSTest F1", "XSTest FPR", "harmful recall",

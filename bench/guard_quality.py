@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from modelbazaar.train import portable
@@ -172,18 +173,19 @@ def measure(detector: Detector, test: dict[str, list[GuardRow]]) -> dict:
     benign = [x for x in test["jailbreakbench"] if not x.unsafe]
     p, _ = detector.score([x.text for x in benign])
     result["jbb_benign_fpr"] = sum(s >= detector.threshold for s in p) / len(benign)
-    result |= latency(detector, [x.text for x in om][:LATENCY_MESSAGES])
+    result |= latency(detector.score, [x.text for x in om][:LATENCY_MESSAGES])
     return result
 
 
-def latency(detector: Detector, texts: list[str]) -> dict:
-    """One message per call, as a server checks a request; 2 threads."""
+def latency(score: Callable[[list[str]], object], texts: list[str]) -> dict:
+    """One message per call, as a server checks a request; 2 threads. `score` takes a list of
+    texts (a detector's `score`, a backbone's `features`)."""
     torch.set_num_threads(2)
-    detector.score(texts[:5])  # warm-up
+    score(texts[:5])  # warm-up
     times = []
     for text in texts:
         started = time.perf_counter()
-        detector.score([text])
+        score([text])
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * len(times)) - 1]}

@@ -220,7 +220,7 @@ def guard_config(
         "threshold": threshold,
         "category_threshold": 0.5,
     }
-    frame = backbone.frame()
-    if backbone.kind != "bert" and frame is not None:
+    frame = backbone.frame()  # None for BERT: [CLS] ... [SEP]
+    if frame is not None:
         config |= {"kind": backbone.kind, "frame": list(frame), "pooling": "mean+last"}
     return config
