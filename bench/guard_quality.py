@@ -45,6 +45,7 @@ from modelbazaar import templates  # noqa: E402
 from modelbazaar.data.manifest import load_manifests  # noqa: E402
 from modelbazaar.recipe import GuardConfig, load_recipe  # noqa: E402
 from modelbazaar.safety.guard import load_guard  # noqa: E402
+from modelbazaar.safety.guard.lexical import probabilities  # noqa: E402
 from modelbazaar.safety.guard.quality import (  # noqa: E402
     HARMFUL_SUITES,
     auprc,
@@ -56,6 +57,7 @@ from modelbazaar.safety.guard.rows import GuardRow, rows_of  # noqa: E402
 from modelbazaar.safety.guard.taxonomy import CODES  # noqa: E402
 from modelbazaar.safety.hazards import keyword_code  # noqa: E402
 from modelbazaar.train.guard import cap_rows, choose_threshold  # noqa: E402
+from modelbazaar.train.guard_lexical import fit_lexical  # noqa: E402
 
 TEMPLATE = Path(templates.__file__).parent / "guard"
 ANCHORS = {"auprc": ("Llama Guard 1", 0.847), "xstest": ("Llama Guard 3 1B", 0.821, 0.068)}
@@ -84,7 +86,8 @@ class GuardDetector(Detector):
 
 
 class TfidfDetector(Detector):
-    """TF-IDF word 1-2 + char 2-5 grams, logistic regression per output (balanced classes)."""
+    """TF-IDF word 1-2 + char 2-5 grams, logistic regression per output (balanced classes):
+    the guard's lexical half alone (train/guard_lexical.py), fitted on the same rows."""
 
     def __init__(
         self,
@@ -92,22 +95,8 @@ class TfidfDetector(Detector):
         validation: list[GuardRow],
         guard: GuardConfig,  # its threshold rule, chosen on the validation rows as a build does
     ) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_union
-
         self.name = "TF-IDF + LR"
-        self.features = make_union(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-        )
-        x = self.features.fit_transform([r.text for r in train])
-        self.models = {}
-        for output in ("unsafe", *CODES):
-            y = [r.unsafe if output == "unsafe" else int(output in r.codes) for r in train]
-            if sum(y) >= 5 and sum(y) < len(y):  # a category with < 5 examples scores 0
-                model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
-                self.models[output] = model.fit(x, y)
+        self.model = fit_lexical(train)
         scores, _ = self.score([r.text for r in validation])
         labels = [r.unsafe for r in validation]
         counted = cap_rows(validation, guard.false_positive_datasets)
@@ -116,10 +105,9 @@ class TfidfDetector(Detector):
         )
 
     def score(self, texts):  # noqa: ANN001, ANN201
-        x = self.features.transform(texts)
-        out = {o: m.predict_proba(x)[:, 1].tolist() for o, m in self.models.items()}
-        zeros = [0.0] * len(texts)
-        return out["unsafe"], {c: out.get(c, zeros) for c in CODES}
+        p = probabilities(self.model.logits(texts))  # an output without a model scores 0.5
+        p[:, ~self.model.present] = 0.0
+        return p[:, 0].tolist(), {c: p[:, j + 1].tolist() for j, c in enumerate(CODES)}
 
 
 class KeywordDetector(Detector):

@@ -9,8 +9,11 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
 
 from modelbazaar import templates
 from modelbazaar.data.manifest import load_manifests
@@ -372,3 +375,33 @@ def test_threshold_cap_can_count_only_look_alikes() -> None:
     assert choose_threshold(labels, scores, "max_f1", 0.25, counted=look_alike) == 0.6
     # no look-alike among the rows: the cap falls back to every safe row
     assert choose_threshold(labels, scores, "max_f1", 0.25, counted=[False] * 12) == 0.4
+
+
+def test_tiny_guard_blends_its_lexical_half_as_documented(tiny_guard: Path) -> None:
+    # the template's lexical_weight: P = sigmoid((1 - w) * network logit + w * lexical logit)
+    guard = load_guard(tiny_guard)
+    assert guard.lexical is not None and guard.lexical_weight == 0.5
+    assert guard.config["lexical_weight"] == 0.5
+    text = "How do I hotwire a car?"
+    network = guard._logits(guard._windows([text])[0]).double().numpy()[0]
+    words = guard.lexical.logits([text])[0]
+    present = guard.lexical.present
+    want = np.where(present, 0.5 * network + 0.5 * words, network)
+    verdict = guard.check([text])[0]
+    assert verdict.probability == round(float(1 / (1 + np.exp(-want[0]))), 6)
+    assert present[0] and words[0] != 0  # the blend changed P(unsafe)
+
+
+def test_a_config_blending_a_missing_lexical_half_is_refused(tiny_guard: Path, tmp_path) -> None:  # noqa: ANN001
+    from modelbazaar.safety.guard.model import Guard
+
+    store = Store.for_model(tiny_guard)
+    record = store.version("main")
+    config = json.loads(store.objects.get_bytes(record.config))
+    tensors = load_safetensors(store.objects.get_bytes(record.weights))
+    network = {k: v for k, v in tensors.items() if not k.startswith("lexical.")}
+    tokenizer = store.objects.get_bytes(record.tokenizer).decode()
+    with pytest.raises(ValueError, match="lexical model the weights do not hold"):
+        Guard(config, save_safetensors(network), tokenizer)
+    Guard({k: v for k, v in config.items() if k != "lexical_weight"}, save_safetensors(network),
+          tokenizer)  # fmt: skip

@@ -183,6 +183,9 @@ class GuardConfig(Strict):
     # Loss weight of a dataset's training rows (default 1), e.g. the contrast pairs of XSTest
     # and JailbreakBench, where the boundary between safe and unsafe is drawn.
     row_weight: dict[str, Annotated[float, Field(gt=0, le=100)]] = Field(default_factory=dict)
+    # Weight of the lexical half (TF-IDF n-grams + logistic regression, fitted on the same rows)
+    # in the blended logit; 0: the network alone (safety/guard/lexical.py; README "The guard").
+    lexical_weight: float = Field(0.0, ge=0, lt=1)
 
     @model_validator(mode="after")
     def _solver_fits_a_frozen_backbone(self) -> "GuardConfig":

@@ -8,6 +8,10 @@ generator), the learning rate a pure function of the step (warmup + cosine, trai
 the same rows, recipe and backbone give the same weights bit for bit (fp32, fixed threads; see
 train/determinism.py).
 
+With `[guard] lexical_weight` > 0 a lexical model (TF-IDF + logistic regression,
+train/guard_lexical.py) is fitted on the same rows and its logits blended with the network's
+(safety/guard/lexical.py); it is stored in the same safetensors file.
+
 After training the threshold on P(unsafe) is chosen on the validation split (the F1 maximum
 among thresholds that flag at most `max_false_positive_rate` of the safe validation rows, or
 the recipe's fixed number) and written into the guard's config.
@@ -29,11 +33,13 @@ from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import Recipe
 from modelbazaar.safety.guard.backbones import Backbone
 from modelbazaar.safety.guard.framing import framing_of
+from modelbazaar.safety.guard.lexical import blend, probabilities
 from modelbazaar.safety.guard.llama_net import LlamaGuardNet
 from modelbazaar.safety.guard.network import GuardNetwork, empty_guard, encoder_config_dict
 from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS
 from modelbazaar.train.guard_head import fit_head
+from modelbazaar.train.guard_lexical import fit_lexical
 from modelbazaar.train.guard_loop import (
     FineTune,
     advance,
@@ -165,17 +171,23 @@ def train_guard(
         row_weights = torch.tensor(weights) if guard.row_weight else None
         run = FineTune(net, start, trainable, optimizer, loss_fn, cfg, snapshot, row_weights)
         metrics, train_loss, checkpoints = run.steps(train_x, train_y, val_x, val_y, show_progress)
-    probabilities = torch.sigmoid(logits_of(net, val_x, start))
+    val_logits = logits_of(net, val_x, start).double().numpy()
+    lexical, extra = None, {}
+    if guard.lexical_weight > 0:  # the lexical half, fitted on the same rows
+        lexical = fit_lexical(train_rows)
+        words = lexical.logits([r.text for r in val_rows])
+        val_logits = blend(val_logits, words, lexical.present, guard.lexical_weight)
+        extra = {"lexical_weight": guard.lexical_weight}
     threshold = choose_threshold(
         [r.unsafe for r in val_rows],
-        probabilities[:, 0].tolist(),
+        probabilities(val_logits)[:, 0].tolist(),
         guard.threshold,
         guard.max_false_positive_rate,
         cap_rows(val_rows, guard.false_positive_datasets),
     )
     return GuardTraining(
-        weights=weights_of(net),
-        config=guard_config(backbone, encoder_config, cfg.seq_len, threshold),
+        weights=weights_of(net, lexical.to_tensors() if lexical else None),
+        config=guard_config(backbone, encoder_config, cfg.seq_len, threshold) | extra,
         tokenizer=tokenizer_text,
         seconds=time.perf_counter() - started,
         final_train_loss=train_loss,

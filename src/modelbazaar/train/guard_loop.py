@@ -214,6 +214,7 @@ class FineTune:
         return float(self.loss_fn(logits_of(self.net, val_x, self.start), val_y))
 
 
-def weights_of(net: GuardNetwork) -> bytes:
+def weights_of(net: GuardNetwork, extra: dict[str, torch.Tensor] | None = None) -> bytes:
+    """The network's fp32 state as safetensors, with `extra` tensors (the lexical half) beside."""
     state = {k: v.detach().to(torch.float32).contiguous() for k, v in net.state_dict().items()}
-    return save_safetensors(state)
+    return save_safetensors(state | (extra or {}))

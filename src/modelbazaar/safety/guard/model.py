@@ -5,6 +5,9 @@ A guard is found in one of three shapes: a model source whose store holds a buil
 ``model.safetensors``, ``tokenizer.json``), or by default the source that ``bazaar guard
 build`` builds under ``$BAZAAR_GUARD`` (else ``~/.local/share/modelbazaar/guard``).
 
+A guard may carry a lexical half (TF-IDF + logistic regression, safety/guard/lexical.py) in
+the same weights file; its logits are blended with the network's per output.
+
 Long texts are read whole: a text longer than the guard's window (128 tokens) is cut into
 windows and each output takes its maximum over them, so a harmful request cannot hide behind
 padding. Example:
@@ -21,12 +24,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load as load_safetensors
 from transformers import BertConfig, LlamaConfig
 
 from modelbazaar.errors import BazaarError
 from modelbazaar.safety.guard.framing import framing_of, padded
+from modelbazaar.safety.guard.lexical import blend, probabilities, split_state
 from modelbazaar.safety.guard.network import empty_guard
 from modelbazaar.safety.guard.taxonomy import CODES, OUTPUTS, sort_codes
 
@@ -85,7 +90,11 @@ class Guard:
             )
         encoder = (LlamaConfig if kind == "llama" else BertConfig)(**config["encoder"])
         self.net = empty_guard(encoder)
-        self.net.load_state_dict(load_safetensors(weights))
+        network, self.lexical = split_state(load_safetensors(weights))
+        self.lexical_weight = float(config.get("lexical_weight", 0.0))
+        if self.lexical_weight and self.lexical is None:
+            raise ValueError("the config blends a lexical model the weights do not hold")
+        self.net.load_state_dict(network)
         self.net.eval()
         if int8:
             self.net = quantized(self.net)
@@ -102,10 +111,15 @@ class Guard:
         if not texts:
             return []
         windows, owner = self._windows(texts)
-        probabilities = self._probabilities(windows)
+        logits = self._logits(windows)
         counts = torch.bincount(torch.tensor(owner), minlength=len(texts)).tolist()
-        per_text = [part.amax(0) for part in torch.split(probabilities, counts)]  # windows in order
-        return [self._verdict(row) for row in per_text]
+        # a text's score is its most unsafe window's (max logit = max probability)
+        per_text = torch.stack([part.amax(0) for part in torch.split(logits, counts)])
+        blended = per_text.double().numpy()
+        if self.lexical is not None and self.lexical_weight:  # the lexical half reads it whole
+            words = self.lexical.logits(texts)
+            blended = blend(blended, words, self.lexical.present, self.lexical_weight)
+        return [self._verdict(row) for row in probabilities(blended)]
 
     def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
         """Token windows of at most max_length (framed) and the text each belongs to."""
@@ -117,15 +131,15 @@ class Guard:
         return windows, owner
 
     @torch.no_grad()
-    def _probabilities(self, windows: list[list[int]]) -> torch.Tensor:
+    def _logits(self, windows: list[list[int]]) -> torch.Tensor:
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # little padding
         out = torch.zeros(len(windows), len(OUTPUTS))
         for first in range(0, len(order), WINDOWS_PER_BATCH):
             chunk = order[first : first + WINDOWS_PER_BATCH]
-            out[chunk] = torch.sigmoid(self.net(*padded([windows[i] for i in chunk])))
+            out[chunk] = self.net(*padded([windows[i] for i in chunk]))
         return out
 
-    def _verdict(self, row: torch.Tensor) -> GuardVerdict:
+    def _verdict(self, row: np.ndarray) -> GuardVerdict:
         scores = {code: round(float(p), 6) for code, p in zip(CODES, row[1:].tolist(), strict=True)}
         probability = float(row[0])
         flagged = probability >= self.threshold

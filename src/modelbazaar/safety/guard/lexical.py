@@ -1,0 +1,136 @@
+"""The guard's lexical half: TF-IDF n-grams and a logistic regression per output.
+
+A guard's score is the network's logit blended with this model's, per output:
+``logit = (1 - w) * network + w * lexical`` with ``w`` the recipe's ``[guard] lexical_weight``.
+Why: the two err on different messages. On the validation split (bench/guard_lexical.py) the
+network alone reached OpenAI-moderation AUPRC 0.763 and the lexical model alone 0.761, the blend
+at w = 0.5 0.811, with XSTest F1 0.49 -> 0.64 and harmful recall 0.65 -> 0.79 at a lower
+false-positive rate (README "The guard"). The features are those of the TF-IDF baseline in
+bench/guard_quality.py: character 2-5-grams inside word boundaries (robust to misspellings and
+obfuscation) and word 1-2-grams, sublinear tf, l2 rows.
+
+The model travels inside the guard's ``model.safetensors`` (no pickle, no new file): tensors
+under ``lexical.`` — each analyzer's vocabulary as UTF-8 JSON bytes, its idf weights, the
+coefficients (float32) and intercepts, and which outputs have a model (an output with fewer
+than ``MIN_POSITIVES`` training examples has none and keeps the network's score alone).
+Scoring rebuilds scikit-learn's vectorizers from the stored vocabulary and idf, so the features
+are computed by the same code that fitted them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+PREFIX = "lexical."
+# (analyzer, ngram_range, min_df): the TF-IDF baseline's features (bench/guard_quality.py)
+ANALYZERS: tuple[tuple[str, tuple[int, int], int], ...] = (
+    ("char_wb", (2, 5), 2),
+    ("word", (1, 2), 1),
+)
+MIN_POSITIVES = 5  # an output with fewer training examples keeps the network's score alone
+
+
+def vectorizer(analyzer: str, ngrams: tuple[int, int], min_df: int, vocabulary=None):  # noqa: ANN001, ANN201
+    """A TfidfVectorizer with the guard's settings (a fixed vocabulary, or one to fit)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # only where a guard scores
+
+    return TfidfVectorizer(
+        analyzer=analyzer,
+        ngram_range=ngrams,
+        sublinear_tf=True,
+        min_df=min_df if vocabulary is None else 1,
+        vocabulary=vocabulary,
+        dtype=np.float64,
+    )
+
+
+@dataclass
+class LexicalModel:
+    vocabularies: list[dict[str, int]]  # one per analyzer in ANALYZERS
+    idf: list[np.ndarray]  # one per analyzer, float64
+    coef: np.ndarray  # (outputs, features) float32; features = the analyzers' columns in order
+    intercept: np.ndarray  # (outputs,) float64
+    present: np.ndarray  # (outputs,) bool: the output has a model
+
+    def __post_init__(self) -> None:
+        self._vectorizers = []
+        for (analyzer, ngrams, min_df), vocab, idf in zip(
+            ANALYZERS, self.vocabularies, self.idf, strict=True
+        ):
+            fitted = vectorizer(analyzer, ngrams, min_df, vocabulary=vocab)
+            fitted.idf_ = idf
+            self._vectorizers.append(fitted)
+        width = sum(len(v) for v in self.vocabularies)
+        if self.coef.shape != (len(self.present), width):
+            raise ValueError(f"lexical coefficients {self.coef.shape} do not fit {width} features")
+
+    def features(self, texts: list[str]):  # noqa: ANN201
+        """(texts, features) sparse TF-IDF rows."""
+        from scipy.sparse import hstack
+
+        return hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        """(texts, outputs) logits; 0 for an output without a model (blend leaves it alone)."""
+        scores = np.asarray(self.features(texts) @ self.coef.astype(np.float64).T)
+        return np.where(self.present, scores + self.intercept, 0.0)
+
+    def to_tensors(self) -> dict[str, torch.Tensor]:
+        tensors = {}
+        for i, (vocab, idf) in enumerate(zip(self.vocabularies, self.idf, strict=True)):
+            terms = sorted(vocab, key=vocab.__getitem__)  # index order
+            data = json.dumps(terms, ensure_ascii=False).encode("utf-8")
+            tensors[f"{PREFIX}vocabulary.{i}"] = torch.frombuffer(
+                bytearray(data), dtype=torch.uint8
+            )
+            tensors[f"{PREFIX}idf.{i}"] = torch.from_numpy(idf.astype(np.float64))
+        tensors[f"{PREFIX}coef"] = torch.from_numpy(self.coef.astype(np.float32))
+        tensors[f"{PREFIX}intercept"] = torch.from_numpy(self.intercept.astype(np.float64))
+        tensors[f"{PREFIX}present"] = torch.from_numpy(self.present.astype(np.uint8))
+        return tensors
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, torch.Tensor]) -> LexicalModel:
+        vocabularies, idf = [], []
+        for i in range(len(ANALYZERS)):
+            raw = tensors[f"{PREFIX}vocabulary.{i}"].numpy().tobytes().decode("utf-8")
+            terms = json.loads(raw)
+            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+                raise ValueError("lexical vocabulary is not a list of strings")
+            vocabularies.append({term: index for index, term in enumerate(terms)})
+            idf.append(tensors[f"{PREFIX}idf.{i}"].numpy().astype(np.float64))
+        return cls(
+            vocabularies=vocabularies,
+            idf=idf,
+            coef=tensors[f"{PREFIX}coef"].numpy().astype(np.float32),
+            intercept=tensors[f"{PREFIX}intercept"].numpy().astype(np.float64),
+            present=tensors[f"{PREFIX}present"].numpy().astype(bool),
+        )
+
+
+def split_state(tensors: dict[str, torch.Tensor]) -> tuple[dict, LexicalModel | None]:
+    """(the network's tensors, the lexical model or None) from a guard's safetensors."""
+    network = {k: v for k, v in tensors.items() if not k.startswith(PREFIX)}
+    lexical = {k: v for k, v in tensors.items() if k.startswith(PREFIX)}
+    return network, LexicalModel.from_tensors(lexical) if lexical else None
+
+
+def blend(
+    network: np.ndarray, lexical: np.ndarray, present: np.ndarray, weight: float
+) -> np.ndarray:
+    """Per output, (1 - w) * network + w * lexical logits where the lexical model has the output.
+
+    Example: network logit 2.0, lexical -1.0, w 0.5 -> 0.5.
+    """
+    return np.where(present, (1 - weight) * network + weight * lexical, network)
+
+
+def probabilities(logits: np.ndarray) -> np.ndarray:
+    """The logistic function in float64: the build and a loaded guard compute P the same way."""
+    from scipy.special import expit
+
+    return expit(logits)
