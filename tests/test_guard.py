@@ -343,6 +343,7 @@ def test_tiny_guard_release_loads_and_audits_open(tiny_guard: Path, tmp_path: Pa
     assert released.check(text) == built.check(text)
     card = (out / "README.md").read_text()
     assert "bazaar guard check" in card and "training rows" in card
+    assert "lexical model" in card and "weight 0.5" in card
     results = json.loads((out / "eval_results.json").read_text())
     assert {r["suite"] for r in results} >= {"xstest", "harmful_suites"}
     assert list(out.glob("checkpoints/step-*/model.safetensors"))  # intermediate parameters

@@ -48,6 +48,7 @@ def card_context(
     recipe: dict[str, Any] = record.info.get("recipe") or {}
     data = record.info.get("data") or []
     step, why = extra["step"], extra["why"]
+    config = json.loads(store.objects.get_bytes(record.config))
     return {
         "name": record.info.get("name") or record.short,
         "short": record.short,
@@ -78,7 +79,8 @@ def card_context(
         "producer": ", ".join(recipe.get("maintainers") or []),
         "kind": record.info.get("kind", "llama"),
         "backbone": record.info.get("backbone"),
-        "threshold": json.loads(store.objects.get_bytes(record.config)).get("threshold"),
+        "threshold": config.get("threshold"),
+        "lexical_weight": config.get("lexical_weight"),
     }
 
 

@@ -6,6 +6,7 @@ stage_key("tokenizer", {"data": ["86c4…"], "config": {...}, "code": "…"}) ->
 """
 
 import hashlib
+import importlib.metadata
 import json
 import time
 from importlib import resources
@@ -35,6 +36,7 @@ STAGE_CODE = {
     "guard": (
         "safety/guard/backbones.py",
         "safety/guard/framing.py",
+        "safety/guard/lexical.py",
         "safety/guard/llama_net.py",
         "safety/guard/network.py",
         "safety/guard/rows.py",
@@ -42,6 +44,7 @@ STAGE_CODE = {
         "train/guard.py",
         "train/guard_loop.py",
         "train/guard_head.py",
+        "train/guard_lexical.py",
         "train/schedule.py",
         "train/determinism.py",
     ),
@@ -52,6 +55,8 @@ def code_version(stage: str) -> str:
     """sha256 over the source of the modules a stage runs, plus the library versions."""
     digest = hashlib.sha256(f"{__version__} torch {torch.__version__}".encode())
     digest.update(f" transformers {transformers.__version__}".encode())
+    if stage == "guard":  # the lexical half is fitted by scikit-learn's liblinear
+        digest.update(f" scikit-learn {importlib.metadata.version('scikit-learn')}".encode())
     package = resources.files("modelbazaar")
     for relative in STAGE_CODE[stage]:
         digest.update(package.joinpath(relative).read_bytes())
