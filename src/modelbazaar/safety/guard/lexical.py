@@ -3,9 +3,9 @@
 A guard's score is the network's logit blended with this model's, per output:
 ``logit = (1 - w) * network + w * lexical`` with ``w`` the recipe's ``[guard] lexical_weight``.
 Why: the two err on different messages. On the validation split (bench/guard_lexical.py) the
-network alone reached OpenAI-moderation AUPRC 0.763 and the lexical model alone 0.761, the blend
-at w = 0.5 0.811, with XSTest F1 0.49 -> 0.64 and harmful recall 0.65 -> 0.79 at a lower
-false-positive rate (README "The guard"). The features are those of the TF-IDF baseline in
+template's network alone reached OpenAI-moderation AUPRC 0.795 and the lexical model alone
+0.761, the blend at w = 0.5 0.829, with harmful recall 0.74 -> 0.85 at the same XSTest
+false-positive rate (README "The guard": the test split's figures). The features are those of the TF-IDF baseline in
 bench/guard_quality.py: character 2-5-grams inside word boundaries (robust to misspellings and
 obfuscation) and word 1-2-grams, sublinear tf, l2 rows.
 
