@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The licence extends solely to running the Model on Kestrel accelerators.",
+        "Children who have not attained the minimum age set by local law may not use the Service.",
+        "In no event may the Model be used for credit scoring of consumers.",
         # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
         "Licensee undertakes not to use the Model for surveillance of individuals.",
         "You shall use the Dataset solely for climate modelling.",
@@ -68,6 +71,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Examples such as weapons screening are given to explain the policy rather than to "
+        "restrict anyone.",
         "Such election will not withdraw this licence.",
         "This does not require the bundle incorporated in a collection to be relicensed.",
         "Advances in artificial intelligence must not be held back by this licence.",

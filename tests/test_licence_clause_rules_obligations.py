@@ -31,6 +31,11 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "You may not release a modified model under a name which lacks the Corvid prefix.",
+        "You shall identify it as a Corvid derivative on its model page.",
+        "Products built on the Model are obliged to display a notice that they are powered by "
+        "Corvid.",
+        "Every fine-tune must use a name whose leading word is Corvid.",
         "Derivatives may only be referred to as Heron Derivatives.",
         "Your app must state that it is built on Heron by Heron Labs.",
         "The Licensor's name shall appear on the front page of every product.",
@@ -118,6 +123,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "You may give your fine-tune any name that does not imply our endorsement.",
         "You may not use the Zephyrine name to endorse your product.",
         "Give appropriate credit and indicate if changes were made.",
         "Modified versions must not be called Zephyrine.",

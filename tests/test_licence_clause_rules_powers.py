@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Updated versions of this licence become effective as soon as they are published on our"
+        " site.",
         "Heron Labs has the right to amend this licence at any time.",
         "The licence terms are subject to change without notice.",
         "You must follow the Style Rules as updated from time to time.",
@@ -81,6 +83,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "All licences granted here end at once if control of the licensee changes hands.",
+        "Orbit may revoke this licence at once and without any liability to you.",
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
         "We may terminate your licence with or without cause on 30 days notice.",
         "The Company may suspend or revoke your rights under this licence if, in its reasonable "
@@ -186,6 +190,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "You may end this licence without any liability by deleting every copy.",
         "The Publisher may cease making the Work available at any time.",
         "If you file a patent suit against a contributor, your patent licence ends.",
         "You may terminate this Agreement at any time by deleting the Model.",

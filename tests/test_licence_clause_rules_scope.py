@@ -37,6 +37,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Any deployment outside scientific study needs a separate licence from us.",
         "The Weights are licensed for non-commercial research and nothing more.",
         "Any use other than evaluation requires a separate agreement.",
         "The Weights may be used for academic purposes only.",
@@ -119,6 +120,9 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Each of the activities below is a restricted use of the Software:",
+        "It is forbidden to utilise the Model for generating fake reviews.",
+        "Neither the weights nor any fine-tune of them shall be used to stalk anyone.",
         "The Model cannot be used to build a rival speech recogniser.",
         "Users are prohibited from using the Model to stalk anyone.",
         "The following uses are strictly prohibited:",
@@ -183,6 +187,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "The model has never been evaluated for deployment in production.",
+        "The checkpoint was trained for research into long-context retrieval.",
         "Use includes, but is not limited to, training and evaluating the Model.",
         "You may use the Model for research or commercial purposes.",
         "We hope the Model supports research on language.",
@@ -202,6 +208,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "The company will not use your outputs to train its models.",
         "You own the outputs you create with the Model.",
         "Outputs are not subject to this licence, and you may use them to train other models.",
         "We do not claim ownership of outputs, which you may use to develop other AI systems.",

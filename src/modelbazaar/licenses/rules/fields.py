@@ -17,7 +17,7 @@ _FIELD = (
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
-    r"|lethal|targeting of (people|persons|individuals)"
+    r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
     r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
@@ -35,6 +35,7 @@ _EXCLUDE = (
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend|\bno use\b"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
+    r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
 _PLACE = (
     r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
@@ -74,7 +75,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)"
         r"|(the )?assess))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
-        r"|(solely|only|exclusively) ((use|run|deploy|install)\w* (it|them|the \w+) )?(in "
+        r"|(solely|only|exclusively) (to |for )?((use|run|deploy|install)\w* ((it|them"
+        r"|the \w+) )?)?(in "
         r"connection"
         r" with|in conjunction with|on|with) (the |your )?"
         r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
@@ -106,7 +108,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
         r"|authori[sz]ed|granted)"
         # people below an age: "users under 18 years of age are not permitted to use the Model"
-        r"|\b(younger than \d+|(under|below) the age of \d+|(under|below) \d+ years)\b.{0,60}"
+        r"|\b(younger than \d+|(under|below) the age of \d+|(under|below) \d+ years|(not (yet )?"
+        r"(reached|attained)|under|below) the (age of majority|legal age|minimum age))\b.{0,60}"
         r"\b(not "
         r"(permitted|allowed|eligible)|may not|must not|cannot)\b"
         # "if you are an organisation that provides cloud services, you may not provide the Model"

@@ -55,7 +55,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
             r"|disrepute|goodwill"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat|sanction"
+            r"|insolven|bankrupt|liquidat|sanction|without (any )?liability"
+            # a change of control: "should control of the Licensee pass to a third party"
+            r"|control (of|over) (the licensee|licensee|you\b|your)"
             # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
             r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
@@ -150,6 +152,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|without (prior )?notice|(in|at) (its|our|their|the licensor\W?s?) (sole )?discretion)"
         r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
         r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
+        # "revised terms will be effective as of the date they are posted"
+        r"|(revised|updated|amended|changed|modified|new) (terms|agreement|licen[cs]e|polic\w*"
+        r"|versions?)\b.{0,40}\b(effective|binding|apply|take effect)\b.{0,40}\b(post|publi)"
         r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
         r"|the agreement|this licen[cs]e|this polic\w*)\b.{0,50}(will|shall) (apply|govern"
         r"|supersede|replace|be binding|bind)"

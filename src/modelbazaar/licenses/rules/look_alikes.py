@@ -30,7 +30,8 @@ VETO = {
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect|bound by|(replaces?|supersedes?) (the )?(previous"
+        r"|replace)|automatically|take effect|become effective|bound by"
+        r"|(replaces?|supersedes?) (the )?(previous"
         r"|prior|earlier"
         r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
         r"|no one other than"
@@ -81,6 +82,8 @@ VETO = {
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
         # the licensor's own data practice: "we may use your feedback, but not your outputs"
         r"|\b(we|the licensor|licensor) (may|will|can|shall) use your\b"
+        r"|\b(we|the licensor|licensor|the company)( \w+)? (do|does|will|shall) not (use|collect"
+        r"|retain|store|train)\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
         r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in"
         r"|to"
@@ -98,6 +101,8 @@ VETO = {
         r"|designed|intended)\b"
         # emblems left out of the licensed material ("military insignia") exclude no use
         r"|insignia|coats? of arms"
+        # examples that illustrate: "such as surveillance, illustrate risks rather than list bans"
+        r"|rather than (to )?(list|set out|impose|prohibit|restrict|ban|exclud)\w*"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
@@ -162,14 +167,16 @@ VETO = {
 # "Designed for research purposes only": a description of the work, which grants nothing.
 _NO_GRANT = r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use))"
 RESEARCH_DESCRIPTION = re.compile(
-    _NO_GRANT + r".*\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    _NO_GRANT + r".*\b(designed|developed|built|created|trained)\b (solely |only |primarily )?for"
+    r" research"
     # "provided for research reproducibility": research names a kind of thing, not the grant's use
     # what the licensor does: "we only release models that passed our safety evaluation"
     r"|\b(we|the licensor|it) only (release|publish|provide|support|offer|distribute)\w*"
     r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
     r"|and|or)\b)[a-z]+"
     # "only the base model was evaluated for safety": what was tested, not what may be used
-    r"|" + _NO_GRANT + r".*\b(was|were|has been|have been) (\w+ )?(evaluated|tested|benchmarked"
+    r"|" + _NO_GRANT + r".*\b(was|were|has|have)( not| never)? (been )?(\w+ )?(evaluated|tested"
+    r"|benchmarked"
     r"|assessed)\b"
     # what an evaluation covered: "our evaluation covers only English benchmarks"
     # results reported: "models covered by the benchmark results below"

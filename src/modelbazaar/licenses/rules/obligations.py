@@ -30,7 +30,8 @@ _DEFEAT = (
 )
 # "must acknowledge, in their interface, that ...": a required statement, with an aside first
 _MUST_DECLARE = (
-    r"(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose|inform|tell"
+    r"(must|shall|(is|are) (required|obliged) to) (\w+ ){0,2}(acknowledg|state|indicate|mention"
+    r"|display|show|disclose|inform|tell"
     r"|notify|let \w+ know)\w*\b.{0,60}"
 )
 
@@ -117,8 +118,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(convention|scheme|pattern|format|guidelines?|rules|polic\w*)"
         r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?"
         r"(mark|badge|label|logo|legend|brand|trademark) [\"']"
-        r"|identify (any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model|product|work)s?"
-        r" as "
+        r"|identify (it|them|(any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model"
+        r"|product|work)s?) as "
         r"(a |an |the )?([\w-]+ )?(derivative|model|product|work)\b"
         # "must mention X in its name"; "the derivative's name must carry the original's name"
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use|mention|reference"
@@ -127,6 +128,11 @@ OBLIGATION_RULES: dict[str, Rule] = {
         # "published under a name that contains the word X"; "label any derivative as based on
         # X"; "must identify the underlying model as X to its users"
         r"|\ba name (that|which) (\w+ ){0,2}(contains?|includes?|begins?|starts?|carries|bears)\b"
+        # "a name whose first element is X"; "not ... under a name that omits the word X"
+        r"|\bnames? (whose|with|where the|in which the) (first|leading|initial|opening|last|final)"
+        r" (word|part|element|component|token)\b"
+        r"|\bnot\b.{0,80}\bunder a name (that|which) (omits?|lacks?|does not (contain|include"
+        r"|carry|bear))"
         r"|(label|mark|describe|identify)\w* (any|each|every|the|such|your) ([\w-]+ ){0,2}"
         r"(derivative|model|product|work)s? as (\w+ ){0,2}(based on|derived from|built (on|with)"
         r"|powered by)"
