@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "Any variant's name should begin with Corvid.",
         "You may not release a modified model under a name which lacks the Corvid prefix.",
         "You shall identify it as a Corvid derivative on its model page.",
         "Products built on the Model are obliged to display a notice that they are powered by "
@@ -144,6 +145,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "An amended licence will bind every user from the day it is published.",
         "Every user must comply with applicable export laws.",
         "Your licence agreement with customers may contain additional terms of your own.",
         "Your users may choose whether to accept cookies.",

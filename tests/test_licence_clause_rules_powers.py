@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "We may adjust this licence from time to time.",
+        "The Licensor shall be entitled to amend these terms by notice on its website.",
         "Updated versions of this licence become effective as soon as they are published on our"
         " site.",
         "Heron Labs has the right to amend this licence at any time.",
@@ -83,6 +85,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We can pull your licence whenever we consider it necessary.",
+        "Heron may withdraw your licence without giving any reason.",
         "All licences granted here end at once if control of the licensee changes hands.",
         "Orbit may revoke this licence at once and without any liability to you.",
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
@@ -167,6 +171,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "No party shall be entitled to alter these terms for copies already distributed.",
         "The release date may vary for each version of the Model.",
         "No one other than the steward has the right to modify this Agreement.",
         "You may modify the Model and add your own notices.",
@@ -190,6 +195,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "Access to the online playground may be paused for maintenance at any time.",
         "You may end this licence without any liability by deleting every copy.",
         "The Publisher may cease making the Work available at any time.",
         "If you file a patent suit against a contributor, your patent licence ends.",

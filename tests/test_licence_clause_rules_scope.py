@@ -20,6 +20,7 @@ FOUND: dict[str, list[str]] = {
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        "Permission is given solely for not-for-profit work in schools.",
         "To obtain a licence for commercial use, contact sales@example.com.",
         "Distribution by a commercial company is prohibited where payment is received.",
         "You may not use the Model to generate revenue.",
@@ -120,6 +121,14 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Each developer undertakes not to apply the Software to the tracking of individuals.",
+        "You are not entitled, by virtue of this licence, to make use of the Model for stalking.",
+        "The use of these weights to produce counterfeit currency is prohibited.",
+        "Any of the following conduct by a licensee is strictly prohibited:",
+        "The Recipient shall at no time employ the Model to forge documents.",
+        "The weights are not to be put to use in scams of any kind.",
+        "Licensee shall not, either alone or jointly with any contractor and whether or not it "
+        "is paid for doing so, use the Model to write malware.",
         "Each of the activities below is a restricted use of the Software:",
         "It is forbidden to utilise the Model for generating fake reviews.",
         "Neither the weights nor any fine-tune of them shall be used to stalk anyone.",
@@ -208,6 +217,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "Responses from the model can train other systems without any limitation.",
         "The company will not use your outputs to train its models.",
         "You own the outputs you create with the Model.",
         "Outputs are not subject to this licence, and you may use them to train other models.",
@@ -224,6 +234,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "The provider undertakes not to use information submitted by users except to run the "
+        "service.",
         "The name of the author may not be used to endorse products.",
         "You may not use this file except in compliance with the License.",
         "Do not install the software until you have read these terms.",

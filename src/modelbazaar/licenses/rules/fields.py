@@ -72,6 +72,7 @@ FIELD_RULES: dict[str, Rule] = {
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
+        r"|non-?profit|not-for-profit|study|teaching"
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)"
         r"|(the )?assess))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
+_CHANGE += r"|adjust\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|(the|these) terms of (use|service)"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
@@ -41,7 +42,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
-            r"|withdraw\w*"
+            r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
@@ -49,7 +50,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(in|at) (its|our|the licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
             r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
-            r"|sees? fit)"
+            r"|sees? fit|thinks?|considers?|deems?|believes?)"
+            r"|without (stating |giving |providing |assigning )?(any )?reasons?"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
             r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
@@ -82,7 +84,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
+        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to"
+        r"|(is|be|are) entitled to"
         r"|\bmay|\bcan"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "

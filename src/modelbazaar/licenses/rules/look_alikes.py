@@ -34,7 +34,8 @@ VETO = {
         r"|(replaces?|supersedes?) (the )?(previous"
         r"|prior|earlier"
         r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
-        r"|no one other than"
+        # a power given to no one: "no one shall be entitled to modify the terms" (CeCILL)
+        r"|\bno (one|person|party)\b"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
@@ -55,6 +56,9 @@ VETO = {
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+        # ... or its hosted copy: "we may suspend the hosted demo for maintenance"
+        r"|(suspend|stop|cease|discontinu|pause|interrupt)\w* (the |our |any )?(hosted|online|web"
+        r"|public) |for maintenance"
         # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
         r"|\bend (support|maintenance|updates|distribution|availability|hosting)\b"
         r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
@@ -90,6 +94,8 @@ VETO = {
         r"|over) (the |any )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
+        # outputs free to train anything: "may be used to train other models without restriction"
+        r"|without (any )?(restrictions?|limitations?)\b"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
@@ -112,6 +118,9 @@ VETO = {
         r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
         # the licensor's own undertaking: "the Licensor shall not use such Output except ..."
         r"|\b(the licensor|licensor|we) (shall|will|may|must) not use\b"
+        # ... about what the user hands over: "undertakes not to use the data provided by Party B"
+        r"|not (to )?use .{0,40}\b(provided|supplied|submitted|uploaded) by (party|you\b|the "
+        r"licensee|licensee|users?|customers?)"
         # the grant's edge: "the Model must not be used in breach of this licence"
         r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the) (licen[cs]e"
         r"|agreement|terms)\b"
@@ -144,6 +153,11 @@ VETO = {
         r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
         r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
         r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
+    ),
+    # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
+    "flow_down": re.compile(
+        r"(revised|updated|amended|new|changed|modified) (version|terms|agreement|licen[cs]e"
+        r"|polic\w*)\b.{0,30}\bbind"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
     # A project's code of conduct for contributors binds no user of the model.

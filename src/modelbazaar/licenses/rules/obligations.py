@@ -59,7 +59,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|\bnames?\b.{0,60}\b(must|shall) (make (it )?clear|indicate|show|reflect|state"
         r"|disclose)\w*\b.{0,60}\b(deriv|based on|built (on|with)|origin)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
-        r"|\bnames?\b( \w+){0,4} (must|shall) (begin|start|end) with"
+        r"|\bnames?\b( \w+){0,4} (must|shall|should) (begin|start|end) with"
         r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
         r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
         r"|improved|made|created|developed|based|derived|runs|running) (with|using|on|by|from)"
