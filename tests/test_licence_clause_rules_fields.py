@@ -12,6 +12,11 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "Copies are licensed to member universities for teaching, and to no one else.",
+        "This grant covers use on laptops only.",
+        "Screening job applicants for hiring with the Model falls outside the licence.",
+        "No permission is given for uses relating to nuclear weapons.",
+        "The app is open only to users who are resident in participating countries.",
         "The licence extends solely to running the Model on Kestrel accelerators.",
         "Children who have not attained the minimum age set by local law may not use the Service.",
         "In no event may the Model be used for credit scoring of consumers.",
@@ -71,6 +76,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "This licence does not restrict any field of use, military research included.",
         "Examples such as weapons screening are given to explain the policy rather than to "
         "restrict anyone.",
         "Such election will not withdraw this licence.",

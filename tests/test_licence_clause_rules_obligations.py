@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Your model name must end with the suffix "-cv".',
+        "Any derivative's name is to include the word Corvid.",
         "Any variant's name should begin with Corvid.",
         "You may not release a modified model under a name which lacks the Corvid prefix.",
         "You shall identify it as a Corvid derivative on its model page.",

@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The restrictions in this licence may be expanded by notice from the Licensor.",
+        "Orbit may amend the list of prohibited uses at any time.",
+        "Later versions of these terms will apply to copies you already hold.",
         "We may adjust this licence from time to time.",
         "The Licensor shall be entitled to amend these terms by notice on its website.",
         "Updated versions of this licence become effective as soon as they are published on our"
@@ -85,6 +88,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Orbit may revoke this licence if you publish benchmark comparisons with rival models.",
         "We can pull your licence whenever we consider it necessary.",
         "Heron may withdraw your licence without giving any reason.",
         "All licences granted here end at once if control of the licensee changes hands.",

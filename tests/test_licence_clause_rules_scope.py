@@ -38,6 +38,10 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The dataset is licensed to participating labs for academic use.",
+        "You may test the Model internally but not for any customer-facing product.",
+        "You may run the Model only to replicate the published experiments.",
+        "Use is permitted for the purposes of scientific study of the weights.",
         "Any deployment outside scientific study needs a separate licence from us.",
         "The Weights are licensed for non-commercial research and nothing more.",
         "Any use other than evaluation requires a separate agreement.",
@@ -196,6 +200,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "The licence covers installation on personal computers and servers.",
+        "Our team ran a trial of the Model for fourteen days with volunteers.",
         "The model has never been evaluated for deployment in production.",
         "The checkpoint was trained for research into long-context retrieval.",
         "Use includes, but is not limited to, training and evaluating the Model.",

@@ -18,6 +18,7 @@ _FIELD = (
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
     r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
+    r"|hiring|dismissal|employment decisions?"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
     r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
@@ -33,7 +34,8 @@ _EXCLUDE = (
     # (the name of a "Prohibited Use Policy" excludes nothing by itself)
     r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
-    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend|\bno use\b"
+    r"|no (licen[cs]es?|rights?|permission) (is |are )?(granted|conferred|given)|consistent with"
+    r"|void|not extend|\bno use\b|outside (the|this) (licen[cs]e|grant|agreement)"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
     r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
@@ -83,9 +85,15 @@ FIELD_RULES: dict[str, Rule] = {
         r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
         r"|processors?|gpus?|accelerators?|servers?|machines|computers)"
         # "licensed for use on NVIDIA GPUs only"
-        r"|(licen[cs]ed|permitted|authori[sz]ed|granted) (for use )?(on|with) ([\w-]+ ){0,3}"
-        r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?) (only|solely"
-        r"|exclusively)\b"
+        r"|(licen[cs]ed|permitted|authori[sz]ed|granted|covers? (\w+ )?(installation|use"
+        r"|deployment)s?) (for use )?(on|with) ([\w-]+ ){0,3}"
+        r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?|computers?|machines"
+        r"|servers?|phones?|laptops?) (only|solely|exclusively)\b"
+        # people and places a grant is limited to: "limited to individuals located in ..."; "to
+        # accredited institutions ..., and to no one else"
+        r"|(limited|restricted|available|open) (only )?to ([\w-]+ ){0,3}(individuals|persons|people"
+        r"|users|entit\w+|organi[sz]ations|compan\w+|residents)( who are| that are)? (located"
+        r"|resident|based|domiciled)|\bto no (one|body|person|other (person|entit\w+|party)) else\b"
         # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
         r"|territor(y|ies)\b.{0,80}\b(exclud\w*|except)\b|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)

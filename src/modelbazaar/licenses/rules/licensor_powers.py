@@ -16,7 +16,8 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + 
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
-_TERMS += r" [a-z0-9]\b"
+_TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
+_TERMS += r"|purposes)"
 _SUE = r"(institut|initiat|commenc|bring|brings|fil(e|es|ed|ing)|make|assert|pursu|threaten"
 _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
@@ -58,6 +59,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|disrepute|goodwill"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat|sanction|without (any )?liability"
+            # publishing benchmark comparisons (a criticism clause)
+            r"|(publish|disclos|releas)\w* (\w+ ){0,3}(benchmark|comparison)"
             # a change of control: "should control of the Licensee pass to a third party"
             r"|control (of|over) (the licensee|licensee|you\b|your)"
             # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
@@ -105,6 +108,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
         r"|take effect|become effective)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
+        # "your obligations under this licence may be extended by later notices"
+        r"|(obligations|restrictions|requirements|duties) (under|in) (" + _TERMS + r") (may|can"
+        r"|will) be (extended|expanded|supplemented|added to|increased)"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
         r"(this|these|the|our) ([\w-]+ ){0,4}(polic|terms|agreement|licen|guidelines|rules|aup\b)"
@@ -158,7 +164,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # "revised terms will be effective as of the date they are posted"
         r"|(revised|updated|amended|changed|modified|new) (terms|agreement|licen[cs]e|polic\w*"
         r"|versions?)\b.{0,40}\b(effective|binding|apply|take effect)\b.{0,40}\b(post|publi)"
-        r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
+        r"|(revised|updated|amended|new|future|later|subsequent) (versions? of )?(these terms"
+        r"|this agreement|the terms"
         r"|the agreement|this licen[cs]e|this polic\w*)\b.{0,50}(will|shall) (apply|govern"
         r"|supersede|replace|be binding|bind)"
         # "you agree to comply with any updated licence or cease use": a change you must accept

@@ -109,6 +109,9 @@ VETO = {
         r"|insignia|coats? of arms"
         # examples that illustrate: "such as surveillance, illustrate risks rather than list bans"
         r"|rather than (to )?(list|set out|impose|prohibit|restrict|ban|exclud)\w*"
+        # no field left out: "does not exclude any field of endeavour, including military uses"
+        r"|\b(does|do|shall|will|may) not (exclude|restrict|limit|discriminate)\w*\b"
+        r"(?!.{0,40}\b(except|other than|but|unless)\b)"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
@@ -186,6 +189,9 @@ RESEARCH_DESCRIPTION = re.compile(
     # "provided for research reproducibility": research names a kind of thing, not the grant's use
     # what the licensor does: "we only release models that passed our safety evaluation"
     r"|\b(we|the licensor|it) only (release|publish|provide|support|offer|distribute)\w*"
+    # what the licensor did: "the Licensor ran an evaluation for thirty days before release"
+    r"|\b(we|our (\w+ )?team|the licensor|licensor|the company) (ran|conducted|performed"
+    r"|carried out|did)\b"
     r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
     r"|and|or)\b)[a-z]+"
     # "only the base model was evaluated for safety": what was tested, not what may be used

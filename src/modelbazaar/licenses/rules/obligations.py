@@ -140,7 +140,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|original|base|source) (model|weights)\b"
         r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* the (underlying|original"
         r"|base|source) (model|weights)\b"
-        r"|(derivative|model|product|work)\W?s? names? (must|shall) (include|contain|begin|start"
+        r"|(derivative|model|product|work)\W?s? names? (must|shall|should|is to|are to) (include"
+        r"|contain|begin|start"
         r"|end|bear|carry|reference|mention|keep|retain)"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
         r"\"[^\"]{1,40}\""
@@ -151,8 +152,10 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|their|each) (\w+ )?name\b"
         r"|\bnames? (complies|compl(y|ies) with|conforms?) (with |to )?the following"
         r"|names? of (the |any |such |your |each |every )?(derivative|modified|fine-?tuned|adapted"
-        r"|model|work|product)\w*\b.{0,60}(must|shall) (include|contain|begin|start|end|bear"
-        r"|reference|mention)",
+        r"|model|work|product)\w*\b.{0,60}(must|shall|should|are to|is to) (include|contain|begin"
+        r"|start|end|bear|reference|mention)"
+        r"|\bnames?\b.{0,60}\b(include|carry|bear|use|add|end with|begin with)\w* (the |a )?"
+        r"(prefix|suffix)",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

@@ -25,7 +25,9 @@ _COMMERCE = (
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
-    r"|experiment\w*|non-?production|scientific|personal|assess(ment|ing)\b"
+    r"|experiment\w*|non-?production|scientific|assess(ment|ing)\b"
+    # (a personal computer is a platform, not a purpose)
+    r"|personal(?! (computers?|devices?|machines?|data|information))"
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
@@ -118,9 +120,18 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(purposes?|uses?) (except|but|save|besides|apart from|beyond|outside( of)?) (for )?"
         r"(\w+ ){0,2}(research"
         r"|evaluation|testing|academic|scientific)"
-        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
+        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you |to [\w-]+"
+        r"( [\w-]+){0,3} )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal)|((uses?|purposes?|used) (for anything )?other than|anything"
+        r"|testing|scientific|personal|teaching)"
+        # "permitted for the purpose of evaluation"; "solely to reproduce the paper's findings";
+        # "to run experiments ..., but not to make it part of a product"
+        r"|(permitted|allowed|licensed|granted|authori[sz]ed) for the purposes? of (\w+ ){0,2}"
+        r"(evaluat|research|testing|academic|scientific)"
+        r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
+        r"|(evaluat|test|experiment|research|stud)\w*\b.{0,80}\bbut not (to|for|in)\b.{0,60}\b"
+        r"(products?|services?|production|commerc\w*|deploy\w*)"
+        r"|((uses?|purposes?|used) (for anything )?other than|anything"
         r" (but|except|besides)) (for )?"
         r"(non-?commercial |[\w-]+ )?(research|evaluation|academic|testing|personal|scientific)"
         # "deployment outside a research setting requires a separate licence"
