@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "You must not use the Model for analysis of facial images of passers-by.",
         "Copies are licensed to member universities for teaching, and to no one else.",
         "This grant covers use on laptops only.",
         "Screening job applicants for hiring with the Model falls outside the licence.",

@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "Models built from Corvid must be marked as such in their names.",
+        "You must name each fine-tune according to the pattern Corvid-<task>.",
         'Your model name must end with the suffix "-cv".',
         "Any derivative's name is to include the word Corvid.",
         "Any variant's name should begin with Corvid.",
@@ -126,6 +128,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "If you like, your product page can say it is built with Corvid.",
         "You may give your fine-tune any name that does not imply our endorsement.",
         "You may not use the Zephyrine name to endorse your product.",
         "Give appropriate credit and indicate if changes were made.",
@@ -147,6 +150,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "You need not pass these terms on to your customers.",
         "An amended licence will bind every user from the day it is published.",
         "Every user must comply with applicable export laws.",
         "Your licence agreement with customers may contain additional terms of your own.",

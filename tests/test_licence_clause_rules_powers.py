@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Acme may publish supplemental rules that form an integral part of this licence.",
+        "We may update the policy, and changes to it are effective when we post them.",
         "The restrictions in this licence may be expanded by notice from the Licensor.",
         "Orbit may amend the list of prohibited uses at any time.",
         "Later versions of these terms will apply to copies you already hold.",
@@ -88,6 +90,10 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Acme may stop licensing the weights to any company it regards as a competitor.",
+        "Your licence expires the day you file a lawsuit against Acme over any right.",
+        "Acme may end the licence if, in Licensor's opinion, your product reflects badly on the"
+        " brand.",
         "Orbit may revoke this licence if you publish benchmark comparisons with rival models.",
         "We can pull your licence whenever we consider it necessary.",
         "Heron may withdraw your licence without giving any reason.",
@@ -199,6 +205,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "You may at any moment delete the Model and thereby end this licence.",
         "Access to the online playground may be paused for maintenance at any time.",
         "You may end this licence without any liability by deleting every copy.",
         "The Publisher may cease making the Work available at any time.",

@@ -38,6 +38,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "You may not deploy the Model beyond your lab environment.",
         "The dataset is licensed to participating labs for academic use.",
         "You may test the Model internally but not for any customer-facing product.",
         "You may run the Model only to replicate the published experiments.",
@@ -125,6 +126,13 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "At no time shall the weights be run to produce threats.",
+        "The Model should be set up so that it is never relied on to approve loans automatically.",
+        "Uses which are forbidden under this licence include impersonation.",
+        "Users won't deploy the Model in phishing campaigns.",
+        "You may apply the Model to all purposes other than those listed in Annex 3:",
+        "The licence is granted on condition that you are not using the Model to spread spam.",
+        "Recipients must refrain from any use of the weights that targets children.",
         "Each developer undertakes not to apply the Software to the tracking of individuals.",
         "You are not entitled, by virtue of this licence, to make use of the Model for stalking.",
         "The use of these weights to produce counterfeit currency is prohibited.",

@@ -23,7 +23,7 @@ _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
-_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
+_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b|\bexpir"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
         near(_SUE, _ENDS, 400)
@@ -43,12 +43,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
-            r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)"
+            r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our|the licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
             r"|sees? fit|thinks?|considers?|deems?|believes?)"
@@ -132,7 +133,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # changes"; "the licence terms then in effect"
         r"|(changes?|amendments?|modifications?|updates?|revisions?) (to|of) ("
         + _TERMS
-        + r")\b.{0,80}"
+        + r"|it|them)\b.{0,80}"
         r"\b(effective|apply|take effect|binding|bind)"
         r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
         r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
@@ -142,8 +143,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
         r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
         # "we may publish additional guidelines that form part of this licence"
-        r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further) "
-        r"(guidelines|terms|conditions|rules|polic\w*)\b.{0,60}(form (a )?part of|incorporated"
+        r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further"
+        r"|supplementary|supplemental) "
+        r"(guidelines|terms|conditions|rules|polic\w*)\b.{0,60}(form (an integral |a )?part of"
+        r"|incorporated"
         r"|apply to|bind|binding)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"

@@ -50,8 +50,8 @@ VETO = {
         r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt))"
         r".*(breach|violat|fail\w* to comply|non-?compliance)"
         # the licensee ending its own licence: "you may terminate this licence at any time"
-        r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel"
-        r"|withdraw)"
+        r"|\b(you|licensee|recipient)s? (may|can)\b(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
+        r"\b(terminate|end|cancel|withdraw)"
         r"|(will|does|shall) not (terminate|end)\b"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
@@ -161,6 +161,8 @@ VETO = {
     "flow_down": re.compile(
         r"(revised|updated|amended|new|changed|modified) (version|terms|agreement|licen[cs]e"
         r"|polic\w*)\b.{0,30}\bbind"
+        # terms you need not impose: "you shall not be required to impose these terms on users"
+        r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
     # A project's code of conduct for contributors binds no user of the model.
@@ -177,6 +179,9 @@ VETO = {
         # a ban on using the licensor's name prescribes none (CLAUSES.md: left unlabelled)
         r"|^(do not|don't|never|you (may|must|shall) not|you cannot) (use|include|incorporate)\b"
         r".{0,40}\bnames?\b"
+        # a name or statement left to you: "if you wish, you may describe it as built with X"
+        r"|\bif you (wish|like|want|choose)\b|\b(you|licensee) (may|can) (\w+ ){0,2}(describe"
+        r"|label|call|name|mention|identify|state)\b|\bnot (be )?(required|obliged)\b"
     ),
     # A grant that covers internal business use is narrower than open, but not research-only.
     "research_only": re.compile(r"internal business (purposes?|use|operations)"),

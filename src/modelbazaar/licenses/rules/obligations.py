@@ -155,7 +155,13 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|model|work|product)\w*\b.{0,60}(must|shall|should|are to|is to) (include|contain|begin"
         r"|start|end|bear|reference|mention)"
         r"|\bnames?\b.{0,60}\b(include|carry|bear|use|add|end with|begin with)\w* (the |a )?"
-        r"(prefix|suffix)",
+        r"(prefix|suffix)"
+        # "obliged to name every model it derives ... in the format X-[purpose]"; "identified as
+        # derivatives of X in their names"
+        r"|\bname (every|each|any|all|the|its|your) .{0,80}\b(in|using|following|according to) the "
+        r"(format|form|pattern|scheme|convention)\b"
+        r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
+        r"names?\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
