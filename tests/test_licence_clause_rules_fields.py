@@ -12,6 +12,10 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The licence key is valid only for the device it was issued to.",
+        "Only organisations headquartered in Canada can sign this agreement.",
+        "Access from regions subject to United States embargoes is not permitted.",
+        "No licence extends to law-enforcement use of the Model.",
         "You must not use the Model for analysis of facial images of passers-by.",
         "Copies are licensed to member universities for teaching, and to no one else.",
         "This grant covers use on laptops only.",

@@ -31,6 +31,9 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Your product must show a banner reading "Search uses Corvid".',
+        "Apps that use the Model must state in their store listing that they contain Corvid "
+        "technology.",
         "Models built from Corvid must be marked as such in their names.",
         "You must name each fine-tune according to the pattern Corvid-<task>.",
         'Your model name must end with the suffix "-cv".',

@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "You are deemed to accept all changes to the licence by keeping the Model.",
+        "The prohibited-use policy is a living document.",
+        "Acme may restate these terms from time to time.",
         "Acme may publish supplemental rules that form an integral part of this licence.",
         "We may update the policy, and changes to it are effective when we post them.",
         "The restrictions in this licence may be expanded by notice from the Licensor.",
@@ -90,6 +93,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We may revoke access for anyone who ships a product that substitutes for ours.",
+        "Acme may end the licence after a change in ownership of the licensee.",
         "Acme may stop licensing the weights to any company it regards as a competitor.",
         "Your licence expires the day you file a lawsuit against Acme over any right.",
         "Acme may end the licence if, in Licensor's opinion, your product reflects badly on the"

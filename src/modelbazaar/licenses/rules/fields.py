@@ -10,7 +10,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _FIELD = (
-    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|polic(e|ing)\b"
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law[- ]enforcement|polic(e|ing)\b"
     r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
     r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
@@ -35,7 +35,8 @@ _EXCLUDE = (
     r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]es?|rights?|permission) (is |are )?(granted|conferred|given)|consistent with"
-    r"|void|not extend|\bno use\b|outside (the|this) (licen[cs]e|grant|agreement)"
+    r"|void|not extend|no (licen[cs]e|rights?|grant) (\w+ )?extends?\b|\bno use\b"
+    r"|outside (the|this) (licen[cs]e|grant|agreement)"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
     r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
@@ -130,7 +131,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|deploy)\b"
         r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
         r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
-        r"|subject to (an? )?(comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
+        r"|subject to (an? )?(comprehensive )?(\w+ ){0,2}(sanctions|embargo)"
+        r"|restricted[- ]part(y|ies)"
         r"|\b(on|in|listed on|named on|included in) (the |any |a )?(\w+ )?(entity|denied"
         r" part(y|ies)|export control"
         r"|blocked persons?) lists?\b"
@@ -140,12 +142,18 @@ FIELD_RULES: dict[str, Rule] = {
         r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
         r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
         r"|connection|conjunction|accordance|combination|compliance))"
+        # "valid only for the platform on which it was provided"
+        r"|(valid|granted|licensed|available) only (for|on) (the|one|a|your|that) (\w+ )?(platform"
+        r"|device|hardware|machine|server|system)\b"
         r"|\b(used|deployed|run|operated|hosted|accessed|installed)( (it|them|the \w+))? only (in"
         r"|within|inside)"
         r"( the)? ([\w-]+ ){0,3}(area|union|countr\w+|territor\w+|region|jurisdictions?|states"
         r"|kingdom)\b"
         r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
-        r"|access|download|run)\b",
+        r"|access|download|run|accept)\b"
+        # "only companies that are incorporated in a member state of the EU may accept this"
+        r"|^only .{0,100}\b(incorporated|located|resident|based|domiciled|headquartered)\b.{0,80}"
+        r"\b(may|can|are (permitted|allowed|eligible))\b",
         True,
         "some people, places or fields of use are excluded",
         "some people, places or fields of use are excluded",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
-_CHANGE += r"|adjust\w*"
+_CHANGE += r"|adjust\w*|restat\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|(the|these) terms of (use|service)"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
@@ -47,6 +47,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
+            r"|change (in|of) ownership|substitut\w*"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
             r"|reflects? (poorly|badly|negatively)"
@@ -108,7 +109,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r" (further |future |later |subsequent )?(use|copies|access)"
         r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
         r"|take effect|become effective)"
-        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
+        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
+        # "this Policy is a living document"; "deemed to accept any amendment of these terms"
+        r"|\bliving document\b|deemed to (have )?(accept|agree|consent)\w* (to )?(any|all|the"
+        r"|such) (amendments?|changes?|updates?|revisions?|modifications?)"
         # "your obligations under this licence may be extended by later notices"
         r"|(obligations|restrictions|requirements|duties) (under|in) (" + _TERMS + r") (may|can"
         r"|will) be (extended|expanded|supplemented|added to|increased)"

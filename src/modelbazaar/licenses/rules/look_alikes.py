@@ -96,6 +96,10 @@ VETO = {
         r"|would otherwise (violate|contravene|breach|infringe)"
         # outputs free to train anything: "may be used to train other models without restriction"
         r"|without (any )?(restrictions?|limitations?)\b"
+        # "nothing in this Agreement restricts you from developing models independently of them"
+        r"|^nothing (in|under) (this|these|the)\b.{0,30}\b(restricts?|limits?|prevents?|prohibits?)"
+        r"(?!.*\b(apart from|except|other than|save for|but)\b)"
+        r"|independently of"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.

@@ -93,6 +93,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"names?"
         r"|(phrase|words?|statement|badge|label|caption|notice|legend|line|text)\s+[\"']?(built"
         r"|powered|made|created|developed|running|runs) (with|on|by|using)\b"
+        # 'must carry a notice stating "This application uses X."'
+        r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
+        r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
         r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
         r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(logo|brand|badge)"
         # "must state that the product is built with X", without quotes
@@ -103,7 +106,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}\b(is|was|are|were) (built|based|powered|running"
         r"|runs|developed|made|created|derived) (with|on|using|from|by)"
         r"|" + _MUST_DECLARE + r"\bthat (it|they|the \w+|your \w+|such \w+) (uses?|incorporates?"
-        r"|rel(y|ies) on|runs on|(is|are) powered by)\b"
+        r"|rel(y|ies) on|runs on|(is|are) powered by|(is|are) based on|(includes?|contains?) [\w-]+"
+        r" (technology|models?|weights))\b"
         r"|\bnames? of (the |any |such |your |each |every )?[\w -]{0,40}\b(begins?|starts?) with\b"
         # the brand in a title, a prescribed form: "must carry the X name in its title"
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"

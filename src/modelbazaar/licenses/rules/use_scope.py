@@ -11,7 +11,7 @@ from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _OUTPUT = (
     r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
-    r"|content (generated|produced)|synthetic data|anything the model generates"
+    r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?)\b"
 )
@@ -164,7 +164,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
         r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
-        r"|(outputs?|generations|responses)\b.{0,60}\b(for|in|to) (\w+ )?distil\w*"
+        r"|(outputs?|generations|responses|content generated|generated content)\b.{0,60}\b(for|in"
+        r"|to) (\w+ ){0,3}distil\w*"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -226,6 +227,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(any|all) (lawful )?(purposes?|uses?) (except|other than|save|excluding|but) (for )?"
         r"(the following|those (listed|set out))"
         r"|\b(won't|shan't|mustn't)( \w+ly)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        # what may not be put to the model: "agree not to submit to the Model any prompt designed"
+        r"|\bnot (to )?(submit|input|enter|send|feed)\b.{0,40}\b(prompts?|inputs?|queries"
+        r"|requests)\b"
         r"|\buses (that are |which are )?(prohibited|forbidden|not permitted)\b.{0,60}\b(include"
         r"|are|consist)"
         # "you shall not, and shall ensure that your users do not, use the Model"; "Prohibited:"
