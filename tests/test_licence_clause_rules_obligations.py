@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'The words "Corvid inside" must appear on the packaging.',
         'Your product must show a banner reading "Search uses Corvid".',
         "Apps that use the Model must state in their store listing that they contain Corvid "
         "technology.",
@@ -105,6 +106,7 @@ FOUND: dict[str, list[str]] = {
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        "You must offer your customers only terms that are at least as strict as these.",
         "You bind every sublicensee to these terms.",
         "These conditions apply to all copies and derivatives of the Weights.",
         "You must pass these restrictions on to any party you provide the Model to.",
@@ -153,6 +155,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "Your own licence may differ, provided its terms are no less protective of the authors "
+        "than these.",
         "You need not pass these terms on to your customers.",
         "An amended licence will bind every user from the day it is published.",
         "Every user must comply with applicable export laws.",

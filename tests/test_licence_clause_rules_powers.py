@@ -93,6 +93,9 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The licence may be terminated whenever the Licensor judges it appropriate.",
+        "Acme may cancel this licence if the licensee starts business in competition with Acme.",
+        "Acme may cancel the licence if you undermine the credibility of Acme.",
         "We may revoke access for anyone who ships a product that substitutes for ours.",
         "Acme may end the licence after a change in ownership of the licensee.",
         "Acme may stop licensing the weights to any company it regards as a competitor.",

@@ -41,10 +41,13 @@ _EXCLUDE = (
     r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
 _PLACE = (
-    r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
+    r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
     r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
+    # "any person who resides in a region where ..."
+    r"|(resid|located|based|domiciled)\w* in (a|an|any) ([\w-]+ )?(region|countr|territor"
+    r"|jurisdiction|state)"
 )
 _REGION = (
     r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"

@@ -100,6 +100,9 @@ VETO = {
         r"|^nothing (in|under) (this|these|the)\b.{0,30}\b(restricts?|limits?|prevents?|prohibits?)"
         r"(?!.*\b(apart from|except|other than|save for|but)\b)"
         r"|independently of"
+        # outputs free to use: "Outputs may be used as learning data ... without any need to ask"
+        r"|^(the )?outputs? (\w+ ){0,4}(may|can) (freely )?be used\b(?!.*\b(only|not|except|unless"
+        r"|solely|provided|subject|other than)\b)"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.

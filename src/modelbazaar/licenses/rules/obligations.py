@@ -93,6 +93,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"names?"
         r"|(phrase|words?|statement|badge|label|caption|notice|legend|line|text)\s+[\"']?(built"
         r"|powered|made|created|developed|running|runs) (with|on|by|using)\b"
+        # 'the phrase "X-based" shall be displayed'
+        r"|(phrase|words?|statement|badge|label|caption|legend|line|mark)\s+\"[^\"]{1,40}\"\s+(must"
+        r"|shall)\s+(be\s+)?(displayed|shown|included|appear|stated|printed)"
         # 'must carry a notice stating "This application uses X."'
         r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
         r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
@@ -205,6 +208,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r" (contain|include|incorporate|reproduce|carry)\w* (the |these |all |such |its )?"
         r"(\w+ ){0,2}"
         r"(restrictions|limitations|use conditions)\b"
+        r"|terms\b.{0,40}(at least as (strict|restrictive)|no less (strict|restrictive))\b"
         r"|(restrictions|limitations|conditions)\w*.{0,40}(at least as (strict|restrictive"
         r"|protective)|no less (strict|restrictive|protective))"
         r"|(bound|subject) (by|to) the same (limitations"

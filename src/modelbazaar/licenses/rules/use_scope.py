@@ -18,14 +18,15 @@ _OUTPUT = (
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
-    r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
+    r"|for-profit|(?<!not )(?<!non-)\bfor profit\b|revenue-generating|earns? money"
+    r"|paid (service|product)|monetary compensation"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
     r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
-    r"|experiment\w*|non-?production|scientific|assess(ment|ing)\b"
+    r"|experiment\w*|non-?production|scientific|assess(ment|ing)\b|trials?\b"
     # (a personal computer is a platform, not a purpose)
     r"|personal(?! (computers?|devices?|machines?|data|information))"
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
@@ -126,8 +127,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|testing|scientific|personal|teaching)"
         # "permitted for the purpose of evaluation"; "solely to reproduce the paper's findings";
         # "to run experiments ..., but not to make it part of a product"
-        r"|(permitted|allowed|licensed|granted|authori[sz]ed) for the purposes? of (\w+ ){0,2}"
-        r"(evaluat|research|testing|academic|scientific)"
+        r"|(permitted|allowed|licensed|granted|authori[sz]ed|given|provided)( to [\w-]+( [\w-]+)?)?"
+        r" for the purposes? of (\w+ ){0,2}(evaluat|research|testing|academic|scientific|verif)"
+        # "... for academic research; use for any other purpose requires consultation"
+        r"|\b(research|academic|evaluat\w*|testing|scientific|study)\b.{0,80}\b(any|all) other "
+        r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
+        r"|must)"
         r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
         r"|(evaluat|test|experiment|research|stud)\w*\b.{0,80}\bbut not (to|for|in)\b.{0,60}\b"
         r"(products?|services?|production|commerc\w*|deploy\w*)"
@@ -149,7 +154,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     "output_use": rule(
         near(
             _OUTPUT,
-            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark"
+            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
             r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
             r"|system|other works|training data|datasets?)",
             160,
@@ -180,6 +185,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"use[- ]based restrictions|you agree not to use the (model|work|materials)"
         r"|not (to )?use the (model|work|materials) .{0,80}(ways|purposes) (described|listed|set)"
         r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
+        # "shall not carry out the following acts when using the Model:"; "Acts prohibited to ..."
+        r"|(shall|will|must|may) not (carry out|engage in|perform|commit|do) (any of )?the "
+        r"following\b.{0,60}:$"
+        r"|^(prohibited|forbidden) (acts|conduct|activities|actions|behaviou?rs?)\b"
+        r"|^(acts|conduct|activities|actions|behaviou?rs?) (prohibited|forbidden)\b"
         r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
         r"|(restrictions|uses?) (in|set forth in|listed in) (attachment|appendix|annex|schedule"
         r"|exhibit)|(uses|purposes?|activit(y|ies)) listed in (attachment|appendix|annex|schedule"
