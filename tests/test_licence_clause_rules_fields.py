@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "Eligibility decisions about welfare claims may not be made with the Model.",
         "The grant does not apply to anyone residing in an embargoed territory.",
         "The licence key is valid only for the device it was issued to.",
         "Only organisations headquartered in Canada can sign this agreement.",

@@ -93,6 +93,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Acme may revoke the licence if it reasonably decides that your posts attack Acme.",
         "The licence may be terminated whenever the Licensor judges it appropriate.",
         "Acme may cancel this licence if the licensee starts business in competition with Acme.",
         "Acme may cancel the licence if you undermine the credibility of Acme.",

@@ -39,6 +39,9 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The checkpoint is shared for evaluation and may not be released into production.",
+        "Integrating the Model into customer services is not licensed.",
+        "The weights must not be placed behind anything that handles production requests.",
         "Licensees may only run pilot trials with the Model.",
         "The Model serves scientific study; all other uses need our written approval.",
         "The weights are given to universities for the purpose of verification of the paper.",
@@ -132,6 +135,9 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "We do not permit the weights to be used for automated harassment.",
+        "No portion of the Software may be employed to build botnets.",
+        "Licensees are prohibited from utilising the weights to rig auctions.",
         "Prohibited conduct includes scraping and impersonation.",
         "You must not engage in the following when you use the Software:",
         "You agree not to send the Model inputs meant to extract personal data.",
@@ -217,6 +223,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "The ablation studies were run solely on academic benchmarks.",
+        "Our engineers only tested the Model on laptops.",
         "The licence covers installation on personal computers and servers.",
         "Our team ran a trial of the Model for fourteen days with volunteers.",
         "The model has never been evaluated for deployment in production.",

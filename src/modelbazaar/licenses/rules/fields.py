@@ -18,6 +18,7 @@ _FIELD = (
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
     r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
+    r"|eligibility (determinations?|decisions?)|public benefits"
     r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"

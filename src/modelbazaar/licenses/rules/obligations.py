@@ -134,7 +134,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|titles?)\b"
         # "published under a name that contains the word X"; "label any derivative as based on
         # X"; "must identify the underlying model as X to its users"
-        r"|\ba name (that|which) (\w+ ){0,2}(contains?|includes?|begins?|starts?|carries|bears)\b"
+        r"|\b(a|the|its|their) ([\w-]+ )?name (that|which) (\w+ ){0,2}(contains?|includes?|begins?"
+        r"|starts?|carries|bears)\b"
         # "a name whose first element is X"; "not ... under a name that omits the word X"
         r"|\bnames? (whose|with|where the|in which the) (first|leading|initial|opening|last|final)"
         r" (word|part|element|component|token)\b"
