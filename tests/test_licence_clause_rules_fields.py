@@ -12,6 +12,12 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "You may not deploy the Model in any territory named in Schedule 4.",
+        "No rights are granted to any company that, with its group, sells cloud computing "
+        "services.",
+        "(b) use the weights in any firearm targeting system;",
+        "Nothing here shall be read to permit any use of the Model by firms that produce "
+        "ammunition.",
         "Eligibility decisions about welfare claims may not be made with the Model.",
         "The grant does not apply to anyone residing in an embargoed territory.",
         "The licence key is valid only for the device it was issued to.",
@@ -83,6 +89,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Use of the Model by police forces is permitted under these terms.",
         "This licence does not restrict any field of use, military research included.",
         "Examples such as weapons screening are given to explain the policy rather than to "
         "restrict anyone.",

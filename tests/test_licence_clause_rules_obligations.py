@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "The title of every fork must carry the Corvid prefix.",
         "Every fork must carry a project name which begins with corvid-.",
         'The words "Corvid inside" must appear on the packaging.',
         'Your product must show a banner reading "Search uses Corvid".',

@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Each such change will become effective on the date it is posted.",
+        "Acme reserves the right, which it may exercise whenever it sees fit and without asking"
+        " anyone, to amend these terms.",
         "You are deemed to accept all changes to the licence by keeping the Model.",
         "The prohibited-use policy is a living document.",
         "Acme may restate these terms from time to time.",
@@ -93,6 +96,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Acme may end this licence regardless of whether you have complied with it.",
         "Acme may revoke the licence if it reasonably decides that your posts attack Acme.",
         "The licence may be terminated whenever the Licensor judges it appropriate.",
         "Acme may cancel this licence if the licensee starts business in competition with Acme.",
@@ -214,6 +218,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "After termination for any reason, you must delete the weights.",
         "You may at any moment delete the Model and thereby end this licence.",
         "Access to the online playground may be paused for maintenance at any time.",
         "You may end this licence without any liability by deleting every copy.",

@@ -20,6 +20,7 @@ FOUND: dict[str, list[str]] = {
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        "You may evaluate the Model only to decide whether to obtain a commercial licence.",
         "Running the Model for profit is not allowed.",
         "Permission is given solely for not-for-profit work in schools.",
         "To obtain a licence for commercial use, contact sales@example.com.",
@@ -267,6 +268,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "Do not use the Model in ways that breach export-control laws.",
         "The provider undertakes not to use information submitted by users except to run the "
         "service.",
         "The name of the author may not be used to endorse products.",

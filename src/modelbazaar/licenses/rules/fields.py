@@ -26,7 +26,12 @@ _FIELD = (
     r"managed)? (\w+ )?service"
     r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
     r"|customers?|departments?)"
-    r"|good, not evil)"
+    r"|good, not evil|munitions|ammunition"
+    # cloud providers left out: "no licence is granted to any entity that provides cloud services"
+    r"|(public )?cloud (computing )?(services|providers?|platforms?)"
+    # places a schedule lists: "make the Model available in any country listed in Annex C"
+    r"|\b(in|within|into|to) (any |the )?(countr(y|ies)|territor(y|ies)|jurisdictions?|regions?)"
+    r" (listed|named|specified|set out|identified)\b)"
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
@@ -58,6 +63,16 @@ _REGION = (
 FIELD_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(_FIELD, _EXCLUDE, 100)
+        # a list item under "You shall not:" starts with the bare verb: "(iii) use the Model ...
+        # in the operation of any weapons system"
+        + r"|^(\(?[a-z0-9]{1,4}[.)] )?(use|deploy|employ|apply|operate) (the|this|any|it|them)\b"
+        + r"(?=.*(;|,|; or|; and)$).{0,120}"
+        + _FIELD
+        # a grant that does not reach a field: "shall not ... authorise any use ... by any person
+        # engaged in the manufacture of munitions"
+        + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)"
+        + r" any use\b.{0,160}"
+        + _FIELD
         + r"|"
         # (the negation must be about the grant: "located in Germany and does not offer
         # support" excludes no one)

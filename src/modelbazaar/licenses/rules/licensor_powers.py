@@ -47,7 +47,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
-            r"|change (in|of) ownership|substitut\w*"
+            r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
             r"|reflects? (poorly|badly|negatively)"
@@ -93,7 +93,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to"
+        r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"
         r"|(is|be|are) entitled to"
         r"|\bmay|\bcan"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
@@ -114,6 +114,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
         r"|take effect|become effective)"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
+        # "any such amendment, variation or supplement shall become binding ... on publication"
+        r"|\b(any|each|every|such) (such )?(amendments?|variations?|changes?|modifications?"
+        r"|revisions?|updates?)\b.{0,60}\b(shall|will) (become |be )?(binding|effective)\b.{0,60}"
+        r"\b(publi|post|notice|notif)"
         # "this Policy is a living document"; "deemed to accept any amendment of these terms"
         r"|\bliving document\b|deemed to (have )?(accept|agree|consent)\w* (to )?(any|all|the"
         r"|such) (amendments?|changes?|updates?|revisions?|modifications?)"

@@ -47,12 +47,16 @@ VETO = {
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
-        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt))"
+        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt"
+        r"|irrespective of|regardless of))"
         r".*(breach|violat|fail\w* to comply|non-?compliance)"
         # the licensee ending its own licence: "you may terminate this licence at any time"
         r"|\b(you|licensee|recipient)s? (may|can)\b(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
         r"\b(terminate|end|cancel|withdraw)"
         r"|(will|does|shall) not (terminate|end)\b"
+        # what follows the end: "upon termination of this Agreement for any reason, you shall cease"
+        r"|^(upon|on|after|following|in the event of) (any |the |such )?(terminat|expir)\w*\b"
+        r"(?!.*\b(may|can) (terminat|revok|end)\b)"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
@@ -107,7 +111,9 @@ VETO = {
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
     "field_of_use": re.compile(
-        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by|construed"
+        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by"
+        # (the law a licence is construed under; "shall not be construed to authorise" still bans)
+        r"|construed (in accordance with|under|according to|pursuant to)"
         # a warranty disclaimer ("not designed or intended for use in nuclear facilities") warns;
         # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
         r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
@@ -137,7 +143,7 @@ VETO = {
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
         # export-law compliance is left unlabelled (CLAUSES.md)
-        r"|\bexport (control )?(laws?|regulations?|restrictions)"
+        r"|\bexport([- ]control)? (laws?|regulations?|restrictions)|sanctions (laws?|regulations?)"
         r"|\bnames? (of|and|in)\b|domain names?"
         r"|except (in compliance with|under|in accordance with)|\b(construe"
         r"|interpret)"

@@ -63,6 +63,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
         r" must)|(only|solely|exclusively) for (\w+ )?(non-?profit|not-for-profit)\b"
         r"|without any (anticipated )?commercial|directed towards? commercial"
+        # an evaluation licence: "solely to determine whether to acquire a commercial licence"
+        r"|whether to (acquire|obtain|purchase|buy|take) a commercial licen[cs]e"
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*|access|usage|deployment)"
         r".{0,80}(contact|obtain|request|apply|reach out|e-?mail|write to|get in touch)"
