@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The weights aren't licensed for military use.",
         "You may not deploy the Model in any territory named in Schedule 4.",
         "No rights are granted to any company that, with its group, sells cloud computing "
         "services.",

@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "Name your variants something that begins with corvid.",
+        'Put "Corvid" at the front of every fork\'s name.',
         "The title of every fork must carry the Corvid prefix.",
         "Every fork must carry a project name which begins with corvid-.",
         'The words "Corvid inside" must appear on the packaging.',

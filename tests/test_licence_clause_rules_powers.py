@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Acme can impose further limitations on your use at any time.",
+        "Check this page regularly: our terms change and the latest version applies.",
+        "We could revise these rules at some point.",
         "Each such change will become effective on the date it is posted.",
         "Acme reserves the right, which it may exercise whenever it sees fit and without asking"
         " anyone, to amend these terms.",
@@ -96,6 +99,10 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Leave the moderation filter on; switching it off terminates this licence.",
+        "Build a rival product and your licence is over.",
+        "Post negative reviews of Acme and we may revoke your access.",
+        "Acme can take back your licence whenever it likes.",
         "Acme may end this licence regardless of whether you have complied with it.",
         "Acme may revoke the licence if it reasonably decides that your posts attack Acme.",
         "The licence may be terminated whenever the Licensor judges it appropriate.",

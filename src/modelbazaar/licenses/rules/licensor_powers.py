@@ -11,6 +11,7 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _CHANGE += r"|adjust\w*|restat\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
+_TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
@@ -43,17 +44,22 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
+            # plain English: "we can take away your access"; "your licence is over"
+            r"|take (away|back) (your |the )?(access|licen[cs]e|rights?)|\b(is|are|will be) over\b"
             r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
-            r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of"
+            r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
             r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
-            r"|sees? fit|thinks?|considers?|deems?|believes?)"
+            r"|sees? fit|thinks?|considers?|deems?|believes?|likes?|please)"
+            # criticism in plain words: "if you say bad things about us in public"
+            r"|(say|said|saying|post|make|publish)\w* (bad|negative|critical|disparaging"
+            r"|unfavou?rable) (things|statements|comments|remarks|reviews)"
             r"|without (stating |giving |providing |assigning )?(any )?reasons?"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|(damag|harm|hurt|undermin|impair)\w* (the )?(credibility|reputation|standing|trust"
@@ -78,7 +84,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r"|"
         + near(
             r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,80}\b(safety"
-            r"|guardrail|safeguard|filter|protection|moderation)",
+            r"|guardrail|safeguard|filter|protection|moderation)"
+            # "keep the safety filter switched on; turning it off ends your licence"
+            r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
+            r" (it|them) off\b",
             r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
             400,
         )
@@ -95,7 +104,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "terms_change": rule(
         r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"
         r"|(is|be|are) entitled to"
-        r"|\bmay|\bcan"
+        r"|\bmay|\bcan|\bmight|\bcould"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "
         r"|absolute )?discretion )?(unilaterally )?(" + _CHANGE + r"|add to|remove)"
@@ -153,7 +162,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # "this Policy may change"; "new terms, which you accept by continuing to use the Model"
         r"|(" + _TERMS + r") (may|can|will|might) (change|evolve)\b"
         r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
-        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
+        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions"
+        r"|restrictions|rules|limitations)"
+        # "check back here from time to time, because this policy changes and the current version
+        # always applies"
+        r"|check (back|this page|here)\b.{0,30}(from time to time|regularly|periodically|often)"
+        r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
+        r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
         # "we may publish additional guidelines that form part of this licence"
         r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further"
         r"|supplementary|supplemental) "

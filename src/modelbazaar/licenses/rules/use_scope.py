@@ -13,13 +13,15 @@ _OUTPUT = (
     r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
     r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)"
-    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?)\b"
+    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
+    r"|creates|returns)\b"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
     r"|for-profit|(?<!not )(?<!non-)\bfor profit\b|revenue-generating|earns? money"
-    r"|paid (service|product)|monetary compensation"
+    r"|paid (service|product)|monetary compensation|\b(anything|something|products?|services?)"
+    r" (that )?you sell\b"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
     r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
@@ -164,7 +166,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             _OUTPUT,
             r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
             r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
-            r"|system|other works|training data|datasets?)",
+            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?)",
+            160,
+        )
+        # "use the outputs however you want, except to make a model that competes with ours"
+        + r"|"
+        + near(
+            _OUTPUT,
+            r"\bmak(e|ing) (a|an|any|another|other|your own) ([\w-]+ )?(model|llm|ai\b)",
             160,
         )
         # "you must not use the outputs of the Model to compete with the Licensor"
@@ -206,7 +215,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
         r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
         r"|^using the (model|software|weights).{0,160}"
-        r"(is|are) (strictly |expressly )?(forbidden|prohibited|not (permitted|allowed))"
+        r"(is|are) (strictly |expressly )?(forbidden|prohibited|not (permitted|allowed|okay|ok"
+        r"|acceptable))"
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
         r"|\b(may|must|shall|can|will) ?not be (used|applied|employed|deployed|utili[sz]ed"
@@ -226,7 +236,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed|put to (any )?use)\b"
         # (a long aside: "shall not, whether for itself or ... for consideration, employ")
-        r"|\b(shall|will|must|may|agree|undertakes?) not(?: to)?(,[^,]{1,120},)? (use|employ|deploy"
+        # "you cannot use the dataset to ..." (a purpose must follow: "then you cannot use,
+        # modify, or distribute it" is a licence's edge)
+        r"|\bcannot (use|employ|deploy|exploit|utili[sz]e|make use of) (the |this |any |our )?"
+        r"([\w-]+ ){0,2}(to|for|in order to)\b"
+        r"|\b(shall|will|must|may|agree|undertakes?) not(?: to)?(,[^,]{1,120},)? (use"
+        r"|employ|deploy"
         r"|exploit|utili[sz]e|make use of|apply (the |this |any )?(model|software|weights|materials"
         r"|work))\b|\b(is|are) not (a |an )?(permitted|licensed|authori[sz]ed|allowed) use\b"
         r"|(is|are) not (permitted|allowed|authori[sz]ed|entitled)(,[^,]{1,60},)? to (use|make "
@@ -247,7 +262,12 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # a list heading: "may be used for any lawful purpose except the following:"
         r"|(any|all) (lawful )?(purposes?|uses?) (except|other than|save|excluding|but) (for )?"
         r"(the following|those (listed|set out))"
-        r"|\b(won't|shan't|mustn't)( \w+ly)? (use|employ|deploy|exploit|utili[sz]e)\b"
+        # plain English: "please do not try to get the model to help with ..."; "things you cannot
+        # do with the Model:"; "... is not okay"; "things that are off-limits include"
+        r"|^(please )?(do not|never) (try to |attempt to )?(prompt|trick|induce|get|ask) (the |our "
+        r"|this )?(model|software|weights|it)\b"
+        r"|(things|what|uses?|activities) (that )?(you )?(cannot|may not|must not|are not (allowed"
+        r"|permitted) to) (do|use)\b|\boff[- ]limits\b"
         # what may not be put to the model: "agree not to submit to the Model any prompt designed"
         r"|\bnot (to )?(submit|input|enter|send|feed)\b.{0,40}\b(prompts?|inputs?|queries"
         r"|requests)\b"
@@ -271,7 +291,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # "shall not permit the Model to be used for"; "we do not allow the Model to be used to"
         r"|\bnot (\w+ly )?(permit|allow|authori[sz]e|let) (the |this |any )?(model|software|weights"
         r"|materials|work) to be (used|employed|deployed)"
-        r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
+        r"|^(please )?(do not|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
         r"|(shall|may|will|must) (in no (event|case)|under no circumstances|never|at no time) (use"
         r"|employ|deploy"
         r"|utili[sz]e|apply)\b"
