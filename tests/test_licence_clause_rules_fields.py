@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The licence does not cover safety-critical applications such as avionics.",
+        "You may not use the weights to develop a competing or similar model.",
         "The weights aren't licensed for military use.",
         "You may not deploy the Model in any territory named in Schedule 4.",
         "No rights are granted to any company that, with its group, sells cloud computing "
@@ -90,6 +92,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Do not rely on answers for safety-critical decisions without checking them.",
         "Use of the Model by police forces is permitted under these terms.",
         "This licence does not restrict any field of use, military research included.",
         "Examples such as weapons screening are given to explain the policy rather than to "

@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Every fine-tune must have "-corvid" at the end of its name.',
         "Name your variants something that begins with corvid.",
         'Put "Corvid" at the front of every fork\'s name.',
         "The title of every fork must carry the Corvid prefix.",
@@ -110,6 +111,7 @@ FOUND: dict[str, list[str]] = {
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        "End customers must first accept the licence restrictions before using your app.",
         "You must offer your customers only terms that are at least as strict as these.",
         "You bind every sublicensee to these terms.",
         "These conditions apply to all copies and derivatives of the Weights.",

@@ -99,6 +99,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The Provider may suspend your key if the Provider decides your traffic is abusive.",
         "Leave the moderation filter on; switching it off terminates this licence.",
         "Build a rival product and your licence is over.",
         "Post negative reviews of Acme and we may revoke your access.",
@@ -225,6 +226,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "Subscribers can cancel the licence at any time from their dashboard.",
         "After termination for any reason, you must delete the weights.",
         "You may at any moment delete the Model and thereby end this licence.",
         "Access to the online playground may be paused for maintenance at any time.",

@@ -233,6 +233,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "We present scores on academic test sets only.",
         "The ablation studies were run solely on academic benchmarks.",
         "Our engineers only tested the Model on laptops.",
         "The licence covers installation on personal computers and servers.",
@@ -278,6 +279,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "The provider does not use your documents to improve its models.",
         "If a court order means you can't comply, then you cannot use, copy or share the Model.",
         "Do not use the Model in ways that breach export-control laws.",
         "The provider undertakes not to use information submitted by users except to run the "

@@ -64,7 +64,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
             r"|(damag|harm|hurt|undermin|impair)\w* (the )?(credibility|reputation|standing|trust"
             r"|image|brand) of|\bin competition with"
-            r"|\b(it|we|licensor|company) (\w+ly )?(determines?|deems?|decides?|considers?"
+            r"|\b(it|we|licensor|company|provider) (\w+ly )?(determines?|deems?|decides?|considers?"
             r"|judges?)\b"
             r"|reputation"
             r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
