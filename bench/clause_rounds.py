@@ -1,13 +1,14 @@
 """Rules vs rules + classifier on sentences neither had seen: the written rounds replayed.
 
 The fourth clause pass (bench/data/CLAUSES.md) added its 958 written train sentences in eleven
-rounds, one commit each, and changed the rules from each round only after the round was
-written; the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here). So for
-round k the rules *before* round k (the source tree at the parent of the round's commit) and a
-classifier trained on the train rows present then had never seen the round's sentences: scoring them on the round is an honest estimate of how each does on the
-next licence's wording, from train data alone (grouped CV on the train part cannot give that
-for the rules, which were changed from those very sentences). Labels are today's (the rows
-matched by text; rows since dropped are skipped).
+rounds, one commit each, and changed the rules from each round only after the round was written;
+the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here). So for round k the
+rules *before* round k (the source tree at the parent of the round's commit) and a classifier
+trained on the train rows present then had never seen the round's sentences: scoring them on the
+round is an honest estimate of how each does on the next licence's wording, from train data
+alone (grouped CV on the train part cannot give that for the rules, which were changed from
+those very sentences). Labels are today's (the rows matched by text; rows since dropped are
+skipped).
 
 For each round the classifier's per-category thresholds are chosen by grouped 5-fold CV on the
 rows before the round (lowest threshold reaching precision >= 0.9 out of fold), so nothing
