@@ -1,5 +1,5 @@
-"""Clause rules for what a grant covers (rules/use_scope.py, rules/caps.py): caps,
-non-commercial, research-only, output use, use restrictions.
+"""Clause rules for what a grant covers (rules/use_scope.py, rules/use_bans.py, rules/caps.py):
+caps, non-commercial, research-only, output use, use restrictions.
 
 Sentences written for these tests (tests/clause_cases.py says how).
 The other families are in *_fields.py, *_obligations.py and *_powers.py.
