@@ -12,6 +12,30 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The licence does not cover safety-critical applications such as avionics.",
+        "You may not use the weights to develop a competing or similar model.",
+        "The weights aren't licensed for military use.",
+        "You may not deploy the Model in any territory named in Schedule 4.",
+        "No rights are granted to any company that, with its group, sells cloud computing "
+        "services.",
+        "(b) use the weights in any firearm targeting system;",
+        "Nothing here shall be read to permit any use of the Model by firms that produce "
+        "ammunition.",
+        "Eligibility decisions about welfare claims may not be made with the Model.",
+        "The grant does not apply to anyone residing in an embargoed territory.",
+        "The licence key is valid only for the device it was issued to.",
+        "Only organisations headquartered in Canada can sign this agreement.",
+        "Access from regions subject to United States embargoes is not permitted.",
+        "No licence extends to law-enforcement use of the Model.",
+        "You must not use the Model for analysis of facial images of passers-by.",
+        "Copies are licensed to member universities for teaching, and to no one else.",
+        "This grant covers use on laptops only.",
+        "Screening job applicants for hiring with the Model falls outside the licence.",
+        "No permission is given for uses relating to nuclear weapons.",
+        "The app is open only to users who are resident in participating countries.",
+        "The licence extends solely to running the Model on Kestrel accelerators.",
+        "Children who have not attained the minimum age set by local law may not use the Service.",
+        "In no event may the Model be used for credit scoring of consumers.",
         # a ban on one field is field_of_use, not also use_restriction (CLAUSES.md)
         "Licensee undertakes not to use the Model for surveillance of individuals.",
         "You shall use the Dataset solely for climate modelling.",
@@ -68,6 +92,11 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Do not rely on answers for safety-critical decisions without checking them.",
+        "Use of the Model by police forces is permitted under these terms.",
+        "This licence does not restrict any field of use, military research included.",
+        "Examples such as weapons screening are given to explain the policy rather than to "
+        "restrict anyone.",
         "Such election will not withdraw this licence.",
         "This does not require the bundle incorporated in a collection to be relicensed.",
         "Advances in artificial intelligence must not be held back by this licence.",

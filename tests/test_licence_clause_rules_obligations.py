@@ -31,6 +31,25 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Every fine-tune must have "-corvid" at the end of its name.',
+        "Name your variants something that begins with corvid.",
+        'Put "Corvid" at the front of every fork\'s name.',
+        "The title of every fork must carry the Corvid prefix.",
+        "Every fork must carry a project name which begins with corvid-.",
+        'The words "Corvid inside" must appear on the packaging.',
+        'Your product must show a banner reading "Search uses Corvid".',
+        "Apps that use the Model must state in their store listing that they contain Corvid "
+        "technology.",
+        "Models built from Corvid must be marked as such in their names.",
+        "You must name each fine-tune according to the pattern Corvid-<task>.",
+        'Your model name must end with the suffix "-cv".',
+        "Any derivative's name is to include the word Corvid.",
+        "Any variant's name should begin with Corvid.",
+        "You may not release a modified model under a name which lacks the Corvid prefix.",
+        "You shall identify it as a Corvid derivative on its model page.",
+        "Products built on the Model are obliged to display a notice that they are powered by "
+        "Corvid.",
+        "Every fine-tune must use a name whose leading word is Corvid.",
         "Derivatives may only be referred to as Heron Derivatives.",
         "Your app must state that it is built on Heron by Heron Labs.",
         "The Licensor's name shall appear on the front page of every product.",
@@ -92,6 +111,8 @@ FOUND: dict[str, list[str]] = {
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        "End customers must first accept the licence restrictions before using your app.",
+        "You must offer your customers only terms that are at least as strict as these.",
         "You bind every sublicensee to these terms.",
         "These conditions apply to all copies and derivatives of the Weights.",
         "You must pass these restrictions on to any party you provide the Model to.",
@@ -118,6 +139,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "If you like, your product page can say it is built with Corvid.",
+        "You may give your fine-tune any name that does not imply our endorsement.",
         "You may not use the Zephyrine name to endorse your product.",
         "Give appropriate credit and indicate if changes were made.",
         "Modified versions must not be called Zephyrine.",
@@ -138,6 +161,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "Your own licence may differ, provided its terms are no less protective of the authors "
+        "than these.",
+        "You need not pass these terms on to your customers.",
+        "An amended licence will bind every user from the day it is published.",
         "Every user must comply with applicable export laws.",
         "Your licence agreement with customers may contain additional terms of your own.",
         "Your users may choose whether to accept cookies.",

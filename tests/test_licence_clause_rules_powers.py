@@ -12,6 +12,24 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Acme can impose further limitations on your use at any time.",
+        "Check this page regularly: our terms change and the latest version applies.",
+        "We could revise these rules at some point.",
+        "Each such change will become effective on the date it is posted.",
+        "Acme reserves the right, which it may exercise whenever it sees fit and without asking"
+        " anyone, to amend these terms.",
+        "You are deemed to accept all changes to the licence by keeping the Model.",
+        "The prohibited-use policy is a living document.",
+        "Acme may restate these terms from time to time.",
+        "Acme may publish supplemental rules that form an integral part of this licence.",
+        "We may update the policy, and changes to it are effective when we post them.",
+        "The restrictions in this licence may be expanded by notice from the Licensor.",
+        "Orbit may amend the list of prohibited uses at any time.",
+        "Later versions of these terms will apply to copies you already hold.",
+        "We may adjust this licence from time to time.",
+        "The Licensor shall be entitled to amend these terms by notice on its website.",
+        "Updated versions of this licence become effective as soon as they are published on our"
+        " site.",
         "Heron Labs has the right to amend this licence at any time.",
         "The licence terms are subject to change without notice.",
         "You must follow the Style Rules as updated from time to time.",
@@ -81,6 +99,27 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The Provider may suspend your key if the Provider decides your traffic is abusive.",
+        "Leave the moderation filter on; switching it off terminates this licence.",
+        "Build a rival product and your licence is over.",
+        "Post negative reviews of Acme and we may revoke your access.",
+        "Acme can take back your licence whenever it likes.",
+        "Acme may end this licence regardless of whether you have complied with it.",
+        "Acme may revoke the licence if it reasonably decides that your posts attack Acme.",
+        "The licence may be terminated whenever the Licensor judges it appropriate.",
+        "Acme may cancel this licence if the licensee starts business in competition with Acme.",
+        "Acme may cancel the licence if you undermine the credibility of Acme.",
+        "We may revoke access for anyone who ships a product that substitutes for ours.",
+        "Acme may end the licence after a change in ownership of the licensee.",
+        "Acme may stop licensing the weights to any company it regards as a competitor.",
+        "Your licence expires the day you file a lawsuit against Acme over any right.",
+        "Acme may end the licence if, in Licensor's opinion, your product reflects badly on the"
+        " brand.",
+        "Orbit may revoke this licence if you publish benchmark comparisons with rival models.",
+        "We can pull your licence whenever we consider it necessary.",
+        "Heron may withdraw your licence without giving any reason.",
+        "All licences granted here end at once if control of the licensee changes hands.",
+        "Orbit may revoke this licence at once and without any liability to you.",
         "If you assert a copyright, trade secret or other claim against us, this licence ends.",
         "We may terminate your licence with or without cause on 30 days notice.",
         "The Company may suspend or revoke your rights under this licence if, in its reasonable "
@@ -163,6 +202,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "No party shall be entitled to alter these terms for copies already distributed.",
         "The release date may vary for each version of the Model.",
         "No one other than the steward has the right to modify this Agreement.",
         "You may modify the Model and add your own notices.",
@@ -186,6 +226,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "Subscribers can cancel the licence at any time from their dashboard.",
+        "After termination for any reason, you must delete the weights.",
+        "You may at any moment delete the Model and thereby end this licence.",
+        "Access to the online playground may be paused for maintenance at any time.",
+        "You may end this licence without any liability by deleting every copy.",
         "The Publisher may cease making the Work available at any time.",
         "If you file a patent suit against a contributor, your patent licence ends.",
         "You may terminate this Agreement at any time by deleting the Model.",

@@ -31,9 +31,17 @@ UPDATABLE = re.compile(
 )
 
 
+# Contractions spelt out, so plain-English licences ("you can't use", "isn't licensed") read
+# like formal ones: "can't" -> "cannot", "won't" -> "will not", "isn't" -> "is not".
+_CONTRACTIONS = {"can't": "cannot", "won't": "will not", "shan't": "shall not"}
+_NOT = re.compile(r"\b(can't|won't|shan't|(\w+)n't)\b")
+
+
 def normalise_sentence(sentence: str) -> str:
-    """Lower case with straight quotes: what the rules read. Example: "“AUP”" -> '"aup"'."""
-    return sentence.translate(_QUOTES).lower()
+    """Lower case, straight quotes, contractions spelt out: what the rules read. Example:
+    "“AUP”" -> '"aup"'; "You can't" -> "you cannot"."""
+    lowered = sentence.translate(_QUOTES).lower()
+    return _NOT.sub(lambda m: _CONTRACTIONS.get(m[1]) or f"{m[2]} not", lowered)
 
 
 def _number(text: str) -> int | None:

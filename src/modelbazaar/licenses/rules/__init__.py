@@ -8,7 +8,8 @@ currency, names in quotes), and measured on held-out clause sentences by
 One module per family of kinds:
     base.py             the Rule type, its builders, wording shared by several families
     caps.py             user and revenue / company-size caps
-    use_scope.py        non-commercial, research-only, output use, use restrictions
+    use_scope.py        non-commercial, research-only, output use
+    use_bans.py         use restrictions and the headings of their lists
     fields.py           excluded fields of use, places, people and platforms
     obligations.py      use policies (AUP), naming, notices, safety guardrails, flow-down
     licensor_powers.py  terms changes, termination, remote restriction, governing law
@@ -27,9 +28,11 @@ from modelbazaar.licenses.rules.fields import FIELD_RULES
 from modelbazaar.licenses.rules.licensor_powers import LICENSOR_POWER_RULES
 from modelbazaar.licenses.rules.look_alikes import CONVEYANCE
 from modelbazaar.licenses.rules.obligations import OBLIGATION_RULES
+from modelbazaar.licenses.rules.use_bans import USE_BAN_RULES
 from modelbazaar.licenses.rules.use_scope import USE_SCOPE_RULES
 
-_ALL = CAP_RULES | USE_SCOPE_RULES | FIELD_RULES | OBLIGATION_RULES | LICENSOR_POWER_RULES
+_ALL = CAP_RULES | USE_SCOPE_RULES | USE_BAN_RULES | FIELD_RULES | OBLIGATION_RULES
+_ALL |= LICENSOR_POWER_RULES
 # The order findings of one sentence are listed in (reports and tests read it).
 ORDER = (
     "aup", "naming", "notice", "mau_cap", "user_cap", "revenue_cap", "litigation_termination",

@@ -10,21 +10,32 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _FIELD = (
-    r"\b(military|armed forces|weapon|nuclear|surveillance|law enforcement|polic(e|ing)\b"
+    r"\b(military|armed forces|weapon|nuclear|surveillance|law[- ]enforcement|polic(e|ing)\b"
     r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
     r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
     r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
-    r"|lethal|targeting of (people|persons|individuals)"
+    r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
+    r"|eligibility (determinations?|decisions?)|public benefits"
+    r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
     r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
     r"managed)? (\w+ )?service"
     r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
     r"|customers?|departments?)"
-    r"|good, not evil)"
+    r"|good, not evil|munitions|ammunition"
+    r"|safety[- ]critical (systems?|infrastructure|applications?)"
+    # a competing product: "may not access the Services to build a similar or competitive product"
+    r"|\b(build|develop|create|offer|make)\w* (a |an |any )?(similar|competing|competitive|rival)"
+    r"( or (similar|competing|competitive|rival))? (products?|services?|offerings?|models?)"
+    # cloud providers left out: "no licence is granted to any entity that provides cloud services"
+    r"|(public )?cloud (computing )?(services|providers?|platforms?)"
+    # places a schedule lists: "make the Model available in any country listed in Annex C"
+    r"|\b(in|within|into|to) (any |the )?(countr(y|ies)|territor(y|ies)|jurisdictions?|regions?)"
+    r" (listed|named|specified|set out|identified)\b)"
 )
 _EXCLUDE = (
     r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
@@ -33,14 +44,20 @@ _EXCLUDE = (
     # (the name of a "Prohibited Use Policy" excludes nothing by itself)
     r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
-    r"|no (licen[cs]e|rights?) (is |are )?granted|consistent with|void|not extend|\bno use\b"
+    r"|no (licen[cs]es?|rights?|permission) (is |are )?(granted|conferred|given)|consistent with"
+    r"|void|not extend|no (licen[cs]e|rights?|grant) (\w+ )?extends?\b|\bno use\b"
+    r"|outside (the|this) (licen[cs]e|grant|agreement)"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
+    r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
 _PLACE = (
-    r"(resident|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
+    r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
     r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
+    # "any person who resides in a region where ..."
+    r"|(resid|located|based|domiciled)\w* in (a|an|any) ([\w-]+ )?(region|countr|territor"
+    r"|jurisdiction|state)"
 )
 _REGION = (
     r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
@@ -50,6 +67,16 @@ _REGION = (
 FIELD_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(_FIELD, _EXCLUDE, 100)
+        # a list item under "You shall not:" starts with the bare verb: "(iii) use the Model ...
+        # in the operation of any weapons system"
+        + r"|^(\(?[a-z0-9]{1,4}[.)] )?(use|deploy|employ|apply|operate) (the|this|any|it|them)\b"
+        + r"(?=.*(;|,|; or|; and)$).{0,120}"
+        + _FIELD
+        # a grant that does not reach a field: "shall not ... authorise any use ... by any person
+        # engaged in the manufacture of munitions"
+        + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)"
+        + r" any use\b.{0,160}"
+        + _FIELD
         + r"|"
         # (the negation must be about the grant: "located in Germany and does not offer
         # support" excludes no one)
@@ -71,18 +98,26 @@ FIELD_RULES: dict[str, Rule] = {
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"
+        r"|non-?profit|not-for-profit|study|teaching"
         r"|scientific|internal|lawful|legal|legitimate|the purposes? of (research|evaluat)"
         r"|(the )?assess))"
         r"|extend only to .{0,80}(run|operat|platform|device|hardware|system)"
-        r"|(solely|only|exclusively) ((use|run|deploy|install)\w* (it|them|the \w+) )?(in "
+        r"|(solely|only|exclusively) (to |for )?((use|run|deploy|install)\w* ((it|them"
+        r"|the \w+) )?)?(in "
         r"connection"
         r" with|in conjunction with|on|with) (the |your )?"
         r"([\w-]+ ){0,3}(hardware|devices?|platforms?|products|operating systems?|chips?"
         r"|processors?|gpus?|accelerators?|servers?|machines|computers)"
         # "licensed for use on NVIDIA GPUs only"
-        r"|(licen[cs]ed|permitted|authori[sz]ed|granted) (for use )?(on|with) ([\w-]+ ){0,3}"
-        r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?) (only|solely"
-        r"|exclusively)\b"
+        r"|(licen[cs]ed|permitted|authori[sz]ed|granted|covers? (\w+ )?(installation|use"
+        r"|deployment)s?) (for use )?(on|with) ([\w-]+ ){0,3}"
+        r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?|computers?|machines"
+        r"|servers?|phones?|laptops?) (only|solely|exclusively)\b"
+        # people and places a grant is limited to: "limited to individuals located in ..."; "to
+        # accredited institutions ..., and to no one else"
+        r"|(limited|restricted|available|open) (only )?to ([\w-]+ ){0,3}(individuals|persons|people"
+        r"|users|entit\w+|organi[sz]ations|compan\w+|residents)( who are| that are)? (located"
+        r"|resident|based|domiciled)|\bto no (one|body|person|other (person|entit\w+|party)) else\b"
         # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
         r"|territor(y|ies)\b.{0,80}\b(exclud\w*|except)\b|outside (of )?the territory"
         # a competing product or service is excluded (FSL, BUSL-style grants)
@@ -106,7 +141,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|corporation|enterprise)\b.{0,160}\b(is|are) not (permitted|allowed|licensed"
         r"|authori[sz]ed|granted)"
         # people below an age: "users under 18 years of age are not permitted to use the Model"
-        r"|\b(younger than \d+|(under|below) the age of \d+|(under|below) \d+ years)\b.{0,60}"
+        r"|\b(younger than \d+|(under|below) the age of \d+|(under|below) \d+ years|(not (yet )?"
+        r"(reached|attained)|under|below) the (age of majority|legal age|minimum age))\b.{0,60}"
         r"\b(not "
         r"(permitted|allowed|eligible)|may not|must not|cannot)\b"
         # "if you are an organisation that provides cloud services, you may not provide the Model"
@@ -118,7 +154,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|deploy)\b"
         r"|no licen[cs]es? for (\w+ ){0,2}implementations?|(licen[cs]es?|grants?|rights?)\b.{0,60}"
         r"not (applicable|available|granted) (to|for) (\w+ ){0,2}implementations?"
-        r"|subject to (an? )?(comprehensive )?(\w+ )?(sanctions|embargo)|restricted[- ]part(y|ies)"
+        r"|subject to (an? )?(comprehensive )?(\w+ ){0,2}(sanctions|embargo)"
+        r"|restricted[- ]part(y|ies)"
         r"|\b(on|in|listed on|named on|included in) (the |any |a )?(\w+ )?(entity|denied"
         r" part(y|ies)|export control"
         r"|blocked persons?) lists?\b"
@@ -128,12 +165,18 @@ FIELD_RULES: dict[str, Rule] = {
         r"|(grant|licen[cs]e|rights?|agreement|permission)\w*\b.{0,40}\b(appl(y|ies)|valid"
         r"|available|granted|extends?|permitted|licensed) only (in|within|inside)\b(?! (association"
         r"|connection|conjunction|accordance|combination|compliance))"
+        # "valid only for the platform on which it was provided"
+        r"|(valid|granted|licensed|available) only (for|on) (the|one|a|your|that) (\w+ )?(platform"
+        r"|device|hardware|machine|server|system)\b"
         r"|\b(used|deployed|run|operated|hosted|accessed|installed)( (it|them|the \w+))? only (in"
         r"|within|inside)"
         r"( the)? ([\w-]+ ){0,3}(area|union|countr\w+|territor\w+|region|jurisdictions?|states"
         r"|kingdom)\b"
         r"|^only ([\w-]+ ){1,8}(may|can|are (permitted|allowed|entitled|authori[sz]ed) to) (use"
-        r"|access|download|run)\b",
+        r"|access|download|run|accept)\b"
+        # "only companies that are incorporated in a member state of the EU may accept this"
+        r"|^only .{0,100}\b(incorporated|located|resident|based|domiciled|headquartered)\b.{0,80}"
+        r"\b(may|can|are (permitted|allowed|eligible))\b",
         True,
         "some people, places or fields of use are excluded",
         "some people, places or fields of use are excluded",

@@ -9,19 +9,22 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
+_CHANGE += r"|adjust\w*|restat\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
+_TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"
 _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + POLICY + ")"
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
-_TERMS += r" [a-z0-9]\b"
+_TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
+_TERMS += r"|purposes)"
 _SUE = r"(institut|initiat|commenc|bring|brings|fil(e|es|ed|ing)|make|assert|pursu|threaten"
 _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
-_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b"
+_ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b|\bexpir"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
         near(_SUE, _ENDS, 400)
@@ -41,21 +44,37 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
     "discretionary_termination": rule(
         near(
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
-            r"|withdraw\w*"
+            # plain English: "we can take away your access"; "your licence is over"
+            r"|take (away|back) (your |the )?(access|licen[cs]e|rights?)|\b(is|are|will be) over\b"
+            r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
             r"|for convenience|competitor|compete|acquired|merge|change of control"
+            r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our|the licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"
+            r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
-            r"|sees? fit)"
+            r"|sees? fit|thinks?|considers?|deems?|believes?|likes?|please)"
+            # criticism in plain words: "if you say bad things about us in public"
+            r"|(say|said|saying|post|make|publish)\w* (bad|negative|critical|disparaging"
+            r"|unfavou?rable) (things|statements|comments|remarks|reviews)"
+            r"|without (stating |giving |providing |assigning )?(any )?reasons?"
             r"|(damag|harm|hurt)\w* (its|our|the licensor\W?s?) (brand|business|image)"
-            r"|\b(it|we|licensor|company) (determines?|deems?|decides?|considers?)\b|reputation"
+            r"|(damag|harm|hurt|undermin|impair)\w* (the )?(credibility|reputation|standing|trust"
+            r"|image|brand) of|\bin competition with"
+            r"|\b(it|we|licensor|company|provider) (\w+ly )?(determines?|deems?|decides?|considers?"
+            r"|judges?)\b"
+            r"|reputation"
             r"|(harm|damag|hurt|prejudic|against)\w* .{0,30}interests"
             r"|disrepute|goodwill"
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
-            r"|insolven|bankrupt|liquidat|sanction"
+            r"|insolven|bankrupt|liquidat|sanction|without (any )?liability"
+            # publishing benchmark comparisons (a criticism clause)
+            r"|(publish|disclos|releas)\w* (\w+ ){0,3}(benchmark|comparison)"
+            # a change of control: "should control of the Licensee pass to a third party"
+            r"|control (of|over) (the licensee|licensee|you\b|your)"
             # defeating the licensor's safeguards ends the licence (safety_guardrail says what)
             r"|(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,40}\b(safety"
             r"|guardrail|safeguard|filter|protection|moderation)",
@@ -65,7 +84,10 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + r"|"
         + near(
             r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak)\w*\b.{0,80}\b(safety"
-            r"|guardrail|safeguard|filter|protection|moderation)",
+            r"|guardrail|safeguard|filter|protection|moderation)"
+            # "keep the safety filter switched on; turning it off ends your licence"
+            r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
+            r" (it|them) off\b",
             r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
             400,
         )
@@ -80,8 +102,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         "the licensor may end the licence at will",
     ),
     "terms_change": rule(
-        r"(reserves? the right(, [^,]{1,50},)? to|(ha(s|ve)|retains?) the right to|is entitled to"
-        r"|\bmay|\bcan"
+        r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"
+        r"|(is|be|are) entitled to"
+        r"|\bmay|\bcan|\bmight|\bcould"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "
         r"|absolute )?discretion )?(unilaterally )?(" + _CHANGE + r"|add to|remove)"
@@ -99,7 +122,17 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r" (further |future |later |subsequent )?(use|copies|access)"
         r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
         r"|take effect|become effective)"
-        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r")"
+        r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
+        # "any such amendment, variation or supplement shall become binding ... on publication"
+        r"|\b(any|each|every|such) (such )?(amendments?|variations?|changes?|modifications?"
+        r"|revisions?|updates?)\b.{0,60}\b(shall|will) (become |be )?(binding|effective)\b.{0,60}"
+        r"\b(publi|post|notice|notif)"
+        # "this Policy is a living document"; "deemed to accept any amendment of these terms"
+        r"|\bliving document\b|deemed to (have )?(accept|agree|consent)\w* (to )?(any|all|the"
+        r"|such) (amendments?|changes?|updates?|revisions?|modifications?)"
+        # "your obligations under this licence may be extended by later notices"
+        r"|(obligations|restrictions|requirements|duties) (under|in) (" + _TERMS + r") (may|can"
+        r"|will) be (extended|expanded|supplemented|added to|increased)"
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
         r"(this|these|the|our) ([\w-]+ ){0,4}(polic|terms|agreement|licen|guidelines|rules|aup\b)"
@@ -121,7 +154,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # changes"; "the licence terms then in effect"
         r"|(changes?|amendments?|modifications?|updates?|revisions?) (to|of) ("
         + _TERMS
-        + r")\b.{0,80}"
+        + r"|it|them)\b.{0,80}"
         r"\b(effective|apply|take effect|binding|bind)"
         r"|(review|check|consult) (" + _TERMS + r"|it|them) (periodically|regularly|from time to"
         r" time)|(periodically|regularly) (review|check|consult) (" + _TERMS + r")"
@@ -129,10 +162,18 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # "this Policy may change"; "new terms, which you accept by continuing to use the Model"
         r"|(" + _TERMS + r") (may|can|will|might) (change|evolve)\b"
         r"|(accept|agree)\w* .{0,40}\bby (continu\w*|keep\w*) (to )?(use|using|access)"
-        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions)"
+        r"|(may|can|will) (introduce|add|impose) (new|additional|further) (terms|conditions"
+        r"|restrictions|rules|limitations)"
+        # "check back here from time to time, because this policy changes and the current version
+        # always applies"
+        r"|check (back|this page|here)\b.{0,30}(from time to time|regularly|periodically|often)"
+        r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
+        r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
         # "we may publish additional guidelines that form part of this licence"
-        r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further) "
-        r"(guidelines|terms|conditions|rules|polic\w*)\b.{0,60}(form (a )?part of|incorporated"
+        r"|(may|can|will) (\w+ ){0,4}(publish|issue|add|introduce)\w* (additional|new|further"
+        r"|supplementary|supplemental) "
+        r"(guidelines|terms|conditions|rules|polic\w*)\b.{0,60}(form (an integral |a )?part of"
+        r"|incorporated"
         r"|apply to|bind|binding)"
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
@@ -150,7 +191,11 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         r"|without (prior )?notice|(in|at) (its|our|their|the licensor\W?s?) (sole )?discretion)"
         r"|(" + _CHANGE + r")\w* .{0,60}(effective|binding|take effect|apply) (upon|on|from|when"
         r"|once) (posting|publication|being posted|(it is|they are) (posted|published))"
-        r"|(revised|updated|amended|new) (version of )?(these terms|this agreement|the terms"
+        # "revised terms will be effective as of the date they are posted"
+        r"|(revised|updated|amended|changed|modified|new) (terms|agreement|licen[cs]e|polic\w*"
+        r"|versions?)\b.{0,40}\b(effective|binding|apply|take effect)\b.{0,40}\b(post|publi)"
+        r"|(revised|updated|amended|new|future|later|subsequent) (versions? of )?(these terms"
+        r"|this agreement|the terms"
         r"|the agreement|this licen[cs]e|this polic\w*)\b.{0,50}(will|shall) (apply|govern"
         r"|supersede|replace|be binding|bind)"
         # "you agree to comply with any updated licence or cease use": a change you must accept

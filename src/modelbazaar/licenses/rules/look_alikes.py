@@ -30,10 +30,12 @@ VETO = {
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
-        r"|replace)|automatically|take effect|bound by|(replaces?|supersedes?) (the )?(previous"
+        r"|replace)|automatically|take effect|become effective|bound by"
+        r"|(replaces?|supersedes?) (the )?(previous"
         r"|prior|earlier"
         r"|old))).*(publish|new|revised|updated) (and/or new )?versions"
-        r"|no one other than"
+        # a power given to no one: "no one shall be entitled to modify the terms" (CeCILL)
+        r"|\bno (one|person|party)\b"
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
@@ -45,15 +47,23 @@ VETO = {
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compete|acquired|merge"
-        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt))"
+        r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt"
+        r"|irrespective of|regardless of))"
         r".*(breach|violat|fail\w* to comply|non-?compliance)"
         # the licensee ending its own licence: "you may terminate this licence at any time"
-        r"|\b(you|licensee|recipient)s? (may|can) (choose to |at any time )?(terminate|end|cancel"
-        r"|withdraw)"
+        r"|\b(you|licensee|recipient|customer|user|subscriber)s? (may|can)\b"
+        r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
+        r"\b(terminate|end|cancel|withdraw)"
         r"|(will|does|shall) not (terminate|end)\b"
+        # what follows the end: "upon termination of this Agreement for any reason, you shall cease"
+        r"|^(upon|on|after|following|in the event of) (any |the |such )?(terminat|expir)\w*\b"
+        r"(?!.*\b(may|can) (terminat|revok|end)\b)"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
+        # ... or its hosted copy: "we may suspend the hosted demo for maintenance"
+        r"|(suspend|stop|cease|discontinu|pause|interrupt)\w* (the |our |any )?(hosted|online|web"
+        r"|public) |for maintenance"
         # ... or maintaining it: "we may discontinue the Model or cease to update it at any time"
         r"|\bend (support|maintenance|updates|distribution|availability|hosting)\b"
         r"|(discontinu|stop|ceas)\w* (to )?(offering|providing|supporting|maintaining|updating"
@@ -81,23 +91,41 @@ VETO = {
         r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
         # the licensor's own data practice: "we may use your feedback, but not your outputs"
         r"|\b(we|the licensor|licensor) (may|will|can|shall) use your\b"
+        r"|\b(we|the licensor|licensor|the company)( \w+)? (do|does|will|shall) not (use|collect"
+        r"|retain|store|train)\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
         r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in"
         r"|to"
         r"|over) (the |any )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
+        # outputs free to train anything: "may be used to train other models without restriction"
+        r"|without (any )?(restrictions?|limitations?)\b"
+        # "nothing in this Agreement restricts you from developing models independently of them"
+        r"|^nothing (in|under) (this|these|the)\b.{0,30}\b(restricts?|limits?|prevents?|prohibits?)"
+        r"(?!.*\b(apart from|except|other than|save for|but)\b)"
+        r"|independently of"
+        # outputs free to use: "Outputs may be used as learning data ... without any need to ask"
+        r"|^(the )?outputs? (\w+ ){0,4}(may|can) (freely )?be used\b(?!.*\b(only|not|except|unless"
+        r"|solely|provided|subject|other than)\b)"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
     "field_of_use": re.compile(
-        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by|construed"
+        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by"
+        # (the law a licence is construed under; "shall not be construed to authorise" still bans)
+        r"|construed (in accordance with|under|according to|pursuant to)"
         # a warranty disclaimer ("not designed or intended for use in nuclear facilities") warns;
         # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
         r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
         r"|designed|intended)\b"
         # emblems left out of the licensed material ("military insignia") exclude no use
         r"|insignia|coats? of arms"
+        # examples that illustrate: "such as surveillance, illustrate risks rather than list bans"
+        r"|rather than (to )?(list|set out|impose|prohibit|restrict|ban|exclud)\w*"
+        # no field left out: "does not exclude any field of endeavour, including military uses"
+        r"|\b(does|do|shall|will|may) not (exclude|restrict|limit|discriminate)\w*\b"
+        r"(?!.{0,40}\b(except|other than|but|unless)\b)"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
@@ -106,14 +134,18 @@ VETO = {
         r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
         r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
         # the licensor's own undertaking: "the Licensor shall not use such Output except ..."
-        r"|\b(the licensor|licensor|we) (shall|will|may|must) not use\b"
+        r"|\b(the licensor|licensor|we|(the )?provider|the company) (shall|will|may|must|does|do)"
+        r" not use\b"
+        # ... about what the user hands over: "undertakes not to use the data provided by Party B"
+        r"|not (to )?use .{0,40}\b(provided|supplied|submitted|uploaded) by (party|you\b|the "
+        r"licensee|licensee|users?|customers?)"
         # the grant's edge: "the Model must not be used in breach of this licence"
         r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the) (licen[cs]e"
         r"|agreement|terms)\b"
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
         # export-law compliance is left unlabelled (CLAUSES.md)
-        r"|\bexport (control )?(laws?|regulations?|restrictions)"
+        r"|\bexport([- ]control)? (laws?|regulations?|restrictions)|sanctions (laws?|regulations?)"
         r"|\bnames? (of|and|in)\b|domain names?"
         r"|except (in compliance with|under|in accordance with)|\b(construe"
         r"|interpret)"
@@ -140,6 +172,13 @@ VETO = {
         r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
         r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
     ),
+    # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
+    "flow_down": re.compile(
+        r"(revised|updated|amended|new|changed|modified) (version|terms|agreement|licen[cs]e"
+        r"|polic\w*)\b.{0,30}\bbind"
+        # terms you need not impose: "you shall not be required to impose these terms on users"
+        r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b"
+    ),
     # Where to report a breach of the policy is no obligation to follow it.
     # A project's code of conduct for contributors binds no user of the model.
     "aup": re.compile(
@@ -155,6 +194,9 @@ VETO = {
         # a ban on using the licensor's name prescribes none (CLAUSES.md: left unlabelled)
         r"|^(do not|don't|never|you (may|must|shall) not|you cannot) (use|include|incorporate)\b"
         r".{0,40}\bnames?\b"
+        # a name or statement left to you: "if you wish, you may describe it as built with X"
+        r"|\bif you (wish|like|want|choose)\b|\b(you|licensee) (may|can) (\w+ ){0,2}(describe"
+        r"|label|call|name|mention|identify|state)\b|\bnot (be )?(required|obliged)\b"
     ),
     # A grant that covers internal business use is narrower than open, but not research-only.
     "research_only": re.compile(r"internal business (purposes?|use|operations)"),
@@ -162,14 +204,27 @@ VETO = {
 # "Designed for research purposes only": a description of the work, which grants nothing.
 _NO_GRANT = r"^(?!.*\b(licen[cs]ed|granted|permitted|authori[sz]ed|may (only )?(be )?use))"
 RESEARCH_DESCRIPTION = re.compile(
-    _NO_GRANT + r".*\b(designed|developed|built|created)\b (solely |only |primarily )?for research"
+    _NO_GRANT + r".*\b(designed|developed|built|created|trained)\b (solely |only |primarily )?for"
+    r" research"
     # "provided for research reproducibility": research names a kind of thing, not the grant's use
     # what the licensor does: "we only release models that passed our safety evaluation"
     r"|\b(we|the licensor|it) only (release|publish|provide|support|offer|distribute)\w*"
+    # what the licensor did: "the Licensor ran an evaluation for thirty days before release"
+    # ... or used: "our researchers only used synthetic data when testing the Model"
+    r"|\b(we|our (\w+ )?(team|researchers|engineers|staff)|the licensor|licensor|the company)"
+    r" (only |solely |exclusively )?(ran|conducted|performed|carried out|did|used|trained|tested"
+    r"|evaluated)\b"
+    # what a paper reports: "experiments run exclusively on public research datasets"; "we report
+    # results on research benchmarks only"
+    r"|" + _NO_GRANT + r".*\b(we|our \w+) (report|present|publish|show)\w* (the )?(results?|scores?"
+    r"|numbers|figures|evaluations?)\b"
+    r"|" + _NO_GRANT + r".*\b(experiments?|studies|evaluations?|tests?|results)\b (were |was )?"
+    r"(run|conducted|performed|carried out|done|reported)\b"
     r"|(provided|released|shared|published|made available) for research (?!(purposes?|uses?|only"
     r"|and|or)\b)[a-z]+"
     # "only the base model was evaluated for safety": what was tested, not what may be used
-    r"|" + _NO_GRANT + r".*\b(was|were|has been|have been) (\w+ )?(evaluated|tested|benchmarked"
+    r"|" + _NO_GRANT + r".*\b(was|were|has|have)( not| never)? (been )?(\w+ )?(evaluated|tested"
+    r"|benchmarked"
     r"|assessed)\b"
     # what an evaluation covered: "our evaluation covers only English benchmarks"
     # results reported: "models covered by the benchmark results below"

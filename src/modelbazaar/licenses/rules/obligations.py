@@ -30,7 +30,8 @@ _DEFEAT = (
 )
 # "must acknowledge, in their interface, that ...": a required statement, with an aside first
 _MUST_DECLARE = (
-    r"(must|shall) (\w+ ){0,2}(acknowledg|state|indicate|mention|display|disclose|inform|tell"
+    r"(must|shall|(is|are) (required|obliged) to) (\w+ ){0,2}(acknowledg|state|indicate|mention"
+    r"|display|show|disclose|inform|tell"
     r"|notify|let \w+ know)\w*\b.{0,60}"
 )
 
@@ -58,8 +59,11 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|\bnames?\b.{0,60}\b(must|shall) (make (it )?clear|indicate|show|reflect|state"
         r"|disclose)\w*\b.{0,60}\b(deriv|based on|built (on|with)|origin)"
         r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
-        r"|\bnames?\b( \w+){0,4} (must|shall) (begin|start|end) with"
-        r"|\"[^\"]{1,30}\" at the (start|beginning) of .{0,30}name"
+        r"|\bnames?\b( \w+){0,4} (must|shall|should) (begin|start|end) with"
+        r"|\"[^\"]{1,30}\" at the (start|beginning|front|end) of .{0,30}name"
+        # "call your fine-tunes something that starts with X-"
+        r"|(call|name)\w* (your|each|every|any|the) .{0,40}\b(something|a name|names?) (that )?"
+        r"(starts?|begins?|ends?) with"
         r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
         r"|improved|made|created|developed|based|derived|runs|running) (with|using|on|by|from)"
         r" [^\"]{1,40}\"|\"(built|improved|powered|made|runs) (with|using|on|by) [^\"]{1,40}\""
@@ -92,6 +96,12 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"names?"
         r"|(phrase|words?|statement|badge|label|caption|notice|legend|line|text)\s+[\"']?(built"
         r"|powered|made|created|developed|running|runs) (with|on|by|using)\b"
+        # 'the phrase "X-based" shall be displayed'
+        r"|(phrase|words?|statement|badge|label|caption|legend|line|mark)\s+\"[^\"]{1,40}\"\s+(must"
+        r"|shall)\s+(be\s+)?(displayed|shown|included|appear|stated|printed)"
+        # 'must carry a notice stating "This application uses X."'
+        r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
+        r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
         r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
         r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(logo|brand|badge)"
         # "must state that the product is built with X", without quotes
@@ -102,7 +112,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}\b(is|was|are|were) (built|based|powered|running"
         r"|runs|developed|made|created|derived) (with|on|using|from|by)"
         r"|" + _MUST_DECLARE + r"\bthat (it|they|the \w+|your \w+|such \w+) (uses?|incorporates?"
-        r"|rel(y|ies) on|runs on|(is|are) powered by)\b"
+        r"|rel(y|ies) on|runs on|(is|are) powered by|(is|are) based on|(includes?|contains?) [\w-]+"
+        r" (technology|models?|weights))\b"
         r"|\bnames? of (the |any |such |your |each |every )?[\w -]{0,40}\b(begins?|starts?) with\b"
         # the brand in a title, a prescribed form: "must carry the X name in its title"
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"
@@ -117,8 +128,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(convention|scheme|pattern|format|guidelines?|rules|polic\w*)"
         r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?"
         r"(mark|badge|label|logo|legend|brand|trademark) [\"']"
-        r"|identify (any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model|product|work)s?"
-        r" as "
+        r"|identify (it|them|(any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model"
+        r"|product|work)s?) as "
         r"(a |an |the )?([\w-]+ )?(derivative|model|product|work)\b"
         # "must mention X in its name"; "the derivative's name must carry the original's name"
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use|mention|reference"
@@ -126,7 +137,16 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|titles?)\b"
         # "published under a name that contains the word X"; "label any derivative as based on
         # X"; "must identify the underlying model as X to its users"
-        r"|\ba name (that|which) (\w+ ){0,2}(contains?|includes?|begins?|starts?|carries|bears)\b"
+        r"|\b(a|the|its|their) ([\w-]+ )?name (that|which) (\w+ ){0,2}(contains?|includes?|begins?"
+        r"|starts?|carries|bears)\b"
+        # "the designation of any Derivative includes, as a prefix, the word X"
+        r"|\b(names?|designations?|titles?) of (any|each|every|the|such|your) .{0,40}\b(includes?"
+        r"|contains?|begins?|starts?|carr(y|ies)|bears?)\b.{0,30}\b(prefix|suffix)"
+        # "a name whose first element is X"; "not ... under a name that omits the word X"
+        r"|\bnames? (whose|with|where the|in which the) (first|leading|initial|opening|last|final)"
+        r" (word|part|element|component|token)\b"
+        r"|\bnot\b.{0,80}\bunder a name (that|which) (omits?|lacks?|does not (contain|include"
+        r"|carry|bear))"
         r"|(label|mark|describe|identify)\w* (any|each|every|the|such|your) ([\w-]+ ){0,2}"
         r"(derivative|model|product|work)s? as (\w+ ){0,2}(based on|derived from|built (on|with)"
         r"|powered by)"
@@ -134,7 +154,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|original|base|source) (model|weights)\b"
         r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* the (underlying|original"
         r"|base|source) (model|weights)\b"
-        r"|(derivative|model|product|work)\W?s? names? (must|shall) (include|contain|begin|start"
+        r"|(derivative|model|product|work)\W?s? names? (must|shall|should|is to|are to) (include"
+        r"|contain|begin|start"
         r"|end|bear|carry|reference|mention|keep|retain)"
         r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
         r"\"[^\"]{1,40}\""
@@ -145,8 +166,16 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|their|each) (\w+ )?name\b"
         r"|\bnames? (complies|compl(y|ies) with|conforms?) (with |to )?the following"
         r"|names? of (the |any |such |your |each |every )?(derivative|modified|fine-?tuned|adapted"
-        r"|model|work|product)\w*\b.{0,60}(must|shall) (include|contain|begin|start|end|bear"
-        r"|reference|mention)",
+        r"|model|work|product)\w*\b.{0,60}(must|shall|should|are to|is to) (include|contain|begin"
+        r"|start|end|bear|reference|mention)"
+        r"|\bnames?\b.{0,60}\b(include|carry|bear|use|add|end with|begin with)\w* (the |a )?"
+        r"(prefix|suffix)"
+        # "obliged to name every model it derives ... in the format X-[purpose]"; "identified as
+        # derivatives of X in their names"
+        r"|\bname (every|each|any|all|the|its|your) .{0,80}\b(in|using|following|according to) the "
+        r"(format|form|pattern|scheme|convention)\b"
+        r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
+        r"names?\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
@@ -172,7 +201,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|(require|ensure|make sure|procure|oblige|cause|bind|responsible for ensuring)\w*"
         r".{0,100}(users?|customers?|recipients?|licensees?|third part\w*|persons?|anyone"
         r"|everyone).{0,100}(comply|abide|bound|agree|accept|observe|follow|respect|impose)\w*"
-        r"|\b(anyone|everyone|each|every|any|all|downstream|your) (\w+ ){0,3}(recipients?|users?"
+        r"|\b(anyone|everyone|each|every|any|all|downstream|your|end) (\w+ ){0,3}(recipients?"
+        r"|users?"
         r"|licensees?|persons?|third part\w*|customers?|to whom)\b.{0,80}\b(must|shall|will have to"
         r"|(is|are) required to) (first )?([\w,]+ ){0,4}(agree|accept|be bound|comply|abide|be told"
         r"|be informed|be notified)\w*,? "
@@ -186,6 +216,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r" (contain|include|incorporate|reproduce|carry)\w* (the |these |all |such |its )?"
         r"(\w+ ){0,2}"
         r"(restrictions|limitations|use conditions)\b"
+        r"|terms\b.{0,40}(at least as (strict|restrictive)|no less (strict|restrictive))\b"
         r"|(restrictions|limitations|conditions)\w*.{0,40}(at least as (strict|restrictive"
         r"|protective)|no less (strict|restrictive|protective))"
         r"|(bound|subject) (by|to) the same (limitations"

@@ -1,6 +1,6 @@
-"""What uses a grant covers: non-commercial and research-only grants, output-use bans, use
-restrictions (and the headings of their lists); excluded fields, places and people are in
-fields.py.
+"""What uses a grant covers: non-commercial and research-only grants, output-use bans; use
+restrictions (and the headings of their lists) are in use_bans.py, excluded fields, places and
+people in fields.py.
 
 Example: `USE_SCOPE_RULES["research_only"].matches("for research purposes only")` -> True.
 """
@@ -11,21 +11,26 @@ from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _OUTPUT = (
     r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
-    r"|content (generated|produced)|synthetic data|anything the model generates"
+    r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)"
-    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?)\b"
+    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
+    r"|creates|returns)\b"
 )
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
-    r"|for-profit|revenue-generating|earns? money|paid (service|product)|monetary compensation"
+    r"|for-profit|(?<!not )(?<!non-)\bfor profit\b|revenue-generating|earns? money"
+    r"|paid (service|product)|monetary compensation|\b(anything|something|products?|services?)"
+    r" (that )?you sell\b"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
     r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
     r"research|evaluat\w*|testing|benchmark\w*|academic|scholarly|educational|teaching"
-    r"|experiment\w*|non-?production|scientific|personal|assess(ment|ing)\b"
+    r"|experiment\w*|non-?production|scientific|assess(ment|ing)\b|trials?\b"
+    # (a personal computer is a platform, not a purpose)
+    r"|personal(?! (computers?|devices?|machines?|data|information))"
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
@@ -58,7 +63,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             80,
         )
         + r"|(not-for-profit|non-?profit|hobby\w*|charitable).{0,80}(only|purposes?|businesses"
-        r" must)|without any (anticipated )?commercial|directed towards? commercial"
+        r" must)|(only|solely|exclusively) for (\w+ )?(non-?profit|not-for-profit)\b"
+        r"|without any (anticipated )?commercial|directed towards? commercial"
+        # an evaluation licence: "solely to determine whether to acquire a commercial licence"
+        r"|whether to (acquire|obtain|purchase|buy|take) a commercial licen[cs]e"
         # "For commercial use, contact us": commercial use needs a permission this grant lacks
         r"|(for|about|regarding) commercial (use|purposes?|licen[cs]\w*|access|usage|deployment)"
         r".{0,80}(contact|obtain|request|apply|reach out|e-?mail|write to|get in touch)"
@@ -90,7 +98,13 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
         # "no right is granted to use the Model in a live or customer-facing environment"
         r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into) (any |a |an )?(live|customer-facing"
-        r"|operational)\b"
+        r"|operational)\b|\b(not|never|no)\b.{0,80}\b(live|production|real[- ]world) (traffic|users"
+        r"|requests|workloads)"
+        # "shipping the Model in a product is not covered"; "for study and not put into service"
+        r"|(shipping|deploying|deployment|including|integrating|embedding)\b.{0,40}\b(products?"
+        r"|services?|production)\b.{0,20}\b(is|are) not (covered|licensed|permitted|allowed)"
+        r"|\b(research|evaluat\w*|testing|experiment\w*|study)\b.{0,40}\b(and|but) not (be )?(put"
+        r"|placed|deployed|used|released)\b.{0,20}\b(service|production|products?|operation)"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview"
         r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
@@ -117,14 +131,27 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(purposes?|uses?) (except|but|save|besides|apart from|beyond|outside( of)?) (for )?"
         r"(\w+ ){0,2}(research"
         r"|evaluation|testing|academic|scientific)"
-        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you )?(solely "
+        r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you |to [\w-]+"
+        r"( [\w-]+){0,3} )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal)|((uses?|purposes?|used) (for anything )?other than|anything"
+        r"|testing|scientific|personal|teaching)"
+        # "permitted for the purpose of evaluation"; "solely to reproduce the paper's findings";
+        # "to run experiments ..., but not to make it part of a product"
+        r"|(permitted|allowed|licensed|granted|authori[sz]ed|given|provided)( to [\w-]+( [\w-]+)?)?"
+        r" for the purposes? of (\w+ ){0,2}(evaluat|research|testing|academic|scientific|verif)"
+        # "... for academic research; use for any other purpose requires consultation"
+        r"|\b(research|academic|evaluat\w*|testing|scientific|study)\b.{0,80}\b(any|all) other "
+        r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
+        r"|must)"
+        r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
+        r"|(evaluat|test|experiment|research|stud)\w*\b.{0,80}\bbut not (to|for|in)\b.{0,60}\b"
+        r"(products?|services?|production|commerc\w*|deploy\w*)"
+        r"|((uses?|purposes?|used) (for anything )?other than|anything"
         r" (but|except|besides)) (for )?"
         r"(non-?commercial |[\w-]+ )?(research|evaluation|academic|testing|personal|scientific)"
         # "deployment outside a research setting requires a separate licence"
-        r"|(deploy\w*|use|production)\b.{0,40}\boutside (a |an |the |any )?(research|academic"
-        r"|evaluation|testing) (settings?|contexts?|environments?|purposes?)"
+        r"|(deploy\w*|use|production)\b.{0,40}\b(outside|beyond) (a |an |the |any |its |your )?"
+        r"(research|academic|evaluation|testing|scientific|laborator\w*|lab)\b"
         # a grant whose purpose is research: "grants you a licence to use the Model for research
         # purposes" (not "for research and commercial purposes", "any purpose, including research")
         r"|(grants?|granted|licen[cs]ed|licen[cs]e to)\b.{0,120}\bfor (non-?commercial |academic "
@@ -137,9 +164,16 @@ USE_SCOPE_RULES: dict[str, Rule] = {
     "output_use": rule(
         near(
             _OUTPUT,
-            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark"
+            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
             r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
-            r"|system|other works|training data|datasets?)",
+            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?)",
+            160,
+        )
+        # "use the outputs however you want, except to make a model that competes with ours"
+        + r"|"
+        + near(
+            _OUTPUT,
+            r"\bmak(e|ing) (a|an|any|another|other|your own) ([\w-]+ )?(model|llm|ai\b)",
             160,
         )
         # "you must not use the outputs of the Model to compete with the Licensor"
@@ -152,7 +186,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(contravene|violate).{0,80}use of the output"
         r"|distil\w* the model\W?s? (responses|outputs)"
         r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
-        r"|(outputs?|generations|responses)\b.{0,60}\b(for|in|to) (\w+ )?distil\w*"
+        r"|(outputs?|generations|responses|content generated|generated content)\b.{0,60}\b(for|in"
+        r"|to) (\w+ ){0,3}distil\w*"
         r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
         r"(outputs?|generated content|content generated)",
         True,
@@ -162,67 +197,5 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         also=r"\bnot\b|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
         r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
-    ),
-    "use_restriction": rule(
-        r"use[- ]based restrictions|you agree not to use the (model|work|materials)"
-        r"|not (to )?use the (model|work|materials) .{0,80}(ways|purposes) (described|listed|set)"
-        r"|(you|licensee|licensees|user|users) (will|shall|must|agree to|may) not use.{0,80}:$"
-        r"|(prohibited|restricted) uses?\b.{0,40}:$|(specified |the )restricted uses"
-        r"|(restrictions|uses?) (in|set forth in|listed in) (attachment|appendix|annex|schedule"
-        r"|exhibit)|(uses|purposes?|activit(y|ies)) listed in (attachment|appendix|annex|schedule"
-        r"|exhibit)"
-        r"|\bnot\s+(to\s+)?(use|employ|deploy)\w*\s+(the |any |this )?(model|software|weights"
-        r"|work|materials)\b.{0,80}\b(to|for|in|as)\b"
-        r"|(model|software|weights|work|materials|it) (must|shall|may) not be used (to|for)"
-        r"|^using the (model|software|weights).{0,160}"
-        r"(is|are) (strictly |expressly )?(forbidden|prohibited|not (permitted|allowed))"
-        r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
-        # any subject: "... cannot be used to develop a compatible archiver"
-        r"|\b(may|must|shall|can|will) ?not be (used|applied|employed|deployed|utili[sz]ed"
-        r"|put to use)(, [^,]{1,60},)? (to|for|in)\b"
-        # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
-        r"|\b(is|are|be|gets?) never (used|applied|employed|deployed) (to|for|in)\b"
-        # "Licensee will ensure that the Model is not used to ..."
-        r"|ensur\w* (that )?(the |this |its |your |any )?(\w+ ){0,2}(is|are) (not|never) (used"
-        r"|employed|deployed|applied) (to|for|in)\b"
-        r"|\bnor (\w+ ){0,3}(may|shall|will|can|must) (use|employ|deploy)\b"
-        r"|^(no one|nobody|no (person|user|licensee|entity|party|third party)) (may|shall|can|will"
-        r"|is (permitted|allowed) to) (use|employ|deploy)\b"
-        # "you shall not offer Internet services using the Model without a security review"
-        r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
-        r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
-        r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed)\b"
-        r"|\b(shall|will|must|may|agree) not(?: to)?(,[^,]{1,60},)? (use|employ|deploy|exploit"
-        r"|utili[sz]e)\b|\b(is|are) not (a |an )?(permitted|licensed|authori[sz]ed|allowed) use\b"
-        r"|(is|are) not permitted to use\b|^(you|licensee|the licensee|users?) (shall|will|must"
-        r"|may) not:$"
-        r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
-        r"|prohibited from (using|deploying|employing)|\b(will|shall|must|may) not:"
-        r"|\b(agree\w*|undertake\w*) not to:$"
-        r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
-        # "refrain from using the Model to ..." (a ban on a purpose, not "stop using it")
-        r"|(refrain|abstain) from (using|deploying|employing|applying|utili[sz]ing)\b.{0,60}\b(to"
-        r"|for"
-        r"|in)\b"
-        # "you shall not, and shall ensure that your users do not, use the Model"; "Prohibited:"
-        r"|\b(shall|will|must|may) not, and [^,]{0,60}, use\b"
-        r"|^(prohibited|forbidden|not permitted)( uses?)?: (using|use of|to use)\b"
-        r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to use\b"
-        r"|^(any )?use of the (model|software|weights|materials|work)\b.{0,120}(is|are) "
-        r"(strictly |expressly |explicitly )?(forbidden|prohibited|not (permitted|allowed))"
-        r"|not (\w+ly )?(permit|allow|authori[sz]e) (anyone|others|any (third party|person)) to use"
-        r"|^(do not|don't|never) (use|employ|deploy)\b|in no event (shall|may|will) you use"
-        r"|(shall|may|will|must) (in no event|under no circumstances|never) (use|employ|deploy"
-        r"|utili[sz]e|apply)\b"
-        r"|(in no (event|case)|under no circumstances) (shall|may|will|can|is|are) (the |this "
-        r"|any )?(\w+ )?(be )?(used|deployed|employed|applied|utili[sz]ed) (to|for|in)\b"
-        r"|\bthe following (are|is) (strictly |expressly )?(prohibited|forbidden|not (permitted"
-        r"|allowed))"
-        r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
-        r"|not (permitted|allowed))|prohibited (uses?|activities|purposes)\b.{0,40}\b(include|are"
-        r"|consist)",
-        True,
-        "use-based restrictions apply",
-        "use-based restrictions apply and must flow down",
     ),
 }
