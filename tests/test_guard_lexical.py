@@ -74,6 +74,9 @@ def test_blend_weights_only_outputs_with_a_model() -> None:
             "not a list of strings",
         ),  # fmt: skip
         (lambda t: t.update({f"{PREFIX}coef": torch.zeros(15, 3)}), "do not fit"),
+        (lambda t: t.update({f"{PREFIX}present": torch.ones(3, dtype=torch.uint8)}), "outputs"),
+        (lambda t: t.update({f"{PREFIX}idf.1": torch.ones(2, dtype=torch.float64)}), "idf"),
+        (lambda t: t[f"{PREFIX}coef"].__setitem__((0, 0), float("nan")), "finite"),
     ],
 )
 def test_malformed_lexical_tensors_are_refused(damage, message: str) -> None:  # noqa: ANN001

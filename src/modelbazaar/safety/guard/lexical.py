@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from modelbazaar.safety.guard.taxonomy import OUTPUTS
+
 PREFIX = "lexical."
 # (analyzer, ngram_range, min_df): the TF-IDF baseline's features (bench/guard_quality.py)
 ANALYZERS: tuple[tuple[str, tuple[int, int], int], ...] = (
@@ -57,6 +59,14 @@ class LexicalModel:
     present: np.ndarray  # (outputs,) bool: the output has a model
 
     def __post_init__(self) -> None:
+        outputs = len(OUTPUTS)
+        if self.present.shape != (outputs,) or self.intercept.shape != (outputs,):
+            raise ValueError(f"lexical outputs: expected {outputs} (unsafe, S1..S14)")
+        for vocab, idf in zip(self.vocabularies, self.idf, strict=True):
+            if idf.shape != (len(vocab),) or not np.isfinite(idf).all():
+                raise ValueError("lexical idf weights do not match their vocabulary")
+        if not (np.isfinite(self.coef).all() and np.isfinite(self.intercept).all()):
+            raise ValueError("lexical coefficients are not all finite numbers")
         self._vectorizers = []
         for (analyzer, ngrams, min_df), vocab, idf in zip(
             ANALYZERS, self.vocabularies, self.idf, strict=True
