@@ -140,11 +140,14 @@ def test_streamed_answer_checked_per_window(
         )
     )
     shown = "".join(c.choices[0].text for c in chunks)
-    assert chunks[-1].choices[0].finish_reason == "content_filter"
-    assert banned not in shown and answer.startswith(shown)
-    assert len(shown) >= 8  # windows before the flagged one were released
+    # Failed once in ~5 full runs, flagged in the first window: the served text then differed
+    # from the in-process answer. The messages below say how, should it happen again.
     windows = [texts[0] for role, texts in guard.calls if role == "assistant"]
-    assert len(windows) >= 2 and banned in windows[-1]
+    seen = f"shown {shown!r}, windows {windows!r}, in-process {answer!r}, banned {banned!r}"
+    assert chunks[-1].choices[0].finish_reason == "content_filter", seen
+    assert banned not in shown and answer.startswith(shown), seen
+    assert len(shown) >= 8, seen  # windows before the flagged one were released
+    assert len(windows) >= 2 and banned in windows[-1], seen
 
 
 def test_guard_failure_is_content_filter_not_500(
