@@ -11,7 +11,11 @@ was labelled and split). Three detectors are measured on the held-out part:
                 clause_model.ADDS_TO_RULES are added to the rules' (the vetoes for look-alike
                 wording apply to both); the shipped model is built the same way
 
-    PYTHONPATH=src python bench/clause_quality.py [--split train|heldout] [--misses]
+    deep        `bazaar audit --deep`: find_clauses with the shipped deep model
+                (licenses/clause_encoder.py: TF-IDF and sentence-encoder probabilities averaged
+                for the ADDS_TO_RULES categories), built from the train part (--deep)
+
+    PYTHONPATH=src python bench/clause_quality.py [--split train|heldout] [--misses] [--deep]
 
 `--misses` lists the sentences a detector got wrong on the split (use it on train only: the
 held-out part is for measuring, never for tuning). `--cv` compares the three detectors by
@@ -119,6 +123,9 @@ def main() -> None:
     parser.add_argument("--split", default="heldout", choices=["train", "heldout"])
     parser.add_argument("--misses", action="store_true", help="list wrong sentences")
     parser.add_argument("--cv", action="store_true", help="grouped 5-fold CV on train only")
+    parser.add_argument(
+        "--deep", action="store_true", help="also `bazaar audit --deep`'s classifier (~1 min)"
+    )
     args = parser.parse_args()
     rows = load_rows()
     train = [r for r in rows if r["split"] == "train"]
@@ -141,6 +148,16 @@ def main() -> None:
     print(f"{args.split}: {len(split)} sentences ({negatives} with no clause); "
           f"classifier trained on {len(train)} train sentences\n")  # fmt: skip
     detectors = {"rules": rules, "classifier": classifier, "both": both}
+    if args.deep:  # the shipped deep model: built from the train part (build_clause_model.py)
+        from modelbazaar.licenses.clause_encoder import shipped_deep_model
+
+        deep_model = shipped_deep_model()
+
+        def deep(text: str) -> set[str]:
+            found = find_clauses(text, "x", classifier=deep_model)
+            return {category(f.kind) for f in found if f.restrictive}
+
+        detectors["deep"] = deep
     table(split, detectors)
     if args.misses:
         for row in split:

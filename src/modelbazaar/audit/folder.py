@@ -22,6 +22,7 @@ from modelbazaar.audit.core import audit_components
 from modelbazaar.audit.models import AuditReport, ClauseFinding, LicenseMatch
 from modelbazaar.audit.mof import component_named
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses.clause_model import ClauseClassifier
 from modelbazaar.licenses.corpus import mark_updatable
 from modelbazaar.licenses.identify import declared_license, read_license, read_license_file
 
@@ -89,7 +90,7 @@ class _Read:
     blockers: list[str] = field(default_factory=list)  # rule out "open source" on their own
 
 
-def _read_files(files: list[Path]) -> _Read:
+def _read_files(files: list[Path], classifier: ClauseClassifier | None = None) -> _Read:
     """Identify every licence file and read its clauses; note unusable and disagreeing files."""
     read = _Read()
     policy_texts: list[str] = []
@@ -104,7 +105,7 @@ def _read_files(files: list[Path]) -> _Read:
             read.problems.append(f"{problem}; it was not used")
             read.blockers.append(f"{file.name} cannot be read as a licence text")
             continue
-        match, found = read_license(text, file.name)
+        match, found = read_license(text, file.name, classifier)
         read.matches.append(match)
         read.findings += found
         if match.method == "empty":
@@ -131,19 +132,26 @@ def _read_files(files: list[Path]) -> _Read:
 
 
 def audit_folder(
-    path: Path, *, extra_components: dict[str, str | None] | None = None
+    path: Path, *, extra_components: dict[str, str | None] | None = None, deep: bool = False
 ) -> AuditReport:
     """Audit a model folder; a folder without any licence is "closed", not an error.
 
     `extra_components` adds or overrides MOF components (name -> licence id) that the folder
-    cannot show, e.g. `{"Datasets": "CC-BY-4.0"}` from data manifests.
+    cannot show, e.g. `{"Datasets": "CC-BY-4.0"}` from data manifests. `deep`: the clause
+    classifier reads sentence embeddings too (licenses/clause_encoder.py: more clauses in new
+    wording found, seconds per licence and torch imported).
     """
     folder = Path(path)
     if not folder.is_dir():
         raise AuditError(f"{folder} is not a folder; give a model folder or use --mof FILE.yml.")
     meta, problems = read_card(folder)
     files = sorted(p for p in folder.iterdir() if p.is_file() and LICENSE_FILE.match(p.name))
-    read = _read_files(files)
+    classifier = None
+    if deep:
+        from modelbazaar.licenses.clause_encoder import shipped_deep_model
+
+        classifier = shipped_deep_model()
+    read = _read_files(files, classifier)
     problems += read.problems
     typed = read.typed
     declared_name = (

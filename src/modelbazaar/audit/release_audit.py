@@ -101,12 +101,13 @@ def write_mof_yaml(out: Path, ctx: dict[str, Any], components: list[dict[str, st
     return path
 
 
-def audit_release(folder: Path) -> AuditReport:
-    """Audit a release folder, letting its mof.yml declare components whose files exist."""
+def audit_release(folder: Path, deep: bool = False) -> AuditReport:
+    """Audit a release folder, letting its mof.yml declare components whose files exist
+    (`deep`: as audit_folder's)."""
     folder = Path(folder)
     mof_path = folder / MOF_FILE
     if not mof_path.is_file():
-        return audit_folder(folder)
+        return audit_folder(folder, deep=deep)
     audit_mof_yaml(mof_path)  # schema check: an AuditError names the bad field
     release = yaml.safe_load(mof_path.read_text("utf-8"))["release"]
     extra: dict[str, str | None] = {}
@@ -121,6 +122,6 @@ def audit_release(folder: Path) -> AuditReport:
             )
             continue
         extra[comp["name"]] = comp.get("license")
-    report = audit_folder(folder, extra_components=extra)
+    report = audit_folder(folder, extra_components=extra, deep=deep)
     report.problems += problems
     return report

@@ -29,7 +29,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -58,6 +58,14 @@ CATEGORY_OF_KIND = {
 }
 # Category -> the rule kind a classifier finding is reported as.
 KIND_OF_CATEGORY = {"user_cap": "user_cap", "termination": "discretionary_termination"}
+
+
+class ClauseClassifier(Protocol):
+    """What find_clauses runs beside the rules: ClauseModel, or clause_encoder's deep model."""
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def found(self, probs: np.ndarray) -> list[dict[str, float]]: ...
 
 
 def category(kind: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseModel, category
+from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseClassifier, category
 from modelbazaar.licenses.models import ClauseFinding
 from modelbazaar.licenses.rules import RULES
 from modelbazaar.licenses.rules.base import MONEY
@@ -107,7 +107,7 @@ def find_clauses(
     source: str,
     keep: Callable[[str], bool] | None = None,
     *,
-    classifier: ClauseModel | None = None,
+    classifier: ClauseClassifier | None = None,
 ) -> list[ClauseFinding]:
     """Every restrictive (or notable) clause in a licence text, each quoted with its section.
 
@@ -147,7 +147,7 @@ def find_clauses(
     return findings
 
 
-def _learned(texts: list[str], model: ClauseModel | None) -> list[dict[str, float]]:
+def _learned(texts: list[str], model: ClauseClassifier | None) -> list[dict[str, float]]:
     """The classifier's categories for each sentence (empty dicts without a classifier)."""
     if model is None or not texts:
         return [{} for _ in texts]

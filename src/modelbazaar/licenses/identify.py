@@ -18,7 +18,7 @@ from pathlib import Path
 
 from modelbazaar.licenses import _data
 from modelbazaar.licenses import facts as lic
-from modelbazaar.licenses.clause_model import shipped_model
+from modelbazaar.licenses.clause_model import ClauseClassifier, shipped_model
 from modelbazaar.licenses.clauses import find_clauses
 from modelbazaar.licenses.expression import looks_like_expression, normalise_expression
 from modelbazaar.licenses.match import changed_sentence, match_text
@@ -36,8 +36,13 @@ def identify_license(text: str, source: str = "text") -> LicenseMatch:
     return read_license(text, source)[0]
 
 
-def read_license(text: str, source: str) -> tuple[LicenseMatch, list[ClauseFinding]]:
-    """(what the text is, the clauses that count in it)."""
+def read_license(
+    text: str, source: str, classifier: ClauseClassifier | None = None
+) -> tuple[LicenseMatch, list[ClauseFinding]]:
+    """(what the text is, the clauses that count in it). `classifier`: the model beside the
+    rules (default the shipped TF-IDF one; `bazaar audit --deep` passes
+    clause_encoder.shipped_deep_model())."""
+    classifier = classifier or shipped_model()
     if not text.strip():
         problem = f"{source} is empty: it grants nothing, so the folder has no licence text"
         return LicenseMatch(source=source, license_id=None, method="empty", problem=problem), []
@@ -45,13 +50,11 @@ def read_license(text: str, source: str) -> tuple[LicenseMatch, list[ClauseFindi
     if found.status == "unknown":
         named = _named(text, source)
         if named is not None:
-            return named, find_clauses(text, source, classifier=shipped_model())
+            return named, find_clauses(text, source, classifier=classifier)
     license_id = found.license_id
     restricted = license_id is None or not lic.is_open(license_id)
     keep = None if found.reference is None else (lambda s: changed_sentence(s, found.reference))
-    findings = find_clauses(
-        text, source, keep=None if restricted else keep, classifier=shipped_model()
-    )
+    findings = find_clauses(text, source, keep=None if restricted else keep, classifier=classifier)
     if keep is not None and restricted:
         for finding in findings:  # a variant of a model licence: show what it changes
             finding.detail.setdefault("changed", keep(finding.quote))
