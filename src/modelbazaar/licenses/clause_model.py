@@ -142,7 +142,8 @@ def train_model(
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform([r["text"] for r in rows])
     binarizer = MultiLabelBinarizer(classes=list(categories))
-    targets = binarizer.fit_transform([r["labels"] for r in rows])
+    wanted = set(categories)  # labels of other categories are not this model's targets
+    targets = binarizer.fit_transform([[c for c in r["labels"] if c in wanted] for r in rows])
     # liblinear, dual (more terms than sentences): the same optimum as lbfgs, ~50x faster
     classifier = OneVsRestClassifier(
         LogisticRegression(
