@@ -12,7 +12,7 @@ was labelled and split). Three detectors are measured on the held-out part:
                 wording apply to both); the shipped model is built the same way
 
     deep        `bazaar audit --deep`: find_clauses with the shipped deep model
-                (licenses/clause_encoder.py: TF-IDF and sentence-encoder probabilities averaged
+                (audit/clause_encoder.py: TF-IDF and sentence-encoder probabilities averaged
                 for the ADDS_TO_RULES categories), built from the train part (--deep)
 
     PYTHONPATH=src python bench/clause_quality.py [--split train|heldout] [--misses] [--deep]
@@ -149,7 +149,7 @@ def main() -> None:
           f"classifier trained on {len(train)} train sentences\n")  # fmt: skip
     detectors = {"rules": rules, "classifier": classifier, "both": both}
     if args.deep:  # the shipped deep model: built from the train part (build_clause_model.py)
-        from modelbazaar.licenses.clause_encoder import shipped_deep_model
+        from modelbazaar.audit.clause_encoder import shipped_deep_model
 
         deep_model = shipped_deep_model()
 

@@ -88,8 +88,8 @@ def thresholds(train: list[dict], categories: list[str]) -> np.ndarray:
 
 def deep_found(before: list[dict], texts: list[str]) -> list[set[str]]:
     """What `bazaar audit --deep`'s classifier, trained on `before` as the build script trains
-    it (licenses/clause_encoder.train_deep), finds in each sentence."""
-    from modelbazaar.licenses.clause_encoder import train_deep
+    it (audit/clause_encoder.train_deep), finds in each sentence."""
+    from modelbazaar.audit.clause_encoder import train_deep
 
     base, _ = train_model(before, list(ADDS_TO_RULES))
     model = train_deep(before, base)

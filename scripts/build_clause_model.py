@@ -5,7 +5,7 @@ Trained on the train part of bench/data/clause_sentences.jsonl only (never the h
 word 1-2-gram TF-IDF and one class-balanced logistic regression per category, each category's
 threshold the lowest that reached precision 0.9 by grouped 5-fold cross-validation by licence
 family (clause_model.train_thresholded). Deterministic; tests/test_licence_clause_model.py
-checks the shipped file equals a refit. The encoder part (licenses/clause_encoder.py): logistic
+checks the shipped file equals a refit. The encoder part (audit/clause_encoder.py): logistic
 regressions on all-MiniLM-L6-v2 embeddings of the same sentences, thresholds for the mean with
 the TF-IDF model by the same grouped CV (a slow test checks a refit agrees within float noise:
 the embeddings come from torch). Run it whenever the labelled set changes (~2 min):
@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from modelbazaar.licenses.clause_encoder import ENCODER_FILE, save_deep, train_deep
+from modelbazaar.audit.clause_encoder import ENCODER_FILE, save_deep, train_deep
 from modelbazaar.licenses.clause_model import MODEL_FILE, load_model, save_model, train_thresholded
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modelbazaar.audit import audit_folder
-from modelbazaar.licenses import clause_encoder
-from modelbazaar.licenses.clause_encoder import (
+from modelbazaar.audit import audit_folder, clause_encoder
+from modelbazaar.audit.clause_encoder import (
     DeepClauseModel,
     embed,
     load_deep,

@@ -138,7 +138,7 @@ def audit_folder(
 
     `extra_components` adds or overrides MOF components (name -> licence id) that the folder
     cannot show, e.g. `{"Datasets": "CC-BY-4.0"}` from data manifests. `deep`: the clause
-    classifier reads sentence embeddings too (licenses/clause_encoder.py: more clauses in new
+    classifier reads sentence embeddings too (audit/clause_encoder.py: more clauses in new
     wording found, seconds per licence and torch imported).
     """
     folder = Path(path)
@@ -148,7 +148,7 @@ def audit_folder(
     files = sorted(p for p in folder.iterdir() if p.is_file() and LICENSE_FILE.match(p.name))
     classifier = None
     if deep:
-        from modelbazaar.licenses.clause_encoder import shipped_deep_model
+        from modelbazaar.audit.clause_encoder import shipped_deep_model
 
         classifier = shipped_deep_model()
     read = _read_files(files, classifier)

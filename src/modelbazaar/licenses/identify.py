@@ -41,7 +41,7 @@ def read_license(
 ) -> tuple[LicenseMatch, list[ClauseFinding]]:
     """(what the text is, the clauses that count in it). `classifier`: the model beside the
     rules (default the shipped TF-IDF one; `bazaar audit --deep` passes
-    clause_encoder.shipped_deep_model())."""
+    audit.clause_encoder.shipped_deep_model())."""
     classifier = classifier or shipped_model()
     if not text.strip():
         problem = f"{source} is empty: it grants nothing, so the folder has no licence text"
