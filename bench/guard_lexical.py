@@ -46,10 +46,10 @@ def main() -> None:
     # a guard built without a lexical half is compared with one fitted here on the same rows
     lexical = guard.lexical or fit_lexical(rows_of(manifests, TEMPLATE, "train", config))
     texts = [r.text for r in validation]
-    windows, owner = guard._windows(texts)
-    logits = guard._logits(windows)
-    counts = torch.bincount(torch.tensor(owner), minlength=len(texts)).tolist()
-    network = torch.stack([p.amax(0) for p in torch.split(logits, counts)]).double().numpy()
+    # as the build scores validation rows: the network on a row's first window, the lexical
+    # model on the whole row
+    first = [guard._windows([text])[0][0] for text in texts]
+    network = guard._logits(first).double().numpy()
     words = np.where(lexical.present, lexical.logits(texts), network)
     labels = [r.unsafe for r in validation]
     counted = cap_rows(validation, config.false_positive_datasets)

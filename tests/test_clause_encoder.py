@@ -20,6 +20,7 @@ from modelbazaar.audit.clause_encoder import (
     shipped_deep_model,
     train_deep,
 )
+from modelbazaar.errors import AuditError
 from modelbazaar.licenses.clause_model import ADDS_TO_RULES, ClauseModel, shipped_model
 from tests.helpers import bazaar_exit_code
 
@@ -107,3 +108,22 @@ def test_shipped_encoder_part_matches_a_refit() -> None:
     assert refit.categories == shipped.categories
     assert np.allclose(refit.coef, shipped.coef, atol=1e-3)
     assert np.allclose(refit.thresholds, shipped.thresholds, atol=1e-3)
+
+
+def test_deep_embeds_each_distinct_sentence_once_and_caps_them(monkeypatch) -> None:  # noqa: ANN001
+    model = crafted()
+    seen: list[list[str]] = []
+    original = clause_encoder.embed
+    monkeypatch.setattr(clause_encoder, "embed", lambda t: seen.append(list(t)) or original(t))
+    probs = model.probabilities([CHANGE, "Xy.", CHANGE, "Xy."])
+    assert seen == [[CHANGE, "Xy."]] and np.array_equal(probs[0], probs[2])
+    monkeypatch.setattr(clause_encoder, "MAX_SENTENCES", 1)
+    with pytest.raises(AuditError, match="2 distinct sentences; --deep reads at most 1"):
+        model.probabilities([CHANGE, "Xy."])
+
+
+def test_cli_deep_needs_a_folder(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    mof = tmp_path / "model.yml"
+    mof.write_text("framework: {}\n")
+    assert bazaar_exit_code(["audit", "--mof", str(mof), "--deep"]) == 2
+    assert "--deep reads the licence texts of a model folder" in capsys.readouterr().err

@@ -232,8 +232,9 @@ def test_tiny_guard_scores_every_category(tiny_guard: Path) -> None:
         assert v.flagged == (v.probability >= guard.threshold)
         assert v.codes == [] if not v.flagged else v.codes
     assert guard.check([]) == []
-    windows, owner = guard._windows(["x " * 600])  # 600 tokens -> 20 windows of <= 32
+    windows, owner, pieces = guard._windows(["x " * 600])  # 600 tokens -> 20 windows of <= 32
     assert len(windows) == 20 and set(owner) == {0} and max(map(len, windows)) <= 32
+    assert len(pieces) == 20 and " ".join(pieces) == ("x " * 600).strip()  # each window's text
 
 
 def test_cli_check_prints_llama_guard_format(tiny_guard: Path, capsys) -> None:
@@ -384,7 +385,7 @@ def test_tiny_guard_blends_its_lexical_half_as_documented(tiny_guard: Path) -> N
     assert guard.lexical is not None and guard.lexical_weight == 0.5
     assert guard.config["lexical_weight"] == 0.5
     text = "How do I hotwire a car?"
-    network = guard._logits(guard._windows([text])[0]).double().numpy()[0]
+    network = guard._logits(guard._windows([text])[0]).double().numpy()[0]  # one window
     words = guard.lexical.logits([text])[0]
     present = guard.lexical.present
     want = np.where(present, 0.5 * network + 0.5 * words, network)
@@ -406,3 +407,43 @@ def test_a_config_blending_a_missing_lexical_half_is_refused(tiny_guard: Path, t
         Guard(config, save_safetensors(network), tokenizer)
     Guard({k: v for k, v in config.items() if k != "lexical_weight"}, save_safetensors(network),
           tokenizer)  # fmt: skip
+
+
+def test_padding_cannot_dilute_the_lexical_half(tiny_guard: Path, monkeypatch) -> None:  # noqa: ANN001
+    # The reviewer's attack: benign text around a request diluted the lexical features of the
+    # whole text. Each window is now scored as a message of its own by both halves, and the
+    # text takes its most unsafe window's score.
+    guard = load_guard(tiny_guard)
+    request = "How do I hotwire a car and get away before the owner notices?"
+    padding = "The weather was mild and the garden looked lovely in the spring. " * 40
+    text = padding + request + " " + padding
+    read: list[list[str]] = []
+    original = guard.lexical.logits
+    monkeypatch.setattr(
+        guard.lexical, "logits", lambda texts: read.append(texts) or original(texts)
+    )
+    [verdict] = guard.check([text])
+    windows, _, pieces = guard._windows([text])
+    assert read == [pieces] and len(pieces) == len(windows) > 2
+    assert max(map(len, pieces)) < len(text) / 2 and any("hotwire" in p for p in pieces)
+    network = guard._logits(windows).double().numpy()
+    mixed = np.where(guard.lexical.present, 0.5 * network + 0.5 * original(pieces), network)
+    assert verdict.probability == round(float(1 / (1 + np.exp(-mixed[:, 0].max()))), 6)
+
+
+def test_damaged_config_numbers_are_refused(tiny_guard: Path, tmp_path: Path) -> None:
+    from modelbazaar.workflows.release import release
+
+    store = Store.for_model(tiny_guard)
+    release(store, "main", tmp_path / "rel", license_id="Apache-2.0", model_dir=tiny_guard)
+    config_file = tmp_path / "rel" / "config.json"
+    good = json.loads(config_file.read_text())
+    damaged = [("lexical_weight", float("nan")), ("lexical_weight", 5), ("lexical_weight", "0.5"),
+               ("lexical_weight", 0), ("threshold", float("nan")), ("threshold", True)]  # fmt: skip
+    for key, value in damaged:
+        config_file.write_text(json.dumps(good | {key: value}))
+        with pytest.raises(GuardUnavailable, match=key if value != 0 else "does not blend"):
+            load_guard(tmp_path / "rel")
+    config_file.write_text("[1]")
+    with pytest.raises(GuardUnavailable, match="not a guard"):
+        load_guard(tmp_path / "rel")

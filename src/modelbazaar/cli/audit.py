@@ -59,6 +59,11 @@ def audit(
     """
     if (path is None) == (mof is None):
         raise AuditError("Give either a PATH to a model folder or --mof FILE.yml (exactly one).")
+    if deep and (mof is not None or path is None or not path.is_dir()):
+        raise AuditError(
+            "--deep reads the licence texts of a model folder; give a folder PATH (a MOF YAML "
+            "or a stored version is audited without it)"
+        )
     if mof is not None:
         if not mof.is_file():
             raise AuditError(f"{mof}: no such folder or file; give the path of a MOF YAML file.")

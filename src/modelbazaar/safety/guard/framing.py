@@ -37,6 +37,25 @@ class Framing:
             for first in range(0, max(len(ids), 1), self.body)
         ]
 
+    def pieces(self, texts: list[str]) -> list[tuple[list[list[int]], list[str]]]:
+        """Per text, its windows and the text each window covers (the whole text when it has
+        one window; else the characters of its tokens, by the tokenizer's offsets)."""
+        out = []
+        for text, encoding in zip(
+            texts, self.tokenizer.encode_batch(texts, add_special_tokens=False), strict=True
+        ):
+            windows = self.windows(encoding.ids)
+            if len(windows) == 1:
+                out.append((windows, [text]))
+                continue
+            spans = encoding.offsets
+            starts = range(0, len(spans), self.body)
+            parts = [
+                text[spans[a][0] : spans[min(a + self.body, len(spans)) - 1][1]] for a in starts
+            ]
+            out.append((windows, parts))
+        return out
+
     def first_windows(self, texts: list[str]) -> list[list[int]]:
         """The first window of each text: what training reads."""
         return [self.windows(ids)[0] for ids in self.token_ids(texts)]

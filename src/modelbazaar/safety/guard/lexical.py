@@ -34,6 +34,9 @@ ANALYZERS: tuple[tuple[str, tuple[int, int], int], ...] = (
     ("word", (1, 2), 1),
 )
 MIN_POSITIVES = 5  # an output with fewer training examples keeps the network's score alone
+FLOATS = (torch.float32, torch.float64)
+MAX_IDF = 100.0  # 1 + ln(n): a vocabulary fitted on e^99 texts; larger is a damaged file
+MAX_WEIGHT = 1e4  # far above any fitted coefficient (C = 10); larger overflows the scores
 
 
 def vectorizer(analyzer: str, ngrams: tuple[int, int], min_df: int, vocabulary=None):  # noqa: ANN001, ANN201
@@ -63,10 +66,15 @@ class LexicalModel:
         if self.present.shape != (outputs,) or self.intercept.shape != (outputs,):
             raise ValueError(f"lexical outputs: expected {outputs} (unsafe, S1..S14)")
         for vocab, idf in zip(self.vocabularies, self.idf, strict=True):
-            if idf.shape != (len(vocab),) or not np.isfinite(idf).all():
+            if idf.shape != (len(vocab),):
                 raise ValueError("lexical idf weights do not match their vocabulary")
-        if not (np.isfinite(self.coef).all() and np.isfinite(self.intercept).all()):
-            raise ValueError("lexical coefficients are not all finite numbers")
+            # scikit-learn's smoothed idf is 1 + ln((1 + n) / (1 + df)): >= 1, small
+            if not (np.isfinite(idf).all() and (idf >= 1).all() and (idf <= MAX_IDF).all()):
+                raise ValueError(f"lexical idf weights must lie in [1, {MAX_IDF}]")
+        numbers = (self.coef, self.intercept)
+        if not all(np.isfinite(a).all() and (np.abs(a) <= MAX_WEIGHT).all() for a in numbers):
+            raise ValueError(f"lexical coefficients must be finite numbers within ±{MAX_WEIGHT}")
+        self._coef = self.coef.astype(np.float64).T  # once, not per check
         self._vectorizers = []
         for (analyzer, ngrams, min_df), vocab, idf in zip(
             ANALYZERS, self.vocabularies, self.idf, strict=True
@@ -86,7 +94,7 @@ class LexicalModel:
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """(texts, outputs) logits; 0 for an output without a model (blend leaves it alone)."""
-        scores = np.asarray(self.features(texts) @ self.coef.astype(np.float64).T)
+        scores = np.asarray(self.features(texts) @ self._coef)
         return np.where(self.present, scores + self.intercept, 0.0)
 
     def to_tensors(self) -> dict[str, torch.Tensor]:
@@ -105,21 +113,50 @@ class LexicalModel:
 
     @classmethod
     def from_tensors(cls, tensors: dict[str, torch.Tensor]) -> LexicalModel:
-        vocabularies, idf = [], []
-        for i in range(len(ANALYZERS)):
-            raw = tensors[f"{PREFIX}vocabulary.{i}"].numpy().tobytes().decode("utf-8")
-            terms = json.loads(raw)
-            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-                raise ValueError("lexical vocabulary is not a list of strings")
-            vocabularies.append({term: index for index, term in enumerate(terms)})
-            idf.append(tensors[f"{PREFIX}idf.{i}"].numpy().astype(np.float64))
+        """The model from its `lexical.*` tensors; anything else in them is refused, naming the
+        tensor (a guard folder may come from anyone)."""
+        expected = {
+            f"{PREFIX}{n}.{i}" for n in ("vocabulary", "idf") for i in range(len(ANALYZERS))
+        }
+        expected |= {f"{PREFIX}coef", f"{PREFIX}intercept", f"{PREFIX}present"}
+        if set(tensors) != expected:
+            extra, missing = sorted(set(tensors) - expected), sorted(expected - set(tensors))
+            raise ValueError(f"lexical tensors: unexpected {extra}, missing {missing}")
+        vocabularies = [
+            _vocabulary(tensors, f"{PREFIX}vocabulary.{i}") for i in range(len(ANALYZERS))
+        ]
+        present = _numbers(tensors, f"{PREFIX}present", (torch.uint8,))
+        if not np.isin(present, (0, 1)).all():
+            raise ValueError(f"{PREFIX}present: values must be 0 or 1")
         return cls(
             vocabularies=vocabularies,
-            idf=idf,
-            coef=tensors[f"{PREFIX}coef"].numpy().astype(np.float32),
-            intercept=tensors[f"{PREFIX}intercept"].numpy().astype(np.float64),
-            present=tensors[f"{PREFIX}present"].numpy().astype(bool),
+            idf=[_numbers(tensors, f"{PREFIX}idf.{i}", FLOATS) for i in range(len(ANALYZERS))],
+            coef=_numbers(tensors, f"{PREFIX}coef", FLOATS).astype(np.float32),
+            intercept=_numbers(tensors, f"{PREFIX}intercept", FLOATS),
+            present=present.astype(bool),
         )
+
+
+def _vocabulary(tensors: dict[str, torch.Tensor], key: str) -> dict[str, int]:
+    tensor = tensors[key]
+    if tensor.dtype != torch.uint8 or tensor.dim() != 1:
+        raise ValueError(f"{key}: expected a 1-D uint8 tensor of UTF-8 JSON, got {tensor.dtype}")
+    try:
+        terms = json.loads(tensor.numpy().tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(f"{key}: not UTF-8 JSON ({exc})") from None
+    if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
+        raise ValueError(f"{key}: lexical vocabulary is not a list of strings")
+    if len(set(terms)) != len(terms):
+        raise ValueError(f"{key}: the vocabulary repeats terms")
+    return {term: index for index, term in enumerate(terms)}
+
+
+def _numbers(tensors: dict[str, torch.Tensor], key: str, dtypes: tuple) -> np.ndarray:
+    tensor = tensors[key]
+    if tensor.dtype not in dtypes:
+        raise ValueError(f"{key}: expected {' or '.join(map(str, dtypes))}, got {tensor.dtype}")
+    return tensor.numpy().astype(np.float64)
 
 
 def split_state(tensors: dict[str, torch.Tensor]) -> tuple[dict, LexicalModel | None]:

@@ -20,6 +20,7 @@ padding. Example:
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,12 +73,14 @@ class Guard:
     def __init__(
         self, config: dict, weights: bytes, tokenizer: str, name: str = "", int8: bool = False
     ) -> None:
-        if config.get("model_type") != GUARD_TYPE or config.get("outputs") != list(OUTPUTS):
+        if not isinstance(config, dict) or config.get("model_type") != GUARD_TYPE:
             raise GuardUnavailable(f"{name or 'this model'} is not a guard (config model_type)")
+        if config.get("outputs") != list(OUTPUTS):
+            raise GuardUnavailable(f"{name or 'this model'} is not a guard (config outputs)")
         self.name = name
         self.config = config
-        self.threshold: float = float(config["threshold"])
-        self.category_threshold: float = float(config.get("category_threshold", 0.5))
+        self.threshold = unit_number(config, "threshold", None, upper=1.0)
+        self.category_threshold = unit_number(config, "category_threshold", 0.5, upper=1.0)
         self.max_length: int = int(config["max_length"])
         kind = config.get("kind", "bert")
         if kind not in ("bert", "llama"):
@@ -91,9 +94,11 @@ class Guard:
         encoder = (LlamaConfig if kind == "llama" else BertConfig)(**config["encoder"])
         self.net = empty_guard(encoder)
         network, self.lexical = split_state(load_safetensors(weights))
-        self.lexical_weight = float(config.get("lexical_weight", 0.0))
+        self.lexical_weight = unit_number(config, "lexical_weight", 0.0, upper=1.0, open_=True)
         if self.lexical_weight and self.lexical is None:
             raise ValueError("the config blends a lexical model the weights do not hold")
+        if self.lexical is not None and not self.lexical_weight:
+            raise ValueError("the weights hold a lexical model the config does not blend")
         self.net.load_state_dict(network)
         self.net.eval()
         if int8:
@@ -110,25 +115,28 @@ class Guard:
         check_input(texts, role)
         if not texts:
             return []
-        windows, owner = self._windows(texts)
-        logits = self._logits(windows)
-        counts = torch.bincount(torch.tensor(owner), minlength=len(texts)).tolist()
-        # a text's score is its most unsafe window's (max logit = max probability)
-        per_text = torch.stack([part.amax(0) for part in torch.split(logits, counts)])
-        blended = per_text.double().numpy()
-        if self.lexical is not None and self.lexical_weight:  # the lexical half reads it whole
-            words = self.lexical.logits(texts)
-            blended = blend(blended, words, self.lexical.present, self.lexical_weight)
-        return [self._verdict(row) for row in probabilities(blended)]
+        windows, owner, pieces = self._windows(texts)
+        logits = self._logits(windows).double().numpy()
+        if self.lexical is not None:  # each window as a message of its own, both halves
+            words = self.lexical.logits(pieces)
+            logits = blend(logits, words, self.lexical.present, self.lexical_weight)
+        if not np.isfinite(logits).all():  # a damaged guard must not pass everything
+            raise GuardUnavailable(f"{self.name or 'the guard'} gave non-finite scores")
+        # a text's score is its most unsafe window's (max logit = max probability), so
+        # padding around a request cannot dilute it
+        ends = np.cumsum(np.bincount(owner, minlength=len(texts)))[:-1]
+        per_text = [part.max(axis=0) for part in np.split(logits, ends)]
+        return [self._verdict(row) for row in probabilities(np.array(per_text))]
 
-    def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
-        """Token windows of at most max_length (framed) and the text each belongs to."""
-        windows, owner = [], []
-        for index, ids in enumerate(self.framing.token_ids(texts)):
-            for window in self.framing.windows(ids):
-                windows.append(window)
-                owner.append(index)
-        return windows, owner
+    def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int], list[str]]:
+        """Token windows of at most max_length (framed), the text each belongs to, and the
+        part of that text it covers (what the lexical half reads)."""
+        windows, owner, pieces = [], [], []
+        for index, (framed, parts) in enumerate(self.framing.pieces(texts)):
+            windows += framed
+            owner += [index] * len(framed)
+            pieces += parts
+        return windows, owner, pieces
 
     @torch.no_grad()
     def _logits(self, windows: list[list[int]]) -> torch.Tensor:
@@ -148,6 +156,19 @@ class Guard:
             codes = [c for c, p in scores.items() if p >= self.category_threshold]
             codes = sort_codes(codes or [max(scores, key=scores.__getitem__)])
         return GuardVerdict(flagged, codes, scores, round(probability, 6))
+
+
+def unit_number(
+    config: dict, key: str, default: float | None, upper: float, open_: bool = False
+) -> float:
+    """A config number in [0, upper] ([0, upper) with `open_`), refused otherwise: a NaN
+    threshold would never flag, a lexical weight of 5 would silence the network."""
+    value = config.get(key, default)
+    bad = isinstance(value, bool) or not isinstance(value, int | float)
+    if bad or not math.isfinite(value) or not 0 <= value <= upper or (open_ and value == upper):
+        bound = f"[0, {upper:g})" if open_ else f"[0, {upper:g}]"
+        raise ValueError(f"config {key} must be a number in {bound}, got {value!r}")
+    return float(value)
 
 
 def quantized(net: torch.nn.Module) -> torch.nn.Module:
