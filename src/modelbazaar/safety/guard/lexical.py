@@ -3,11 +3,16 @@
 A guard's score is the network's logit blended with this model's, per output:
 ``logit = (1 - w) * network + w * lexical`` with ``w`` the recipe's ``[guard] lexical_weight``.
 Why: the two err on different messages. On the validation split (bench/guard_lexical.py) the
-template's network alone reached OpenAI-moderation AUPRC 0.795 and the lexical model alone
-0.761, the blend at w = 0.5 0.829, with harmful recall 0.74 -> 0.85 at the same XSTest
+template's network alone reached OpenAI-moderation AUPRC 0.791 and the lexical model alone
+0.761, the blend at w = 0.5 0.823, with harmful recall 0.73 -> 0.84 at the same XSTest
 false-positive rate (README "The guard": the test split's figures). The features are those of
 the TF-IDF baseline in bench/guard_quality.py: character 2-5-grams inside word boundaries
 (robust to misspellings and obfuscation) and word 1-2-grams, sublinear tf, l2 rows.
+
+`Guard.check` blends per window: each 128-token window's text (by the tokenizer's offsets) is
+scored by both halves and the text takes its most unsafe window, so benign padding around a
+request cannot dilute its lexical features (a text of one window is read whole, as the build
+scores its validation rows).
 
 The model travels inside the guard's ``model.safetensors`` (no pickle, no new file): tensors
 under ``lexical.`` — each analyzer's vocabulary as UTF-8 JSON bytes, its idf weights, the
