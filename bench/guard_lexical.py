@@ -48,8 +48,7 @@ def main() -> None:
     texts = [r.text for r in validation]
     # as the build scores validation rows: the network on a row's first window, the lexical
     # model on the whole row
-    first = [guard._windows([text])[0][0] for text in texts]
-    network = guard._logits(first).double().numpy()
+    network = guard._logits(guard.framing.first_windows(texts)).double().numpy()
     words = np.where(lexical.present, lexical.logits(texts), network)
     labels = [r.unsafe for r in validation]
     counted = cap_rows(validation, config.false_positive_datasets)

@@ -70,11 +70,10 @@ def _encoder() -> tuple[Any, Any]:
     from transformers import BertModel
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in --json output
-
     from modelbazaar.safety.guard.backbones import find_backbone
     from modelbazaar.safety.guard.framing import framing_of
 
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in --json output
     backbone = find_backbone(ENCODER, None)
     model = BertModel.from_pretrained(str(backbone.path)).eval()
     return model, framing_of(backbone.tokenizer_text(), 256, None)
@@ -94,6 +93,10 @@ class DeepClauseModel:
         missing = set(self.categories) - set(self.base.categories)
         if missing:
             raise ValueError(f"the encoder's categories {sorted(missing)} are not the base's")
+        cuts = self.base.thresholds.copy()  # the base's, the mean's where the encoder joins
+        for j, name in enumerate(self.categories):
+            cuts[self.base.categories.index(name)] = self.thresholds[j]
+        object.__setattr__(self, "_cut", self.base.with_thresholds(cuts))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, base categories): the mean of both models where the encoder joins.
@@ -120,10 +123,7 @@ class DeepClauseModel:
         return probs
 
     def found(self, probs: np.ndarray) -> list[dict[str, float]]:
-        cuts = self.base.thresholds.copy()
-        for j, name in enumerate(self.categories):
-            cuts[self.base.categories.index(name)] = self.thresholds[j]
-        return self.base.with_thresholds(cuts).found(probs)
+        return self._cut.found(probs)  # type: ignore[attr-defined]
 
 
 def train_deep(rows: Sequence[dict[str, Any]], base: ClauseModel) -> DeepClauseModel:
@@ -143,9 +143,8 @@ def train_deep(rows: Sequence[dict[str, Any]], base: ClauseModel) -> DeepClauseM
     encoder = np.zeros(truth.shape)
     for train, score in GroupKFold(5).split(rows, groups=family_groups(rows)):
         for j in range(len(categories)):
-            encoder[score, j] = fit(vectors[train], truth[train, j]).predict_proba(vectors[score])[
-                :, 1
-            ]
+            model = fit(vectors[train], truth[train, j])
+            encoder[score, j] = model.predict_proba(vectors[score])[:, 1]
     mean = (out_of_fold(rows, categories) + encoder) / 2
     cuts = [lowest_threshold(mean[:, j], truth[:, j], PRECISION) for j in range(len(categories))]
     models = [fit(vectors, truth[:, j]) for j in range(len(categories))]
