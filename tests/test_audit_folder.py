@@ -192,3 +192,19 @@ def test_public_api_is_deliberate() -> None:
         if not n.startswith("_") and not isinstance(getattr(audit, n), type(audit))
     }
     assert public == set(audit.__all__)
+
+
+def test_custom_licence_named_on_the_card_is_no_conflict(tmp_path: Path) -> None:
+    """`license: other` + `license_name:` is the Hub's way to name a custom licence: beside a
+    text nobody can identify, it names that text; beside a known text it still conflicts."""
+    (tmp_path / "LICENSE").write_text(
+        "Orbit Model Licence\n\n1. You may use the model for non-commercial purposes only.\n"
+    )
+    card = "---\nlicense: other\nlicense_name: orbit-model-licence\n---\n# Orbit\n"
+    (tmp_path / "README.md").write_text(card)
+    report = audit_folder(tmp_path)
+    assert not [p for p in report.problems if p.startswith("conflict")], report.problems
+    assert [f.kind for f in report.clauses if f.restrictive] == ["non_commercial"]
+    (tmp_path / "LICENSE").write_text(corpus_texts()["MIT"])
+    conflicts = [p for p in audit_folder(tmp_path).problems if p.startswith("conflict")]
+    assert conflicts and "orbit-model-licence" in conflicts[0] and "MIT" in conflicts[0]

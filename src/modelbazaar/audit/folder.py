@@ -32,6 +32,7 @@ LICENSE_FILE = re.compile(
 POLICY_FILE = re.compile(r"use[_-]?policy|aup|acceptable[_-]use|notice", re.I)
 # Type-specific licence files a release may carry: LICENSE-code, LICENSE-data, LICENSE-docs.
 TYPE_SUFFIX = {"code": "code", "data": "data", "doc": "document", "weights": "data"}
+UNKNOWN_TEXT = "LicenseRef-unknown-"  # the label of a licence text nobody could identify
 
 # MOF component -> glob patterns whose presence shows it is released (top level, or one down).
 EVIDENCE: dict[str, list[str]] = {
@@ -116,7 +117,7 @@ def _read_files(files: list[Path], classifier: ClauseClassifier | None = None) -
             policy_texts.append(text)
             continue
         scope = next((t for k, t in TYPE_SUFFIX.items() if k in file.name.lower()), "distribution")
-        label = match.license_id or f"LicenseRef-unknown-{file.name}"
+        label = match.license_id or f"{UNKNOWN_TEXT}{file.name}"
         read.typed.setdefault(scope, label)
         if scope == "distribution":
             read.claims[file.name] = label
@@ -197,7 +198,10 @@ def _card_problems(declared: LicenseMatch, text_id: str | None, has_text: bool) 
             f"README.md declares {declared.license_id} but the folder has no licence text: "
             "nobody can read the terms it grants; add the licence text as LICENSE"
         ]
-    if text_id and declared.license_id != text_id:
+    custom = declared.status == "unknown" and (text_id or "").startswith(UNKNOWN_TEXT)
+    if text_id and declared.license_id != text_id and not custom:
+        # A name we cannot check beside a text we cannot identify is the Hub's way of naming a
+        # custom licence (`license: other` + `license_name:`): the text is that licence.
         return [
             f"conflict: README.md declares {declared.license_id} but the LICENSE text is "
             f"{text_id}; the text was used"
