@@ -17,7 +17,6 @@ from modelbazaar.safety.guard.backbones import FRAME, find_backbone
 from modelbazaar.safety.guard.framing import framing_of, padded
 from modelbazaar.safety.guard.llama_net import LlamaGuardNet
 from modelbazaar.safety.guard.network import empty_guard
-from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.store import Store
 from modelbazaar.train.guard_head import fit_head
 from modelbazaar.train.guard_loop import frozen_features
@@ -79,11 +78,10 @@ def test_training_features_hold_each_rows_own_tokens_not_the_longest_rows() -> N
     )
     framing = framing_of(MINILM.tokenizer_text(), 128, None)
     texts = ["hi", "a much longer sentence than the first one, with more words in it"]
-    rows = [GuardRow("x", t, 0, (), "safe") for t in texts]
     from modelbazaar.progress import progress_bar
 
     with progress_bar(disable=True) as bar:
-        features = frozen_features(net, framing, rows, 0, bar)
+        features = frozen_features(net, framing, texts, 0, bar)
     assert [len(f) for f in features] == [len(w) for w in framing.first_windows(texts)]
     assert len(features[0]) == 3  # [CLS] hi [SEP]
 

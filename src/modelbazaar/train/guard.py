@@ -146,8 +146,8 @@ def train_guard(
     framing = framing_of(tokenizer_text, cfg.seq_len, backbone.frame())
     if features is None:
         with progress_bar(disable=not show_progress) as bar:
-            train_x = frozen_features(net, framing, train_rows, start, bar)
-            val_x = frozen_features(net, framing, val_rows, start, bar)
+            train_x = frozen_features(net, framing, [r.text for r in train_rows], start, bar)
+            val_x = frozen_features(net, framing, [r.text for r in val_rows], start, bar)
     else:
         train_x, val_x, layer = features
         assert layer <= start, f"features enter layer {layer}, training starts at {start}"

@@ -23,7 +23,6 @@ from modelbazaar.progress import progress_bar
 from modelbazaar.recipe import TrainConfig
 from modelbazaar.safety.guard.framing import Framing, padded
 from modelbazaar.safety.guard.network import GuardNetwork
-from modelbazaar.safety.guard.rows import GuardRow
 from modelbazaar.safety.guard.taxonomy import OUTPUTS
 from modelbazaar.train.schedule import lr_at
 
@@ -33,20 +32,21 @@ BUCKET = 16  # batches sorted by length together (see step_indices)
 
 @torch.no_grad()
 def frozen_features(
-    net: GuardNetwork, framing: Framing, rows: list[GuardRow], start: int, bar: Progress
+    net: GuardNetwork, framing: Framing, texts: list[str], start: int, bar: Progress
 ) -> list[torch.Tensor]:
-    """Per row, the hidden states entering layer `start`, trimmed to the row's tokens.
+    """Per text (its first window), the hidden states entering layer `start`, trimmed to its
+    tokens.
 
     Rows go through in order of length, so a batch pads little (median ~30 tokens, a few at the
     128 limit: sorting makes this ~4x cheaper than file order). Padding does not change a real
     token's states (attention masks it), so the order does not change the result.
     """
     net.eval()
-    windows = framing.first_windows([r.text for r in rows])
+    windows = framing.first_windows(texts)
     lengths = [len(w) for w in windows]
-    order = sorted(range(len(rows)), key=lambda i: (lengths[i], i))
-    out: list[torch.Tensor | None] = [None] * len(rows)
-    task = bar.add_task("frozen layers", total=len(rows), info="")
+    order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+    out: list[torch.Tensor | None] = [None] * len(texts)
+    task = bar.add_task("frozen layers", total=len(texts), info="")
     for first in range(0, len(order), FEATURE_BATCH):
         chunk = order[first : first + FEATURE_BATCH]
         ids, mask = padded([windows[i] for i in chunk])
