@@ -208,3 +208,37 @@ def test_custom_licence_named_on_the_card_is_no_conflict(tmp_path: Path) -> None
     (tmp_path / "LICENSE").write_text(corpus_texts()["MIT"])
     conflicts = [p for p in audit_folder(tmp_path).problems if p.startswith("conflict")]
     assert conflicts and "orbit-model-licence" in conflicts[0] and "MIT" in conflicts[0]
+
+
+COMMONS_CLAUSE = """
+
+"Commons Clause" License Condition v1.0
+
+The Software is provided to you by the Licensor under the License, as defined below, subject to
+the following condition.
+
+Without limiting other conditions in the License, the grant of rights under the License will not
+include, and the License does not grant to you, the right to Sell the Software.
+"""
+
+
+def test_open_licence_with_unclassified_added_conditions_is_not_open_source(
+    tmp_path: Path,
+) -> None:
+    """Apache-2.0 with the Commons Clause appended (below END OF TERMS AND CONDITIONS, where a
+    copy fills in its names): a variant whose added condition no rule classifies is read by a
+    person before it counts as open source; text that limits nothing changes nothing."""
+    (tmp_path / "README.md").write_text("---\nlicense: apache-2.0\n---\n")
+    (tmp_path / "LICENSE").write_text(corpus_texts()["Apache-2.0"] + COMMONS_CLAUSE)
+    report = audit_folder(tmp_path)
+    match = [m for m in report.licenses if m.source == "LICENSE"][0]
+    assert match.status == "variant" and match.license_id == "Apache-2.0"
+    assert report.verdict == "open weights"
+    problem = [p for p in report.problems if "no rule could classify" in p]
+    assert problem and "right to Sell" not in problem[0] and "1 more" in problem[0]
+    written = write_report(report, tmp_path / "out")  # the reports quote what the copy adds
+    for kind in ("md", "html"):
+        assert "the right to Sell the Software" in written[kind].read_text(), kind
+    harmless = "\n\nThis is not an officially supported Orbit product. Portions copyright 2025\n"
+    (tmp_path / "LICENSE").write_text(corpus_texts()["Apache-2.0"] + harmless)
+    assert audit_folder(tmp_path).verdict == "open source"

@@ -22,6 +22,7 @@ from modelbazaar.audit.core import audit_components
 from modelbazaar.audit.models import AuditReport, ClauseFinding, LicenseMatch
 from modelbazaar.audit.mof import component_named
 from modelbazaar.errors import AuditError
+from modelbazaar.licenses.additions import unclassified_conditions
 from modelbazaar.licenses.clause_model import ClauseClassifier
 from modelbazaar.licenses.corpus import mark_updatable
 from modelbazaar.licenses.identify import declared_license, read_license, read_license_file
@@ -109,6 +110,16 @@ def _read_files(files: list[Path], classifier: ClauseClassifier | None = None) -
         match, found = read_license(text, file.name, classifier)
         read.matches.append(match)
         read.findings += found
+        conditions = unclassified_conditions(match, found)
+        if conditions:
+            read.problems.append(
+                f"{file.name} adds conditions to {match.license_id} that no rule could classify "
+                f"(“{conditions[0]}”{f' and {len(conditions) - 1} more' if conditions[1:] else ''})"
+                "; read them: until a person has, the folder is not counted as open source"
+            )
+            read.blockers.append(
+                f"{file.name} adds conditions to {match.license_id} that a person must read"
+            )
         if match.method == "empty":
             read.problems.append(f"{match.problem}; put the licence text in it")
             read.blockers.append(f"{file.name} is empty")

@@ -82,7 +82,11 @@ def _uncovered_runs(hashes: np.ndarray, count: int, reference: np.ndarray) -> li
 def _untolerated(
     runs: list[range], text: str, found: list[str], spans: list, reference: np.ndarray
 ) -> list[range]:
-    """Runs that are neither names, titles, nor in an optional "How to apply" appendix."""
+    """Runs that are neither names, titles, nor filled into an optional "How to apply" appendix.
+
+    Below a GNU or Apache text's "END OF TERMS AND CONDITIONS" a copy fills in names and a
+    description, so what is new there is tolerated unless it could grant or restrict anything
+    (a "Commons Clause" appended below Apache-2.0 still counts)."""
     appendix = len(found)
     end_terms = shingle_hashes(["end", "of", "terms", "and", "conditions"])
     if np.isin(end_terms, reference).all():  # GNU and Apache texts: what follows is optional
@@ -93,8 +97,15 @@ def _untolerated(
     return [
         r
         for r in runs
-        if r.start < appendix and not _tolerated(r, text, spans) and not _frame(r, found)
+        if (r.start < appendix or _legal(r, found))
+        and not _tolerated(r, text, spans)
+        and not _frame(r, found)
     ]
+
+
+def _legal(run: range, found: list[str]) -> bool:
+    """A run with a word that could grant or restrict anything."""
+    return bool(LEGAL_WORDS.intersection(found[run.start : run.stop]))
 
 
 def _frame(run: range, found: list[str]) -> bool:
@@ -103,8 +114,7 @@ def _frame(run: range, found: list[str]) -> bool:
     could grant or restrict anything (a restriction appended below a licence still counts)."""
     if run.start > 0 and run.stop < len(found):
         return False
-    piece = found[run.start : run.stop]
-    return len(piece) <= FRAME_WORDS and not LEGAL_WORDS.intersection(piece)
+    return len(run) <= FRAME_WORDS and not _legal(run, found)
 
 
 def _tolerated(run: range, text: str, spans: list[tuple[int, int]]) -> bool:
