@@ -242,3 +242,20 @@ def test_open_licence_with_unclassified_added_conditions_is_not_open_source(
     harmless = "\n\nThis is not an officially supported Orbit product. Portions copyright 2025\n"
     (tmp_path / "LICENSE").write_text(corpus_texts()["Apache-2.0"] + harmless)
     assert audit_folder(tmp_path).verdict == "open source"
+
+
+def test_consent_appended_below_a_licence_is_no_signature(tmp_path: Path) -> None:
+    """A line below a licence that needs the licensor's approval is a condition, not a
+    signature block; a real signature stays one."""
+    (tmp_path / "LICENSE").write_text(
+        corpus_texts()["MIT"] + "\n\nRedistribution in binary form requires prior written "
+        "approval from Orbit Labs.\n"
+    )
+    report = audit_folder(tmp_path)
+    assert report.verdict == "open weights"
+    found = [f for f in report.clauses if f.restrictive]  # a rule may classify it one day
+    assert found or any("requires prior written approval" in p for p in report.problems)
+    (tmp_path / "LICENSE").write_text(
+        corpus_texts()["MIT"] + "\n\nztiny 0.3.1, March 2025, Ana Ortega <ana@example.org>\n"
+    )
+    assert audit_folder(tmp_path).verdict == "open source"

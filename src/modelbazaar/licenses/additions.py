@@ -27,11 +27,15 @@ LIMITS = re.compile(
     r"|allow\w*|includ\w*|use|using|sell\w*|sale|distribut\w*|commerciali?\w*|provid\w*|host\w*"
     r"|redistribut\w*|modif\w*|deploy\w*)\b"
     r"|\b(prohibit\w*|restrict\w*|terminat\w*|only|solely|exclusively|except|unless|forbid\w*"
-    r"|conditions? (below|above|that follows?|as follows)|following conditions?)\b",
+    r"|conditions? (below|above|that follows?|as follows)|following conditions?)\b"
+    r"|\brequir\w* (the |our |a )?(prior |express |separate )?(written )?(approval|consent"
+    r"|permission|authori[sz]ation|agreement|licen[cs]e)\b",
     re.I,
 )
 # What an added sentence may say without limiting the grant: disclaimers and affiliations.
-HARMLESS = re.compile(r"liab|warrant|damages|\bas is\b|affiliat|endors|officially|trademark", re.I)
+HARMLESS = re.compile(
+    r"liab|warrant|damages|\bas is\b|affiliat|endors|officially|trademark|all rights reserved", re.I
+)
 
 
 def unclassified_conditions(match: LicenseMatch, findings: list[ClauseFinding]) -> list[str]:

@@ -42,7 +42,9 @@ FRAME_WORDS = 40  # a header or signature block around a licence is at most this
 LEGAL_WORDS = frozenset(
     "shall must may not only use used permit permitted permission grant granted license"
     " licensed licensee restrict restricted restriction restrictions prohibited terminate"
-    " revenue users commercial noncommercial research without except provided".split()
+    " revenue users commercial noncommercial research without except provided require requires"
+    " required approval consent sell sold fee fees royalty royalties agreement prior unless solely"
+    " forbidden allowed revoke revoked".split()
 )
 
 
