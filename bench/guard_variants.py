@@ -93,8 +93,9 @@ def main() -> None:
     framing = framing_of(backbone.tokenizer_text(), recipe.train.seq_len, backbone.frame())
     layer = len(net.blocks) - max(v.guard.trainable_layers for _, v in variants)
     with progress_bar() as bar:
-        features = (frozen_features(net, framing, [r.text for r in train], layer, bar),
-                    frozen_features(net, framing, [r.text for r in validation], layer, bar), layer)  # fmt: skip
+        train_x = frozen_features(net, framing, [r.text for r in train], layer, bar)
+        validation_x = frozen_features(net, framing, [r.text for r in validation], layer, bar)
+    features = (train_x, validation_x, layer)
     results = {}
     tfidf = TfidfDetector(train, validation, recipe.guard)
     scores, _ = tfidf.score([r.text for r in validation])
