@@ -1,5 +1,5 @@
-"""Clause rules for what the licensor keeps (rules/licensor_powers.py): terms changes,
-termination, remote restriction.
+"""Clause rules for what the licensor keeps (rules/licensor_powers.py, rules/terms.py): terms
+changes, termination, remote restriction.
 
 Sentences written for these tests (tests/clause_cases.py says how).
 The other families are in *_scope.py, *_fields.py and *_obligations.py.
