@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "You may not use the Toolkit to make a service which competes with the Vendor's.",
+        "No licence is granted to anyone resident outside of Canada.",
         "The licence does not cover safety-critical applications such as avionics.",
         "You may not use the weights to develop a competing or similar model.",
         "The weights aren't licensed for military use.",
@@ -92,6 +94,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Our annotators were based outside the European Union.",
         "Do not rely on answers for safety-critical decisions without checking them.",
         "Use of the Model by police forces is permitted under these terms.",
         "This licence does not restrict any field of use, military research included.",

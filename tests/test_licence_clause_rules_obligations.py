@@ -111,6 +111,9 @@ FOUND: dict[str, list[str]] = {
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        "Do not transfer the Images to anyone unless the recipient has signed the access terms.",
+        "You may give the Corpus to a colleague only if that colleague has first agreed to"
+        " this licence.",
         "End customers must first accept the licence restrictions before using your app.",
         "You must offer your customers only terms that are at least as strict as these.",
         "You bind every sublicensee to these terms.",
@@ -161,6 +164,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "You may share the Corpus with colleagues, and they need not sign anything.",
         "Your own licence may differ, provided its terms are no less protective of the authors "
         "than these.",
         "You need not pass these terms on to your customers.",

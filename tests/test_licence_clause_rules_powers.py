@@ -12,6 +12,11 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Each new release of the Toolkit is governed by the then-current EULA.",
+        "The revised agreement applies to all downloads made after its release.",
+        "We may change the Benchmark Terms, and researchers must follow the latest text.",
+        "The Licensor may amend this EULA by notice in the application.",
+        "Orbis may revise these Platform Access Terms whenever it sees fit.",
         "Acme can impose further limitations on your use at any time.",
         "Check this page regularly: our terms change and the latest version applies.",
         "We could revise these rules at some point.",
@@ -99,6 +104,9 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The Licensor may, at its option, suspend your licence while a claim about the Model"
+        " is pending.",
+        "Orbis may cancel your access if you start working for a company competing with Orbis.",
         "The Provider may suspend your key if the Provider decides your traffic is abusive.",
         "Leave the moderation filter on; switching it off terminates this licence.",
         "Build a rival product and your licence is over.",
@@ -202,6 +210,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "The Vendor will tell you about changes to the file formats in the release notes.",
+        "This EULA may only be amended by a document that both parties sign.",
         "No party shall be entitled to alter these terms for copies already distributed.",
         "The release date may vary for each version of the Model.",
         "No one other than the steward has the right to modify this Agreement.",
@@ -226,6 +236,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "Disputes are heard by a court of competent jurisdiction, and this licence ends if"
+        " you breach it.",
+        "You may cancel this EULA whenever you like by deleting the program.",
+        "The Vendor may end its maintenance of release 2 after six months' notice.",
         "Subscribers can cancel the licence at any time from their dashboard.",
         "After termination for any reason, you must delete the weights.",
         "You may at any moment delete the Model and thereby end this licence.",

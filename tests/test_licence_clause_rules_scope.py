@@ -20,6 +20,7 @@ FOUND: dict[str, list[str]] = {
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        "The Corpus may not be used in goods offered for sale.",
         "Fine for hobby projects, but not for products you sell.",
         "You may evaluate the Model only to decide whether to obtain a commercial licence.",
         "Running the Model for profit is not allowed.",
@@ -41,6 +42,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Apart from testing by your own engineers, no use of the preview build is allowed.",
         "It's a research preview, so don't ship it in production.",
         "The checkpoint is shared for evaluation and may not be released into production.",
         "Integrating the Model into customer services is not licensed.",
@@ -140,6 +142,9 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Recipient shall not combine the Images with other records in order to identify a patient.",
+        "You will never try to re-identify people in the Survey Data.",
+        "No use shall be made of the Records to assess any applicant's insurance risk.",
         "Using the weights to grade essays without telling students isn't acceptable.",
         "You can't employ the weights for doxxing anyone.",
         "Deepfake pornography is off-limits.",
@@ -233,6 +238,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "Orbis only uses the feedback you send to evaluate its own roadmap.",
+        "The Custodian uses download logs solely to evaluate how the Archive is used.",
+        "The Archive is open only to researchers who hold a reader's card.",
         "We present scores on academic test sets only.",
         "The ablation studies were run solely on academic benchmarks.",
         "Our engineers only tested the Model on laptops.",
@@ -259,6 +267,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "The Vendor claims no rights in your outputs or in models you train on them.",
         "You may test the Model but not make it or its outputs part of your product.",
         "Outputs can be used freely as training data for other systems.",
         "Nothing in these terms limits how you use the outputs to build your own models.",
@@ -279,6 +288,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "The Custodian shall not use your application data except to process it.",
+        "Vendor will not use the documents you upload to train any system.",
         "The provider does not use your documents to improve its models.",
         "If a court order means you can't comply, then you cannot use, copy or share the Model.",
         "Do not use the Model in ways that breach export-control laws.",

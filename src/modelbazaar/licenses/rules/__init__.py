@@ -14,7 +14,8 @@ One module per family of kinds:
     obligations.py      use policies (AUP), naming, notices, safety guardrails, flow-down
     licensor_powers.py  termination, remote restriction, governing law
     terms.py            terms changes
-    look_alikes.py      vetoes for wording that only looks like a clause; overlapping kinds
+    vetoes.py           per kind, wording that only looks like that clause
+    look_alikes.py      research descriptions, definitions, overlapping kinds: settle()
 
 Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
 million")` matches.

@@ -31,6 +31,9 @@ _FIELD = (
     # a competing product: "may not access the Services to build a similar or competitive product"
     r"|\b(build|develop|create|offer|make)\w* (a |an |any )?(similar|competing|competitive|rival)"
     r"( or (similar|competing|competitive|rival))? (products?|services?|offerings?|models?)"
+    # "to develop a product that competes with the Software"
+    r"|\b(build|develop|create|offer|make)\w* (a |an |any )?(products?|services?|offerings?"
+    r"|models?) (that|which) compet\w+ with\b"
     # cloud providers left out: "no licence is granted to any entity that provides cloud services"
     r"|(public )?cloud (computing )?(services|providers?|platforms?)"
     # places a schedule lists: "make the Model available in any country listed in Annex C"
@@ -52,7 +55,7 @@ _EXCLUDE = (
 )
 _PLACE = (
     r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
-    r" (in|of)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
+    r" (in|of|outside( of)?)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
     # "any person who resides in a region where ..."

@@ -39,7 +39,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
             r"|\blapses?\b",
             r"at any time|for any reason|without cause|(sole|absolute|its) discretion"
-            r"|for convenience|competitor|compete|acquired|merge|change of control"
+            r"|for convenience|competitor|compet(e|es|ing)\b|acquired|merge|change of control"
+            r"|at (its|our|their) (sole )?option"
             r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
             r"|(in|at) (its|our|(the )?licensor\W?s?) (reasonable )?(judge?ment|opinion|view)"

@@ -19,6 +19,9 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + 
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
 _TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
 _TERMS += r"|purposes)"
+# a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
+_TERMS += r"|(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions)\b|\beula\b"
+_TERMS += r"|the ([\w-]+ ){1,2}terms\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
         r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"
@@ -39,8 +42,9 @@ TERMS_RULES: dict[str, Rule] = {
         r"(applies|apply|will apply|shall apply|takes? effect|binds?) (to |for |on |upon )?(any|all"
         r"|your|every)"
         r" (further |future |later |subsequent )?(use|copies|access)"
-        r"|(updated|amended|revised|changed|modified) (licen[cs]e )?terms\b.{0,60}\b(govern|bind"
-        r"|take effect|become effective)"
+        r"|(updated|amended|revised|changed|modified) (licen[cs]e )?(terms|eula|agreement"
+        r"|licen[cs]e)\b.{0,60}\b(govern|bind|take effect|become effective|appl(y|ies) to (all"
+        r"|any|every|each))"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
         # "any such amendment, variation or supplement shall become binding ... on publication"
         r"|\b(any|each|every|such) (such )?(amendments?|variations?|changes?|modifications?"
@@ -97,7 +101,8 @@ TERMS_RULES: dict[str, Rule] = {
         # "we will post any modifications on this page"; "the then-current version of the AUP"
         r"|(post|publish)\w* (any )?(changes|modifications|updates|amendments|revisions)\b.{0,40}"
         r"\b(page|website|site|take effect)|then[- ]current (version (of )?)?(the |this |these )?"
-        r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*)|(in effect|in force) from time to time"
+        r"(\w+ ){0,3}(terms|agreement|licen\w*|polic\w*|eula)"
+        r"|(in effect|in force) from time to time"
         # (what changes must be the terms or a policy: "the contents of this file, as updated
         # from time to time" is no change of terms)
         r"|(terms|agreement|licen[cs]e|polic\w*|guidelines|rules|conditions)\b[^.]{0,40}as "

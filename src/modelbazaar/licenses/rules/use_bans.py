@@ -50,6 +50,11 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
         r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed|put to (any )?use)\b"
+        # "no use may be made of the Data to make decisions about patients"
+        r"|\bno use (\w+ ){0,2}(may|shall|can|will|is to) be made of\b.{0,80}\b(to|for|in)\b"
+        # data agreements: "will not attempt to re-identify any individual in the Data"
+        r"|\b(not|never|no)\b.{0,80}\b(re-?identif\w*|de-?anonymi[sz]\w*|identify (any |an |a "
+        r"|the )?(individuals?|persons?|data subjects?|patients?|participants?))\b"
         # (a long aside: "shall not, whether for itself or ... for consideration, employ")
         # "you cannot use the dataset to ..." (a purpose must follow: "then you cannot use,
         # modify, or distribute it" is a licence's edge)

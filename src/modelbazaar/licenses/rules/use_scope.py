@@ -24,6 +24,8 @@ _COMMERCE = (
     r" (that )?you sell\b"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
+    # "products or services offered for sale"
+    r"|(products?|services?|goods) (\w+ ){0,2}(offered|sold|made available) for (sale|a price)"
     r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
@@ -85,7 +87,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
         r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
         r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
-        r"\b(no (right|licen[cs]e|permission)|not (permitted|allowed|licensed|entitled))"
+        r"\b(no (right|licen[cs]e|permission|(other )?use\b)|not (permitted|allowed|licensed"
+        r"|entitled))"
         r"|\bnot\b.{0,60}\bexcept (to|for|in) (\w+ ){0,2}(" + _RESEARCH + ")"
         r"|\b("
         + _RESEARCH
