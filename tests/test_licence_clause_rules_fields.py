@@ -12,6 +12,10 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Corpus is licensed to registered charities only.",
+        "Decisions on a person's eligibility for housing assistance may not be made with the"
+        " Model.",
+        "The Model must not be used in immigration enforcement.",
         "You may not use the Toolkit to make a service which competes with the Vendor's.",
         "No licence is granted to anyone resident outside of Canada.",
         "The licence does not cover safety-critical applications such as avionics.",

@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Adapters must describe themselves as "based on Orbis-7B" in their model cards.',
         'Every fine-tune must have "-corvid" at the end of its name.',
         "Name your variants something that begins with corvid.",
         'Put "Corvid" at the front of every fork\'s name.',
@@ -164,6 +165,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "Amended licence conditions apply to all copies from the date we publish them.",
         "You may share the Corpus with colleagues, and they need not sign anything.",
         "Your own licence may differ, provided its terms are no less protective of the authors "
         "than these.",

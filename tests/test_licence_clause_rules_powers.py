@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "This agreement is revised yearly, and the version in force at the time of download"
+        " applies.",
+        "Updated licence conditions apply to every copy you hold from the date they are issued.",
         "Each new release of the Toolkit is governed by the then-current EULA.",
         "The revised agreement applies to all downloads made after its release.",
         "We may change the Benchmark Terms, and researchers must follow the latest text.",
@@ -104,6 +107,9 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We may suspend access where a licensee acts against our interests.",
+        "The Board may revoke the licence if, in the Board's opinion, the licensee's conduct"
+        " harms the programme.",
         "The Licensor may, at its option, suspend your licence while a claim about the Model"
         " is pending.",
         "Orbis may cancel your access if you start working for a company competing with Orbis.",
@@ -210,6 +216,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "We may change the file layout of the Corpus at any time.",
+        "Orbis may update the sample notebooks without notice.",
         "The Vendor will tell you about changes to the file formats in the release notes.",
         "This EULA may only be amended by a document that both parties sign.",
         "No party shall be entitled to alter these terms for copies already distributed.",

@@ -42,6 +42,11 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Access is given to hospitals for the sole purpose of running a pilot of the triage"
+        " assistant.",
+        "Pupils may use the Model in classroom exercises, and all other use needs a separate"
+        " licence.",
+        "Use of the Toolkit is confined to laboratory work by the Licensee's own staff.",
         "Apart from testing by your own engineers, no use of the preview build is allowed.",
         "It's a research preview, so don't ship it in production.",
         "The checkpoint is shared for evaluation and may not be released into production.",
@@ -117,6 +122,8 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Predictions from the Model may not be fed into the training data of any other system.",
+        "Scores produced by the Service must not be used to train a competing classifier.",
         "Outputs are yours, though you may not use them in making another model.",
         "Don't feed what it writes into the training of another assistant.",
         "Responses of the Model shall not serve as learning material for other models.",

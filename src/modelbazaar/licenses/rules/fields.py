@@ -18,7 +18,9 @@ _FIELD = (
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
     r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
-    r"|eligibility (determinations?|decisions?)|public benefits"
+    r"|eligibility (determinations?|decisions?)|public benefits|immigration (enforcement|control"
+    r"|decisions?|authorit)|(eligibility|entitlement)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
+    r"|housing|credit|insurance|employment)"
     r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
@@ -98,6 +100,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|individuals?|compan\w+)\b|(available|granted|licensed|provided) only to ([\w-]+ ){0,2}"
         r"(persons?|people|employees|members|customers|entit\w+|organi[sz]ations?|individuals?"
         r"|researchers|universities|institutions|users)"
+        # "made available to municipal authorities only"
+        r"|(available|granted|licensed|provided|open) to ([\w-]+ ){1,3}only\b"
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"

@@ -12,7 +12,8 @@ from modelbazaar.licenses.rules.base import Rule, near, rule
 _OUTPUT = (
     r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
     r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
-    r"|text or data produced|what the model (generates|produces)"
+    r"|text or data produced|what the model (generates|produces)|predictions"
+    r"|[\w-]+ (generated|produced) by (the|this) (model|software|service|system|tool)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
     r"|creates|returns)\b"
 )
@@ -34,6 +35,8 @@ _RESEARCH = (
     # (a personal computer is a platform, not a purpose)
     r"|personal(?! (computers?|devices?|machines?|data|information))"
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
+    # laboratory work, coursework, pilots: "confined to laboratory investigation"
+    r"|laborator(y|ies)|coursework|thes[ie]s\b|classroom|instruction(al)?\b|pilot(s|ing)?\b"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
@@ -85,7 +88,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
         # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
-        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
+        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,4}(" + _RESEARCH + ")"
         r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
         r"\b(no (right|licen[cs]e|permission|(other )?use\b)|not (permitted|allowed|licensed"
         r"|entitled))"
@@ -143,7 +146,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(permitted|allowed|licensed|granted|authori[sz]ed|given|provided)( to [\w-]+( [\w-]+)?)?"
         r" for the purposes? of (\w+ ){0,2}(evaluat|research|testing|academic|scientific|verif)"
         # "... for academic research; use for any other purpose requires consultation"
-        r"|\b(research|academic|evaluat\w*|testing|scientific|study)\b.{0,80}\b(any|all) other "
+        r"|\b(" + _RESEARCH + r"|study)\b.{0,80}\b(any|all) other "
         r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
         r"|must)"
         r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"

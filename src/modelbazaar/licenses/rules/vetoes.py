@@ -31,6 +31,13 @@ VETO = {
         # "only SGI may modify the terms" says who may, like "no one other than"; "you may
         # obtain a current copy of the License at ..." says where the text is
         r"|\bonly (the )?[\w-]+ (may|can) (modify|change|amend)|obtain a (current )?copy"
+        # what changes is no terms: "may update the documentation without notice"
+        r"|^(?!.*\b(terms|licen[cs]es?|agreements?|polic\w*|conditions|rules|eula|restrictions"
+        r"|guidelines|aup|attachment|appendix|annex|schedule|exhibit|list|categor\w*|amendments?"
+        r"|variations?|supplements?|obligations|requirements|prohibit\w*)\b)"
+        r".*\b(updat|chang|modif|revis|alter)\w* (the |its |our |any )?([\w-]+ ){0,2}(documentation"
+        r"|software|model|weights|website|datasets?|data|files?|notebooks?|layout|address|features?"
+        r"|services?|api|code|samples?|corpus|archive)\b"
     ),
     "discretionary_termination": re.compile(
         r"^(?!.*(any reason|without cause|convenience|competitor|compet(e|es|ing)\b|acquired|merge"
@@ -164,8 +171,8 @@ VETO = {
     ),
     # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
     "flow_down": re.compile(
-        r"(revised|updated|amended|new|changed|modified) (version|terms|agreement|licen[cs]e"
-        r"|polic\w*)\b.{0,30}\bbind"
+        r"(revised|updated|amended|new|changed|modified) (licen[cs]e )?(version|terms|conditions"
+        r"|agreement|licen[cs]e|polic\w*)\b.{0,40}\b(bind|appl(y|ies))"
         # terms you need not impose: "you shall not be required to impose these terms on users"
         r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b"
     ),
