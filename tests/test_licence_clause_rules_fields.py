@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "Can companies from Iran license the Model? No, not under any circumstances.",
         "The Corpus is licensed to registered charities only.",
         "Decisions on a person's eligibility for housing assistance may not be made with the"
         " Model.",
@@ -98,6 +99,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Can people in Brazil use Heron? Yes, the licence is worldwide.",
         "Our annotators were based outside the European Union.",
         "Do not rely on answers for safety-critical decisions without checking them.",
         "Use of the Model by police forces is permitted under these terms.",

@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Community models bear the "-heron" suffix.',
+        'Does my fork need Heron in its name? Yes, its name needs to begin with "Heron".',
         'Adapters must describe themselves as "based on Orbis-7B" in their model cards.',
         'Every fine-tune must have "-corvid" at the end of its name.',
         "Name your variants something that begins with corvid.",
@@ -143,6 +145,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "Do I have to put Heron in my model's name? No, any name is fine.",
         "If you like, your product page can say it is built with Corvid.",
         "You may give your fine-tune any name that does not imply our endorsement.",
         "You may not use the Zephyrine name to endorse your product.",

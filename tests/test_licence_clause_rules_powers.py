@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The most recent licence always applies.",
+        "Changes to these terms: at any time, by notice on our site.",
         "This agreement is revised yearly, and the version in force at the time of download"
         " applies.",
         "Updated licence conditions apply to every copy you hold from the date they are issued.",
@@ -107,6 +109,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "What if we publish a harsh review of Heron? We may then revoke your licence.",
+        "Licence withdrawal: any reason, at the Publisher's discretion.",
         "We may suspend access where a licensee acts against our interests.",
         "The Board may revoke the licence if, in the Board's opinion, the licensee's conduct"
         " harms the programme.",
@@ -216,6 +220,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "Changes: see the release notes for what is new in each model version.",
+        "Will the licence of version 1 ever change? No, version 1 stays under its licence.",
         "We may change the file layout of the Corpus at any time.",
         "Orbis may update the sample notebooks without notice.",
         "The Vendor will tell you about changes to the file formats in the release notes.",
@@ -244,6 +250,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "What happens if we break these terms? The licence ends after thirty days without a cure.",
         "Disputes are heard by a court of competent jurisdiction, and this licence ends if"
         " you breach it.",
         "You may cancel this EULA whenever you like by deleting the program.",

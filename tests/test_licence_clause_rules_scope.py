@@ -20,6 +20,8 @@ FOUND: dict[str, list[str]] = {
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        "The Weights may not be included in paid applications.",
+        "Can we ship the Model inside a paid plan? No, paid tiers need their own licence.",
         "The Corpus may not be used in goods offered for sale.",
         "Fine for hobby projects, but not for products you sell.",
         "You may evaluate the Model only to decide whether to obtain a commercial licence.",
@@ -42,6 +44,9 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Authorised purpose: non-commercial academic study.",
+        "Licence type: research.",
+        "May I deploy Heron for my customers? No, the licence is for evaluation only.",
         "Access is given to hospitals for the sole purpose of running a pilot of the triage"
         " assistant.",
         "Pupils may use the Model in classroom exercises, and all other use needs a separate"
@@ -122,6 +127,8 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Can I fine-tune another model on Heron's answers? Only when the result carries this"
+        " same licence.",
         "Predictions from the Model may not be fed into the training data of any other system.",
         "Scores produced by the Service must not be used to train a competing classifier.",
         "Outputs are yours, though you may not use them in making another model.",
@@ -149,6 +156,12 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "No use of the Weights for writing fake reviews.",
+        "Forbidden activities: phishing, scraping private profiles, stalking.",
+        "You must never get the model to produce fake reviews.",
+        "What are we not allowed to do with Heron? Anything that deceives people about who"
+        " they are talking to.",
+        "Is using the Model to grade exams okay? No, that is a prohibited use.",
         "Recipient shall not combine the Images with other records in order to identify a patient.",
         "You will never try to re-identify people in the Survey Data.",
         "No use shall be made of the Records to assess any applicant's insurance risk.",
@@ -239,12 +252,15 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "non_commercial": [
+        "Can I charge for an app built on Heron? Yes, paid apps are fine.",
         "This licence is intended to facilitate the commercial use of the Program, so "
         "distributors should not create liability for others.",
         "The fonts may be sold with software, but not by themselves.",
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "Can I use Heron for testing? Yes, and for anything else too.",
+        "Is Heron only for research? No, any lawful use is allowed.",
         "Orbis only uses the feedback you send to evaluate its own roadmap.",
         "The Custodian uses download logs solely to evaluate how the Archive is used.",
         "The Archive is open only to researchers who hold a reader's card.",
@@ -274,6 +290,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "Can I train models on Heron's answers? Yes, without any restriction.",
         "The Vendor claims no rights in your outputs or in models you train on them.",
         "You may test the Model but not make it or its outputs part of your product.",
         "Outputs can be used freely as training data for other systems.",
@@ -295,6 +312,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "Is fine-tuning allowed? Yes, as much as you want.",
         "The Custodian shall not use your application data except to process it.",
         "Vendor will not use the documents you upload to train any system.",
         "The provider does not use your documents to improve its models.",

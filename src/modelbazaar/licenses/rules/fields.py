@@ -96,6 +96,9 @@ FIELD_RULES: dict[str, Rule] = {
         + near(_REGION, _EXCLUDE, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
+        # a licence FAQ read as a statement: "people in Belarus may not download it"
+        r"|^(people|persons|users|anyone|companies|residents|entities|organi[sz]ations|individuals)"
+        r" (in|from) [^;,]{1,40} (may|can|must|shall) ?not\b"
         r"|not (be )?used by (any )?(persons?|people|anyone|entit\w+|organi[sz]ations?"
         r"|individuals?|compan\w+)\b|(available|granted|licensed|provided) only to ([\w-]+ ){0,2}"
         r"(persons?|people|employees|members|customers|entit\w+|organi[sz]ations?|individuals?"

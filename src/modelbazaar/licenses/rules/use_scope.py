@@ -10,7 +10,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _OUTPUT = (
-    r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
+    r"outputs?\b|results|completions?|responses|answers|generations|generated (text|content|data)"
     r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)|predictions"
     r"|[\w-]+ (generated|produced) by (the|this) (model|software|service|system|tool)"
@@ -21,7 +21,8 @@ _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
     r"|for-profit|(?<!not )(?<!non-)\bfor profit\b|revenue-generating|earns? money"
-    r"|paid (service|product)|monetary compensation|\b(anything|something|products?|services?)"
+    r"|paid (services?|products?|apps?|applications?|offerings?|plans?|tiers?)"
+    r"|monetary compensation|\b(anything|something|products?|services?)"
     r" (that )?you sell\b"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
@@ -97,6 +98,10 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + _RESEARCH
         + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
+        # a heading with its content: "Permitted use: non-production evaluation."
+        r"|^(permitted|authori[sz]ed|licensed|allowed|licen[cs]e) ?(uses?|purposes?|scope"
+        r"|type)? ?: "
+        r"(non-?commercial |non-?production |internal )?(" + _RESEARCH + ")"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
         r" (\w+ )?(scope|licen[cs]e|agreement))"

@@ -43,7 +43,7 @@ VETO = {
         r"^(?!.*(any reason|without cause|convenience|competitor|compet(e|es|ing)\b|acquired|merge"
         r"|criticis|disparag|interests|reputation|disrepute|goodwill|sanction|insolven|bankrupt"
         r"|irrespective of|regardless of))"
-        r".*(breach|violat|fail\w* to comply|non-?compliance)"
+        r".*(breach|violat|fail\w* to comply|non-?compliance|\bbreak\w* (the|these|this|any) )"
         # the licensee ending its own licence: "you may terminate this licence at any time"
         r"|\b(you|licensee|recipient|customer|user|subscriber)s? (may|can)\b"
         r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
