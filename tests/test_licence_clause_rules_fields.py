@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Model may not be used for defence or security purposes.",
+        "This licence does not cover any Excluded Field named in Annex 2.",
         "Can companies from Iran license the Model? No, not under any circumstances.",
         "The Corpus is licensed to registered charities only.",
         "Decisions on a person's eligibility for housing assistance may not be made with the"
@@ -99,6 +101,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "You may not use Wren's completions to build a model that competes with Wren.",
         "Can people in Brazil use Heron? Yes, the licence is worldwide.",
         "Our annotators were based outside the European Union.",
         "Do not rely on answers for safety-critical decisions without checking them.",

@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Forks are required to ship under names starting with "Wren".',
+        "Each Adapter must be titled in accordance with Schedule 5.",
         'Community models bear the "-heron" suffix.',
         'Does my fork need Heron in its name? Yes, its name needs to begin with "Heron".',
         'Adapters must describe themselves as "based on Orbis-7B" in their model cards.',
@@ -179,6 +181,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Your users may choose whether to accept cookies.",
         "You may not impose any further restrictions on the recipients of the Model.",
         "Generated text is not subject to the restrictions that apply to derivatives.",
+    ],
+    "safety_guardrail": [
+        "You shall not use the Model to bypass the technical protection measures of any website.",
     ],
 }
 

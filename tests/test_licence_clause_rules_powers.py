@@ -109,6 +109,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We may cut off access if, in Wren's judgement, your use creates legal risk for Wren.",
         "What if we publish a harsh review of Heron? We may then revoke your licence.",
         "Licence withdrawal: any reason, at the Publisher's discretion.",
         "We may suspend access where a licensee acts against our interests.",
@@ -220,6 +221,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "The Licensee may request amendments to Annex B, which apply once both parties sign them.",
+        "Licensee may, on written notice, suggest changes to this Agreement.",
         "Changes: see the release notes for what is new in each model version.",
         "Will the licence of version 1 ever change? No, version 1 stays under its licence.",
         "We may change the file layout of the Corpus at any time.",

@@ -44,6 +44,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Other than as provided in clause 3.2 (Testing), no right is granted to use the Software.",
         "Authorised purpose: non-commercial academic study.",
         "Licence type: research.",
         "May I deploy Heron for my customers? No, the licence is for evaluation only.",
@@ -127,6 +128,9 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "You may not use Wren's completions to build a model that competes with Wren.",
+        "Generated text may be used for any purpose, but no generated text may be used to"
+        " train another model.",
         "Can I fine-tune another model on Heron's answers? Only when the result carries this"
         " same licence.",
         "Predictions from the Model may not be fed into the training data of any other system.",
@@ -156,6 +160,8 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "In no case may the Weights be used to defeat the digital rights management of any"
+        " service.",
         "No use of the Weights for writing fake reviews.",
         "Forbidden activities: phishing, scraping private profiles, stalking.",
         "You must never get the model to produce fake reviews.",

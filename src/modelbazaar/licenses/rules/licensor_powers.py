@@ -37,14 +37,15 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             # plain English: "we can take away your access"; "your licence is over"
             r"|take (away|back) (your |the )?(access|licen[cs]e|rights?)|\b(is|are|will be) over\b"
             r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
-            r"|\blapses?\b",
+            r"|\blapses?\b|\bcut\w* off\b|\bblock\w* (your |the )?(access|licen[cs]e)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
             r"|[\w-]+'s) discretion"
             r"|for convenience|competitor|compet(e|es|ing)\b|acquired|merge|change of control"
             r"|at (its|our|their) (sole )?option"
             r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our|the [\w-]+\W?s?) (reasonable |sole )?(judge?ment|opinion|view)"
+            r"|(in|at) (its|our|the [\w-]+\W?s?|[\w-]+'s) (reasonable |sole )?(judge?ment|opinion"
+            r"|view)"
             r"|against (the|its|our) (\w+ )?interests?\b"
             r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"

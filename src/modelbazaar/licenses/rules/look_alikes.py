@@ -84,6 +84,8 @@ def settle(found: list[str], lowered: str) -> list[str]:
         found.remove("user_cap")  # one cap, said once
     if "field_of_use" in found and CAPS & set(found):
         found.remove("field_of_use")  # "available only to companies below a revenue"
+    if "field_of_use" in found and "output_use" in found and "compet" in lowered:
+        found.remove("field_of_use")  # outputs kept from competing models: output_use says it
     if "use_restriction" in found and SPECIFIC_USE & set(found):
         found.remove("use_restriction")
     if "use_restriction" in found and "flow_down" in found:

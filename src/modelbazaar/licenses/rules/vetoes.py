@@ -13,7 +13,8 @@ import re
 # Wording that looks like a clause but grants or restricts nothing (kind -> veto pattern).
 VETO = {
     "terms_change": re.compile(
-        r"\b(you|licensee|court)s? (may|can) (modify|change|alter|amend|add|remove|supplement)"
+        r"\b(you|licensee|court)s? (may|can)(, [^,]{1,60},)? (modify|change|alter|amend|add|remove"
+        r"|supplement|propose|suggest|request)"
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
@@ -76,7 +77,11 @@ VETO = {
         r"remotely (over|through|via) (a|the) (computer )?network"
         r"|(interact|access)\w* (with )?(it|them|the \w+) remotely"
     ),
-    "safety_guardrail": re.compile(r"\byou (may|can) (remove|disable|turn off|switch off)"),
+    "safety_guardrail": re.compile(
+        r"\byou (may|can) (remove|disable|turn off|switch off)"
+        # someone else's protection: "circumvent the copy protection of any third-party work"
+        r"|(copy|copyright|content|technical|technological) protection|rights management|\bdrm\b"
+    ),
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
         # what counts as a derivative: "training on outputs does not make a model a derivative"
@@ -101,7 +106,7 @@ VETO = {
         r"|independently of"
         # outputs free to use: "Outputs may be used as learning data ... without any need to ask"
         r"|^(the )?outputs? (\w+ ){0,4}(may|can) (freely )?be used\b(?!.*\b(only|not|except|unless"
-        r"|solely|provided|subject|other than)\b)"
+        r"|solely|provided|subject|other than|save|no|but|apart from)\b)"
     ),
     # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
     # Choice of courts or law names places without excluding anyone from the grant.
