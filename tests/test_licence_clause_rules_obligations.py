@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "Call every derivative orca_ followed by a short tag.",
+        "Please name your adapter heron-[language] so that it can be traced to Heron.",
         'Forks are required to ship under names starting with "Wren".',
         "Each Adapter must be titled in accordance with Schedule 5.",
         'Community models bear the "-heron" suffix.',

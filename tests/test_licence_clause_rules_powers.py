@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Each update to the scoring script or to this agreement takes effect when posted on"
+        " the forum.",
+        "The Host may revise these Challenge Guidelines whenever it wishes.",
         "The most recent licence always applies.",
         "Changes to these terms: at any time, by notice on our site.",
         "This agreement is revised yearly, and the version in force at the time of download"
@@ -109,6 +112,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We may pull your API access and licence whenever we decide to.",
         "We may cut off access if, in Wren's judgement, your use creates legal risk for Wren.",
         "What if we publish a harsh review of Heron? We may then revoke your licence.",
         "Licence withdrawal: any reason, at the Publisher's discretion.",
@@ -253,6 +257,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "A team may withdraw its submission at any time before the deadline.",
+        "Entrants can leave the hackathon at any time.",
         "What happens if we break these terms? The licence ends after thirty days without a cure.",
         "Disputes are heard by a court of competent jurisdiction, and this licence ends if"
         " you breach it.",

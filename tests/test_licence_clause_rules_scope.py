@@ -44,6 +44,8 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The weights reproduce the results in our paper; this licence does not extend to any"
+        " other use.",
         "Other than as provided in clause 3.2 (Testing), no right is granted to use the Software.",
         "Authorised purpose: non-commercial academic study.",
         "Licence type: research.",
@@ -128,6 +130,8 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Generated audio may be published, but you cannot use it to train a voice model.",
+        "You cannot use generated images to train other diffusion models.",
         "You may not use Wren's completions to build a model that competes with Wren.",
         "Generated text may be used for any purpose, but no generated text may be used to"
         " train another model.",
@@ -258,6 +262,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "non_commercial": [
+        "Feel free to build commercial services on the Model.",
+        "You are free to use the dataset in commercial applications.",
         "Can I charge for an app built on Heron? Yes, paid apps are fine.",
         "This licence is intended to facilitate the commercial use of the Program, so "
         "distributors should not create liability for others.",

@@ -97,6 +97,10 @@ FIELD_RULES: dict[str, Rule] = {
         + near(_REGION, _EXCLUDE, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
+        # kinds of people left out: "employees of the Sponsor ... may not participate"
+        r"|^(\w+ ){0,2}(employees|staff|members|residents|citizens|nationals|officers|contractors"
+        r"|relatives|family members)\b.{0,80}\b(may|shall|can|must) ?not (participate|enter|use"
+        r"|access|download|apply|register)\b"
         # a licence FAQ read as a statement: "people in Belarus may not download it"
         r"|^(people|persons|users|anyone|companies|residents|entities|organi[sz]ations|individuals)"
         r" (in|from) [^;,]{1,40} (may|can|must|shall) ?not\b"

@@ -36,7 +36,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"terminat\w*|revo[kc]\w*|suspend\w*|cancel\w*|discontinu\w*|\bend(s|ed)?\b|\bceases?\b"
             # plain English: "we can take away your access"; "your licence is over"
             r"|take (away|back) (your |the )?(access|licen[cs]e|rights?)|\b(is|are|will be) over\b"
-            r"|withdraw\w*|\bpull\w* (your |the )?(access|licen[cs]e|rights?)|stop licensing"
+            r"|withdraw\w*|\bpull\w* (your |the )?([\w-]+ )?(access|licen[cs]e|rights?)"
+            r"|stop licensing"
             r"|\blapses?\b|\bcut\w* off\b|\bblock\w* (your |the )?(access|licen[cs]e)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
             r"|[\w-]+'s) discretion"

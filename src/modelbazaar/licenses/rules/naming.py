@@ -93,6 +93,10 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"
         r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
         r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
+        # a name template: "name it kestrel-[task]"; "name it kestrel-<suffix>" (the segmenter
+        # drops what looks like a tag, leaving the prefix "kestrel-")
+        r"|\b(name|call|title|label)\w* (it|them|(your|each|any|the|every) [\w-]+) \"?([\w.-]*[\[{]"
+        r"[^\]}]{1,30}[\]}]|[\w.]+[-_](\W|$))"
         # "shall be named in compliance with Annex D"; "under a name beginning with X"
         r"|(must|shall) be (named|titled|branded|labell?ed) (in (compliance|accordance|conformity)"
         r" with|as (set out|specified|required|described) in)\b"

@@ -20,7 +20,8 @@ _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|sc
 _TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
 _TERMS += r"|purposes)"
 # a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
-_TERMS += r"|(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions)\b|\beula\b"
+_TERMS += r"|(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules"
+_TERMS += r"|guidelines)\b|\beula\b"
 _TERMS += r"|the ([\w-]+ ){1,2}terms\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
@@ -92,6 +93,10 @@ TERMS_RULES: dict[str, Rule] = {
         r"|check (back|this page|here)\b.{0,30}(from time to time|regularly|periodically|often)"
         r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
         r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
+        # "any change to the metric or to these Rules ... becomes binding when announced"
+        r"|\b(any|each|every) (change|amendment|modification|update|revision)s? (to|of)\b.{0,60}\b("
+        + _TERMS
+        + r")\b.{0,80}\b(binding|effective|takes? effect|appl(y|ies))"
         # headings with content: "Amendments: by posting"; "Version control: latest terms govern"
         r"|^(amendments?|changes|modifications|variations|updates)\b[^:]{0,30}: (.{0,40}\b)?(by "
         r"(posting|publication|publishing|notice)|(effective|binding) (immediately|on (posting"

@@ -11,7 +11,8 @@ from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _OUTPUT = (
     r"outputs?\b|results|completions?|responses|answers|generations|generated (text|content|data)"
-    r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
+    r"|generated (samples?|images?|audio|video|media|code)|(content|text|data|images?) (generated"
+    r"|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)|predictions"
     r"|[\w-]+ (generated|produced) by (the|this) (model|software|service|system|tool)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
@@ -160,6 +161,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
         r"|must)"
         r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
+        # "so that the paper's tables can be reproduced; the licence does not cover any other use"
+        r"|\b(" + _RESEARCH + r"|reproduc\w*|replicat\w*)\b.{0,80}\b(does|do|shall|will) not (cover"
+        r"|extend to|permit|allow|license) (any|all) other (uses?|purposes?)"
         r"|(evaluat|test|experiment|research|stud)\w*\b.{0,80}\bbut not (to|for|in)\b.{0,60}\b"
         r"(products?|services?|production|commerc\w*|deploy\w*)"
         r"|((uses?|purposes?|used) (for anything )?other than|anything"
@@ -210,7 +214,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
         # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
+        also=r"\bnot\b|cannot|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
         r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
     ),

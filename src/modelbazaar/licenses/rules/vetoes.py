@@ -46,7 +46,8 @@ VETO = {
         r"|irrespective of|regardless of))"
         r".*(breach|violat|fail\w* to comply|non-?compliance|\bbreak\w* (the|these|this|any) )"
         # the licensee ending its own licence: "you may terminate this licence at any time"
-        r"|\b(you|licensee|recipient|customer|user|subscriber)s? (may|can)\b"
+        r"|\b(you|licensee|recipient|customer|user|subscriber|participant|entrant|member|student"
+        r"|team)s? (may|can)\b"
         r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
         r"\b(terminate|end|cancel|withdraw)"
         r"|(will|does|shall) not (terminate|end)\b"
@@ -173,6 +174,8 @@ VETO = {
         r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
         r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
         r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
+        # "feel free to use the model in commercial products"
+        r"|(?<!not )\b(feel free|free|welcome) to use\b.{0,40}\bcommercial"
     ),
     # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
     "flow_down": re.compile(
