@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Software may serve all purposes except the guidance of weapons.",
         "Staff of the Organiser and their relatives may not enter or download the Corpus.",
         "The Model may not be used for defence or security purposes.",
         "This licence does not cover any Excluded Field named in Annex 2.",

@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Apps must display the "Made with Wren" badge on their start screen.',
         "Call every derivative orca_ followed by a short tag.",
         "Please name your adapter heron-[language] so that it can be traced to Heron.",
         'Forks are required to ship under names starting with "Wren".',

@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "We may narrow the permitted uses in this licence at any time.",
+        "Each later version of these terms takes effect automatically when we publish it.",
         "Each update to the scoring script or to this agreement takes effect when posted on"
         " the forum.",
         "The Host may revise these Challenge Guidelines whenever it wishes.",
@@ -112,6 +114,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "We cannot revoke this licence except at our sole discretion.",
         "We may pull your API access and licence whenever we decide to.",
         "We may cut off access if, in Wren's judgement, your use creates legal risk for Wren.",
         "What if we publish a harsh review of Heron? We may then revoke your licence.",
@@ -257,6 +260,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "We will not revoke your licence for any reason, provided that you pay the fees.",
         "A team may withdraw its submission at any time before the deadline.",
         "Entrants can leave the hackathon at any time.",
         "What happens if we break these terms? The licence ends after thirty days without a cure.",

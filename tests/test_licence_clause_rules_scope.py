@@ -44,6 +44,9 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Scope of use: academic research.",
+        "The checkpoint is offered for benchmarking; putting it into production is beyond the"
+        " scope of this licence.",
         "The weights reproduce the results in our paper; this licence does not extend to any"
         " other use.",
         "Other than as provided in clause 3.2 (Testing), no right is granted to use the Software.",
@@ -130,6 +133,7 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Completions may be used freely, apart from training a rival language model.",
         "Generated audio may be published, but you cannot use it to train a voice model.",
         "You cannot use generated images to train other diffusion models.",
         "You may not use Wren's completions to build a model that competes with Wren.",
@@ -164,6 +168,8 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "The licence is provided on condition that the Model is not used to rank job"
+        " applicants by ethnicity.",
         "In no case may the Weights be used to defeat the digital rights management of any"
         " service.",
         "No use of the Weights for writing fake reviews.",
@@ -324,6 +330,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "You may sell the fonts with any software provided that the reserved names are not"
+        " used by your versions.",
         "Is fine-tuning allowed? Yes, as much as you want.",
         "The Custodian shall not use your application data except to process it.",
         "Vendor will not use the documents you upload to train any system.",
@@ -356,9 +364,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use the Licensor's name in a domain name or social media handle.",
     ],
     "revenue_cap": [
+        "There is no turnover cap and no headcount limit.",
         "Our team has grown to more than fifty engineers.",
     ],
     "user_cap": [
+        "No seat limits apply to this licence.",
         "Users under 16 years of age need parental consent.",
     ],
 }

@@ -78,6 +78,10 @@ FIELD_RULES: dict[str, Rule] = {
         + r"|^(\(?[a-z0-9]{1,4}[.)] )?(use|deploy|employ|apply|operate) (the|this|any|it|them)\b"
         + r"(?=.*(;|,|; or|; and)$).{0,120}"
         + _FIELD
+        # a field an exception leaves out: "any purpose except to operate it as a hosted service"
+        + r"|\b(any|all) (lawful )?(purposes?|uses?) (except|other than|save|excluding|but)\b"
+        + r".{0,100}"
+        + _FIELD
         # a grant that does not reach a field: "shall not ... authorise any use ... by any person
         # engaged in the manufacture of munitions"
         + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
-_CHANGE += r"|adjust\w*|restat\w*"
+_CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"
@@ -93,6 +93,8 @@ TERMS_RULES: dict[str, Rule] = {
         r"|check (back|this page|here)\b.{0,30}(from time to time|regularly|periodically|often)"
         r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
         r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
+        # "later versions published by the Licensor replace it automatically"
+        r"|(later|new|future|subsequent|revised|updated) versions?\b.{0,80}\bautomatically\b"
         # "any change to the metric or to these Rules ... becomes binding when announced"
         r"|\b(any|each|every) (change|amendment|modification|update|revision)s? (to|of)\b.{0,60}\b("
         + _TERMS

@@ -50,6 +50,11 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
         r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed|put to (any )?use)\b"
+        # "the only condition on use is that the Model is not put to work generating malware"
+        # (what is not used must be the work: "provided that reserved names are not used" is OFL's
+        # name rule)
+        r"|\b(condition|provided|requirement|on the basis)\b.{0,40}\b(model|software|weights|work"
+        r"|materials|dataset|data) (is|are|be) not (put to (work|use)|used|employed|deployed)\b"
         # "no use may be made of the Data to make decisions about patients"
         r"|\bno use (\w+ ){0,2}(may|shall|can|will|is to) be made of\b.{0,80}\b(to|for|in)\b"
         # data agreements: "will not attempt to re-identify any individual in the Data"

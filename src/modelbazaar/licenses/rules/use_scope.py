@@ -105,8 +105,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
         # a heading with its content: "Permitted use: non-production evaluation."
-        r"|^(permitted|authori[sz]ed|licensed|allowed|licen[cs]e) ?(uses?|purposes?|scope"
-        r"|type)? ?: "
+        r"|^((permitted|authori[sz]ed|licensed|allowed|licen[cs]e) ?(uses?|purposes?|scope"
+        r"|type)?|scope( of (the |this )?(grant|licen[cs]e|use))?) ?: "
         r"(non-?commercial |non-?production |internal )?(" + _RESEARCH + ")"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
@@ -161,6 +161,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
         r"|must)"
         r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
+        # "open for evaluation, but running them to serve end users is outside what this licence
+        # grants"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(serv\w*|deploy\w*|production|products?|end users"
+        r"|customers)\b.{0,40}\b(is|are) (outside|beyond) (what |the scope of )?(this|the) (licen"
+        r"|grant|agreement)"
         # "so that the paper's tables can be reproduced; the licence does not cover any other use"
         r"|\b(" + _RESEARCH + r"|reproduc\w*|replicat\w*)\b.{0,80}\b(does|do|shall|will) not (cover"
         r"|extend to|permit|allow|license) (any|all) other (uses?|purposes?)"
@@ -214,7 +219,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
         # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|cannot|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
+        also=r"\bnot\b|cannot|n't|\bno\b|other than|apart from|save for|\bneither\b|\bnor\b"
+        r"|prohibit|forbid|\bonly\b|restrict|never"
         r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
     ),

@@ -67,11 +67,20 @@ VETO = {
         r"|maintain|update|support|offer|provide|the model\b|the service\b|any feature"
         r"|the (hosted |online )?(version|api|service|product))"
         # a power denied: "nothing in this licence entitles us to terminate it at will"
+        # ... or refused outright: "the Licensor cannot revoke this licence for any reason other
+        # than your breach" (unless it excepts: "cannot revoke it except at its discretion")
+        r"|\b(cannot|can not|may not|will not|shall not) (\w+ )?(terminate|revoke|end|cancel"
+        r"|withdraw)\b(?!.*\b(unless|except|but|save)\b)"
         r"|\b(nothing|not|no)\b.{0,40}\b(entitles?|allows?|permits?|authori[sz]es?|gives?)\b"
         r".{0,20}\bto (terminate|revoke|end)\b"
         # what outlives the licence: "this section shall survive termination for any reason"
         r"|surviv\w* .{0,40}terminat"
     ),
+    # A cap denied: "no user limit, no revenue threshold".
+    "revenue_cap": re.compile(
+        r"\bno (\w+ )?(revenue|turnover|size|headcount) (thresholds?|caps?|limits?)"
+    ),
+    "user_cap": re.compile(r"\bno (\w+ )?(user|seat|customer) (thresholds?|caps?|limits?)"),
     # The licensee's users reaching the work over a network (AGPL-style source offers), not the
     # licensor reaching into your copy.
     "remote_update": re.compile(
