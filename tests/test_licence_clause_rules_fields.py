@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Territory is Japan; the Software is not licensed elsewhere.",
+        "Use of the Corpus is limited to employees of member libraries.",
         "The Software may serve all purposes except the guidance of weapons.",
         "Staff of the Organiser and their relatives may not enter or download the Corpus.",
         "The Model may not be used for defence or security purposes.",
@@ -103,6 +105,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "The manual explains that its use is restricted to experienced administrators.",
         "You may not use Wren's completions to build a model that competes with Wren.",
         "Can people in Brazil use Heron? Yes, the licence is worldwide.",
         "Our annotators were based outside the European Union.",

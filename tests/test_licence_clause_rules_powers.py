@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The Publisher may revise the download conditions, and continued downloading means"
+        " acceptance.",
         "We may narrow the permitted uses in this licence at any time.",
         "Each later version of these terms takes effect automatically when we publish it.",
         "Each update to the scoring script or to this agreement takes effect when posted on"

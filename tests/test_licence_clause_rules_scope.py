@@ -44,6 +44,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The trial licence lets you run the Model in a non-production setting for thirty days.",
         "Scope of use: academic research.",
         "The checkpoint is offered for benchmarking; putting it into production is beyond the"
         " scope of this licence.",
@@ -133,6 +134,7 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Labels produced by our tagging service must not be used to train any other tagging model.",
         "Completions may be used freely, apart from training a rival language model.",
         "Generated audio may be published, but you cannot use it to train a voice model.",
         "You cannot use generated images to train other diffusion models.",
@@ -168,6 +170,8 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "The Platform shall not be used by Customer or its Affiliates for debt collection calls.",
+        "Licensee undertakes not to try to locate any person shown in the Images.",
         "The licence is provided on condition that the Model is not used to rank job"
         " applicants by ethnicity.",
         "In no case may the Weights be used to defeat the digital rights management of any"
@@ -308,6 +312,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "The Curators do not use submitted outputs to train anything.",
         "Can I train models on Heron's answers? Yes, without any restriction.",
         "The Vendor claims no rights in your outputs or in models you train on them.",
         "You may test the Model but not make it or its outputs part of your product.",
@@ -330,6 +335,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "The Provider will not use your prompts to train its models.",
         "You may sell the fonts with any software provided that the reserved names are not"
         " used by your versions.",
         "Is fine-tuning allowed? Yes, as much as you want.",

@@ -101,6 +101,16 @@ FIELD_RULES: dict[str, Rule] = {
         + near(_REGION, _EXCLUDE, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         # people excluded: "may not be used by persons who are not employees"
+        # "access is restricted to members of participating universities"
+        # (CeCILL's "its use is restricted to experienced users" describes who can cope with it)
+        r"|\b(access|use of (the|this|these) [\w-]+|the licen[cs]e|the grant|rights?)\b.{0,20}\b(is"
+        r"|are) (restricted|limited"
+        r"|confined) to (\w+ ){0,2}(members|employees|staff|students|researchers|residents|citizens"
+        r"|customers|users|people|persons|individuals|entities|organi[sz]ations|compan\w+"
+        r"|institutions|universities)\b"
+        # places other than the territory: "use elsewhere is not licensed"
+        r"|\belsewhere\b.{0,30}\b(is|are) not (licensed|permitted|allowed|authori[sz]ed|covered)"
+        r"|not (licensed|permitted|allowed|authori[sz]ed) elsewhere\b"
         # kinds of people left out: "employees of the Sponsor ... may not participate"
         r"|^(\w+ ){0,2}(employees|staff|members|residents|citizens|nationals|officers|contractors"
         r"|relatives|family members)\b.{0,80}\b(may|shall|can|must) ?not (participate|enter|use"

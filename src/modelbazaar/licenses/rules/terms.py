@@ -22,7 +22,7 @@ _TERMS += r"|purposes)"
 # a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
 _TERMS += r"|(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules"
 _TERMS += r"|guidelines)\b|\beula\b"
-_TERMS += r"|the ([\w-]+ ){1,2}terms\b"
+_TERMS += r"|the ([\w-]+ ){1,2}(terms|conditions)\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
         r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"

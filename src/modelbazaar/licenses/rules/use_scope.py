@@ -14,7 +14,8 @@ _OUTPUT = (
     r"|generated (samples?|images?|audio|video|media|code)|(content|text|data|images?) (generated"
     r"|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)|predictions"
-    r"|[\w-]+ (generated|produced) by (the|this) (model|software|service|system|tool)"
+    r"|[\w-]+ (generated|produced|created|made) by (the|this|our|its|any) ([\w-]+ )?(model|software"
+    r"|service|system|tool)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
     r"|creates|returns)\b"
 )
@@ -124,8 +125,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|placed|deployed|used|released)\b.{0,20}\b(service|production|products?|operation)"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview"
-        r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
-        r"|non-?production (use|licen[cs]e|purposes?)|only use .{0,160}for (non-?commercial )?"
+        r"|(evaluat|experiment|test|try|trial|pilot)\w* .{0,80}for (up to |a period of )?\w+ days"
+        r"|non-?production (use|licen[cs]e|purposes?|environments?|settings?|systems?)"
+        r"|only use .{0,160}for (non-?commercial )?"
         r"(research|evaluation|testing"
         r"|personal)"
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
