@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "Buyers located in sanctioned territories may not download the Models.",
+        "You shall not use the Model in any process that approves or refuses mortgages.",
+        "The Weights may not be used in games aimed at children.",
         "The Territory is Japan; the Software is not licensed elsewhere.",
         "Use of the Corpus is limited to employees of member libraries.",
         "The Software may serve all purposes except the guidance of weapons.",

@@ -230,6 +230,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "We may take down any post that breaches these rules.",
         "The Licensee may request amendments to Annex B, which apply once both parties sign them.",
         "Licensee may, on written notice, suggest changes to this Agreement.",
         "Changes: see the release notes for what is new in each model version.",
@@ -262,6 +263,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "Users may revoke their consent to analytics at any time.",
+        "You can opt out of the newsletter at any time.",
+        "The Publisher may end its distribution of the Model at any time without revoking"
+        " licences already granted.",
         "We will not revoke your licence for any reason, provided that you pay the fees.",
         "A team may withdraw its submission at any time before the deadline.",
         "Entrants can leave the hackathon at any time.",

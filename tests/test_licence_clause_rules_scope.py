@@ -44,6 +44,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The Model is licensed to partners for experimentation, not for release to customers.",
         "The trial licence lets you run the Model in a non-production setting for thirty days.",
         "Scope of use: academic research.",
         "The checkpoint is offered for benchmarking; putting it into production is beyond the"
@@ -170,6 +171,7 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "No copy of the Software shall be employed to forge identity papers.",
         "The Platform shall not be used by Customer or its Affiliates for debt collection calls.",
         "Licensee undertakes not to try to locate any person shown in the Images.",
         "The licence is provided on condition that the Model is not used to rank job"
@@ -281,6 +283,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "Licences on the Hub vary, for example MIT, Apache-2.0 or research-only terms.",
         "Can I use Heron for testing? Yes, and for anything else too.",
         "Is Heron only for research? No, any lawful use is allowed.",
         "Orbis only uses the feedback you send to evaluate its own roadmap.",

@@ -18,6 +18,10 @@ _FIELD = (
     # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
     r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
     r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
+    # lending: "any automated system that denies people loans"; apps for children
+    r"|\b(loans?|lending|mortgages?) (decisions?|approvals?|applications?)|(deny|denies|denying"
+    r"|refus\w*|approv\w*) (\w+ ){0,2}(loans?|credit|mortgages?)\b|(target\w*|aimed at|directed (at"
+    r"|to)|designed for) (\w+ )?(children|minors|kids)\b"
     r"|eligibility (determinations?|decisions?)|public benefits|immigration (enforcement|control"
     r"|decisions?|authorit)|(eligibility|entitlement)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
     r"|housing|credit|insurance|employment)"
@@ -163,7 +167,8 @@ FIELD_RULES: dict[str, Rule] = {
         r"|universities|institutions|users|compan\w+|businesses|hospitals|schools|agencies"
         r"|non-?profits|charities|partners|developers|students|academics)\b"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
-        r"|(sanctioned|embargoed) (countries|country|jurisdictions?|persons)|sanctions list"
+        r"|(sanctioned|embargoed) (countries|country|jurisdictions?|persons|regions?|territor\w+"
+        r"|areas?)|sanctions list"
         # kinds of user excluded: "any use by a business that is privately owned ... is not
         # permitted"; implementations excluded: "no licence for hardware implementations"
         r"|\b(use|used) by (a|an|any) (\w+ )?(business|compan\w+|organi[sz]ation|entit\w+"

@@ -58,6 +58,9 @@ USE_BAN_RULES: dict[str, Rule] = {
         # name rule)
         r"|\b(condition|provided|requirement|on the basis)\b.{0,40}\b(model|software|weights|work"
         r"|materials|dataset|data) (is|are|be) not (put to (work|use)|used|employed|deployed)\b"
+        # "no model bought here will be employed to produce counterfeit documents"
+        r"|\bno (\w+ )?(model|software|weights|copy|copies|materials|dataset|data)\b.{0,40}\b(will"
+        r"|shall|may|can|is to) (ever )?be (used|employed|deployed|applied|put to use)\b"
         # "no use may be made of the Data to make decisions about patients"
         r"|\bno use (\w+ ){0,2}(may|shall|can|will|is to) be made of\b.{0,80}\b(to|for|in)\b"
         # data agreements: "will not attempt to re-identify any individual in the Data"

@@ -153,7 +153,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you |to [\w-]+"
         r"( [\w-]+){0,3} )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal|teaching)"
+        r"|testing|scientific|personal|teaching|experiment\w*|benchmark\w*|non-?production)"
         # "permitted for the purpose of evaluation"; "solely to reproduce the paper's findings";
         # "to run experiments ..., but not to make it part of a product"
         r"|(permitted|allowed|licensed|granted|authori[sz]ed|given|provided)( to [\w-]+( [\w-]+)?)?"

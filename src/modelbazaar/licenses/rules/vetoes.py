@@ -15,6 +15,9 @@ VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can)(, [^,]{1,60},)? (modify|change|alter|amend|add|remove"
         r"|supplement|propose|suggest|request)"
+        # content taken down under the terms: "the Hub may remove listings that violate these terms"
+        r"|\b(remove|delete|take down|delist)\w* (\w+ ){0,3}(that|which) (violate|breach|infringe"
+        r"|contravene|break)"
         # (new versions apply only by your choice, unless they bind continued use or apply
         # of themselves: "a new version ... will apply to all copies")
         r"|^(?!.*((continued|continuing) (use|access)|(will|shall) (apply|govern|bind|supersede"
@@ -49,13 +52,16 @@ VETO = {
         r"|\b(you|licensee|recipient|customer|user|subscriber|participant|entrant|member|student"
         r"|team)s? (may|can)\b"
         r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
-        r"\b(terminate|end|cancel|withdraw)"
+        r"\b(terminate|end|cancel|withdraw|revoke|opt out)"
         r"|(will|does|shall) not (terminate|end)\b"
         # what follows the end: "upon termination of this Agreement for any reason, you shall cease"
         r"|^(upon|on|after|following|in the event of) (any |the |such )?(terminat|expir)\w*\b"
         r"(?!.*\b(may|can) (terminat|revok|end)\b)"
         # the licensor stopping distribution ends no licence already granted
         r"|cease (making|distributing|to (make|distribute|offer|provide))|stop distributing"
+        # "a publisher may end its listing, which does not revoke licences already granted"
+        r"|\bend\w* (its|the|their|our|a) (listings?|distribution|offering|hosting|availability)\b"
+        r"|not (revoke|terminate|affect|end) (\w+ ){0,2}(licen[cs]es?|rights)( already)? granted"
         r"|(suspend|stop|cease|discontinu)\w* (the )?(downloads?|distribution|hosting|availability)"
         # ... or its hosted copy: "we may suspend the hosted demo for maintenance"
         r"|(suspend|stop|cease|discontinu|pause|interrupt)\w* (the |our |any )?(hosted|online|web"
@@ -219,5 +225,8 @@ VETO = {
         # who may use, not what for: "access is granted only to researchers at universities"
         r"|^(?!.*\b(purposes?|uses?|only for|solely for|research (project|use))\b).*\bonly to "
         r"([\w-]+ ){0,3}(researchers|academics|scientists|students|universities|institutions)\b"
+        # a research-only licence named as an example: "such as Apache-2.0 or a research-only
+        # licence"
+        r"|\b(such as|e\.g\.|for example|for instance)\b.{0,60}\bresearch[- ]only\b"
     ),
 }
