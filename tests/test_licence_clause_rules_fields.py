@@ -12,6 +12,9 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "Nothing hereunder shall permit use of the Model by an armed force.",
+        "You shall not run the Driver on chips not made by Corvid.",
+        "The toolkit is licensed only for building programs that execute on Corvid GPUs.",
         "Buyers located in sanctioned territories may not download the Models.",
         "You shall not use the Model in any process that approves or refuses mortgages.",
         "The Weights may not be used in games aimed at children.",
@@ -108,6 +111,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "The Driver runs on Corvid GPUs and on processors from other vendors.",
         "The manual explains that its use is restricted to experienced administrators.",
         "You may not use Wren's completions to build a model that competes with Wren.",
         "Can people in Brazil use Heron? Yes, the licence is worldwide.",

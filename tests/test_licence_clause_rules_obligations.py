@@ -31,6 +31,8 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Licensee must ensure that each fork\'s name carries the word "Corvid".',
+        'Every kit that includes the Library must bear the "Corvid Ready" seal on its box.',
         'Apps must display the "Made with Wren" badge on their start screen.',
         "Call every derivative orca_ followed by a short tag.",
         "Please name your adapter heron-[language] so that it can be traced to Heron.",

@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The Licensor may substitute new terms for this agreement on thirty days' notice.",
         "The Publisher may revise the download conditions, and continued downloading means"
         " acceptance.",
         "We may narrow the permitted uses in this licence at any time.",
@@ -230,6 +231,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "Corvid may release new versions of the toolkit that no longer support older GPUs.",
         "We may take down any post that breaches these rules.",
         "The Licensee may request amendments to Annex B, which apply once both parties sign them.",
         "Licensee may, on written notice, suggest changes to this Agreement.",

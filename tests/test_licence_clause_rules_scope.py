@@ -44,6 +44,8 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "The Model may be used for academic research and for no other purposes.",
+        "Preview weights are supplied for testing and may not be embedded in commercial releases.",
         "The Model is licensed to partners for experimentation, not for release to customers.",
         "The trial licence lets you run the Model in a non-production setting for thirty days.",
         "Scope of use: academic research.",

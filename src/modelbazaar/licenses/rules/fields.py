@@ -10,7 +10,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _FIELD = (
-    r"\b(military|armed forces|weapon|nuclear|surveillance|law[- ]enforcement|polic(e|ing)\b"
+    r"\b(military|armed forces?|weapon|nuclear|surveillance|law[- ]enforcement|polic(e|ing)\b"
     r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
     r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
     r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
@@ -32,6 +32,9 @@ _FIELD = (
     r"managed)? (\w+ )?service"
     r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
     r"|customers?|departments?)"
+    # other vendors' hardware: "with any processor not manufactured by or for Lumina"
+    r"|(hardware|processors?|devices?|chips?|gpus?|accelerators?|platforms?) (that (is|are) )?(not "
+    r"(made|manufactured|supplied|sold|provided|designed) by|other than (those|the) )"
     r"|good, not evil|munitions|ammunition|excluded fields?\b|defen[cs]e (and|or) (intelligence"
     r"|security|military)"
     r"|safety[- ]critical (systems?|infrastructure|applications?)"
@@ -58,6 +61,7 @@ _EXCLUDE = (
     r"|void|not extend|no (licen[cs]e|rights?|grant) (\w+ )?extends?\b|\bno use\b"
     r"|outside (the|this) (licen[cs]e|grant|agreement)"
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
+    r"|nothing (herein|hereunder) (shall |will |may )?(authori[sz]e|permit|allow|grant|license)"
     r"|under no circumstances|in no (event|case)|not authori[sz]ed"
 )
 _PLACE = (
@@ -167,6 +171,10 @@ FIELD_RULES: dict[str, Rule] = {
         r"|universities|institutions|users|compan\w+|businesses|hospitals|schools|agencies"
         r"|non-?profits|charities|partners|developers|students|academics)\b"
         r"|only .{0,60}run on (a|an|the) .{0,40}(operating system|platform|device|hardware)"
+        # "only to develop applications that run on Lumina accelerators"
+        r"|\bonly\b.{0,60}\b(run|runs|running|execut\w*|operat\w*) on ([\w-]+ ){0,3}(hardware"
+        r"|devices?"
+        r"|platforms?|accelerators?|gpus?|chips?|processors?)\b"
         r"|(sanctioned|embargoed) (countries|country|jurisdictions?|persons|regions?|territor\w+"
         r"|areas?)|sanctions list"
         # kinds of user excluded: "any use by a business that is privately owned ... is not

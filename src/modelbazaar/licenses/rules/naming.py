@@ -77,7 +77,8 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
         r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
         r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
-        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(\"[^\"]{1,30}\" )?(logo|brand|badge)"
+        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(\"[^\"]{1,30}\" )?(logo|brand|badge"
+        r"|mark|seal|sticker)\b"
         # "must state that the product is built with X", without quotes
         r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "
         r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
@@ -93,6 +94,8 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"
         r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
         r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
+        # "ensure that the Derivative's name incorporates the word Ibis"
+        r"|\bnames? (incorporates?|carries|bears) the (word|term|string|mark|name)\b"
         # a name template: "name it kestrel-[task]"; "name it kestrel-<suffix>" (the segmenter
         # drops what looks like a tag, leaving the prefix "kestrel-")
         r"|\b(name|call|title|label)\w* (it|them|(your|each|any|the|every) [\w-]+) \"?([\w.-]*[\[{]"

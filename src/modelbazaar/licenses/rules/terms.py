@@ -9,7 +9,7 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
-_CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*"
+_CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*|substitut\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"

@@ -104,7 +104,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b("
         + _RESEARCH
         + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
-        r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
+        r"|operational|production)( or (commercial|operational|production))? (purposes?|uses?))\b"
+        # "provided for internal evaluation ... and must not be included in shipping products"
+        r"|(evaluat|test|experiment|trial|research|stud(y|ie)|pilot)\w*\b.{0,80}\b(must|shall|may"
+        r"|can) ?not be (included|incorporated|integrated|embedded|shipped|deployed|used) (in|into"
+        r"|with|as part of) (\w+ ){0,2}(products?|services?|production|releases?)"
         # a heading with its content: "Permitted use: non-production evaluation."
         r"|^((permitted|authori[sz]ed|licensed|allowed|licen[cs]e) ?(uses?|purposes?|scope"
         r"|type)?|scope( of (the |this )?(grant|licen[cs]e|use))?) ?: "
