@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Corpus is available to registered charities only.",
+        "The Weights are not made available to companies that build missiles or other weapons.",
         "Nothing hereunder shall permit use of the Model by an armed force.",
         "You shall not run the Driver on chips not made by Corvid.",
         "The toolkit is licensed only for building programs that execute on Corvid GPUs.",
@@ -111,6 +113,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "If you are a school, the Toolkit is licensed to you with only the rights in this"
+        " document.",
         "The Driver runs on Corvid GPUs and on processors from other vendors.",
         "The manual explains that its use is restricted to experienced administrators.",
         "You may not use Wren's completions to build a model that competes with Wren.",

@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "A merged model's name needs to include the names of its parents.",
         'Licensee must ensure that each fork\'s name carries the word "Corvid".',
         'Every kit that includes the Library must bear the "Corvid Ready" seal on its box.',
         'Apps must display the "Made with Wren" badge on their start screen.',
@@ -118,6 +119,8 @@ FOUND: dict[str, list[str]] = {
         "Each hosted service must name Cobalt as the base model on its landing page.",
     ],
     "safety_guardrail": [
+        "If you disable any safety filter or digital rights management in the Model, this"
+        " licence ends.",
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [

@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "Our guidelines evolve, and the version on this page is the one that binds you.",
         "The Licensor may substitute new terms for this agreement on thirty days' notice.",
         "The Publisher may revise the download conditions, and continued downloading means"
         " acceptance.",
@@ -117,6 +118,7 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "Admins may suspend your licence at their discretion.",
         "We cannot revoke this licence except at our sole discretion.",
         "We may pull your API access and licence whenever we decide to.",
         "We may cut off access if, in Wren's judgement, your use creates legal risk for Wren.",

@@ -44,6 +44,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "This build is for experimenting with the API, not for powering production services.",
         "The Model may be used for academic research and for no other purposes.",
         "Preview weights are supplied for testing and may not be embedded in commercial releases.",
         "The Model is licensed to partners for experimentation, not for release to customers.",
@@ -137,6 +138,7 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Audio you create with the Model must not be used to train a speech generator.",
         "Labels produced by our tagging service must not be used to train any other tagging model.",
         "Completions may be used freely, apart from training a rival language model.",
         "Generated audio may be published, but you cannot use it to train a voice model.",
@@ -173,6 +175,7 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Deployers agree that the Model shall never be the only basis for firing an employee.",
         "No copy of the Software shall be employed to forge identity papers.",
         "The Platform shall not be used by Customer or its Affiliates for debt collection calls.",
         "Licensee undertakes not to try to locate any person shown in the Images.",
@@ -317,6 +320,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "Our staff do not use your generated images for anything.",
         "The Curators do not use submitted outputs to train anything.",
         "Can I train models on Heron's answers? Yes, without any restriction.",
         "The Vendor claims no rights in your outputs or in models you train on them.",
@@ -379,6 +383,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Our team has grown to more than fifty engineers.",
     ],
     "user_cap": [
+        "Accounts of users under 13 are deleted on request.",
         "No seat limits apply to this licence.",
         "Users under 16 years of age need parental consent.",
     ],

@@ -23,8 +23,8 @@ _FIELD = (
     r"|refus\w*|approv\w*) (\w+ ){0,2}(loans?|credit|mortgages?)\b|(target\w*|aimed at|directed (at"
     r"|to)|designed for) (\w+ )?(children|minors|kids)\b"
     r"|eligibility (determinations?|decisions?)|public benefits|immigration (enforcement|control"
-    r"|decisions?|authorit)|(eligibility|entitlement)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
-    r"|housing|credit|insurance|employment)"
+    r"|decisions?|authorit)|(eligibility|entitlement)\w* (to|for) (\w+ ){0,2}(benefits|assistance)"
+    # (eligibility for credit, housing or employment stays a use restriction, as labelled)
     r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
@@ -55,7 +55,8 @@ _EXCLUDE = (
     r"|unavailable|(is|are) not (permitted|allowed)\b|not (be )?(used|deployed|designed|licensed"
     r"|intended"
     # (the name of a "Prohibited Use Policy" excludes nothing by itself)
-    r"|granted)|exclud|prohibit(?!\w* uses? polic)|forbid|outside the scope"
+    r"|granted|offered|provided|made available)|exclud|prohibit(?!\w* uses? polic)|forbid"
+    r"|outside the scope"
     r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
     r"|no (licen[cs]es?|rights?|permission) (is |are )?(granted|conferred|given)|consistent with"
     r"|void|not extend|no (licen[cs]e|rights?|grant) (\w+ )?extends?\b|\bno use\b"
@@ -131,7 +132,10 @@ FIELD_RULES: dict[str, Rule] = {
         r"(persons?|people|employees|members|customers|entit\w+|organi[sz]ations?|individuals?"
         r"|researchers|universities|institutions|users)"
         # "made available to municipal authorities only"
-        r"|(available|granted|licensed|provided|open) to ([\w-]+ ){1,3}only\b"
+        r"|(available|granted|licensed|provided|open) to ([\w-]+ ){0,2}(authorities|bodies|members"
+        r"|employees|customers|users|persons|people|entities|organi[sz]ations|institutions"
+        r"|universities|researchers|charities|companies|businesses|residents|citizens|partners"
+        r"|agencies|schools|hospitals) only\b"
         # a grant for one purpose or platform only
         r"|(use|used|authori[sz]ed|permitted|licensed|granted)\b.{0,80}\b(solely|only|exclusively)"
         r" for (?!(the )?(non-?commercial|research|evaluat|academic|personal|education|testing"

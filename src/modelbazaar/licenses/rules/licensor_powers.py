@@ -40,7 +40,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|stop licensing"
             r"|\blapses?\b|\bcut\w* off\b|\bblock\w* (your |the )?(access|licen[cs]e)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
-            r"|[\w-]+'s) discretion"
+            r"|their|[\w-]+'s) discretion"
             r"|for convenience|competitor|compet(e|es|ing)\b|acquired|merge|change of control"
             r"|at (its|our|their) (sole )?option"
             r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"

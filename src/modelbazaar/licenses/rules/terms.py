@@ -92,6 +92,7 @@ TERMS_RULES: dict[str, Rule] = {
         # always applies"
         r"|check (back|this page|here)\b.{0,30}(from time to time|regularly|periodically|often)"
         r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
+        r"|(these|our) (polic\w*|terms|rules|guidelines|conditions) (change|evolve)\b"
         r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
         # "later versions published by the Licensor replace it automatically"
         r"|(later|new|future|subsequent|revised|updated) versions?\b.{0,80}\bautomatically\b"

@@ -41,6 +41,7 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|identify|track|locate|profile|harass|de-?anonymi[sz]e|link)\b"
         # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
         r"|\b(is|are|be|gets?) never (used|applied|employed|deployed|relied (up)?on) (to|for|in)\b"
+        r"|never be (the )?(sole|only|primary|main) basis (for|of)\b"
         # "Licensee will ensure that the Model is not used to ..."
         r"|ensur\w* (that )?(the |this |its |your |any )?(\w+ ){0,2}(is|are) (not|never) (used"
         r"|employed|deployed|applied) (to|for|in)\b"

@@ -14,6 +14,9 @@ _OUTPUT = (
     r"|generated (samples?|images?|audio|video|media|code)|(content|text|data|images?) (generated"
     r"|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)|predictions"
+    # "images you make with the model"
+    r"|(images?|text|content|audio|videos?|code|data|pictures) (that )?you (make|create|generate"
+    r"|produce) (with|using)"
     r"|[\w-]+ (generated|produced|created|made) by (the|this|our|its|any) ([\w-]+ )?(model|software"
     r"|service|system|tool)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
@@ -172,6 +175,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|\b(" + _RESEARCH + r")\b.{0,80}\b(serv\w*|deploy\w*|production|products?|end users"
         r"|customers)\b.{0,40}\b(is|are) (outside|beyond) (what |the scope of )?(this|the) (licen"
         r"|grant|agreement)"
+        # "the preview model is for trying things out, not for running your business"
+        r"|\bfor ([\w-]+ ){0,3}(trying|testing|experimenting|playing|tinkering)\b.{0,40}\bnot (for"
+        r"|in)"
+        r" (running |operating |powering )?(your |a |any )?(business|production|products?"
+        r"|services?|commercial)"
         # "so that the paper's tables can be reproduced; the licence does not cover any other use"
         r"|\b(" + _RESEARCH + r"|reproduc\w*|replicat\w*)\b.{0,80}\b(does|do|shall|will) not (cover"
         r"|extend to|permit|allow|license) (any|all) other (uses?|purposes?)"
@@ -197,7 +205,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             _OUTPUT,
             r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
             r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
-            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?)",
+            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?"
+            r"|generators?)",
             160,
         )
         # "use the outputs however you want, except to make a model that competes with ours"

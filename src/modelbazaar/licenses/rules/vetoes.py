@@ -86,7 +86,12 @@ VETO = {
     "revenue_cap": re.compile(
         r"\bno (\w+ )?(revenue|turnover|size|headcount) (thresholds?|caps?|limits?)"
     ),
-    "user_cap": re.compile(r"\bno (\w+ )?(user|seat|customer) (thresholds?|caps?|limits?)"),
+    "user_cap": re.compile(
+        r"\bno (\w+ )?(user|seat|customer) (thresholds?|caps?|limits?)"
+        # an age, not a count: "data from users under 16"
+        r"|\b(users|customers|subscribers|people|persons|children) (under|below|over|above|aged)"
+        r" \d{1,2}\b(?!\d|[,.]\d)"
+    ),
     # The licensee's users reaching the work over a network (AGPL-style source offers), not the
     # licensor reaching into your copy.
     "remote_update": re.compile(
@@ -96,7 +101,8 @@ VETO = {
     "safety_guardrail": re.compile(
         r"\byou (may|can) (remove|disable|turn off|switch off)"
         # someone else's protection: "circumvent the copy protection of any third-party work"
-        r"|(copy|copyright|content|technical|technological) protection|rights management|\bdrm\b"
+        r"|^(?!.*\b(safety|guardrails?|filters?|moderation)\b).*((copy|copyright|content|technical"
+        r"|technological) protection|rights management|\bdrm\b)"
     ),
     # Outputs free for any use, training included, are no output-use ban.
     "output_use": re.compile(
@@ -111,7 +117,7 @@ VETO = {
         r"|organi[sz]er|sponsor|curators?))( \w+)? (do|does|will|shall) not (use|collect"
         r"|retain|store|train)\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
-        r"|store) (your|customer|user|them|it\b|outputs?|such)|no (rights?|ownership|claims?) (in"
+        r"|store) (your|customer|user|outputs?|such)|no (rights?|ownership|claims?) (in"
         r"|to|over) (the |any |their |its |your |such )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
