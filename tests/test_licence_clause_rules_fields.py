@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The Lab Edition may be downloaded only by registered university staff.",
+        "Excluded countries are listed in Schedule 4.",
         "The Corpus is available to registered charities only.",
         "The Weights are not made available to companies that build missiles or other weapons.",
         "Nothing hereunder shall permit use of the Model by an armed force.",

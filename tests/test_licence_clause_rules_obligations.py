@@ -31,6 +31,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        "Every title built with the Kit must show the Kit's logo on its loading screen.",
         "A merged model's name needs to include the names of its parents.",
         'Licensee must ensure that each fork\'s name carries the word "Corvid".',
         'Every kit that includes the Library must bear the "Corvid Ready" seal on its box.',

@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "These terms govern each copy of the Weights, whenever downloaded.",
+        "The revised Annex C binds all current licensees from the day it is posted.",
         "Our guidelines evolve, and the version on this page is the one that binds you.",
         "The Licensor may substitute new terms for this agreement on thirty days' notice.",
         "The Publisher may revise the download conditions, and continued downloading means"
@@ -233,6 +235,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "The app can check for updates once a week.",
         "Corvid may release new versions of the toolkit that no longer support older GPUs.",
         "We may take down any post that breaches these rules.",
         "The Licensee may request amendments to Annex B, which apply once both parties sign them.",

@@ -79,7 +79,7 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
         r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
         r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
-        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(\"[^\"]{1,30}\" )?(logo|brand|badge"
+        r"|bear)\w* (the |our |its |an? )?([\w'-]+ ){0,2}(\"[^\"]{1,30}\" )?(logo|brand|badge"
         r"|mark|seal|sticker)\b"
         # "must state that the product is built with X", without quotes
         r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "

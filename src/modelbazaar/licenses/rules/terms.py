@@ -94,6 +94,13 @@ TERMS_RULES: dict[str, Rule] = {
         r"|(this|the|our) (polic\w*|terms|licen[cs]e|agreement|rules) changes\b"
         r"|(these|our) (polic\w*|terms|rules|guidelines|conditions) (change|evolve)\b"
         r"|the (current|latest|newest) version (always |then )?(applies|governs|binds)"
+        # a change that reaches back: "the replacement applies to all existing licensees"; "this
+        # version applies to every copy, whenever obtained"
+        r"|\b((applies|apply|shall apply|will apply) to|binds?) (all |every |any )?(existing"
+        r"|current)"
+        r" (licensees|users|customers|copies|holders|downloads)\b"
+        r"|\b(appl(y|ies)|governs?|binds?)\b.{0,60}\bwhenever (obtained|downloaded|acquired"
+        r"|received)"
         # "later versions published by the Licensor replace it automatically"
         r"|(later|new|future|subsequent|revised|updated) versions?\b.{0,80}\bautomatically\b"
         # "any change to the metric or to these Rules ... becomes binding when announced"

@@ -15,6 +15,8 @@ VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can)(, [^,]{1,60},)? (modify|change|alter|amend|add|remove"
         r"|supplement|propose|suggest|request)"
+        # software checking for its own updates: "the Software may automatically check for updates"
+        r"|\bcheck\w* for (software |new )?updates\b(?!.{0,40}\b(terms|licen|agreement|polic))"
         # content taken down under the terms: "the Hub may remove listings that violate these terms"
         r"|\b(remove|delete|take down|delist)\w* (\w+ ){0,3}(that|which) (violate|breach|infringe"
         r"|contravene|break)"
