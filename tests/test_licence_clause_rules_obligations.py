@@ -1,5 +1,6 @@
-"""Clause rules for what a user must do (rules/obligations.py): use policies (AUP), prescribed
-names, notices, safety guardrails, flow-down; plain wording with no clause; overlaps (settle).
+"""Clause rules for what a user must do (rules/obligations.py, rules/naming.py): use policies
+(AUP), prescribed names, notices, safety guardrails, flow-down; plain wording with no clause;
+overlaps (settle).
 
 Sentences written for these tests (tests/clause_cases.py says how).
 The other families are in *_scope.py, *_fields.py and *_powers.py.

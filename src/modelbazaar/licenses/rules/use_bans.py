@@ -2,7 +2,7 @@
 
 Wording varies more here than anywhere (active and passive voice, asides between the modal and
 the verb, list headings, plain-English and translated licences), so the pattern is a union of
-shapes; look_alikes.py vetoes the grant's edge, endorsement bans and the licensor's own promises.
+shapes; vetoes.py vetoes the grant's edge, endorsement bans and the licensor's own promises.
 
 Example: `USE_BAN_RULES["use_restriction"].matches("you shall not use the model to stalk")` ->
 True.
