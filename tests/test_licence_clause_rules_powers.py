@@ -120,6 +120,9 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "If the Model becomes the subject of a claim, the Licensor may, at its option: (a)"
+        " replace the affected part; (b) obtain a licence for you; or (c) suspend your rights"
+        " in it.",
         "Admins may suspend your licence at their discretion.",
         "We cannot revoke this licence except at our sole discretion.",
         "We may pull your API access and licence whenever we decide to.",
@@ -270,6 +273,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "You may, at your option: (a) keep the Model; or (b) terminate this licence by"
+        " deleting it.",
         "Users may revoke their consent to analytics at any time.",
         "You can opt out of the newsletter at any time.",
         "The Publisher may end its distribution of the Model at any time without revoking"

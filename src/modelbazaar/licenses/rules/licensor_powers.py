@@ -88,6 +88,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
             400,
         )
+        # a list of the licensor's options: "Apple may, at its option: (a) ...; (b) ...; or (c)
+        # suspend your rights ..."
+        + r"|\bat (its|our|their) (sole )?option\b.{0,300}\b(suspend|terminat|revok)\w*"
         # at will on notice: "may end this Agreement on thirty days' written notice" (a
         # patent suit's notice period is no such power: the licensor is not the one who may)
         + r"|\b(may|can|reserves? the right to)\b (\w+ ){0,4}(terminat\w*|end|revoke|cancel)\b"
