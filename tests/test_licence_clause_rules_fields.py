@@ -12,6 +12,7 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "The weights may not be shared with anyone outside your laboratory.",
         "The Lab Edition may be downloaded only by registered university staff.",
         "Excluded countries are listed in Schedule 4.",
         "The Corpus is available to registered charities only.",

@@ -32,6 +32,7 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Each listing must read "Runs on Wren" under its title.',
         "Every title built with the Kit must show the Kit's logo on its loading screen.",
         "A merged model's name needs to include the names of its parents.",
         'Licensee must ensure that each fork\'s name carries the word "Corvid".',

@@ -44,6 +44,7 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Access is given for the study described in your proposal and for no other purpose.",
         "This build is for experimenting with the API, not for powering production services.",
         "The Model may be used for academic research and for no other purposes.",
         "Preview weights are supplied for testing and may not be embedded in commercial releases.",
@@ -175,6 +176,9 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Tools that scrape private profiles are not permitted.",
+        "Services powered by the Model must not send unsolicited messages.",
+        "We do not permit integrations that use the Model to grade students.",
         "Deployers agree that the Model shall never be the only basis for firing an employee.",
         "No copy of the Software shall be employed to forge identity papers.",
         "The Platform shall not be used by Customer or its Affiliates for debt collection calls.",

@@ -20,9 +20,9 @@ _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|sc
 _TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
 _TERMS += r"|purposes)"
 # a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
-_TERMS += r"|(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules"
+_TERMS += r"|\b(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules|polic\w*"
 _TERMS += r"|guidelines)\b|\beula\b"
-_TERMS += r"|the ([\w-]+ ){1,2}(terms|conditions)\b"
+_TERMS += r"|\bthe ([\w-]+ ){1,2}(terms|conditions)\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
         r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"

@@ -43,6 +43,7 @@ _RESEARCH = (
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
     # laboratory work, coursework, pilots: "confined to laboratory investigation"
     r"|laborator(y|ies)|coursework|thes[ie]s\b|classroom|instruction(al)?\b|pilot(s|ing)?\b"
+    r"|stud(y|ies)\b"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(

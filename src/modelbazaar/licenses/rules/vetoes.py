@@ -15,6 +15,9 @@ VETO = {
     "terms_change": re.compile(
         r"\b(you|licensee|court)s? (may|can)(, [^,]{1,60},)? (modify|change|alter|amend|add|remove"
         r"|supplement|propose|suggest|request)"
+        # removing an account, not terms: "we may remove your account if you break these rules"
+        r"|\b(remove|delete|suspend|close)\w* (your|their|the user's|a user's) (\w+ )?(accounts?"
+        r"|access|content|posts?|listings?|apps?)\b"
         # software checking for its own updates: "the Software may automatically check for updates"
         r"|\bcheck\w* for (software |new )?updates\b(?!.{0,40}\b(terms|licen|agreement|polic))"
         # content taken down under the terms: "the Hub may remove listings that violate these terms"
