@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "People located in countries where encryption is outlawed may not download the Software.",
+        "The Dataset may not be used by any party to an armed conflict.",
         "The weights may not be shared with anyone outside your laboratory.",
         "The Lab Edition may be downloaded only by registered university staff.",
         "Excluded countries are listed in Schedule 4.",

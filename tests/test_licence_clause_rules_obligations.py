@@ -181,6 +181,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "Amendments to these terms bind every licensee from the date they are posted.",
         "Amended licence conditions apply to all copies from the date we publish them.",
         "You may share the Corpus with colleagues, and they need not sign anything.",
         "Your own licence may differ, provided its terms are no less protective of the authors "

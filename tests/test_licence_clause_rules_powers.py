@@ -12,6 +12,8 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The Foundation may revise this licence, and each revision binds existing licensees"
+        " at once.",
         "This acceptable conduct policy is revised periodically.",
         "These terms govern each copy of the Weights, whenever downloaded.",
         "The revised Annex C binds all current licensees from the day it is posted.",
@@ -121,6 +123,8 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The Trust may revoke any licence whose holder acts against its values, as the Trust"
+        " alone determines.",
         "The Licensor may revoke access without any justification.",
         "If the Model becomes the subject of a claim, the Licensor may, at its option: (a)"
         " replace the affected part; (b) obtain a licence for you; or (c) suspend your rights"
@@ -240,6 +244,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "The Foundation may publish revised versions of this licence with new numbers.",
         "We may remove your account and cancel your licence if you break these rules.",
         "The app can check for updates once a week.",
         "Corvid may release new versions of the toolkit that no longer support older GPUs.",

@@ -35,6 +35,8 @@ _FIELD = (
     # other vendors' hardware: "with any processor not manufactured by or for Lumina"
     r"|(hardware|processors?|devices?|chips?|gpus?|accelerators?|platforms?) (that (is|are) )?(not "
     r"(made|manufactured|supplied|sold|provided|designed) by|other than (those|the) )"
+    r"|armed conflicts?|\b(persons?|people|users|anyone|residents) (located |resident )?in (any )?"
+    r"(jurisdictions?|countries|territories|regions?) (where|in which)\b"
     r"|good, not evil|munitions|ammunition|excluded fields?\b|defen[cs]e (and|or) (intelligence"
     r"|security|military)"
     r"|safety[- ]critical (systems?|infrastructure|applications?)"

@@ -36,7 +36,9 @@ VETO = {
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by (both|all|each|the) (parties|affected)"
         r"|mutual(ly)? (written )?(agree|consent)|amended in accordance with"
-        r"|\b(foundation|steward)\b.{0,40}\b(revise|publish)"
+        # (unless the revisions bind: "revisions bind all licensees from the following month")
+        r"|^(?!.*\b(bind|binding|automatically|existing licensees|all licensees|continued use)\b)"
+        r".*\b(foundation|steward)\b.{0,40}\b(revise|publish)"
         # "only SGI may modify the terms" says who may, like "no one other than"; "you may
         # obtain a current copy of the License at ..." says where the text is
         r"|\bonly (the )?[\w-]+ (may|can) (modify|change|amend)|obtain a (current )?copy"
@@ -206,6 +208,7 @@ VETO = {
     ),
     # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
     "flow_down": re.compile(
+        r"\b(revisions|amendments|changes|updates)\b.{0,20}\bbind|"
         r"(revised|updated|amended|new|changed|modified) (licen[cs]e )?(version|terms|conditions"
         r"|agreement|licen[cs]e|polic\w*)\b.{0,40}\b(bind|appl(y|ies))"
         # terms you need not impose: "you shall not be required to impose these terms on users"
