@@ -3,10 +3,11 @@
 The regression check of the clause passes (bench/data/CLAUSES.md): every SPDX text shipped in
 `licenses/data/spdx/texts.json.xz` except those of a held-out family, plus the shipped model
 licences of train families (`licenses/data/texts/`, Qwen, Tongyi, Mistral and Falcon left out)
-and the three texts in `bench/data/clause_texts/`, are read by `find_clauses` (rules alone).
-Run it before a rule change with `--save before.json`, after it with `--compare before.json`:
-it prints each restrictive finding that appeared or disappeared, to be read by hand (one that
-appears must be a true clause or be fixed). No held-out text is read.
+and the three texts in `bench/data/clause_texts/`, are read by `find_clauses` (rules alone;
+`--classifier`: with the shipped classifier, as the audit runs them). Run it before a rule change
+with `--save before.json`, after it with `--compare before.json`: it prints each restrictive
+finding that appeared or disappeared, to be read by hand (one that appears must be a true clause
+or be fixed). No held-out text is read.
 
     PYTHONPATH=src python bench/clause_spdx_findings.py --save /tmp/before.json
     PYTHONPATH=src python bench/clause_spdx_findings.py --compare /tmp/before.json
@@ -21,6 +22,7 @@ import json
 from pathlib import Path
 
 from modelbazaar.licenses import _data
+from modelbazaar.licenses.clause_model import ClauseClassifier, shipped_model
 from modelbazaar.licenses.clauses import find_clauses
 
 # Held-out families (CLAUSES.md): their texts are never read here.
@@ -44,11 +46,12 @@ def texts() -> dict[str, str]:
     return {name: text for name, text in sorted(found.items()) if not name.startswith(HELD_OUT)}
 
 
-def findings() -> list[list[str]]:
-    """[licence, kind, quote] for every restrictive finding of the rules."""
+def findings(classifier: ClauseClassifier | None = None) -> list[list[str]]:
+    """[licence, kind, quote] for every restrictive finding of the rules (with `classifier`, as
+    `bazaar audit` runs them)."""
     rows = []
     for name, text in texts().items():
-        for finding in find_clauses(text, name):
+        for finding in find_clauses(text, name, classifier=classifier):
             if finding.restrictive:
                 rows.append([name, finding.kind, finding.quote])
     return rows
@@ -58,8 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--save", type=Path, help="write the findings here (JSON)")
     parser.add_argument("--compare", type=Path, help="findings saved earlier to compare with")
+    parser.add_argument("--classifier", action="store_true", help="with the shipped classifier")
     args = parser.parse_args()
-    now = findings()
+    now = findings(shipped_model() if args.classifier else None)
     print(f"{len(texts())} texts, {len(now)} restrictive findings")
     if args.save:
         args.save.write_text(json.dumps(now, indent=0), encoding="utf-8")
