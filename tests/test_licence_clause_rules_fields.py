@@ -118,6 +118,10 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Access is restricted to users who have verified their e-mail address.",
+        "People in Canada may not yet see the new features.",
+        "Training data for the model was not provided by any government agency.",
+        "Support is not provided for deployments in military settings.",
         "If you are a school, the Toolkit is licensed to you with only the rights in this"
         " document.",
         "The Driver runs on Corvid GPUs and on processors from other vendors.",

@@ -158,6 +158,7 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "Each file name includes the date of the release.",
         "Do I have to put Heron in my model's name? No, any name is fine.",
         "If you like, your product page can say it is built with Corvid.",
         "You may give your fine-tune any name that does not imply our endorsement.",

@@ -292,6 +292,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "Our study of the model was limited to English; other languages are not covered by"
+        " the study.",
         "Licences on the Hub vary, for example MIT, Apache-2.0 or research-only terms.",
         "Can I use Heron for testing? Yes, and for anything else too.",
         "Is Heron only for research? No, any lawful use is allowed.",
@@ -348,6 +350,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "Apps that crash on start-up are not allowed in the store.",
+        "Apps built on the model may not be listed in our store without review.",
         "The Provider will not use your prompts to train its models.",
         "You may sell the fonts with any software provided that the reserved names are not"
         " used by your versions.",

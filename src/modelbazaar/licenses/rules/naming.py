@@ -59,10 +59,12 @@ NAMING_RULES: dict[str, Rule] = {
         r"|designated) as \""
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
-        r"|(its|their|the|whose|a|an|each|every|any) ([\w'-]+ ){0,2}names? (must |shall |has to "
-        r"|have to |needs? to )?"
-        r"(contains?|includes?"
+        r"|(its|their|the|whose) ([\w-]+ ){0,2}names? (must |shall )?(contains?|includes?"
         r"|begins? with|starts? with)\b"
+        # (any name, with a modal: "a merged model's name needs to include"; "each file name
+        # includes the date" describes)
+        r"|\b(its|their|the|whose|a|an|each|every|any) ([\w'-]+ ){0,2}names? (must|shall|has to"
+        r"|have to|needs? to) (contain|include|begin with|start with)\b"
         r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market|mark|designate|tag|describe"
         r"|refer to|identify)\w*"
         r" .{0,60}"

@@ -43,7 +43,6 @@ _RESEARCH = (
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
     # laboratory work, coursework, pilots: "confined to laboratory investigation"
     r"|laborator(y|ies)|coursework|thes[ie]s\b|classroom|instruction(al)?\b|pilot(s|ing)?\b"
-    r"|stud(y|ies)\b"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
@@ -105,9 +104,11 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(no (right|licen[cs]e|permission|(other )?use\b)|not (permitted|allowed|licensed"
         r"|entitled))"
         r"|\bnot\b.{0,60}\bexcept (to|for|in) (\w+ ){0,2}(" + _RESEARCH + ")"
+        # (a study, too: "for the purposes of the study described in your application, and for no
+        # other purpose")
         r"|\b("
         + _RESEARCH
-        + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
+        + r"|stud(y|ies))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purposes?|uses?))\b"
         # "provided for internal evaluation ... and must not be included in shipping products"
         r"|(evaluat|test|experiment|trial|research|stud(y|ie)|pilot)\w*\b.{0,80}\b(must|shall|may"
