@@ -2,7 +2,8 @@
 
 The fourth clause pass (bench/data/CLAUSES.md) added its 958 written train sentences in eleven
 rounds, one commit each, and changed the rules from each round only after the round was written;
-the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here). So for round k the
+the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here), the seventh 438 in
+thirteen (rounds 22-34). So for round k the
 rules *before* round k (the source tree at the parent of the round's commit) and a classifier
 trained on the train rows present then had never seen the round's sentences: scoring them on the
 round is an honest estimate of how each does on the next licence's wording, from train data
@@ -18,7 +19,8 @@ clause_model.ADDS_TO_RULES only, as `bazaar audit` runs it); union-0.3 (one shar
 veto-v (a rule finding is kept only when the
 classifier's probability for its category is >= v).
 
-    PYTHONPATH=src python bench/clause_rounds.py     # needs the git history; ~3 min
+    PYTHONPATH=src python bench/clause_rounds.py     # needs the git history; ~5 min
+    PYTHONPATH=src python bench/clause_rounds.py --rounds 22-34   # some rounds only
 """
 
 from __future__ import annotations
@@ -45,8 +47,12 @@ ROUNDS = ["793717e", "0b37b45", "eeee009", "edff1c5", "a37f779", "5a9e243",
           "cd91ab9", "81f2c57", "d471b2b", "6fb12e6", "9f16ba8",
           # the sixth pass (CLAUSES.md): ten more rounds written the same way
           "6946670", "9d57450", "6c2ef45", "4374f19", "39a032c", "d4a6307",
-          "9d89ac6", "a331cf5", "a8e515a", "05d5bb1"]  # fmt: skip
-FOURTH = 11  # rounds 1-11 are the fourth pass's, 12-21 the sixth's
+          "9d89ac6", "a331cf5", "a8e515a", "05d5bb1",
+          # the seventh pass: thirteen more, in styles the set lacked (data agreements, FAQs, ...)
+          "49367e1", "01776dd", "8f3460d", "4e2a564", "e1ef5b5", "8ffb61b", "0e6bbac",
+          "a247e9d", "ee4ba49", "07cfcd5", "630b76b", "f491604", "b00b510"]  # fmt: skip
+FOURTH = 11  # rounds 1-11 are the fourth pass's, 12-21 the sixth's, 22-34 the seventh's
+SIXTH = 21
 RULES_AT = """
 import json, sys
 from modelbazaar.licenses.clauses import find_clauses
@@ -98,10 +104,15 @@ def deep_found(before: list[dict], texts: list[str]) -> list[set[str]]:
 
 def main() -> None:
     deep = "--deep" in sys.argv  # also the deep classifier (~30 s a round: embeddings, CV)
+    first, last = 1, len(ROUNDS)
+    if "--rounds" in sys.argv:  # "22-34": replay those rounds only
+        first, last = map(int, sys.argv[sys.argv.index("--rounds") + 1].split("-"))
     now = {r["text"]: r for r in rows_at("HEAD") if r["split"] == "train"}
     categories = sorted({c for r in now.values() for c in r["labels"]})
     records = []  # (round, labels, rules, probs, thresholds, deep findings)
     for number, commit in enumerate(ROUNDS, 1):
+        if not first <= number <= last:
+            continue
         before = [r for r in rows_at(f"{commit}^") if r["split"] == "train"]
         seen = {r["text"] for r in before}
         added = [r["text"] for r in rows_at(commit) if r["text"] not in seen]
@@ -119,7 +130,8 @@ def main() -> None:
     # the choice of categories (README) must hold on both halves, not only on the pool
     report([r for r in records if r[0] <= 5], categories, "rounds 1-5")
     report([r for r in records if 5 < r[0] <= FOURTH], categories, "rounds 6-11")
-    report([r for r in records if r[0] > FOURTH], categories, "rounds 12-21 (sixth pass)")
+    report([r for r in records if FOURTH < r[0] <= SIXTH], categories, "rounds 12-21 (sixth pass)")
+    report([r for r in records if r[0] > SIXTH], categories, "rounds 22-34 (seventh pass)")
 
 
 def report(records, categories, title: str) -> None:
@@ -143,6 +155,8 @@ def report(records, categories, title: str) -> None:
     }
     if any(r[5] for r in records):  # --deep: the rules with the deep classifier, as the audit
         detectors["deep"] = lambda rule, prob, cut, more: rule | more
+    if not records:
+        return
     print(f"\n{title}: {len(records)} sentences; per category P / R (n positives)\n")
     print(f"{'category':18} {'n':>3} " + "".join(f"{d:>13}" for d in detectors))
     for cat in [*categories, "micro"]:

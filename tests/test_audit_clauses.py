@@ -125,6 +125,19 @@ def test_novel_licence_paragraph() -> None:
     assert not found["governing_law"].restrictive
 
 
+def test_faq_question_is_read_with_its_answer() -> None:
+    text = """Licence FAQ
+
+    Can we bundle Wren into a paid tier of our product? No, not under this licence.
+    Is Wren only for research? No, any lawful use is fine.
+    What happens if I post a harsh review of Wren? We may then revoke your licence.
+    """
+    found = [f for f in find_clauses(text, "FAQ") if f.restrictive]
+    assert {f.kind for f in found} == {"non_commercial", "discretionary_termination"}
+    # quoted by the answer, the sentence that allows or refuses; a question alone finds nothing
+    assert all(not f.quote.endswith("?") for f in found), [f.quote for f in found]
+
+
 @pytest.mark.parametrize("license_id", ["Apache-2.0", "MIT", "CC-BY-4.0", "CC0-1.0", "OpenMDW-1.0"])
 def test_open_licences_have_no_restrictive_clause(license_id: str) -> None:
     restrictive = [f for f in find_clauses(corpus_texts()[license_id], license_id) if f.restrictive]

@@ -12,6 +12,32 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        "People located in countries where encryption is outlawed may not download the Software.",
+        "The Dataset may not be used by any party to an armed conflict.",
+        "The weights may not be shared with anyone outside your laboratory.",
+        "The Lab Edition may be downloaded only by registered university staff.",
+        "Excluded countries are listed in Schedule 4.",
+        "The Corpus is available to registered charities only.",
+        "The Weights are not made available to companies that build missiles or other weapons.",
+        "Nothing hereunder shall permit use of the Model by an armed force.",
+        "You shall not run the Driver on chips not made by Corvid.",
+        "The toolkit is licensed only for building programs that execute on Corvid GPUs.",
+        "Buyers located in sanctioned territories may not download the Models.",
+        "You shall not use the Model in any process that approves or refuses mortgages.",
+        "The Weights may not be used in games aimed at children.",
+        "The Territory is Japan; the Software is not licensed elsewhere.",
+        "Use of the Corpus is limited to employees of member libraries.",
+        "The Software may serve all purposes except the guidance of weapons.",
+        "Staff of the Organiser and their relatives may not enter or download the Corpus.",
+        "The Model may not be used for defence or security purposes.",
+        "This licence does not cover any Excluded Field named in Annex 2.",
+        "Can companies from Iran license the Model? No, not under any circumstances.",
+        "The Corpus is licensed to registered charities only.",
+        "Decisions on a person's eligibility for housing assistance may not be made with the"
+        " Model.",
+        "The Model must not be used in immigration enforcement.",
+        "You may not use the Toolkit to make a service which competes with the Vendor's.",
+        "No licence is granted to anyone resident outside of Canada.",
         "The licence does not cover safety-critical applications such as avionics.",
         "You may not use the weights to develop a competing or similar model.",
         "The weights aren't licensed for military use.",
@@ -92,6 +118,17 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Access is restricted to users who have verified their e-mail address.",
+        "People in Canada may not yet see the new features.",
+        "Training data for the model was not provided by any government agency.",
+        "Support is not provided for deployments in military settings.",
+        "If you are a school, the Toolkit is licensed to you with only the rights in this"
+        " document.",
+        "The Driver runs on Corvid GPUs and on processors from other vendors.",
+        "The manual explains that its use is restricted to experienced administrators.",
+        "You may not use Wren's completions to build a model that competes with Wren.",
+        "Can people in Brazil use Heron? Yes, the licence is worldwide.",
+        "Our annotators were based outside the European Union.",
         "Do not rely on answers for safety-critical decisions without checking them.",
         "Use of the Model by police forces is permitted under these terms.",
         "This licence does not restrict any field of use, military research included.",

@@ -1,5 +1,6 @@
-"""Clause rules for what a user must do (rules/obligations.py): use policies (AUP), prescribed
-names, notices, safety guardrails, flow-down; plain wording with no clause; overlaps (settle).
+"""Clause rules for what a user must do (rules/obligations.py, rules/naming.py): use policies
+(AUP), prescribed names, notices, safety guardrails, flow-down; plain wording with no clause;
+overlaps (settle).
 
 Sentences written for these tests (tests/clause_cases.py says how).
 The other families are in *_scope.py, *_fields.py and *_powers.py.
@@ -31,6 +32,19 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        'Each listing must read "Runs on Wren" under its title.',
+        "Every title built with the Kit must show the Kit's logo on its loading screen.",
+        "A merged model's name needs to include the names of its parents.",
+        'Licensee must ensure that each fork\'s name carries the word "Corvid".',
+        'Every kit that includes the Library must bear the "Corvid Ready" seal on its box.',
+        'Apps must display the "Made with Wren" badge on their start screen.',
+        "Call every derivative orca_ followed by a short tag.",
+        "Please name your adapter heron-[language] so that it can be traced to Heron.",
+        'Forks are required to ship under names starting with "Wren".',
+        "Each Adapter must be titled in accordance with Schedule 5.",
+        'Community models bear the "-heron" suffix.',
+        'Does my fork need Heron in its name? Yes, its name needs to begin with "Heron".',
+        'Adapters must describe themselves as "based on Orbis-7B" in their model cards.',
         'Every fine-tune must have "-corvid" at the end of its name.',
         "Name your variants something that begins with corvid.",
         'Put "Corvid" at the front of every fork\'s name.',
@@ -108,9 +122,14 @@ FOUND: dict[str, list[str]] = {
         "Each hosted service must name Cobalt as the base model on its landing page.",
     ],
     "safety_guardrail": [
+        "If you disable any safety filter or digital rights management in the Model, this"
+        " licence ends.",
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        "Do not transfer the Images to anyone unless the recipient has signed the access terms.",
+        "You may give the Corpus to a colleague only if that colleague has first agreed to"
+        " this licence.",
         "End customers must first accept the licence restrictions before using your app.",
         "You must offer your customers only terms that are at least as strict as these.",
         "You bind every sublicensee to these terms.",
@@ -139,6 +158,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        "Each file name includes the date of the release.",
+        "Do I have to put Heron in my model's name? No, any name is fine.",
         "If you like, your product page can say it is built with Corvid.",
         "You may give your fine-tune any name that does not imply our endorsement.",
         "You may not use the Zephyrine name to endorse your product.",
@@ -161,6 +182,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        "Amendments to these terms bind every licensee from the date they are posted.",
+        "Amended licence conditions apply to all copies from the date we publish them.",
+        "You may share the Corpus with colleagues, and they need not sign anything.",
         "Your own licence may differ, provided its terms are no less protective of the authors "
         "than these.",
         "You need not pass these terms on to your customers.",
@@ -170,6 +194,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Your users may choose whether to accept cookies.",
         "You may not impose any further restrictions on the recipients of the Model.",
         "Generated text is not subject to the restrictions that apply to derivatives.",
+    ],
+    "safety_guardrail": [
+        "You shall not use the Model to bypass the technical protection measures of any website.",
     ],
 }
 

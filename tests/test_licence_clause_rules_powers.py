@@ -1,5 +1,5 @@
-"""Clause rules for what the licensor keeps (rules/licensor_powers.py): terms changes,
-termination, remote restriction.
+"""Clause rules for what the licensor keeps (rules/licensor_powers.py, rules/terms.py): terms
+changes, termination, remote restriction.
 
 Sentences written for these tests (tests/clause_cases.py says how).
 The other families are in *_scope.py, *_fields.py and *_obligations.py.
@@ -12,6 +12,30 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        "The Foundation may revise this licence, and each revision binds existing licensees"
+        " at once.",
+        "This acceptable conduct policy is revised periodically.",
+        "These terms govern each copy of the Weights, whenever downloaded.",
+        "The revised Annex C binds all current licensees from the day it is posted.",
+        "Our guidelines evolve, and the version on this page is the one that binds you.",
+        "The Licensor may substitute new terms for this agreement on thirty days' notice.",
+        "The Publisher may revise the download conditions, and continued downloading means"
+        " acceptance.",
+        "We may narrow the permitted uses in this licence at any time.",
+        "Each later version of these terms takes effect automatically when we publish it.",
+        "Each update to the scoring script or to this agreement takes effect when posted on"
+        " the forum.",
+        "The Host may revise these Challenge Guidelines whenever it wishes.",
+        "The most recent licence always applies.",
+        "Changes to these terms: at any time, by notice on our site.",
+        "This agreement is revised yearly, and the version in force at the time of download"
+        " applies.",
+        "Updated licence conditions apply to every copy you hold from the date they are issued.",
+        "Each new release of the Toolkit is governed by the then-current EULA.",
+        "The revised agreement applies to all downloads made after its release.",
+        "We may change the Benchmark Terms, and researchers must follow the latest text.",
+        "The Licensor may amend this EULA by notice in the application.",
+        "Orbis may revise these Platform Access Terms whenever it sees fit.",
         "Acme can impose further limitations on your use at any time.",
         "Check this page regularly: our terms change and the latest version applies.",
         "We could revise these rules at some point.",
@@ -99,6 +123,24 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        "The Trust may revoke any licence whose holder acts against its values, as the Trust"
+        " alone determines.",
+        "The Licensor may revoke access without any justification.",
+        "If the Model becomes the subject of a claim, the Licensor may, at its option: (a)"
+        " replace the affected part; (b) obtain a licence for you; or (c) suspend your rights"
+        " in it.",
+        "Admins may suspend your licence at their discretion.",
+        "We cannot revoke this licence except at our sole discretion.",
+        "We may pull your API access and licence whenever we decide to.",
+        "We may cut off access if, in Wren's judgement, your use creates legal risk for Wren.",
+        "What if we publish a harsh review of Heron? We may then revoke your licence.",
+        "Licence withdrawal: any reason, at the Publisher's discretion.",
+        "We may suspend access where a licensee acts against our interests.",
+        "The Board may revoke the licence if, in the Board's opinion, the licensee's conduct"
+        " harms the programme.",
+        "The Licensor may, at its option, suspend your licence while a claim about the Model"
+        " is pending.",
+        "Orbis may cancel your access if you start working for a company competing with Orbis.",
         "The Provider may suspend your key if the Provider decides your traffic is abusive.",
         "Leave the moderation filter on; switching it off terminates this licence.",
         "Build a rival product and your licence is over.",
@@ -202,6 +244,19 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        "The Foundation may publish revised versions of this licence with new numbers.",
+        "We may remove your account and cancel your licence if you break these rules.",
+        "The app can check for updates once a week.",
+        "Corvid may release new versions of the toolkit that no longer support older GPUs.",
+        "We may take down any post that breaches these rules.",
+        "The Licensee may request amendments to Annex B, which apply once both parties sign them.",
+        "Licensee may, on written notice, suggest changes to this Agreement.",
+        "Changes: see the release notes for what is new in each model version.",
+        "Will the licence of version 1 ever change? No, version 1 stays under its licence.",
+        "We may change the file layout of the Corpus at any time.",
+        "Orbis may update the sample notebooks without notice.",
+        "The Vendor will tell you about changes to the file formats in the release notes.",
+        "This EULA may only be amended by a document that both parties sign.",
         "No party shall be entitled to alter these terms for copies already distributed.",
         "The release date may vary for each version of the Model.",
         "No one other than the steward has the right to modify this Agreement.",
@@ -226,6 +281,20 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        "You may, at your option: (a) keep the Model; or (b) terminate this licence by"
+        " deleting it.",
+        "Users may revoke their consent to analytics at any time.",
+        "You can opt out of the newsletter at any time.",
+        "The Publisher may end its distribution of the Model at any time without revoking"
+        " licences already granted.",
+        "We will not revoke your licence for any reason, provided that you pay the fees.",
+        "A team may withdraw its submission at any time before the deadline.",
+        "Entrants can leave the hackathon at any time.",
+        "What happens if we break these terms? The licence ends after thirty days without a cure.",
+        "Disputes are heard by a court of competent jurisdiction, and this licence ends if"
+        " you breach it.",
+        "You may cancel this EULA whenever you like by deleting the program.",
+        "The Vendor may end its maintenance of release 2 after six months' notice.",
         "Subscribers can cancel the licence at any time from their dashboard.",
         "After termination for any reason, you must delete the weights.",
         "You may at any moment delete the Model and thereby end this licence.",

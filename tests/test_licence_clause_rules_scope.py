@@ -20,6 +20,9 @@ FOUND: dict[str, list[str]] = {
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        "The Weights may not be included in paid applications.",
+        "Can we ship the Model inside a paid plan? No, paid tiers need their own licence.",
+        "The Corpus may not be used in goods offered for sale.",
         "Fine for hobby projects, but not for products you sell.",
         "You may evaluate the Model only to decide whether to obtain a commercial licence.",
         "Running the Model for profit is not allowed.",
@@ -41,6 +44,27 @@ FOUND: dict[str, list[str]] = {
         "Businesses may use the Model commercially after they fill out the online form.",
     ],
     "research_only": [
+        "Access is given for the study described in your proposal and for no other purpose.",
+        "This build is for experimenting with the API, not for powering production services.",
+        "The Model may be used for academic research and for no other purposes.",
+        "Preview weights are supplied for testing and may not be embedded in commercial releases.",
+        "The Model is licensed to partners for experimentation, not for release to customers.",
+        "The trial licence lets you run the Model in a non-production setting for thirty days.",
+        "Scope of use: academic research.",
+        "The checkpoint is offered for benchmarking; putting it into production is beyond the"
+        " scope of this licence.",
+        "The weights reproduce the results in our paper; this licence does not extend to any"
+        " other use.",
+        "Other than as provided in clause 3.2 (Testing), no right is granted to use the Software.",
+        "Authorised purpose: non-commercial academic study.",
+        "Licence type: research.",
+        "May I deploy Heron for my customers? No, the licence is for evaluation only.",
+        "Access is given to hospitals for the sole purpose of running a pilot of the triage"
+        " assistant.",
+        "Pupils may use the Model in classroom exercises, and all other use needs a separate"
+        " licence.",
+        "Use of the Toolkit is confined to laboratory work by the Licensee's own staff.",
+        "Apart from testing by your own engineers, no use of the preview build is allowed.",
         "It's a research preview, so don't ship it in production.",
         "The checkpoint is shared for evaluation and may not be released into production.",
         "Integrating the Model into customer services is not licensed.",
@@ -115,6 +139,18 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        "Audio you create with the Model must not be used to train a speech generator.",
+        "Labels produced by our tagging service must not be used to train any other tagging model.",
+        "Completions may be used freely, apart from training a rival language model.",
+        "Generated audio may be published, but you cannot use it to train a voice model.",
+        "You cannot use generated images to train other diffusion models.",
+        "You may not use Wren's completions to build a model that competes with Wren.",
+        "Generated text may be used for any purpose, but no generated text may be used to"
+        " train another model.",
+        "Can I fine-tune another model on Heron's answers? Only when the result carries this"
+        " same licence.",
+        "Predictions from the Model may not be fed into the training data of any other system.",
+        "Scores produced by the Service must not be used to train a competing classifier.",
         "Outputs are yours, though you may not use them in making another model.",
         "Don't feed what it writes into the training of another assistant.",
         "Responses of the Model shall not serve as learning material for other models.",
@@ -140,6 +176,26 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        "Tools that scrape private profiles are not permitted.",
+        "Services powered by the Model must not send unsolicited messages.",
+        "We do not permit integrations that use the Model to grade students.",
+        "Deployers agree that the Model shall never be the only basis for firing an employee.",
+        "No copy of the Software shall be employed to forge identity papers.",
+        "The Platform shall not be used by Customer or its Affiliates for debt collection calls.",
+        "Licensee undertakes not to try to locate any person shown in the Images.",
+        "The licence is provided on condition that the Model is not used to rank job"
+        " applicants by ethnicity.",
+        "In no case may the Weights be used to defeat the digital rights management of any"
+        " service.",
+        "No use of the Weights for writing fake reviews.",
+        "Forbidden activities: phishing, scraping private profiles, stalking.",
+        "You must never get the model to produce fake reviews.",
+        "What are we not allowed to do with Heron? Anything that deceives people about who"
+        " they are talking to.",
+        "Is using the Model to grade exams okay? No, that is a prohibited use.",
+        "Recipient shall not combine the Images with other records in order to identify a patient.",
+        "You will never try to re-identify people in the Survey Data.",
+        "No use shall be made of the Records to assess any applicant's insurance risk.",
         "Using the weights to grade essays without telling students isn't acceptable.",
         "You can't employ the weights for doxxing anyone.",
         "Deepfake pornography is off-limits.",
@@ -227,12 +283,23 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "non_commercial": [
+        "Feel free to build commercial services on the Model.",
+        "You are free to use the dataset in commercial applications.",
+        "Can I charge for an app built on Heron? Yes, paid apps are fine.",
         "This licence is intended to facilitate the commercial use of the Program, so "
         "distributors should not create liability for others.",
         "The fonts may be sold with software, but not by themselves.",
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        "Our study of the model was limited to English; other languages are not covered by"
+        " the study.",
+        "Licences on the Hub vary, for example MIT, Apache-2.0 or research-only terms.",
+        "Can I use Heron for testing? Yes, and for anything else too.",
+        "Is Heron only for research? No, any lawful use is allowed.",
+        "Orbis only uses the feedback you send to evaluate its own roadmap.",
+        "The Custodian uses download logs solely to evaluate how the Archive is used.",
+        "The Archive is open only to researchers who hold a reader's card.",
         "We present scores on academic test sets only.",
         "The ablation studies were run solely on academic benchmarks.",
         "Our engineers only tested the Model on laptops.",
@@ -259,6 +326,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        "Our staff do not use your generated images for anything.",
+        "The Curators do not use submitted outputs to train anything.",
+        "Can I train models on Heron's answers? Yes, without any restriction.",
+        "The Vendor claims no rights in your outputs or in models you train on them.",
         "You may test the Model but not make it or its outputs part of your product.",
         "Outputs can be used freely as training data for other systems.",
         "Nothing in these terms limits how you use the outputs to build your own models.",
@@ -279,6 +350,14 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        "Apps that crash on start-up are not allowed in the store.",
+        "Apps built on the model may not be listed in our store without review.",
+        "The Provider will not use your prompts to train its models.",
+        "You may sell the fonts with any software provided that the reserved names are not"
+        " used by your versions.",
+        "Is fine-tuning allowed? Yes, as much as you want.",
+        "The Custodian shall not use your application data except to process it.",
+        "Vendor will not use the documents you upload to train any system.",
         "The provider does not use your documents to improve its models.",
         "If a court order means you can't comply, then you cannot use, copy or share the Model.",
         "Do not use the Model in ways that breach export-control laws.",
@@ -308,9 +387,12 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "You may not use the Licensor's name in a domain name or social media handle.",
     ],
     "revenue_cap": [
+        "There is no turnover cap and no headcount limit.",
         "Our team has grown to more than fifty engineers.",
     ],
     "user_cap": [
+        "Accounts of users under 13 are deleted on request.",
+        "No seat limits apply to this licence.",
         "Users under 16 years of age need parental consent.",
     ],
 }

@@ -1,9 +1,10 @@
 """Find restrictive clauses in any licence text, known or not, sentence by sentence.
 
-The kinds and their wording are in `rules.py`. Beyond the rules, two things are read from the
+The kinds and their wording are in `rules/`. Beyond the rules, three things are read from the
 layout: a use-restriction list ("You will not use the Model:" followed by items) is quoted item
-by item, and copyleft conveyance terms (GPL's "occasionally and noncommercially") are never
-taken for a non-commercial clause.
+by item, a question in a licence FAQ is read with its answer ("Can I ...? No, ...";
+questions.py), and copyleft conveyance terms (GPL's "occasionally and noncommercially") are
+never taken for a non-commercial clause.
 
 Example: `find_clauses("2. If you have more than 700 million monthly active users, you must ask
 us.", "LICENSE")` -> `[ClauseFinding(kind="mau_cap", section="2", detail={"threshold":
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseClassifier, category
 from modelbazaar.licenses.models import ClauseFinding
+from modelbazaar.licenses.questions import is_question, read_with_question
 from modelbazaar.licenses.rules import RULES
 from modelbazaar.licenses.rules.base import MONEY
 from modelbazaar.licenses.rules.look_alikes import settle
@@ -127,12 +129,16 @@ def find_clauses(
     found_all = list(segments(text))
     wanted = [keep is None or keep(f.text) for f in found_all]
     learned = _learned([f.text for f, w in zip(found_all, wanted, strict=True) if w], classifier)
+    asked: str | None = None  # the question just before, in a licence FAQ
     for found, want in zip(found_all, wanted, strict=True):
         lowered = normalise_sentence(found.text)
         if heading is not None and not _in_list(found, heading):
             heading = None  # the list ended
         guesses = learned.pop(0) if want and learned else {}
-        kinds = _kinds(lowered, guesses) if want else []
+        # a question restricts nothing; its answer is read with it ("Can I ...? No, ...")
+        reading = read_with_question(asked, lowered) if asked else None
+        asked = lowered if is_question(lowered) else None
+        kinds = _kinds(reading or lowered, guesses) if want and asked is None else []
         if heading is not None and want and "use_restriction" not in kinds:
             detail = {"item": True, "heading": heading.text}
             findings.append(_finding("use_restriction", source, found, detail, True))

@@ -1,7 +1,8 @@
-"""What a user must do: follow a use policy, carry a prescribed name, keep notices and safety
-guardrails, and pass the restrictions on to downstream users.
+"""What a user must do: follow a use policy, keep notices and safety guardrails, and pass the
+restrictions on to downstream users. Prescribed names are in naming.py.
 
-Example: `OBLIGATION_RULES["naming"].matches('display "built with llama"')` -> True.
+Example: `OBLIGATION_RULES["aup"].matches("you must comply with the acceptable use policy")`
+-> True.
 """
 
 from __future__ import annotations
@@ -28,12 +29,6 @@ _DEFEAT = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
     r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
 )
-# "must acknowledge, in their interface, that ...": a required statement, with an aside first
-_MUST_DECLARE = (
-    r"(must|shall|(is|are) (required|obliged) to) (\w+ ){0,2}(acknowledg|state|indicate|mention"
-    r"|display|show|disclose|inform|tell"
-    r"|notify|let \w+ know)\w*\b.{0,60}"
-)
 
 OBLIGATION_RULES: dict[str, Rule] = {
     "aup": rule(
@@ -46,139 +41,6 @@ OBLIGATION_RULES: dict[str, Rule] = {
         True,
         "an acceptable-use policy restricts use",
         "follow the licensor's acceptable-use policy and pass it on to your users",
-    ),
-    "naming": rule(
-        r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
-        r"|\bnam(e|es|ed|ing)\b.{0,40}\b(with|using|carry|bear)\w* the (prefix|suffix)"
-        # "must carry the suffix -ft after the original name"; "the original name as the first
-        # part of its name"; "the name must make clear that it derives from X"
-        r"|(carry|bear|use|add|include)\w* (the |a )?(prefix|suffix)\b.{0,60}\bnames?\b"
-        r"|as the (first|leading|initial) (part|word|element|component) of (its|their|the) names?"
-        r"|\b(first|leading|initial|opening) (word|part|element|component) of .{0,40}\bnames?\b"
-        r".{0,60}(must|shall)"
-        r"|\bnames?\b.{0,60}\b(must|shall) (make (it )?clear|indicate|show|reflect|state"
-        r"|disclose)\w*\b.{0,60}\b(deriv|based on|built (on|with)|origin)"
-        r"|names? (that |which )?(must |shall )?(begins?|starts?) with|keep the prefix"
-        r"|\bnames?\b( \w+){0,4} (must|shall|should) (begin|start|end) with"
-        r"|\"[^\"]{1,30}\" at the (start|beginning|front|end) of .{0,30}name"
-        # "call your fine-tunes something that starts with X-"
-        r"|(call|name)\w* (your|each|every|any|the) .{0,40}\b(something|a name|names?) (that )?"
-        r"(starts?|begins?|ends?) with"
-        r"|(display|state|show|feature|carry|bear|label|caption)\w*.{0,120}\"(built|powered"
-        r"|improved|made|created|developed|based|derived|runs|running) (with|using|on|by|from)"
-        r" [^\"]{1,40}\"|\"(built|improved|powered|made|runs) (with|using|on|by) [^\"]{1,40}\""
-        r"|is built using .{1,60} technology|brand guidelines"
-        r"|(must|shall) (prominently |clearly )?(display|state|show) .{0,60}\"[^\"]{1,40}\""
-        r"|(include|display|state)\w* prominently|prominently (display|include|state|show)"
-        r"|(feature|display|show)\w* the licensor\W?s? (logo|name)"
-        r"|credit the licensor|(name|title) of any .{0,60}must include"
-        r"|\b(names?|titles?) of (any|each|every|all|the|your|such) .{0,60}(must|shall) (contain"
-        r"|include"
-        r"|begin|start|bear|carry|end)"
-        # "names of the form X-<task>"
-        r"|\bnames? (of|in|following|according to|using) (the|this|a) (form|format|pattern|scheme"
-        r"|convention)\b"
-        # a prescribed way to refer to it: "may only be referred to as the Asset Name"
-        r"|(may|must|shall|can) only be (referred to|called|named|identified|described) as"
-        r"|(must|shall) be (named|called|titled|labell?ed)\b.{0,60}\b(derived|based) (from|on)\b"
-        r"|(must|shall) be (referred to|called|named|identified|described|labell?ed|marked"
-        r"|designated) as \""
-        r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
-        r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
-        r"|(its|their|the|whose) ([\w-]+ ){0,2}names? (must |shall )?(contains?|includes?"
-        r"|begins? with|starts? with)\b"
-        r"|(must|shall) (\w+ ){0,2}(label|brand|name|call|title|market|mark|designate|tag)\w*"
-        r" .{0,60}"
-        r"\bas \""
-        r"|(must|shall) (\w+ ){0,2}be branded (with|as)\b|(labell?ed|marked) with (the |its |our )?"
-        r"[\w-]+ (name|brand|logo)"
-        r"|name shall be as large as|[\"'][^\"']{1,30}[\"'] in (its|their|the|each|every) (\w+ )?"
-        r"names?"
-        r"|(phrase|words?|statement|badge|label|caption|notice|legend|line|text)\s+[\"']?(built"
-        r"|powered|made|created|developed|running|runs) (with|on|by|using)\b"
-        # 'the phrase "X-based" shall be displayed'
-        r"|(phrase|words?|statement|badge|label|caption|legend|line|mark)\s+\"[^\"]{1,40}\"\s+(must"
-        r"|shall)\s+(be\s+)?(displayed|shown|included|appear|stated|printed)"
-        # 'must carry a notice stating "This application uses X."'
-        r"|(notice|statement|label|legend|line|text|caption|banner)\w* (stating|reading|saying"
-        r"|that (reads|says))\s+\"[^\"]{0,40}\b(uses?|built|powered|based|runs)\b"
-        r"|(must|shall|required to) (prominently |clearly )?(carry|display|show|feature|include"
-        r"|bear)\w* (the |our |its |an? )?([\w-]+ ){0,2}(logo|brand|badge)"
-        # "must state that the product is built with X", without quotes
-        r"|(must|shall) (clearly |prominently )?(state|indicate|mention|display|disclose)\w* "
-        r"(that )?(it|the|your|such|any)\b.{0,40}\b(is|was|are|were) (built|based|powered|made"
-        r"|derived|developed|created) (with|on|using|from|by)"
-        # ... with an aside first: "must acknowledge, in their interface, that they are built with"
-        r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}\b(is|was|are|were) (built|based|powered|running"
-        r"|runs|developed|made|created|derived) (with|on|using|from|by)"
-        r"|" + _MUST_DECLARE + r"\bthat (it|they|the \w+|your \w+|such \w+) (uses?|incorporates?"
-        r"|rel(y|ies) on|runs on|(is|are) powered by|(is|are) based on|(includes?|contains?) [\w-]+"
-        r" (technology|models?|weights))\b"
-        r"|\bnames? of (the |any |such |your |each |every )?[\w -]{0,40}\b(begins?|starts?) with\b"
-        # the brand in a title, a prescribed form: "must carry the X name in its title"
-        r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use)\w* (the |our |its"
-        r" |an? )?([\w-]+ ){0,2}(name|brand|mark)s? (in|on|within|as part of) (its|their|the|each"
-        r"|every|any) ([\w-]+ ){0,2}(title|names?|heading)"
-        r"|(must|shall) be (named|called|titled|labell?ed) (in a way that (identifies|shows"
-        r"|indicates|makes clear)|in the form|according to|following"
-        r"|using the (format|pattern|scheme|convention))"
-        # (a heading "Naming Conventions." or a ban on the licensor's names prescribes nothing)
-        r"|(use|follow|comply with|adhere to|conform to|apply)\w* (the |our |this |that )?"
-        r"([\w-]+ )?naming "
-        r"(convention|scheme|pattern|format|guidelines?|rules|polic\w*)"
-        r"|(must|shall) (\w+ ){0,2}(bear|carry|display|show|feature|include)\w* (the |a )?"
-        r"(mark|badge|label|logo|legend|brand|trademark) [\"']"
-        r"|identify (it|them|(any|each|every|the|such|your) ([\w-]+ ){0,2}(derivative|model"
-        r"|product|work)s?) as "
-        r"(a |an |the )?([\w-]+ )?(derivative|model|product|work)\b"
-        # "must mention X in its name"; "the derivative's name must carry the original's name"
-        r"|(must|shall) (\w+ ){0,2}(carry|bear|include|contain|display|show|use|mention|reference"
-        r"|feature)\w* .{0,40}\bin (its|their|the|each|every|any) (model |product )?(names?"
-        r"|titles?)\b"
-        # "published under a name that contains the word X"; "label any derivative as based on
-        # X"; "must identify the underlying model as X to its users"
-        r"|\b(a|the|its|their) ([\w-]+ )?name (that|which) (\w+ ){0,2}(contains?|includes?|begins?"
-        r"|starts?|carries|bears)\b"
-        # "the designation of any Derivative includes, as a prefix, the word X"
-        r"|\b(names?|designations?|titles?) of (any|each|every|the|such|your) .{0,40}\b(includes?"
-        r"|contains?|begins?|starts?|carr(y|ies)|bears?)\b.{0,30}\b(prefix|suffix)"
-        # "a name whose first element is X"; "not ... under a name that omits the word X"
-        r"|\bnames? (whose|with|where the|in which the) (first|leading|initial|opening|last|final)"
-        r" (word|part|element|component|token)\b"
-        r"|\bnot\b.{0,80}\bunder a name (that|which) (omits?|lacks?|does not (contain|include"
-        r"|carry|bear))"
-        r"|(label|mark|describe|identify)\w* (any|each|every|the|such|your) ([\w-]+ ){0,2}"
-        r"(derivative|model|product|work)s? as (\w+ ){0,2}(based on|derived from|built (on|with)"
-        r"|powered by)"
-        r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* [\w-]+ as the (underlying"
-        r"|original|base|source) (model|weights)\b"
-        r"|(must|shall) (\w+ ){0,2}(identify|disclose|name|credit)\w* the (underlying|original"
-        r"|base|source) (model|weights)\b"
-        r"|(derivative|model|product|work)\W?s? names? (must|shall|should|is to|are to) (include"
-        r"|contain|begin|start"
-        r"|end|bear|carry|reference|mention|keep|retain)"
-        r"|(referred to|called|named) only as|(must|shall) (be )?(name|call|refer to)\w* .{0,60}"
-        r"\"[^\"]{1,40}\""
-        # a naming scheme for derivatives: "must be renamed to retain the original name and add
-        # ..."; "the name ... must be the name of the original, with X appended"; a list of them
-        r"|(must|shall) be renamed\b.{0,40}\b(retain|keep|include|contain|add|append|prefix)"
-        r"|\bnames?\b.{0,60}(must|shall) be the name of|(appended|prefixed|added) to (that|the|its"
-        r"|their|each) (\w+ )?name\b"
-        r"|\bnames? (complies|compl(y|ies) with|conforms?) (with |to )?the following"
-        r"|names? of (the |any |such |your |each |every )?(derivative|modified|fine-?tuned|adapted"
-        r"|model|work|product)\w*\b.{0,60}(must|shall|should|are to|is to) (include|contain|begin"
-        r"|start|end|bear|reference|mention)"
-        r"|\bnames?\b.{0,60}\b(include|carry|bear|use|add|end with|begin with)\w* (the |a )?"
-        r"(prefix|suffix)"
-        # "obliged to name every model it derives ... in the format X-[purpose]"; "identified as
-        # derivatives of X in their names"
-        r"|\bname (every|each|any|all|the|its|your) .{0,80}\b(in|using|following|according to) the "
-        r"(format|form|pattern|scheme|convention)\b"
-        r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
-        r"names?\b",
-        True,
-        "derivatives or products must carry a prescribed name or statement",
-        'name derivatives or label products as the licence prescribes (e.g. "Built with X")',
     ),
     "notice": rule(r"attribution notice|\"notice\" text file|(must|shall) cite", False, "", ""),
     "safety_guardrail": rule(
@@ -209,6 +71,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"(to"
         r",? |by,? |with,? |that )?((the |these |this |its |such |all |their )?(\w+ ){0,3}(terms"
         r"|licen[cs]e|agreement|restrictions|conditions|polic\w*|limitations|uses?)\b|(them|it)\b)"
+        r"|(share|disclos|provid|transfer|distribut|giv|mak)\w* .{0,60}\b(unless|only if|provided"
+        r"( that)?|on condition that) (that|such|the|each"
+        r"|every) (\w+ ){0,2}(has|have)? ?(first )?(signed|agreed|accepted|executed|become bound)"
         r"|only to (recipients?|persons?|users?|parties|those|anyone|third parties|licensees?) (who"
         r"|that|which) (\w+ ){0,2}(agree|accept|are bound|comply)"
         # "every sublicence you grant must contain the restrictions of this section"

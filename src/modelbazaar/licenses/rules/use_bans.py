@@ -2,7 +2,7 @@
 
 Wording varies more here than anywhere (active and passive voice, asides between the modal and
 the verb, list headings, plain-English and translated licences), so the pattern is a union of
-shapes; look_alikes.py vetoes the grant's edge, endorsement bans and the licensor's own promises.
+shapes; vetoes.py vetoes the grant's edge, endorsement bans and the licensor's own promises.
 
 Example: `USE_BAN_RULES["use_restriction"].matches("you shall not use the model to stalk")` ->
 True.
@@ -35,9 +35,13 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|uses of the (model|software|weights) are prohibited|following (ways|uses)"
         # any subject: "... cannot be used to develop a compatible archiver"
         r"|\b(may|must|shall|can|will) ?not be (used|applied|employed|deployed|utili[sz]ed"
-        r"|put to use)(, [^,]{1,60},)? (to|for|in)\b"
+        r"|put to use)(, [^,]{1,60},| by [\w ]{1,40}?)? (to|for|in)\b"
+        # acts against the people in the data: "agree not to attempt to contact the people"
+        r"|\b(agree|undertakes?)\w* not to (attempt to |try to |seek to )?(contact|re-?identify"
+        r"|identify|track|locate|profile|harass|de-?anonymi[sz]e|link)\b"
         # "you must ensure the Model is never used to ..."; "no one may use the Weights to ..."
         r"|\b(is|are|be|gets?) never (used|applied|employed|deployed|relied (up)?on) (to|for|in)\b"
+        r"|never be (the )?(sole|only|primary|main) basis (for|of)\b"
         # "Licensee will ensure that the Model is not used to ..."
         r"|ensur\w* (that )?(the |this |its |your |any )?(\w+ ){0,2}(is|are) (not|never) (used"
         r"|employed|deployed|applied) (to|for|in)\b"
@@ -50,6 +54,36 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|\b(shall|will|must|may) not (offer|provide|operate)\w* .{0,60}\b(using|based on|built on"
         r"|powered by) (the )?([\w-]+ )?(model|software|weights|works|materials)"
         r"|\b(is|are) not to be (used|employed|deployed|utili[sz]ed|put to (any )?use)\b"
+        # "the only condition on use is that the Model is not put to work generating malware"
+        # (what is not used must be the work: "provided that reserved names are not used" is OFL's
+        # name rule)
+        r"|\b(condition|provided|requirement|on the basis)\b.{0,40}\b(model|software|weights|work"
+        r"|materials|dataset|data) (is|are|be) not (put to (work|use)|used|employed|deployed)\b"
+        # "we don't allow apps that use the model to"; "apps built on the model may not"; "bots that
+        # impersonate support agents are prohibited"
+        r"|\b(we|licensor|the licensor) (do|does|will) not (allow|permit|accept"
+        r"|tolerate) (\w+ ){0,2}"
+        r"(apps?|applications?|products?|services?|uses?|users?|anyone|bots?|integrations?) (that"
+        r"|which|who) (use|employ|deploy)"
+        r"|\b(apps?|applications?|products?|services?|integrations?|bots?|derivatives?) (built"
+        r"|based"
+        r"|running|powered) (on|with|by) (the|this|our) (model|software|weights)\b.{0,20}\b(may"
+        r"|must|shall|can) ?not (be used (to|for)|facilitate|enable|help|assist|generate|produce"
+        r"|create|send|collect|target|track|impersonate|deceive|promote)\b"
+        r"|^(\w+ ){0,2}(apps?|applications?|bots?|products?|services?|integrations?|uses?|content"
+        r"|tools?) (that|which) (use|employ|impersonat|deceiv|generat|produc|scrap|collect|track"
+        r"|target|harass|spam|mislead|manipulat|promot|facilitat|sell)\w*\b.{0,100}\b(is|are)"
+        r" (strictly |expressly )?(prohibited|forbidden"
+        r"|not "
+        r"(permitted|allowed))\b"
+        # "no model bought here will be employed to produce counterfeit documents"
+        r"|\bno (\w+ )?(model|software|weights|copy|copies|materials|dataset|data)\b.{0,40}\b(will"
+        r"|shall|may|can|is to) (ever )?be (used|employed|deployed|applied|put to use)\b"
+        # "no use may be made of the Data to make decisions about patients"
+        r"|\bno use (\w+ ){0,2}(may|shall|can|will|is to) be made of\b.{0,80}\b(to|for|in)\b"
+        # data agreements: "will not attempt to re-identify any individual in the Data"
+        r"|\b(not|never|no)\b.{0,80}\b(re-?identif\w*|de-?anonymi[sz]\w*|identify (any |an |a "
+        r"|the )?(individuals?|persons?|data subjects?|patients?|participants?))\b"
         # (a long aside: "shall not, whether for itself or ... for consideration, employ")
         # "you cannot use the dataset to ..." (a purpose must follow: "then you cannot use,
         # modify, or distribute it" is a licence's edge)
@@ -84,6 +118,22 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|(things|what|uses?|activities) (that )?(you )?(cannot|may not|must not|are not (allowed"
         r"|permitted) to) (do|use)\b|\boff[- ]limits\b"
         # what may not be put to the model: "agree not to submit to the Model any prompt designed"
+        # "what am I not allowed to do"; "you cannot get it to write spam"; "one of the banned
+        # uses"; headings with content: "Prohibited: spam; malware"; "No deployment for: fraud"
+        r"|\bwhat (am i|are we|are you) not (allowed|permitted) to do\b"
+        r"|\b(cannot|may not|must not|shall not|do not|never) (try to |attempt to )?(prompt|trick"
+        r"|induce"
+        r"|get|ask|make) (the |our |this )?(model|software|weights|it) (to )?(write|generate"
+        r"|produce"
+        r"|create|help|assist|output|say|give)\b"
+        r"|\b(is|are) (one of )?the (banned|prohibited|forbidden) uses\b|\b(is|are) (a "
+        r"|an )?(banned"
+        r"|prohibited|forbidden) use\b"
+        r"|^(prohibited|forbidden|banned|not permitted|disallowed)( uses?| activities"
+        r"| purposes)? ?: ?\w"
+        r"|^no (use|deployment|employment|application|exploitation)s? (of (the |this )?\w+ )?(for"
+        r"|in"
+        r"|to)\b"
         r"|\bnot (to )?(submit|input|enter|send|feed)\b.{0,40}\b(prompts?|inputs?|queries"
         r"|requests)\b"
         r"|\buses (that are |which are )?(prohibited|forbidden|not permitted)\b.{0,60}\b(include"

@@ -10,9 +10,15 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
 _OUTPUT = (
-    r"outputs?\b|results|completions?|responses|generations|generated (text|content|data)"
-    r"|(content|text|data|images?) (generated|produced)|synthetic data|anything the model generates"
-    r"|text or data produced|what the model (generates|produces)"
+    r"outputs?\b|results|completions?|responses|answers|generations|generated (text|content|data)"
+    r"|generated (samples?|images?|audio|video|media|code)|(content|text|data|images?) (generated"
+    r"|produced)|synthetic data|anything the model generates"
+    r"|text or data produced|what the model (generates|produces)|predictions"
+    # "images you make with the model"
+    r"|(images?|text|content|audio|videos?|code|data|pictures) (that )?you (make|create|generate"
+    r"|produce) (with|using)"
+    r"|[\w-]+ (generated|produced|created|made) by (the|this|our|its|any) ([\w-]+ )?(model|software"
+    r"|service|system|tool)"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
     r"|creates|returns)\b"
 )
@@ -20,10 +26,13 @@ _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
     r"|for-profit|(?<!not )(?<!non-)\bfor profit\b|revenue-generating|earns? money"
-    r"|paid (service|product)|monetary compensation|\b(anything|something|products?|services?)"
+    r"|paid (services?|products?|apps?|applications?|offerings?|plans?|tiers?)"
+    r"|monetary compensation|\b(anything|something|products?|services?)"
     r" (that )?you sell\b"
     r"|(where|if|when|whenever) a fee is charged|for a fee\b|in exchange for (payment|money|a fee)"
     r"|generat\w* (revenue|income|profits?)\b|profit-making"
+    # "products or services offered for sale"
+    r"|(products?|services?|goods) (\w+ ){0,2}(offered|sold|made available) for (sale|a price)"
     r"|commercial (or|and|and/or) [\w-]+ (uses?|purposes?)"
 )
 _RESEARCH = (
@@ -32,6 +41,8 @@ _RESEARCH = (
     # (a personal computer is a platform, not a purpose)
     r"|personal(?! (computers?|devices?|machines?|data|information))"
     r"|test (environments?|settings?|systems?|purposes?)|sandbox\w*"
+    # laboratory work, coursework, pilots: "confined to laboratory investigation"
+    r"|laborator(y|ies)|coursework|thes[ie]s\b|classroom|instruction(al)?\b|pilot(s|ing)?\b"
 )
 USE_SCOPE_RULES: dict[str, Rule] = {
     "non_commercial": rule(
@@ -83,14 +94,30 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|alone)\b"
         r".{0,80}\b(" + _RESEARCH + ")"
         # "for the sole purpose of conducting research"; "beyond internal evaluation, no right"
-        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,3}(" + _RESEARCH + ")"
+        r"|\b(sole|only|exclusive|limited) purposes? (of|is) (\w+ ){0,4}(" + _RESEARCH + ")"
+        # "except as permitted under Section 2.4 (Evaluation), no licence is granted"
+        r"|^(except|other than|save) (as )?(permitted|provided|set out|allowed"
+        r"|authori[sz]ed) (under"
+        r"|in|by) (section|clause|article|paragraph) [\w.()]+ \((" + _RESEARCH + r")[\w ]*\).{0,60}"
+        r"\b(no (right|licen[cs]e|permission|(other )?use\b)|not (permitted|allowed|licensed))"
         r"|^(beyond|other than|apart from|except for) (\w+ ){0,2}(" + _RESEARCH + r")\b.{0,60}"
-        r"\b(no (right|licen[cs]e|permission)|not (permitted|allowed|licensed|entitled))"
+        r"\b(no (right|licen[cs]e|permission|(other )?use\b)|not (permitted|allowed|licensed"
+        r"|entitled))"
         r"|\bnot\b.{0,60}\bexcept (to|for|in) (\w+ ){0,2}(" + _RESEARCH + ")"
+        # (a study, too: "for the purposes of the study described in your application, and for no
+        # other purpose")
         r"|\b("
         + _RESEARCH
-        + r")\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
-        r"|operational|production)( or (commercial|operational|production))? (purpose|use))\b"
+        + r"|stud(y|ies))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
+        r"|operational|production)( or (commercial|operational|production))? (purposes?|uses?))\b"
+        # "provided for internal evaluation ... and must not be included in shipping products"
+        r"|(evaluat|test|experiment|trial|research|stud(y|ie)|pilot)\w*\b.{0,80}\b(must|shall|may"
+        r"|can) ?not be (included|incorporated|integrated|embedded|shipped|deployed|used) (in|into"
+        r"|with|as part of) (\w+ ){0,2}(products?|services?|production|releases?)"
+        # a heading with its content: "Permitted use: non-production evaluation."
+        r"|^((permitted|authori[sz]ed|licensed|allowed|licen[cs]e) ?(uses?|purposes?|scope"
+        r"|type)?|scope( of (the |this )?(grant|licen[cs]e|use))?) ?: "
+        r"(non-?commercial |non-?production |internal )?(" + _RESEARCH + ")"
         r"|production (use|deployment|environments?|systems?)\b.{0,40}(expressly |specifically )?"
         r"(excluded|prohibited|not (covered|licensed|permitted|allowed)|outside (the|its|this)"
         r" (\w+ )?(scope|licen[cs]e|agreement))"
@@ -107,8 +134,9 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|placed|deployed|used|released)\b.{0,20}\b(service|production|products?|operation)"
         r"|(may not|must not|shall not|cannot) be (deployed|used) in (production"
         r"|any product)|research preview"
-        r"|(evaluat|experiment|test|try|trial)\w* .{0,40}for (up to |a period of )?\w+ days"
-        r"|non-?production (use|licen[cs]e|purposes?)|only use .{0,160}for (non-?commercial )?"
+        r"|(evaluat|experiment|test|try|trial|pilot)\w* .{0,80}for (up to |a period of )?\w+ days"
+        r"|non-?production (use|licen[cs]e|purposes?|environments?|settings?|systems?)"
+        r"|only use .{0,160}for (non-?commercial )?"
         r"(research|evaluation|testing"
         r"|personal)"
         # the grant's own scope: "licensed for non-commercial research"; "any use other than
@@ -134,16 +162,29 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|(licensed|granted|provided|made available|permitted|authori[sz]ed) (to you |to [\w-]+"
         r"( [\w-]+){0,3} )?(solely "
         r"|only |exclusively |strictly )?for (non-?commercial )?(research|academic|evaluation"
-        r"|testing|scientific|personal|teaching)"
+        r"|testing|scientific|personal|teaching|experiment\w*|benchmark\w*|non-?production)"
         # "permitted for the purpose of evaluation"; "solely to reproduce the paper's findings";
         # "to run experiments ..., but not to make it part of a product"
         r"|(permitted|allowed|licensed|granted|authori[sz]ed|given|provided)( to [\w-]+( [\w-]+)?)?"
         r" for the purposes? of (\w+ ){0,2}(evaluat|research|testing|academic|scientific|verif)"
         # "... for academic research; use for any other purpose requires consultation"
-        r"|\b(research|academic|evaluat\w*|testing|scientific|study)\b.{0,80}\b(any|all) other "
+        r"|\b(" + _RESEARCH + r"|study)\b.{0,80}\b(any|all) other "
         r"(purposes?|uses?)\b.{0,40}\b(requires?|needs?|not (permitted|allowed|licensed)|prohibited"
         r"|must)"
         r"|(solely|only|exclusively) (to|for) (reproduc|replicat|verif)\w*"
+        # "open for evaluation, but running them to serve end users is outside what this licence
+        # grants"
+        r"|\b(" + _RESEARCH + r")\b.{0,80}\b(serv\w*|deploy\w*|production|products?|end users"
+        r"|customers)\b.{0,40}\b(is|are) (outside|beyond) (what |the scope of )?(this|the) (licen"
+        r"|grant|agreement)"
+        # "the preview model is for trying things out, not for running your business"
+        r"|\bfor ([\w-]+ ){0,3}(trying|testing|experimenting|playing|tinkering)\b.{0,40}\bnot (for"
+        r"|in)"
+        r" (running |operating |powering )?(your |a |any )?(business|production|products?"
+        r"|services?|commercial)"
+        # "so that the paper's tables can be reproduced; the licence does not cover any other use"
+        r"|\b(" + _RESEARCH + r"|reproduc\w*|replicat\w*)\b.{0,80}\b(does|do|shall|will) not (cover"
+        r"|extend to|permit|allow|license) (any|all) other (uses?|purposes?)"
         r"|(evaluat|test|experiment|research|stud)\w*\b.{0,80}\bbut not (to|for|in)\b.{0,60}\b"
         r"(products?|services?|production|commerc\w*|deploy\w*)"
         r"|((uses?|purposes?|used) (for anything )?other than|anything"
@@ -166,7 +207,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
             _OUTPUT,
             r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
             r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
-            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?)",
+            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?"
+            r"|generators?)",
             160,
         )
         # "use the outputs however you want, except to make a model that competes with ours"
@@ -194,7 +236,8 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         "use of outputs to build other models is restricted",
         "do not use outputs to improve other models",
         # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|n't|\bno\b|\bneither\b|\bnor\b|prohibit|forbid|\bonly\b|restrict|never"
+        also=r"\bnot\b|cannot|n't|\bno\b|other than|apart from|save for|\bneither\b|\bnor\b"
+        r"|prohibit|forbid|\bonly\b|restrict|never"
         r"|without|except|unless"
         r"|subject to|violat|contraven|breach|must|shall",
     ),
