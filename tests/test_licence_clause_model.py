@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +142,19 @@ def test_corpus_clauses_run_the_shipped_classifier(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(corpus, "shipped_model", lambda: _toy().with_thresholds([0.0, 0.0]))
     learned = [f for f in corpus.corpus_clauses(licence) if "classifier" in f.detail]
     assert learned and all(f.kind in ("revenue_cap", "naming") and f.quote for f in learned)
+
+
+def test_classifier_does_not_judge_fragments() -> None:
+    """A fragment of one or two words ("If" cut off before a list) is never a classifier
+    finding, however its few terms score; a sentence of three words or more is judged."""
+
+    class Everything:
+        def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+            return np.ones((len(texts), 1))
+
+        def found(self, probs: np.ndarray) -> list[dict[str, float]]:
+            return [{"termination": 0.99} for _ in probs]
+
+    text = "1. If\n\n2. We decide everything here.\n"
+    found = find_clauses(text, "x", classifier=Everything())
+    assert [f.quote for f in found] == ["We decide everything here."]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, ClauseClassifier, category
+from modelbazaar.licenses.clause_model import KIND_OF_CATEGORY, TOKEN, ClauseClassifier, category
 from modelbazaar.licenses.models import ClauseFinding
 from modelbazaar.licenses.questions import is_question, read_with_question
 from modelbazaar.licenses.rules import RULES
@@ -27,6 +27,7 @@ from modelbazaar.licenses.sections import Sentence, segments
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000}
 _SCALE |= {"billion": 1_000_000_000, "bn": 1_000_000_000}
+MIN_WORDS = 3  # words a sentence needs before the classifier judges it (see _learned)
 UPDATABLE = re.compile(
     r"most recent (copy|version)|latest version|may be updated|updated from time to time"
     r"|from time to time|may (modify|amend|change) (this|the) (policy|acceptable use)"
@@ -154,10 +155,17 @@ def find_clauses(
 
 
 def _learned(texts: list[str], model: ClauseClassifier | None) -> list[dict[str, float]]:
-    """The classifier's categories for each sentence (empty dicts without a classifier)."""
+    """The classifier's categories for each sentence (empty dicts without a classifier).
+
+    A fragment of fewer than MIN_WORDS words is not judged: its TF-IDF vector is one or two
+    terms, so a word that often opens a clause scores as the clause ("If" cut off before a
+    list, in TPL-1.0, came out a termination at 0.97)."""
     if model is None or not texts:
         return [{} for _ in texts]
-    return model.found(model.probabilities(texts))
+    found = model.found(model.probabilities(texts))
+    return [
+        f if len(TOKEN.findall(t)) >= MIN_WORDS else {} for f, t in zip(found, texts, strict=True)
+    ]
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:
