@@ -45,22 +45,28 @@ def main() -> None:
                     :, 1
                 ]
     detectors = {"TF-IDF": tfidf, "MiniLM": encoder, "mean": (tfidf + encoder) / 2}
-    recall = {name: recall_at_precision(probs, y) for name, probs in detectors.items()}
-    print(f"{len(train)} train sentences; recall at precision 0.9 out of fold, per category\n")
-    print(f"{'category':18}" + "".join(f"{name:>8}" for name in detectors))
+    print_recall_table(detectors, y, categories)
+
+
+def print_recall_table(
+    detectors: dict[str, np.ndarray], y: np.ndarray, categories: list[str]
+) -> None:
+    """Per category (and micro), each detector's recall at precision 0.9 out of fold."""
+    recall = {name: [recall_at(p[:, j], y[:, j]) for j in range(y.shape[1])]
+              for name, p in detectors.items()}  # fmt: skip
+    print(f"{len(y)} train sentences; recall at precision 0.9 out of fold, per category\n")
+    print(f"{'category':18}{'n':>5}" + "".join(f"{name:>8}" for name in detectors))
     for j, c in enumerate(categories):
-        print(f"{c:18}" + "".join(f"{recall[name][j]:8.2f}" for name in detectors))
+        cells = "".join(f"{recall[name][j]:8.2f}" for name in detectors)
+        print(f"{c:18}{y[:, j].sum():5d}" + cells)
     micro = [np.average(recall[name], weights=y.sum(0)) for name in detectors]
-    print(f"{'micro':18}" + "".join(f"{m:8.2f}" for m in micro))
+    print(f"{'micro':18}{'':5}" + "".join(f"{m:8.2f}" for m in micro))
 
 
-def recall_at_precision(probs: np.ndarray, y: np.ndarray) -> list[float]:
-    """Per category, the recall at the lowest threshold reaching precision 0.9."""
-    out = []
-    for j in range(y.shape[1]):
-        got = probs[:, j] >= lowest_threshold(probs[:, j], y[:, j], 0.9)
-        out.append(float((got & y[:, j]).sum() / y[:, j].sum()))
-    return out
+def recall_at(probs: np.ndarray, truth: np.ndarray) -> float:
+    """The recall at the lowest threshold reaching precision 0.9 on these rows."""
+    found = probs >= lowest_threshold(probs, truth, 0.9)
+    return float((found & truth).sum() / truth.sum())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from clause_encoder_cv import print_recall_table
 from clause_tuned import TuneSettings, fine_tune, frozen_inputs, tuned_probabilities
 from sklearn.model_selection import GroupKFold
 
@@ -59,26 +60,7 @@ def main() -> None:
         tuned[score] = tuned_probabilities(net, [inputs[i] for i in score], settings.layers)
         print(f"fold {k}: {time.perf_counter() - t0:.0f} s")
     detectors = {"TF-IDF": tfidf, "tuned": tuned, "mean": (tfidf + tuned) / 2}
-    recall = {name: recall_at_precision(probs, y) for name, probs in detectors.items()}
-    print(f"{len(train)} train sentences; recall at precision 0.9 out of fold, per category\n")
-    print(f"{'category':18}{'n':>5}" + "".join(f"{name:>8}" for name in detectors))
-    for j, c in enumerate(categories):
-        print(
-            f"{c:18}{y[:, j].sum():5d}" + "".join(f"{recall[name][j]:8.2f}" for name in detectors)
-        )
-    micro = [np.average(recall[name], weights=y.sum(0)) for name in detectors]
-    print(f"{'micro':18}{'':5}" + "".join(f"{m:8.2f}" for m in micro))
-
-
-def recall_at_precision(probs: np.ndarray, y: np.ndarray) -> list[float]:
-    """Per category, the recall at the lowest threshold reaching precision 0.9."""
-    from modelbazaar.licenses.clause_model import lowest_threshold
-
-    out = []
-    for j in range(y.shape[1]):
-        got = probs[:, j] >= lowest_threshold(probs[:, j], y[:, j], 0.9)
-        out.append(float((got & y[:, j]).sum() / y[:, j].sum()))
-    return out
+    print_recall_table(detectors, y, categories)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ import time
 
 import numpy as np
 import torch
+from clause_encoder_cv import recall_at
 from clause_rounds import rows_at, rules_at
 from clause_tuned import TuneSettings, fine_tune, frozen_inputs, tuned_probabilities
 
-from modelbazaar.licenses.clause_model import lowest_threshold, train_model
+from modelbazaar.licenses.clause_model import train_model
 
 SEVENTH_PASS = "d218072"  # main before the seventh pass was merged (its rounds come after)
 SETTINGS = TuneSettings(layers=3, epochs=6, lr=2e-4)
@@ -73,11 +74,6 @@ def main() -> None:
 def pr(found: np.ndarray, truth: np.ndarray) -> str:
     hits = (found & truth).sum()
     return f"{hits / max(found.sum(), 1):.2f}/{hits / max(truth.sum(), 1):.2f}"
-
-
-def recall_at(probs: np.ndarray, truth: np.ndarray) -> float:
-    """The recall at the lowest threshold reaching precision 0.9 on these rows."""
-    return float(((probs >= lowest_threshold(probs, truth, 0.9)) & truth).sum() / truth.sum())
 
 
 if __name__ == "__main__":
