@@ -20,10 +20,26 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from modelbazaar.audit.clause_encoder import C, embed
+from modelbazaar.audit.clause_encoder import base_net, encoded_ids
 from modelbazaar.licenses.clause_model import family_groups, lowest_threshold, train_model
+from modelbazaar.safety.guard.framing import padded
 
 DATA = Path(__file__).parent / "data" / "clause_sentences.jsonl"
+C = 10.0  # the logistic regressions on embeddings
+BATCH = 32
+
+
+@torch.inference_mode()
+def embed(texts: list[str]) -> np.ndarray:
+    """(sentences, 384) normalised mean-pooled all-MiniLM-L6-v2 embeddings (frozen)."""
+    net = base_net(1).eval()
+    ids = encoded_ids(texts)
+    out = np.zeros((len(ids), net.head.in_features), dtype=np.float32)
+    for start in range(0, len(ids), BATCH):
+        tokens, mask = padded(ids[start : start + BATCH])
+        pooled = net.pooled(net.encoder.embeddings(input_ids=tokens), mask, 0)
+        out[start : start + BATCH] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+    return out
 
 
 def main() -> None:

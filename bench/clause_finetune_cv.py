@@ -22,10 +22,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from clause_encoder_cv import print_recall_table
-from clause_tuned import TuneSettings, fine_tune, frozen_inputs, tuned_probabilities
 from sklearn.model_selection import GroupKFold
 
 from modelbazaar.licenses.clause_model import family_groups, train_model
+from modelbazaar.train.clause_encoder import (
+    TuneSettings,
+    fine_tune,
+    frozen_inputs,
+    tuned_probabilities,
+)
 
 DATA = Path(__file__).parent / "data" / "clause_sentences.jsonl"
 

@@ -11,9 +11,9 @@ was labelled and split). Three detectors are measured on the held-out part:
                 clause_model.ADDS_TO_RULES are added to the rules' (the vetoes for look-alike
                 wording apply to both); the shipped model is built the same way
 
-    deep        `bazaar audit --deep`: find_clauses with the shipped deep model
-                (audit/clause_encoder.py: TF-IDF and sentence-encoder probabilities averaged
-                for the ADDS_TO_RULES categories), built from the train part (--deep)
+    deep        `bazaar audit --deep`: find_clauses with the shipped fine-tuned encoder
+                (audit/clause_encoder.py: adds its categories in ADDS_TO_RULES, drops the rule
+                findings of those it scores below DOUBT_BELOW), built from the train part (--deep)
 
     PYTHONPATH=src python bench/clause_quality.py [--split train|heldout] [--misses] [--deep]
 

@@ -21,6 +21,9 @@ classifier's probability for its category is >= v).
 
     PYTHONPATH=src python bench/clause_rounds.py     # needs the git history; ~5 min
     PYTHONPATH=src python bench/clause_rounds.py --rounds 22-34   # some rounds only
+
+`bazaar audit --deep`'s fine-tuned encoder is replayed by bench/clause_finetune_fresh.py (one
+fine-tune before a pass, scored on its rounds: a fine-tune per round would take hours).
 """
 
 from __future__ import annotations
@@ -92,24 +95,13 @@ def thresholds(train: list[dict], categories: list[str]) -> np.ndarray:
                      for j in range(len(categories))])  # fmt: skip
 
 
-def deep_found(before: list[dict], texts: list[str]) -> list[set[str]]:
-    """What `bazaar audit --deep`'s classifier, trained on `before` as the build script trains
-    it (audit/clause_encoder.train_deep), finds in each sentence."""
-    from modelbazaar.audit.clause_encoder import train_deep
-
-    base, _ = train_model(before, list(ADDS_TO_RULES))
-    model = train_deep(before, base)
-    return [set(found) for found in model.found(model.probabilities(texts))]
-
-
 def main() -> None:
-    deep = "--deep" in sys.argv  # also the deep classifier (~30 s a round: embeddings, CV)
     first, last = 1, len(ROUNDS)
     if "--rounds" in sys.argv:  # "22-34": replay those rounds only
         first, last = map(int, sys.argv[sys.argv.index("--rounds") + 1].split("-"))
     now = {r["text"]: r for r in rows_at("HEAD") if r["split"] == "train"}
     categories = sorted({c for r in now.values() for c in r["labels"]})
-    records = []  # (round, labels, rules, probs, thresholds, deep findings)
+    records = []  # (round, labels, rules, probs, thresholds)
     for number, commit in enumerate(ROUNDS, 1):
         if not first <= number <= last:
             continue
@@ -123,9 +115,8 @@ def main() -> None:
         probs = model.probabilities(texts)
         cut = thresholds(before, categories)
         print(f"round {number}: {len(new)} sentences, {len(before)} train rows before", flush=True)
-        deeper = deep_found(before, texts) if deep else [set() for _ in texts]
-        for row, rule, prob, more in zip(new, found, probs, deeper, strict=True):
-            records.append((number, set(row["labels"]), rule, prob, cut, more))
+        for row, rule, prob in zip(new, found, probs, strict=True):
+            records.append((number, set(row["labels"]), rule, prob, cut))
     report(records, categories, "all rounds")
     # the choice of categories (README) must hold on both halves, not only on the pool
     report([r for r in records if r[0] <= 5], categories, "rounds 1-5")
@@ -139,22 +130,18 @@ def report(records, categories, title: str) -> None:
         return {c for c, p, t in zip(categories, prob, cut, strict=True) if p >= t}
 
     def veto(v):
-        return lambda rule, prob, cut, more: {c for c in rule if prob[categories.index(c)] >= v}
+        return lambda rule, prob, cut: {c for c in rule if prob[categories.index(c)] >= v}
 
     detectors = {
-        "rules": lambda rule, prob, cut, more: rule,
-        "classifier": lambda rule, prob, cut, more: classifier(prob, cut),
-        "union": lambda rule, prob, cut, more: rule | classifier(prob, cut),
-        "as-shipped": lambda rule, prob, cut, more: (
-            rule | (classifier(prob, cut) & set(ADDS_TO_RULES))
-        ),
-        "union-0.3": lambda rule, prob, cut, more: rule | classifier(prob, [0.3] * len(cut)),
+        "rules": lambda rule, prob, cut: rule,
+        "classifier": lambda rule, prob, cut: classifier(prob, cut),
+        "union": lambda rule, prob, cut: rule | classifier(prob, cut),
+        "as-shipped": lambda rule, prob, cut: rule | (classifier(prob, cut) & set(ADDS_TO_RULES)),
+        "union-0.3": lambda rule, prob, cut: rule | classifier(prob, [0.3] * len(cut)),
         "veto-0.02": veto(0.02),
         "veto-0.05": veto(0.05),
         "veto-0.1": veto(0.1),
     }
-    if any(r[5] for r in records):  # --deep: the rules with the deep classifier, as the audit
-        detectors["deep"] = lambda rule, prob, cut, more: rule | more
     if not records:
         return
     print(f"\n{title}: {len(records)} sentences; per category P / R (n positives)\n")
@@ -163,8 +150,8 @@ def report(records, categories, title: str) -> None:
         cells = []
         for detect in detectors.values():
             tp = fp = fn = 0
-            for _, labels, rule, prob, cut, more in records:
-                got = detect(rule, prob, cut, more)
+            for _, labels, rule, prob, cut in records:
+                got = detect(rule, prob, cut)
                 if cat != "micro":
                     got, labels = got & {cat}, labels & {cat}
                 tp, fp, fn = tp + len(got & labels), fp + len(got - labels), fn + len(labels - got)

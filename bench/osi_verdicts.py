@@ -6,7 +6,7 @@ identification, the verdict and any restrictive finding are printed. Every OSI l
 come out "open source", identified as itself (or an id that shares its text), unless its text
 really restricts use; the exceptions are listed with their reasons.
 
-    PYTHONPATH=src python bench/osi_verdicts.py [--all]   # --all prints every licence
+    PYTHONPATH=src python bench/osi_verdicts.py [--all] [--deep]  # --all: every licence
 
 Takes ~1 min on 2 cores (149 licences).
 """
@@ -33,13 +33,13 @@ def same_text(license_id: str, found: str | None) -> bool:
     return any(license_id in group and found in group for group in load_index().groups)
 
 
-def audit_one(license_id: str, root: Path) -> tuple[str, str, list[str]]:
+def audit_one(license_id: str, root: Path, deep: bool = False) -> tuple[str, str, list[str]]:
     """(verdict, identified label, restrictive reasons) for a folder holding that licence."""
     folder = root / license_id
     folder.mkdir()
     (folder / "LICENSE").write_text(_data.spdx_texts()[license_id], encoding="utf-8")
     (folder / "model.safetensors").write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
-    report = audit_folder(folder)
+    report = audit_folder(folder, deep=deep)
     label = report.licenses[0].label if report.licenses else "none"
     reasons = [r for r in report.reasons if report.verdict != "open source"]
     return report.verdict, label, reasons
@@ -48,13 +48,14 @@ def audit_one(license_id: str, root: Path) -> tuple[str, str, list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--all", action="store_true", help="print every licence, not only misses")
+    parser.add_argument("--deep", action="store_true", help="as `bazaar audit --deep` (~3 min)")
     args = parser.parse_args()
     osi = sorted(i for i, e in _data.spdx_licenses().items() if e["isOsiApproved"])
     verdicts: Counter[str] = Counter()
     misses = 0
     with tempfile.TemporaryDirectory() as tmp:
         for license_id in osi:
-            verdict, label, reasons = audit_one(license_id, Path(tmp))
+            verdict, label, reasons = audit_one(license_id, Path(tmp), args.deep)
             verdicts[verdict] += 1
             found = label.removeprefix("variant of ")
             right = same_text(license_id, found) and not label.startswith("variant")

@@ -155,6 +155,9 @@ def test_classifier_does_not_judge_fragments() -> None:
         def found(self, probs: np.ndarray) -> list[dict[str, float]]:
             return [{"termination": 0.99} for _ in probs]
 
+        def doubted(self, probs: np.ndarray) -> list[set[str]]:
+            return [set() for _ in probs]
+
     text = "1. If\n\n2. We decide everything here.\n"
     found = find_clauses(text, "x", classifier=Everything())
     assert [f.quote for f in found] == ["We decide everything here."]

@@ -149,9 +149,9 @@ def audit_folder(
     """Audit a model folder; a folder without any licence is "closed", not an error.
 
     `extra_components` adds or overrides MOF components (name -> licence id) that the folder
-    cannot show, e.g. `{"Datasets": "CC-BY-4.0"}` from data manifests. `deep`: the clause
-    classifier reads sentence embeddings too (audit/clause_encoder.py: more clauses in new
-    wording found, seconds per licence and torch imported).
+    cannot show, e.g. `{"Datasets": "CC-BY-4.0"}` from data manifests. `deep`: a fine-tuned
+    sentence encoder reads the clauses beside the rules (audit/clause_encoder.py: more clauses
+    in new wording found, fewer false ones; a second or more per licence, torch imported).
     """
     folder = Path(path)
     if not folder.is_dir():

@@ -6,6 +6,8 @@
     index.npz/.json      the shingle index over all of those texts (scripts/build_license_data.py)
     mof/                 the MOF tool's type-appropriate and open-data licence lists
     license_clauses.json hand-checked clause findings for the model licences
+    clause_model.npz     the clause classifier beside the rules (clause_model.py)
+    clause_encoder.safetensors  `bazaar audit --deep`'s fine-tuned layers (audit/clause_encoder.py)
 
 Each folder keeps a SOURCE.txt naming where its files came from.
 

@@ -67,6 +67,8 @@ class ClauseClassifier(Protocol):
 
     def found(self, probs: np.ndarray) -> list[dict[str, float]]: ...
 
+    def doubted(self, probs: np.ndarray) -> list[set[str]]: ...
+
 
 def category(kind: str) -> str:
     """The labelled-set category of a rule kind: "mau_cap" -> "user_cap"."""
@@ -116,6 +118,11 @@ class ClauseModel:
              strict=True) if p >= t}
             for row in probs
         ]  # fmt: skip
+
+    def doubted(self, probs: np.ndarray) -> list[set[str]]:
+        """Per sentence, the categories whose rule findings this model would drop: none (the
+        TF-IDF model only adds; the deep encoder also doubts: audit/clause_encoder.py)."""
+        return [set() for _ in probs]
 
     def with_thresholds(self, thresholds: Sequence[float]) -> ClauseModel:
         """The same model with other per-category thresholds (inf: the category is never found)."""

@@ -96,10 +96,14 @@ def _detail(kind: str, sentence: str, whole: str) -> tuple[dict, bool | None]:
     return {}, None
 
 
-def _kinds(lowered: str, learned: dict[str, float] | None = None) -> list[str]:
-    """The clause kinds one normalised sentence has: the rules', plus the categories the
-    classifier found that no rule did (`learned`: category -> probability)."""
+def _kinds(
+    lowered: str, learned: dict[str, float] | None = None, doubted: set[str] | None = None
+) -> list[str]:
+    """The clause kinds one normalised sentence has: the rules' (but those of a category the
+    classifier `doubted`), plus the categories the classifier found that no rule did
+    (`learned`: category -> probability)."""
     found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
+    found = [kind for kind in found if category(kind) not in (doubted or ())]
     have = {category(k) for k in found}
     found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
     return settle(found, lowered)
@@ -119,6 +123,8 @@ def find_clauses(
     probability), quoted with their section like the rules' findings; the audit passes the
     shipped one (`clause_model.shipped_model()`: termination, terms changes and use
     restrictions only, at thresholds chosen for precision 0.9), the bench measures both ways.
+    A classifier may also doubt a rule's finding (`doubted`: `--deep`'s encoder drops the rule
+    findings it gives almost no chance, audit/clause_encoder.py).
     The items of a use-restriction list are quoted one by one (kind "use_restriction",
     detail "item"). `keep(sentence)` limits the search to some sentences (the text a variant
     adds). Example: "3. You may use the model for non-commercial purposes only." -> one
@@ -129,17 +135,20 @@ def find_clauses(
     heading: Sentence | None = None
     found_all = list(segments(text))
     wanted = [keep is None or keep(f.text) for f in found_all]
-    learned = _learned([f.text for f, w in zip(found_all, wanted, strict=True) if w], classifier)
+    learned, doubts = _learned(
+        [f.text for f, w in zip(found_all, wanted, strict=True) if w], classifier
+    )
     asked: str | None = None  # the question just before, in a licence FAQ
     for found, want in zip(found_all, wanted, strict=True):
         lowered = normalise_sentence(found.text)
         if heading is not None and not _in_list(found, heading):
             heading = None  # the list ended
         guesses = learned.pop(0) if want and learned else {}
+        doubted = doubts.pop(0) if want and doubts else set()
         # a question restricts nothing; its answer is read with it ("Can I ...? No, ...")
         reading = read_with_question(asked, lowered) if asked else None
         asked = lowered if is_question(lowered) else None
-        kinds = _kinds(reading or lowered, guesses) if want and asked is None else []
+        kinds = _kinds(reading or lowered, guesses, doubted) if want and asked is None else []
         if heading is not None and want and "use_restriction" not in kinds:
             detail = {"item": True, "heading": heading.text}
             findings.append(_finding("use_restriction", source, found, detail, True))
@@ -154,18 +163,21 @@ def find_clauses(
     return findings
 
 
-def _learned(texts: list[str], model: ClauseClassifier | None) -> list[dict[str, float]]:
-    """The classifier's categories for each sentence (empty dicts without a classifier).
+def _learned(
+    texts: list[str], model: ClauseClassifier | None
+) -> tuple[list[dict[str, float]], list[set[str]]]:
+    """The classifier's categories for each sentence, and those it doubts (empty without a
+    classifier).
 
     A fragment of fewer than MIN_WORDS words is not judged: its TF-IDF vector is one or two
     terms, so a word that often opens a clause scores as the clause ("If" cut off before a
     list, in TPL-1.0, came out a termination at 0.97)."""
     if model is None or not texts:
-        return [{} for _ in texts]
-    found = model.found(model.probabilities(texts))
-    return [
-        f if len(TOKEN.findall(t)) >= MIN_WORDS else {} for f, t in zip(found, texts, strict=True)
-    ]
+        return [{} for _ in texts], [set() for _ in texts]
+    probs = model.probabilities(texts)
+    judged = [len(TOKEN.findall(t)) >= MIN_WORDS for t in texts]
+    found = [f if j else {} for f, j in zip(model.found(probs), judged, strict=True)]
+    return found, [d if j else set() for d, j in zip(model.doubted(probs), judged, strict=True)]
 
 
 def _in_list(found: Sentence, heading: Sentence) -> bool:

@@ -135,6 +135,7 @@ class FineTune:
     cfg: TrainConfig
     snapshot: Callable[[bytes], str] | None
     row_weights: torch.Tensor | None = None  # per training row (recipe `row_weight`); None: 1
+    label: str = "training the guard"  # the progress bar's
 
     def steps(
         self,
@@ -150,7 +151,7 @@ class FineTune:
         metrics, train_loss, tokens, checkpoints = [], float("nan"), 0, {}
         steps = step_indices([len(x) for x in train_x], cfg.batch_size, cfg.max_steps, cfg.seed)
         with progress_bar(disable=not show_progress) as bar:
-            task = bar.add_task("training the guard", total=cfg.max_steps, info="")
+            task = bar.add_task(self.label, total=cfg.max_steps, info="")
             for step, index in enumerate(steps):
                 train_loss = self.step(step, base, train_x, train_y[index], index)
                 tokens += sum(len(train_x[i]) for i in index)
