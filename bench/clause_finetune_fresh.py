@@ -34,7 +34,7 @@ import torch
 from clause_encoder_cv import recall_at
 from clause_rounds import rows_at, rules_at
 
-from modelbazaar.audit.clause_encoder import ADDS_TO_RULES, DOUBT_BELOW, shipped_deep_model
+from modelbazaar.audit.clause_encoder import shipped_deep_model
 from modelbazaar.licenses.clause_model import train_model
 from modelbazaar.train.clause_encoder import (
     TuneSettings,
@@ -116,12 +116,17 @@ def negatives() -> list[dict]:
 
 
 def as_deep(rules: np.ndarray, probs: np.ndarray, categories: list[str]) -> np.ndarray:
-    """What `bazaar audit --deep` keeps: per sentence and category, as find_clauses decides."""
+    """What `bazaar audit --deep` keeps, per sentence and category: the shipped encoder's own
+    `found` and `doubted` (thresholds and policy) applied to these probabilities."""
     shipped = shipped_deep_model()
-    cut = np.array([shipped.thresholds[shipped.categories.index(c)] for c in categories])
-    trusted = np.array([c in ADDS_TO_RULES for c in categories])
-    doubted = trusted & (probs < DOUBT_BELOW)
-    return (rules & ~doubted) | (trusted & (probs >= cut))
+    # a category these rows lack gets 0.5: neither found nor doubted
+    columns = [categories.index(c) if c in categories else None for c in shipped.categories]
+    ours = np.array([probs[:, j] if j is not None else np.full(len(probs), 0.5)
+                     for j in columns]).T  # fmt: skip
+    found, doubted = shipped.found(ours), shipped.doubted(ours)
+    added = np.array([[c in f for c in categories] for f in found], dtype=bool)
+    dropped = np.array([[c in d for c in categories] for d in doubted], dtype=bool)
+    return (rules & ~dropped) | added
 
 
 def pr(found: np.ndarray, truth: np.ndarray) -> str:

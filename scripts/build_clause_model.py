@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SENTENCES = ROOT / "bench" / "data" / "clause_sentences.jsonl"
 NEGATIVES = ROOT / "bench" / "data" / "clause_negatives.jsonl"  # scripts/make_clause_negatives.py
 TARGET = ROOT / "src" / "modelbazaar" / "licenses" / "data" / MODEL_FILE
-ENCODER_TARGET = TARGET.with_name("clause_encoder.safetensors")  # clause_encoder.ENCODER_FILE
 
 
 def train_rows() -> list[dict]:
@@ -50,14 +49,14 @@ def main() -> None:
     if args.tfidf_only:
         return
     # torch only from here: the TF-IDF model builds without it
-    from modelbazaar.audit.clause_encoder import save_encoder
+    from modelbazaar.audit.clause_encoder import ENCODER_FILE, save_encoder
     from modelbazaar.train.clause_encoder import train_encoder
 
     with open(NEGATIVES, encoding="utf-8") as handle:  # the encoder's alone (why: that script)
         negatives = [json.loads(line) for line in handle if line.strip()]
     encoder, probs = train_encoder(train_rows() + negatives, show_progress=True)
-    ENCODER_TARGET.write_bytes(save_encoder(encoder))
-    print(f"{ENCODER_TARGET.name}: thresholds: {cuts(encoder)}")
+    TARGET.with_name(ENCODER_FILE).write_bytes(save_encoder(encoder))
+    print(f"{ENCODER_FILE}: thresholds: {cuts(encoder)}")
     if args.out_of_fold:
         np.savez(args.out_of_fold, probs=probs, categories=encoder.categories)
 

@@ -34,6 +34,7 @@ from torch import nn
 
 from modelbazaar.errors import AuditError
 from modelbazaar.licenses._data import data_root
+from modelbazaar.licenses.clause_model import found_at
 from modelbazaar.safety.guard.backbones import BackboneMissing, find_backbone
 from modelbazaar.safety.guard.framing import Framing, framing_of, padded
 from modelbazaar.safety.guard.network import GuardNet, empty_guard
@@ -109,6 +110,11 @@ class ClauseEncoder:
     def _trusted(self, name: str) -> bool:
         return self.adds is None or name in self.adds
 
+    @property
+    def cuts(self) -> np.ndarray:
+        """The thresholds it finds at: infinite for a category it does not add."""
+        return np.where([self._trusted(c) for c in self.categories], self.thresholds, np.inf)
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(sentences, categories); each distinct sentence is read once, at most MAX_SENTENCES
         (a licence has hundreds; 50,000 would take minutes)."""
@@ -133,11 +139,7 @@ class ClauseEncoder:
 
     def found(self, probs: np.ndarray) -> list[dict[str, float]]:
         """Per sentence, the categories at or above their threshold, with their probability."""
-        return [
-            {c: round(float(p), 3) for c, p, t in zip(self.categories, row, self.thresholds,
-             strict=True) if p >= t and self._trusted(c)}
-            for row in probs
-        ]  # fmt: skip
+        return found_at(self.categories, self.cuts, probs)
 
     def doubted(self, probs: np.ndarray) -> list[set[str]]:
         """Per sentence, the categories it gives less than `doubt_below`: a rule finding of one

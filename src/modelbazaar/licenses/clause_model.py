@@ -70,6 +70,18 @@ class ClauseClassifier(Protocol):
     def doubted(self, probs: np.ndarray) -> list[set[str]]: ...
 
 
+def found_at(
+    categories: Sequence[str], thresholds: np.ndarray, probs: np.ndarray
+) -> list[dict[str, float]]:
+    """Per row of `probs`, the categories at or above their threshold, with their probability
+    (inf: never found). What every clause classifier's `found` returns."""
+    return [
+        {c: round(float(p), 3) for c, p, t in zip(categories, row, thresholds, strict=True)
+         if p >= t}
+        for row in probs
+    ]  # fmt: skip
+
+
 def category(kind: str) -> str:
     """The labelled-set category of a rule kind: "mau_cap" -> "user_cap"."""
     return CATEGORY_OF_KIND.get(kind, kind)
@@ -113,11 +125,7 @@ class ClauseModel:
 
     def found(self, probs: np.ndarray) -> list[dict[str, float]]:
         """Per sentence, the categories at or above their threshold, with their probability."""
-        return [
-            {c: round(float(p), 3) for c, p, t in zip(self.categories, row, self.thresholds,
-             strict=True) if p >= t}
-            for row in probs
-        ]  # fmt: skip
+        return found_at(self.categories, self.thresholds, probs)
 
     def doubted(self, probs: np.ndarray) -> list[set[str]]:
         """Per sentence, the categories whose rule findings this model would drop: none (the
