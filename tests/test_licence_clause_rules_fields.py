@@ -36,6 +36,9 @@ FOUND: dict[str, list[str]] = {
         "Decisions on a person's eligibility for housing assistance may not be made with the"
         " Model.",
         "The Model must not be used in immigration enforcement.",
+        # eligibility for credit, housing or employment is a field (settled in the eighth pass)
+        "The Model may not be used to judge whether a tenant is eligible for housing.",
+        "The Model shall not decide anyone's eligibility for credit or insurance.",
         "You may not use the Toolkit to make a service which competes with the Vendor's.",
         "No licence is granted to anyone resident outside of Canada.",
         "The licence does not cover safety-critical applications such as avionics.",
@@ -118,6 +121,7 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        "Our paper measures eligibility for employment programmes across regions.",
         "Access is restricted to users who have verified their e-mail address.",
         "People in Canada may not yet see the new features.",
         "Training data for the model was not provided by any government agency.",

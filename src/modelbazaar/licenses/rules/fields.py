@@ -23,8 +23,9 @@ _FIELD = (
     r"|refus\w*|approv\w*) (\w+ ){0,2}(loans?|credit|mortgages?)\b|(target\w*|aimed at|directed (at"
     r"|to)|designed for) (\w+ )?(children|minors|kids)\b"
     r"|eligibility (determinations?|decisions?)|public benefits|immigration (enforcement|control"
-    r"|decisions?|authorit)|(eligibility|entitlement)\w* (to|for) (\w+ ){0,2}(benefits|assistance)"
-    # (eligibility for credit, housing or employment stays a use restriction, as labelled)
+    # eligibility for benefits, credit, housing or employment: a field (settled in the eighth pass)
+    r"|decisions?|authorit)|(eligib|entitle)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
+    r"|credit|housing|employment|loans?|insurance)"
     r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
