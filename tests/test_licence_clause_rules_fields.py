@@ -12,6 +12,10 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass: screening job applicants; 'neither it nor its affiliates will use'
+        "The Toolkit may not be used to screen job applicants.",
+        "The Licensee undertakes that neither it nor its subsidiaries will use the Software"
+        " for military targeting.",
         "People located in countries where encryption is outlawed may not download the Software.",
         "The Dataset may not be used by any party to an armed conflict.",
         "The weights may not be shared with anyone outside your laboratory.",
@@ -121,6 +125,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass
+        "The corpus includes essays written by job applicants, anonymised before release.",
         "Our paper measures eligibility for employment programmes across regions.",
         "Access is restricted to users who have verified their e-mail address.",
         "People in Canada may not yet see the new features.",

@@ -32,6 +32,14 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        # eighth pass: participles, first words, quoted badges and statements
+        "Any adapter you publish must carry a name containing 'Wren-adapter'.",
+        "Every release has to keep 'Osprey' as its first word.",
+        "Each fork shall ensure it is named 'Heron-' followed by a descriptor.",
+        "Resellers shall affix the 'Kestrel Inside' sticker to every box.",
+        "Every app must display the wording 'Uses Ibis speech' on its about screen.",
+        "Vendors must state that the kiosk 'runs Ibis vision'.",
+        "The title suffix '-ibis' is mandatory for derived voices.",
         'Each listing must read "Runs on Wren" under its title.',
         "Every title built with the Kit must show the Kit's logo on its loading screen.",
         "A merged model's name needs to include the names of its parents.",
@@ -158,6 +166,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        # eighth pass: optional badges
+        "Add the 'Built on Tidewater' badge if you'd like; it is optional.",
+        "The display must show the time in the format 'HH:MM'.",
         "Each file name includes the date of the release.",
         "Do I have to put Heron in my model's name? No, any name is fine.",
         "If you like, your product page can say it is built with Corvid.",

@@ -12,6 +12,15 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass: terms reaching earlier copies, deemed acceptance, the latest posted licence
+        "The portal's current conditions govern each download, even one made under an earlier"
+        " version of the terms.",
+        "Anyone still using the weights after 1 May is treated as having accepted the revised"
+        " licence.",
+        "The licence most recently published on our site governs every deployment.",
+        "We will keep revising these guidelines as new risks emerge.",
+        "Our content standards, which we may tighten at any time, form part of this licence.",
+        "The Board reserves the power to amend these terms.",
         "The Foundation may revise this licence, and each revision binds existing licensees"
         " at once.",
         "This acceptable conduct policy is revised periodically.",
@@ -123,6 +132,14 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        # eighth pass: disqualification, locking, sole election, losing access rights
+        "The organisers may disqualify any entrant at their discretion.",
+        "We may lock your account if we suspect it is shared, whether or not that is confirmed.",
+        "Membership may be withdrawn at the Council's sole election.",
+        "A member that sues another member over copyright or trade secrets in the Model shall"
+        " lose its access rights.",
+        "Licensor may withdraw the licence from anyone at its option, without having to show"
+        " a breach.",
         "The Trust may revoke any licence whose holder acts against its values, as the Trust"
         " alone determines.",
         "The Licensor may revoke access without any justification.",
@@ -244,6 +261,10 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass: mutual amendments; tools are no terms
+        "This agreement may be varied only by an instrument signed by duly authorised"
+        " officers of both parties.",
+        "We may update the plugins, the SDK and their samples without notice.",
         "The Foundation may publish revised versions of this licence with new numbers.",
         "We may remove your account and cancel your licence if you break these rules.",
         "The app can check for updates once a week.",
@@ -281,6 +302,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        # eighth pass
+        "The licence ends if you breach it, whether or not the licensor notices.",
         "You may, at your option: (a) keep the Model; or (b) terminate this licence by"
         " deleting it.",
         "Users may revoke their consent to analytics at any time.",

@@ -8,14 +8,16 @@ currency, names in quotes), and measured on held-out clause sentences by
 One module per family of kinds:
     base.py             the Rule type, its builders, wording shared by several families
     caps.py             user and revenue / company-size caps
-    use_scope.py        non-commercial, research-only, output use
+    use_scope.py        non-commercial, research-only
+    outputs.py          output use
     use_bans.py         use restrictions and the headings of their lists
     fields.py           excluded fields of use, places, people and platforms
     obligations.py      use policies (AUP), notices, safety guardrails, flow-down
     naming.py           prescribed names and "Built with X" statements
     licensor_powers.py  termination, remote restriction, governing law
     terms.py            terms changes
-    vetoes.py           per kind, wording that only looks like that clause
+    vetoes.py           per kind, wording that only looks like that clause (use_vetoes.py:
+                        the use kinds')
     look_alikes.py      research descriptions, definitions, overlapping kinds: settle()
 
 Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
@@ -32,11 +34,12 @@ from modelbazaar.licenses.rules.licensor_powers import LICENSOR_POWER_RULES
 from modelbazaar.licenses.rules.look_alikes import CONVEYANCE
 from modelbazaar.licenses.rules.naming import NAMING_RULES
 from modelbazaar.licenses.rules.obligations import OBLIGATION_RULES
+from modelbazaar.licenses.rules.outputs import OUTPUT_RULES
 from modelbazaar.licenses.rules.terms import TERMS_RULES
 from modelbazaar.licenses.rules.use_bans import USE_BAN_RULES
 from modelbazaar.licenses.rules.use_scope import USE_SCOPE_RULES
 
-_ALL = CAP_RULES | USE_SCOPE_RULES | USE_BAN_RULES | FIELD_RULES | OBLIGATION_RULES
+_ALL = CAP_RULES | USE_SCOPE_RULES | OUTPUT_RULES | USE_BAN_RULES | FIELD_RULES | OBLIGATION_RULES
 _ALL |= LICENSOR_POWER_RULES | TERMS_RULES | NAMING_RULES
 # The order findings of one sentence are listed in (reports and tests read it).
 ORDER = (

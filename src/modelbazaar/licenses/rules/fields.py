@@ -26,7 +26,9 @@ _FIELD = (
     # eligibility for benefits, credit, housing or employment: a field (settled in the eighth pass)
     r"|decisions?|authorit)|(eligib|entitle)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
     r"|credit|housing|employment|loans?|insurance)"
-    r"|hiring|dismissal|employment decisions?|facial (features|images|characteristics|analysis)"
+    r"|hiring|dismissal|employment decisions?|recruit(ment|ing) decisions?"
+    r"|(screen|select|shortlist|filter)\w* (\w+ ){0,2}job applicants?"
+    r"|facial (features|images|characteristics|analysis)"
     r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
     r"|offering)"
     r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
@@ -68,6 +70,8 @@ _EXCLUDE = (
     r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
     r"|nothing (herein|hereunder) (shall |will |may )?(authori[sz]e|permit|allow|grant|license)"
     r"|under no circumstances|in no (event|case)|not authori[sz]ed"
+    # "undertakes that neither it nor its Affiliates will use the Model to ..."
+    r"|\bneither\b.{0,60}\b(will|shall|may) use\b"
 )
 _PLACE = (
     r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"

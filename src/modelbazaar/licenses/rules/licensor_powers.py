@@ -15,6 +15,8 @@ _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b|\bexpir"
+# "shall lose its Access Rights from the date the proceedings are filed"
+_ENDS += r"|\blos(e|es|ing) (its|your|their|the|all) (\w+ )?(access|licen|rights?)"
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
         near(_SUE, _ENDS, 400)
@@ -38,9 +40,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|take (away|back) (your |the )?(access|licen[cs]e|rights?)|\b(is|are|will be) over\b"
             r"|withdraw\w*|\bpull\w* (your |the )?([\w-]+ )?(access|licen[cs]e|rights?)"
             r"|stop licensing"
-            r"|\blapses?\b|\bcut\w* off\b|\bblock\w* (your |the )?(access|licen[cs]e)",
+            r"|\blapses?\b|\bcut\w* off\b|\bblock\w* (your |the )?(access|licen[cs]e)"
+            # (eighth pass) "may disqualify a team"; "we may lock it"; "shall lose its rights"
+            r"|disqualif\w*|\block (it|them|your|the)\b|\blos(e|es|ing) (its|your|their|the|all)"
+            r" (\w+ )?(access|licen|rights?)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
-            r"|their|[\w-]+'s) discretion"
+            r"|their|[\w-]+'s) (discretion|election)|no (explanation|reasons?) (is )?(owed|given"
+            r"|required|needed)"
             r"|for convenience|competitor|compet(e|es|ing)\b|acquired|merge|change of control"
             r"|at (its|our|their) (sole )?option"
             r"|change (in|of) ownership|substitut\w*|irrespective of|regardless of|\brivals?\b"

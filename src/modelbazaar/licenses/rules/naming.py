@@ -16,6 +16,8 @@ _MUST_DECLARE = (
     r"|notify|let \w+ know)\w*\b.{0,60}"
 )
 
+_MUST = r"\b(must|shall|has to|have to|needs? to|(is|are) (required|obliged) to)\b"
+
 NAMING_RULES: dict[str, Rule] = {
     "naming": rule(
         r"at the beginning of (any|the|such)?.{0,30}name|name prefix|prefix.{0,40}name"
@@ -165,7 +167,25 @@ NAMING_RULES: dict[str, Rule] = {
         r"|\bname (every|each|any|all|the|its|your) .{0,80}\b(in|using|following|according to) the "
         r"(format|form|pattern|scheme|convention)\b"
         r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
-        r"names?\b",
+        r"names?\b"
+        # (eighth pass) a participle: "must be released under a name containing X", "a title
+        # ending in the tag ..."; "a name that keeps 'X' as its first word"; "the title prefix"
+        r"|" + _MUST + r".{0,80}\b(names?|titles?|designations?) (containing|including|beginning"
+        r" with|starting with|ending (in|with)|commencing with|prefixed (with|by)|suffixed with"
+        r"|that (commences|keeps|retains|ends in))\b"
+        r"|\b(keeps?|retains?|uses?|has)\w* [\"'][^\"']{1,30}[\"'] as (its|their|the) (first"
+        r"|leading|initial|last|final) (word|part|element)"
+        r"|\b(titles?|names?) (prefix|suffix)(es)?\b"
+        # "shall ensure that any fine-tune it releases is named "HELVIN-" followed by ..."
+        r"|" + _MUST + r".{0,80}\b(is|are|be) (named|called|titled) [\"'][^\"']{1,40}[\"']"
+        # quoted badges and statements: "shall print the 'Orrin Inside' badge"; "display the
+        # statement 'Contains X Technology'"; "state that the device 'runs X'"
+        r"|" + _MUST + r" (\w+ ){0,2}(print|carry|display|show|feature|include|bear|affix"
+        r"|place)\w* (the |a |an )?[\"'][^\"']{1,40}[\"'] (badge|mark|seal|logo|label|legend"
+        r"|sticker|tag)"
+        r"|" + _MUST + r".{0,80}\b(display|show|state|print|read|say|carry|bear|include)\w* (the )?"
+        r"(words?|phrase|statement|legend|line|tag|caption|wording) [\"'][^\"']{2,60}[\"']"
+        r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}[\"'](runs|uses|contains|built|powered|based)\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

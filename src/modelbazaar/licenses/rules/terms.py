@@ -25,8 +25,8 @@ _TERMS += r"|guidelines)\b|\beula\b"
 _TERMS += r"|\bthe ([\w-]+ ){1,2}(terms|conditions)\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
-        r"(reserves? the right(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the right to"
-        r"|(is|be|are) entitled to"
+        r"(reserves? the (right|power|authority)(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the (right"
+        r"|power|authority) to|(is|be|are) (entitled|able) to"
         r"|\bmay|\bcan|\bmight|\bcould"
         # an aside may sit between the modal and the verb: "we may, in our sole discretion, revise"
         r"|\bwill)(, [^,]{1,50},)? (at any time |from time to time |at (our|its|their) (sole "
@@ -153,7 +153,23 @@ TERMS_RULES: dict[str, Rule] = {
         r"|(comply with|accept|agree to|be bound by) (any|the|such|each) (updated|amended|revised"
         r"|modified|changed|new) (version of )?(this |these |the )?(licen|terms|agreement|polic)"
         # "this Agreement, as the Licensor may amend it from time to time"
-        r"|\bas (\w+ ){0,2}(may|can) (" + _CHANGE + r") (it|them)\b",
+        r"|\bas (\w+ ){0,2}(may|can) (" + _CHANGE + r") (it|them)\b"
+        # (eighth pass) terms that reach copies had before: "the version shown ... governs that
+        # conversation, even where the account was opened under an earlier version"
+        r"|(?=.*\b(govern|appl(y|ies)|bind|accept|treated|deemed))"
+        r".*\b(even|including)\b.{0,60}\b(under|with|before) (an? |the )?(earlier|previous|prior"
+        r"|older|last year's|original) (version|licen[cs]e|terms|agreement|release)"
+        r"|(deemed (to have|to)|treated as having|taken (to have|as having)) (accept|agree)\w* "
+        r"(to )?(the |any |all )?(revised|new|updated|amended|changed|modified) (terms|licen"
+        r"|agreement|polic|conditions)"
+        r"|(licen[cs]e|terms|agreement|polic\w*|conditions) (most recently|last) (posted|published)"
+        r"\b.{0,60}\b(govern|appl(y|ies)|bind)"
+        # "which we'll keep revising"; "which we may update whenever we consider it necessary"
+        r"|(?=.*\b(guidelines|terms|polic\w*|licen[cs]e|rules|conditions|standards)\b)"
+        r".*\b(we|we'll|licensor)\b.{0,20}\b(keep|continue)\w* (to )?(revis|updat|chang|amend"
+        r"|modif)"
+        r"|(" + _TERMS + r"|standards|guidelines)[^.;]{0,80}\bwhich (we|the licensor|licensor) "
+        r"(may|can|will)( \w+)? (" + _CHANGE + r")",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",

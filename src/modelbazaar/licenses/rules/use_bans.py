@@ -141,6 +141,20 @@ USE_BAN_RULES: dict[str, Rule] = {
         # "you shall not, and shall ensure that your users do not, use the Model"; "Prohibited:"
         r"|\b(shall|will|must|may) not, and [^,]{0,60}, use\b"
         r"|^(prohibited|forbidden|not permitted)( uses?)?: (using|use of|to use)\b"
+        # (eighth pass) "no likeness of a real person shall be generated with X"; "no grade may
+        # rest solely on the scorer"; "a clinician may not rely on the score alone"; "what's off
+        # the table"; "must not engage in any of the conduct listed below"; "Prohibited agent
+        # behaviours: ..."
+        r"|^no [^.;]{0,80}\b(shall|may|will|can) be (generated|created|produced|synthesi[sz]ed)"
+        r" (with|using|by)\b"
+        r"|(^(no|never)\b.{0,60}\b(may|shall|can|must|will)|\b(may|shall|can|must|will) not) "
+        r"(rest|be based|depend)\w* (solely|only|exclusively|entirely|wholly) (up)?on\b"
+        r"|\b(may|must|shall|should) not (\w+ ){0,2}rely (up)?on\b.{0,60}\b(alone|solely"
+        r"|exclusively|by itself)\b|\boff the table\b"
+        r"|(shall|will|must|may) not engage in (any of )?(the )?(conduct|activities|acts"
+        r"|behaviou?rs?|practices)( (listed|set out|described))? (below|in the following)"
+        r"|^(prohibited|forbidden|banned|disallowed) ([\w-]+ ){1,2}(uses?|activities|behaviou?rs?"
+        r"|conduct|purposes|acts): "
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to (use|exploit"
         r"|employ|deploy|apply|utili[sz]e)\b"
         # "neither the Model nor any Derivative will be used ... to"

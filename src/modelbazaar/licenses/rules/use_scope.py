@@ -1,6 +1,6 @@
-"""What uses a grant covers: non-commercial and research-only grants, output-use bans; use
-restrictions (and the headings of their lists) are in use_bans.py, excluded fields, places and
-people in fields.py.
+"""What uses a grant covers: non-commercial and research-only grants; output-use bans are in
+outputs.py, use restrictions (and the headings of their lists) in use_bans.py, excluded fields,
+places and people in fields.py.
 
 Example: `USE_SCOPE_RULES["research_only"].matches("for research purposes only")` -> True.
 """
@@ -9,19 +9,6 @@ from __future__ import annotations
 
 from modelbazaar.licenses.rules.base import Rule, near, rule
 
-_OUTPUT = (
-    r"outputs?\b|results|completions?|responses|answers|generations|generated (text|content|data)"
-    r"|generated (samples?|images?|audio|video|media|code)|(content|text|data|images?) (generated"
-    r"|produced)|synthetic data|anything the model generates"
-    r"|text or data produced|what the model (generates|produces)|predictions"
-    # "images you make with the model"
-    r"|(images?|text|content|audio|videos?|code|data|pictures) (that )?you (make|create|generate"
-    r"|produce) (with|using)"
-    r"|[\w-]+ (generated|produced|created|made) by (the|this|our|its|any) ([\w-]+ )?(model|software"
-    r"|service|system|tool)"
-    r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
-    r"|creates|returns)\b"
-)
 _COMMERCE = (
     r"commercial (use|purpose|exploitation|advantage|application|activit|product|service"
     r"|deployment|organi[sz]ation|entit|enterprise|compan|user)|commercially|monetis|monetiz"
@@ -201,44 +188,5 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         True,
         "use is limited to research, testing, evaluation or personal purposes",
         "research, testing or evaluation only: no production use",
-    ),
-    "output_use": rule(
-        near(
-            _OUTPUT,
-            r"(improv|train|fine[- ]?tun|develop|creat|build|distil|teach|pretrain|benchmark|learn"
-            r"|compet|fed|feed)\w*.{0,100}(model|\bai\b|llm|machine learning|neural network"
-            r"|system|other works|training data|datasets?|chatbots?|assistants?|classifiers?"
-            r"|generators?)",
-            160,
-        )
-        # "use the outputs however you want, except to make a model that competes with ours"
-        + r"|"
-        + near(
-            _OUTPUT,
-            r"\bmak(e|ing) (a|an|any|another|other|your own) ([\w-]+ )?(model|llm|ai\b)",
-            160,
-        )
-        # "you must not use the outputs of the Model to compete with the Licensor"
-        + r"|(outputs?|generations|responses)\b.{0,40}\bto compete\b"
-        + r"|(outputs?|generated (text|content|data)|(content|data|text) (that )?you generate\w*)"
-        r"\b.{0,40}(is|are|shall be|will be|remains?) subject to (the |all |any )?(same )?"
-        r"(use[- ]based |use )?(restrictions|limitations|prohibitions)"
-        r"|(use of the output|outputs?).{0,60}"
-        r"(contravene|violate|breach|break|conflict\w* with|contradict)"
-        r"|(contravene|violate).{0,80}use of the output"
-        r"|distil\w* the model\W?s? (responses|outputs)"
-        r"|distil\w*\b.{0,60}\b(into|to (create|train|build|make))\b.{0,40}(model|llm|system)"
-        r"|(outputs?|generations|responses|content generated|generated content)\b.{0,60}\b(for|in"
-        r"|to) (\w+ ){0,3}distil\w*"
-        r"|(improve|train|fine[- ]?tune|develop|distill).{0,80}(with|using|on|from) (the |any )?"
-        r"(outputs?|generated content|content generated)",
-        True,
-        "use of outputs to build other models is restricted",
-        "do not use outputs to improve other models",
-        # an output-use clause bans or limits; "you own the outputs you create" does not
-        also=r"\bnot\b|cannot|n't|\bno\b|other than|apart from|save for|\bneither\b|\bnor\b"
-        r"|prohibit|forbid|\bonly\b|restrict|never"
-        r"|without|except|unless"
-        r"|subject to|violat|contraven|breach|must|shall",
     ),
 }

@@ -1,0 +1,131 @@
+"""Vetoes for the use kinds (output use, fields, use restrictions, non-commercial, research-only):
+wording that looks like such a clause but restricts nothing (outputs free for any use, the
+licensor's own undertakings, export-law compliance, warranty disclaimers, endorsement bans).
+vetoes.VETO holds these with the other kinds'; look_alikes.settle applies them.
+
+Example: `USE_VETO["output_use"].search("you may use the outputs for any purpose")` matches.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Wording that looks like a use clause but restricts nothing (kind -> veto pattern).
+USE_VETO = {
+    # Outputs free for any use, training included, are no output-use ban.
+    "output_use": re.compile(
+        # what counts as a derivative: "training on outputs does not make a model a derivative"
+        r"^(?=.*\bderivative).*\b(does|do|shall|will) not (make|render|include|cover|constitute"
+        r"|count as)\b|"
+        r"(may|can|are free to) use (them|it|the outputs?|outputs?|such outputs?)"
+        r" for any (lawful )?purpose|(is|are) not (covered|restricted|subject) (by|to)"
+        # a permission: "Licensor confirms that Licensee may use Outputs to fine-tune its models"
+        r"|\b(licensee|you) (may|can|(is|are) free to) use (the |such )?outputs? to (train"
+        r"|fine-tune|improve|develop)\b(?!.{0,60}\b(only|except|unless|provided|other than"
+        r"|(may|must|shall) not)\b)"
+        # the licensor's own data practice: "we may use your feedback, but not your outputs"
+        r"|\b(we|the licensor|licensor) (may|will|can|shall) use your\b"
+        r"|\b(we|(the )?(licensor|company|provider|vendor|supplier|publisher|custodian|consortium"
+        r"|organi[sz]er|sponsor|curator|institution|hospital)s?)( \w+)? (do|does|will|shall) not "
+        r"(use|collect"
+        r"|retain|store|train)\b"
+        r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
+        r"|store) (your|customer|user|outputs?|such)|no (rights?|ownership|claims?) (in"
+        r"|to|over) (the |any |their |its |your |such )?outputs"
+        # an exception's permission: "propagate output ... even if that would otherwise violate"
+        r"|would otherwise (violate|contravene|breach|infringe)"
+        # outputs free to train anything: "may be used to train other models without restriction"
+        r"|without (any )?(restrictions?|limitations?)\b"
+        # "nothing in this Agreement restricts you from developing models independently of them"
+        r"|^nothing (in|under) (this|these|the)\b.{0,30}\b(restricts?|limits?|prevents?|prohibits?)"
+        r"(?!.*\b(apart from|except|other than|save for|but)\b)"
+        r"|independently of"
+        # outputs free to use: "Outputs may be used as learning data ... without any need to ask"
+        r"|^(the )?outputs? (\w+ ){0,4}(may|can) (freely )?be used\b(?!.*\b(only|not|except|unless"
+        r"|solely|provided|subject|other than|save|no|but|apart from)\b)"
+    ),
+    # Export-control compliance (CLAUSES.md leaves it unlabelled) unless it says who may *use*.
+    # Choice of courts or law names places without excluding anyone from the grant.
+    "field_of_use": re.compile(
+        r"^(?!.*\b(use|used|using)\b).*\b(re-?)?export|\bcourts?\b|arbitrat|governed by"
+        # (the law a licence is construed under; "shall not be construed to authorise" still bans)
+        r"|construed (in accordance with|under|according to|pursuant to)"
+        # a warranty disclaimer ("not designed or intended for use in nuclear facilities") warns;
+        # "not designed, licensed or intended" or a "may not be used" bans (CLAUSES.md)
+        r"|^(?!.*\b(licen[cs]ed|(may|must|shall|will) not|prohibit\w*)\b).*\bnot (fault[- ]tolerant"
+        r"|designed|intended)\b"
+        # emblems left out of the licensed material ("military insignia") exclude no use
+        r"|insignia|coats? of arms"
+        # examples that illustrate: "such as surveillance, illustrate risks rather than list bans"
+        r"|rather than (to )?(list|set out|impose|prohibit|restrict|ban|exclud)\w*"
+        # no field left out: "does not exclude any field of endeavour, including military uses"
+        r"|\b(does|do|shall|will|may) not (exclude|restrict|limit|discriminate)\w*\b"
+        r"(?!.{0,40}\b(except|other than|but|unless)\b)"
+    ),
+    # Names and marks that may not endorse products (BSD's third clause), the Apache notice
+    # ("you may not use this file except in compliance"), rules of construction, patents.
+    "use_restriction": re.compile(
+        # (promoting products is the endorsement clause; "material that promotes terror" bans)
+        r"endors|promot\w* (\w+ ){0,2}(sale|products?|services?|derivatives?|works?|software)"
+        r"|\buse (this|the) (agreement|licen[cs]e|document)\b"
+        # the licensor's own undertaking: "the Licensor shall not use such Output except ..."
+        r"|\b(the licensor|licensor|we|(the )?provider|(the )?company|(the )?custodian"
+        r"|(the )?(consortium|vendor|supplier|publisher)) (shall|will|may|must|does|do) not use\b"
+        # ... about what users hand over: "will not use the documents you upload to train"
+        r"|^(?!(you|licensee|recipient|users?|customers?)\b).*\bnot use .{0,40}\b(that )?you "
+        r"(upload|provide|submit|send|supply|share)"
+        # ... about what the user hands over: "undertakes not to use the data provided by Party B"
+        r"|not (to )?use .{0,40}\b(provided|supplied|submitted|uploaded) by (party|you\b|the "
+        r"licensee|licensee|users?|customers?)"
+        # ... "the lead institution will not use data submitted by the other Parties"
+        r"|^(?!(you|licensee|recipient|users?|customers?|developers?)\b).{0,40}\b(shall|will) not"
+        r" use .{0,40}\b((submitted|provided|supplied|uploaded) by|received from) (the )?(other )?"
+        r"(part(y|ies)|recipients?|licensees?|customers?|oem|participants?|members?)\b"
+        r"|^(?!(you|licensee|recipient|users?|customers?|developers?)\b).{0,40}\b(shall|will) not"
+        r" use (the )?(recipient|licensee|customer|participant|member)'s\b"
+        # the grant's edge: "the Model must not be used in breach of this licence"
+        r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the) (licen[cs]e"
+        r"|agreement|terms)\b"
+        r"|advertis"
+        r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
+        # export-law compliance is left unlabelled (CLAUSES.md)
+        r"|\bexport([- ]control)? (laws?|regulations?|restrictions)|sanctions (laws?|regulations?)"
+        r"|\bnames? (of|and|in)\b|domain names?"
+        r"|except (in compliance with|under|in accordance with)|\b(construe"
+        r"|interpret)"
+        r"|patents? (cannot|can not|may not|shall not) be used"
+        # click-through preambles: "do not use ... until you have read" / "if you do not agree"
+        r"|until you have|if you do not (agree|accept)|unless you (agree|accept)"
+        r"|without (first )?(accepting|agreeing)"
+        # "any use other than as authorised under this licence is prohibited": the grant's edge
+        r"|other than (as |those |that |the (uses?|purposes?) )?(authori[sz]ed|permitted|expressly"
+        r"|allowed|granted)|beyond the scope of th|except as (authori[sz]ed|permitted"
+        r"|expressly|provided)"
+        # keeping notices intact is a notice condition, not a ban on a use
+        r"|(remov|obscur|alter)\w* .{0,40}notices?\b"
+        # carve-outs: "the following uses shall not in themselves be a breach"
+        r"|not (in (and of )?themselves )?(be|constitute) (a )?(breach|violation)"
+        # what follows the end of the licence: "upon such termination you may not use it"
+        r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
+        r"|(after|once|when) (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*"
+        r"|expire[sd]|lapsed)"
+    ),
+    # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
+    "non_commercial": re.compile(
+        r"facilitate (the )?commercial|(can|may) be used in commercial|commercial (use|re)?"
+        r"(distribution|redistribution|use)? (of [^.]{0,60})?is (expressly )?permitted"
+        r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
+        # "feel free to use the model in commercial products"
+        r"|(?<!not )\b(feel free|free|welcome) to use\b.{0,40}\bcommercial"
+    ),
+    # A grant that covers internal business use is narrower than open, but not research-only.
+    "research_only": re.compile(
+        r"internal business (purposes?|use|operations)"
+        # who may use, not what for: "access is granted only to researchers at universities"
+        r"|^(?!.*\b(purposes?|uses?|only for|solely for|research (project|use))\b).*\bonly to "
+        r"([\w-]+ ){0,3}(researchers|academics|scientists|students|universities|institutions)\b"
+        # a research-only licence named as an example: "such as Apache-2.0 or a research-only
+        # licence"
+        r"|\b(such as|e\.g\.|for example|for instance)\b.{0,60}\bresearch[- ]only\b"
+    ),
+}
