@@ -12,6 +12,15 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass, rounds 41-49
+        "The Software is offered to banks domiciled in Norway only.",
+        "Running the Software on another vendor's accelerators falls outside what you have"
+        " been granted.",
+        "No licence is granted for recognising people by their faces.",
+        "The grant is conditional on the app never sending frames for facial recognition.",
+        "The model may not be deployed in a territory listed in Annex 3.",
+        "Access by private companies is not licensed.",
+        "Use of the valuation model in tax assessments is excluded from this licence.",
         # eighth pass: screening job applicants; 'neither it nor its affiliates will use'
         "The Toolkit may not be used to screen job applicants.",
         "The Licensee undertakes that neither it nor its subsidiaries will use the Software"
@@ -125,6 +134,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass, rounds 41-49
+        "Hiring and lending appear in this card as risks to assess.",
         # eighth pass
         "The corpus includes essays written by job applicants, anonymised before release.",
         "Our paper measures eligibility for employment programmes across regions.",

@@ -32,6 +32,16 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        # eighth pass, rounds 41-49
+        "Each derivative must be labelled 'Powered by Wren'.",
+        "Apps must show the 'Built with Wren' splash screen at start-up.",
+        "Model cards must state, near the top, 'Based on Wren-7B'.",
+        "Distributors shall append '-wren' to the original model name.",
+        "Checkpoints must be published under the naming scheme wren-<size>.",
+        "Any fork has to include the word Wren somewhere in its name.",
+        "Releases must ship with the statement 'Trained on the Wren corpus'.",
+        "Its public name has to open with 'Wren-'.",
+        "Each release must rename the file so that its name ends in '-wren'.",
         # eighth pass: participles, first words, quoted badges and statements
         "Any adapter you publish must carry a name containing 'Wren-adapter'.",
         "Every release has to keep 'Osprey' as its first word.",
@@ -166,6 +176,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        # eighth pass, rounds 41-49
+        "A 'Built with Wren' badge: optional.",
+        "Maps must carry the copyright line '(c) Orbwen 2025'.",
         # eighth pass: optional badges
         "Add the 'Built on Tidewater' badge if you'd like; it is optional.",
         "The display must show the time in the format 'HH:MM'.",

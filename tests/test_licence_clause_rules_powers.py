@@ -12,6 +12,12 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass, rounds 41-49
+        "We reserve the right to vary the Data Access Terms at any time.",
+        "The supplier may amend the Service Addendum by notice, and amendments bind the customer.",
+        "We may update the list of blocked model sources at any time.",
+        "The publisher can rewrite this licence whenever it wishes.",
+        "The Hub Charter, which Orbwen revises every year, binds all members.",
         # eighth pass: terms reaching earlier copies, deemed acceptance, the latest posted licence
         "The portal's current conditions govern each download, even one made under an earlier"
         " version of the terms.",
@@ -132,6 +138,16 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        # eighth pass, rounds 41-49
+        "Access is at the vendor's discretion, and the vendor may pull it at any time.",
+        "Seats may be suspended at the moderators' discretion.",
+        "The operator's licence ends upon any change in the ownership of the operator.",
+        "Halden may pull the licence on 10 days' notice, no cause needed.",
+        "We may suspend your key whenever we receive a complaint, whether or not the"
+        " complaint is upheld.",
+        "The Board's determination that a member misused the model is final, and its access"
+        " may be revoked on that basis.",
+        "Stripping the safety filter from a derivative ends the licence for that derivative.",
         # eighth pass: disqualification, locking, sole election, losing access rights
         "The organisers may disqualify any entrant at their discretion.",
         "We may lock your account if we suspect it is shared, whether or not that is confirmed.",
@@ -261,6 +277,12 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass, rounds 41-49
+        "The Change Date may vary for each version of the software.",
+        "Model versions behind the endpoint may change without notice.",
+        "Changes take effect only when set out in an addendum countersigned by the customer.",
+        "Revised licences apply to future releases only; your copy stays under the version"
+        " you accepted.",
         # eighth pass: mutual amendments; tools are no terms
         "This agreement may be varied only by an instrument signed by duly authorised"
         " officers of both parties.",
@@ -302,6 +324,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        # eighth pass, rounds 41-49
+        "Clients may terminate this order for convenience on thirty days' notice.",
+        "The Data Office may withdraw datasets at any time.",
+        "Your sole remedy is the immediate, unilateral termination of this agreement.",
         # eighth pass
         "The licence ends if you breach it, whether or not the licensor notices.",
         "You may, at your option: (a) keep the Model; or (b) terminate this licence by"

@@ -139,6 +139,11 @@ FOUND: dict[str, list[str]] = {
         "Licensees must confine their use of the Weights to academic study.",
     ],
     "output_use": [
+        # eighth pass, rounds 41-49
+        "Transcripts that the speech SDK produces may not be harvested into a training set.",
+        "Scores delivered through the rating API are not to be relayed to other lenders.",
+        "Captions voiced by the narration engine must not be published as a standalone audiobook.",
+        "Signals from the pricing engine may not be resold.",
         # eighth pass: outputs that may not be sold, shared or exported; 'text that X generates'
         "Voice outputs may be used in your videos but must not be resold on their own as a"
         " sound library.",
@@ -185,6 +190,22 @@ FOUND: dict[str, list[str]] = {
         "Outputs may not be used to compete with Cobalt Labs.",
     ],
     "use_restriction": [
+        # eighth pass, rounds 41-49
+        "The chatbot must not be instructed to produce malware of any kind.",
+        "The Photographs are not to be used for training face generators.",
+        "The grant is conditional upon the Model never being used to write phishing e-mails.",
+        "No part of the Corpus shall be fed into any commercial chatbot.",
+        "Licensee shall not, whether directly or through an agent acting for it, use the"
+        " Model to grade students.",
+        "No reseller shall use the Model to send bulk messages.",
+        "Recipient shall make no attempt to identify any person in the images.",
+        "You must not link the records back to any named patient.",
+        "You must not call the model for any of the following purposes:",
+        "Uses that are prohibited under this licence are set out below:",
+        "NOTICE: no use of these weights may be made for spam.",
+        "At no point will the model be put to work ranking tenants.",
+        "In no circumstance shall the Model be used to set wages.",
+        "Never merge these weights into a model built for harassment.",
         # eighth pass: generated with, sole basis, reliance alone, list headings
         "No image of a real, identifiable child shall be created with the Model.",
         "An examiner must not rely on the model's score alone when failing a candidate.",
@@ -299,6 +320,9 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "non_commercial": [
+        # eighth pass, rounds 41-49
+        "Commercial use | \u2714 allowed | no fee",
+        "\u2714 Allowed: commercial deployment and fine-tuning.",
         "Feel free to build commercial services on the Model.",
         "You are free to use the dataset in commercial applications.",
         "Can I charge for an app built on Heron? Yes, paid apps are fine.",
@@ -308,6 +332,9 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The terms apply to commercial use in the same way as to any other use.",
     ],
     "research_only": [
+        # eighth pass, rounds 41-49
+        "The research-only restriction was lifted in June.",
+        "No research-only limit applies to this release.",
         "Our study of the model was limited to English; other languages are not covered by"
         " the study.",
         "Licences on the Hub vary, for example MIT, Apache-2.0 or research-only terms.",
@@ -342,6 +369,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Benchmark results below cover only the instruction-tuned variant.",
     ],
     "output_use": [
+        # eighth pass, rounds 41-49
+        "We do not use prompts you send to improve our models.",
+        "Generated images are usable for any purpose, training included.",
+        "Nothing in this licence limits how you use the outputs.",
         # eighth pass: permissions and the curators' own practice
         "You may use outputs to fine-tune your own models, and you need not publish them.",
         "Our curators do not train models on the predictions you upload.",
@@ -370,6 +401,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "We will use your ratings, never your outputs, to train our reward models.",
     ],
     "use_restriction": [
+        # eighth pass, rounds 41-49
+        "We will never use your documents to train our models.",
+        "Skyline will not use the Client's call recordings for any other purpose.",
+        "The weights may not be used in breach of these Rules.",
+        "You may not use our name on your packaging.",
         # eighth pass: another party's undertakings; reliance allowed
         "The custodians will not use data supplied by the participants for any other study.",
         "Partner institutions will not use the Recipient's code except to reproduce results.",

@@ -11,7 +11,8 @@ One module per family of kinds:
     use_scope.py        non-commercial, research-only
     outputs.py          output use
     use_bans.py         use restrictions and the headings of their lists
-    fields.py           excluded fields of use, places, people and platforms
+    fields.py           excluded fields of use, places, people and platforms (field_words.py:
+                        the fields and the wording of exclusion)
     obligations.py      use policies (AUP), notices, safety guardrails, flow-down
     naming.py           prescribed names and "Built with X" statements
     licensor_powers.py  termination, remote restriction, governing law

@@ -8,71 +8,8 @@ Example: `FIELD_RULES["field_of_use"].matches("no licence is granted to users lo
 from __future__ import annotations
 
 from modelbazaar.licenses.rules.base import Rule, near, rule
+from modelbazaar.licenses.rules.field_words import EXCLUSION_WORDS, FIELD_WORDS
 
-_FIELD = (
-    r"\b(military|armed forces?|weapon|nuclear|surveillance|law[- ]enforcement|polic(e|ing)\b"
-    r"|(?<!artificial )intelligence (agenc|service|purpose|gathering)|border control"
-    r"|defen[cs]e (industry|sector|purposes?|applications?|contractors?|department)"
-    r"|oil and gas|fossil fuel|political campaign|electoral|clinical"
-    r"|(?<!such )(?<!any )(?<!this )(?<!its )(?<!your )(?<!their )elections?\b"
-    # (offering it as a hosted service; "reverse engineer the hosted service" names the licensor's)
-    r"|diagnos|human rights|gambling|firearm|biometric|facial recognition|social scoring"
-    r"|lethal|targeting of (people|persons|individuals)|creditworth|credit scor"
-    # lending: "any automated system that denies people loans"; apps for children
-    r"|\b(loans?|lending|mortgages?) (decisions?|approvals?|applications?)|(deny|denies|denying"
-    r"|refus\w*|approv\w*) (\w+ ){0,2}(loans?|credit|mortgages?)\b|(target\w*|aimed at|directed (at"
-    r"|to)|designed for) (\w+ )?(children|minors|kids)\b"
-    r"|eligibility (determinations?|decisions?)|public benefits|immigration (enforcement|control"
-    # eligibility for benefits, credit, housing or employment: a field (settled in the eighth pass)
-    r"|decisions?|authorit)|(eligib|entitle)\w* (to|for) (\w+ ){0,2}(benefits|assistance"
-    r"|credit|housing|employment|loans?|insurance)"
-    r"|hiring|dismissal|employment decisions?|recruit(ment|ing) decisions?"
-    r"|(screen|select|shortlist|filter)\w* (\w+ ){0,2}job applicants?"
-    r"|facial (features|images|characteristics|analysis)"
-    r"|(as|for) (a |an |any )?(stand-?alone |hosted |managed )(or managed )?([\w-]+ )?(service"
-    r"|offering)"
-    r"|(offer|provid|operat|run|make available|host)\w* (a |an |any )?(hosted|managed)( or "
-    r"managed)? (\w+ )?service"
-    r"|\b(by|for|to|with) (any |a |the |other )?government (agenc\w*|entit\w*|bod\w*|use"
-    r"|customers?|departments?)"
-    # other vendors' hardware: "with any processor not manufactured by or for Lumina"
-    r"|(hardware|processors?|devices?|chips?|gpus?|accelerators?|platforms?) (that (is|are) )?(not "
-    r"(made|manufactured|supplied|sold|provided|designed) by|other than (those|the) )"
-    r"|armed conflicts?|\b(persons?|people|users|anyone|residents) (located |resident )?in (any )?"
-    r"(jurisdictions?|countries|territories|regions?) (where|in which)\b"
-    r"|good, not evil|munitions|ammunition|excluded fields?\b|defen[cs]e (and|or) (intelligence"
-    r"|security|military)"
-    r"|safety[- ]critical (systems?|infrastructure|applications?)"
-    # a competing product: "may not access the Services to build a similar or competitive product"
-    r"|\b(build|develop|create|offer|make)\w* (a |an |any )?(similar|competing|competitive|rival)"
-    r"( or (similar|competing|competitive|rival))? (products?|services?|offerings?|models?)"
-    # "to develop a product that competes with the Software"
-    r"|\b(build|develop|create|offer|make)\w* (a |an |any )?(products?|services?|offerings?"
-    r"|models?) (that|which) compet\w+ with\b"
-    # cloud providers left out: "no licence is granted to any entity that provides cloud services"
-    r"|(public )?cloud (computing )?(services|providers?|platforms?)"
-    # places a schedule lists: "make the Model available in any country listed in Annex C"
-    r"|\b(in|within|into|to) (any |the )?(countr(y|ies)|territor(y|ies)|jurisdictions?|regions?)"
-    r" (listed|named|specified|set out|identified)\b)"
-)
-_EXCLUDE = (
-    r"(may|must|shall|can|will) ?not|cannot|\bnot to (use|deploy|employ)\b|not available"
-    r"|unavailable|(is|are) not (permitted|allowed)\b|not (be )?(used|deployed|designed|licensed"
-    r"|intended"
-    # (the name of a "Prohibited Use Policy" excludes nothing by itself)
-    r"|granted)|not (offered|provided|made available) to\b|exclud|prohibit(?!\w* uses? polic)"
-    r"|forbid"
-    r"|outside the scope"
-    r"|(does|do|shall|will) not (cover|extend|apply|grant|permit|allow|authori[sz]e)"
-    r"|no (licen[cs]es?|rights?|permission) (is |are )?(granted|conferred|given)|consistent with"
-    r"|void|not extend|no (licen[cs]e|rights?|grant) (\w+ )?extends?\b|\bno use\b"
-    r"|outside (the|this) (licen[cs]e|grant|agreement)"
-    r"|nothing in this .{0,40}(permits|allows|authori[sz]es|grants)"
-    r"|nothing (herein|hereunder) (shall |will |may )?(authori[sz]e|permit|allow|grant|license)"
-    r"|under no circumstances|in no (event|case)|not authori[sz]ed"
-    # "undertakes that neither it nor its Affiliates will use the Model to ..."
-    r"|\bneither\b.{0,60}\b(will|shall|may) use\b"
-)
 _PLACE = (
     r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
     r" (in|of|outside( of)?)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
@@ -89,21 +26,21 @@ _REGION = (
 )
 FIELD_RULES: dict[str, Rule] = {
     "field_of_use": rule(
-        near(_FIELD, _EXCLUDE, 100)
+        near(FIELD_WORDS, EXCLUSION_WORDS, 100)
         # a list item under "You shall not:" starts with the bare verb: "(iii) use the Model ...
         # in the operation of any weapons system"
         + r"|^(\(?[a-z0-9]{1,4}[.)] )?(use|deploy|employ|apply|operate) (the|this|any|it|them)\b"
         + r"(?=.*(;|,|; or|; and)$).{0,120}"
-        + _FIELD
+        + FIELD_WORDS
         # a field an exception leaves out: "any purpose except to operate it as a hosted service"
         + r"|\b(any|all) (lawful )?(purposes?|uses?) (except|other than|save|excluding|but)\b"
         + r".{0,100}"
-        + _FIELD
+        + FIELD_WORDS
         # a grant that does not reach a field: "shall not ... authorise any use ... by any person
         # engaged in the manufacture of munitions"
         + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)"
         + r" any use\b.{0,160}"
-        + _FIELD
+        + FIELD_WORDS
         + r"|"
         # (the negation must be about the grant: "located in Germany and does not offer
         # support" excludes no one)
@@ -115,8 +52,15 @@ FIELD_RULES: dict[str, Rule] = {
         )
         + r"|"
         # named regions a grant leaves out: "does not apply in the European Union"
-        + near(_REGION, _EXCLUDE, 80)
+        + near(_REGION, EXCLUSION_WORDS, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
+        # (rounds 41-49) "offered to licensed insurers domiciled in Canada only"; "access by
+        # private companies is not licensed"; "use of the model in ... is excluded from the licence"
+        + r"|(offered|available|licen[cs]ed|granted|provided) (only )?to ([\w-]+ ){0,4}(domiciled"
+        r"|located|based|established|headquartered|resident) in [\w ]{1,40}\bonly\b"
+        r"|\b(access|use) by ([\w-]+ ){1,3}(is|are) not (licensed|permitted|allowed)\b"
+        r"|^use of (the|this) ([\w-]+ ){0,3}(model|software|weights|dataset)\b.{0,100}\b(is|are) "
+        r"excluded from\b"
         # people excluded: "may not be used by persons who are not employees"
         # "access is restricted to members of participating universities"
         # (CeCILL's "its use is restricted to experienced users" describes who can cope with it)

@@ -185,7 +185,28 @@ NAMING_RULES: dict[str, Rule] = {
         r"|sticker|tag)"
         r"|" + _MUST + r".{0,80}\b(display|show|state|print|read|say|carry|bear|include)\w* (the )?"
         r"(words?|phrase|statement|legend|line|tag|caption|wording) [\"'][^\"']{2,60}[\"']"
-        r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}[\"'](runs|uses|contains|built|powered|based)\b",
+        r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}[\"'](runs|uses|contains|built|powered|based)\b"
+        # (rounds 41-49) "must be labelled 'Powered by X'"; "must show the 'Made with X' splash
+        # screen"; "must state, in the first line of the card, 'Built on X'"; "shall append the
+        # format to the original model name"; "uploaded under the pattern '<base>-lora-<task>'";
+        # "has to carry the word X somewhere in its name"; "released with the statement '...'"
+        r"|(must|shall) be (labell?ed|marked|captioned|badged|branded) [\"']"
+        r"|" + _MUST + r" (\w+ ){0,2}(print|carry|display|show|feature|include|bear)\w* (the |a )?"
+        r"[\"'][^\"']{1,40}[\"'] (splash|screen|banner|watermark|credit)"
+        r"|" + _MUST + r".{0,80}\b(state|display|show|say|read|carry|bear)\w*\b.{0,60}[\"'](built"
+        r"|powered|made|based|derived|runs|trained) (with|on|by|using|from)\b"
+        r"|" + _MUST + r".{0,60}\b(append|prefix|add)\w* .{0,40}\bto (the|its|their|each) ([\w-]+ )"
+        r"{0,2}name\b"
+        r"|"
+        + _MUST
+        + r".{0,80}\bunder the (naming )?(pattern|format|scheme|convention|designation)"
+        r"\b"
+        r"|" + _MUST + r" (\w+ ){0,2}(carry|bear|include|contain|use|mention)\w* .{0,40}\bin (its"
+        r"|their|the|each|every|any) (model |product )?(names?|titles?)\b"
+        r"|" + _MUST + r".{0,80}\b(with|bearing|carrying) the (statement|words?|phrase|legend|line"
+        r"|wording|caption) [\"']"
+        r"|\bnames?\b( \w+){0,4} " + _MUST + r" (open|begin|start) with\b"
+        r"|(its|their|the) ([\w-]+ ){0,2}names? (must |shall )?ends? (in|with)\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

@@ -16,20 +16,28 @@ _OUTPUT = (
     r"|produced)|synthetic data|anything the model generates"
     r"|text or data produced|what the model (generates|produces)|predictions?\b"
     # "text that Larkspur-2 generates for you"
-    r"|(text|content|images?|code|audio|data|anything) (that |which )?[\w.-]+ (generates|produces"
-    r"|writes|creates|returns)\b"
+    r"|(text|content|images?|code|audio|data|anything|transcripts?|captions?|summar(y|ies))"
+    r" (that |which )?(the )?([\w.-]+ ){1,3}(generates|produces|writes|creates|returns)\b"
     # "images you make with the model"
     r"|(images?|text|content|audio|videos?|code|data|pictures) (that )?you (make|create|generate"
     r"|produce) (with|using)"
-    r"|[\w-]+ (generated|produced|created|made) by (the|this|our|its|any) ([\w-]+ ){0,2}(model"
-    r"|software|service|system|tool|simulator|engine|api|assistant)"
+    # "summaries produced by the Briefly feature"; "lines voiced by the NPC speech generator"
+    r"|[\w-]+ (generated|produced|created|made|predicted|returned|yielded|synthesi[sz]ed|voiced"
+    r"|delivered) (by|with|through) ((the|this|our|its|any|a|an) )?([\w'-]+ ){0,3}(model|software"
+    r"|service|system|tool|simulator|engine|api|assistant|feature|generator|extension|endpoint|sdk"
+    r"|app"
+    r")s?\b"
+    # "signals from the Quarry Alpha engine"
+    r"|\b(signals?|scores?|forecasts?|classifications?|embeddings?|transcripts?|captions?"
+    r"|translations?|suggestions?) (from|of|by) (the )?([\w'-]+ ){0,3}(model|engine|api|service|sdk"
+    r"|generator)s?\b"
     r"|(anything|whatever|what) (it|they|the \w+) (produces?|generates?|outputs?|writes|says"
     r"|creates|returns)\b"
 )
 # what may not happen to outputs: "... may not be sold on their own"
 _PASSED_ON = (
     r"(\w+ ){0,2}be (sold|resold|licen[cs]ed|published|shared|offered|entered|returned|exported"
-    r"|redistributed|packaged)\b"
+    r"|redistributed|packaged|relayed|compiled|harvested|gathered|collected)\b"
 )
 
 OUTPUT_RULES: dict[str, Rule] = {
@@ -56,7 +64,7 @@ OUTPUT_RULES: dict[str, Rule] = {
         + r"|"
         + near(
             _OUTPUT,
-            r"((may|must|shall|can|will) ?not|can no longer) " + _PASSED_ON,
+            r"((may|must|shall|can|will) ?not|can no longer|(is|are) not to|never) " + _PASSED_ON,
             80,
         )
         + r"|\bno ([\w-]+ )?(outputs?|predictions?|answers?|completions?|responses?|generations?"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import POLICY, Rule, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
-_CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*|substitut\w*"
+_CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*|substitut\w*|rewrit\w*"
+_CHANGE += r"|reissu\w*|redraw\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"
@@ -17,8 +18,10 @@ _TERMS += r"|these conditions|this polic\w*|the polic\w*|(the |this |our )?(" + 
 # the restrictions or a schedule of them: "we may change the restrictions in Schedule A"
 # (a lettered schedule: "this Appendix" of EUPL lists compatible licences, no restrictions)
 _TERMS += r"|the (use[- ]based |use )?restrictions|(attachment|appendix|annex|schedule|exhibit)"
-_TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden) (uses|activities"
-_TERMS += r"|purposes)"
+_TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden|disallowed|excluded"
+_TERMS += r"|blocked) ([\w-]+ ){0,2}(uses|activities|purposes|sources|models|applications)"
+# a named part of the terms: "the Model Governance Addendum", "the Model Use Annex"
+_TERMS += r"|\bthe ([\w-]+ ){1,3}(addend(um|a)|annex|schedule|appendix|exhibit|attachment)\b"
 # a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
 _TERMS += r"|\b(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules|polic\w*"
 _TERMS += r"|guidelines)\b|\beula\b"
@@ -70,7 +73,8 @@ TERMS_RULES: dict[str, Rule] = {
         r"|(post|publish|issue)\w* (a |an )?(new|revised|updated|amended) versions? of ("
         + _TERMS
         + r")"
-        r"|\bvary (the|these|this|any of the) (terms|licen|agreement|conditions|polic)"
+        r"|\bvary (the|these|this|any of the) ([\w-]+ ){0,3}(terms|licen|agreement|conditions"
+        r"|polic)"
         r"|check this page periodically|subject to (change|amendment|revision|modification)"
         r"|(check|review|consult|monitor)\w* .{0,40}\bfor (any )?(changes|updates|amendments"
         r"|revisions)"
@@ -169,7 +173,11 @@ TERMS_RULES: dict[str, Rule] = {
         r".*\b(we|we'll|licensor)\b.{0,20}\b(keep|continue)\w* (to )?(revis|updat|chang|amend"
         r"|modif)"
         r"|(" + _TERMS + r"|standards|guidelines)[^.;]{0,80}\bwhich (we|the licensor|licensor) "
-        r"(may|can|will)( \w+)? (" + _CHANGE + r")",
+        r"(may|can|will)( \w+)? (" + _CHANGE + r")"
+        # "the Responsible Use Charter, which Nimbus revises each quarter"
+        r"|\b(polic\w*|guidelines|charter|rules|standards|terms|licen[cs]e)\b[^.;]{0,40}\bwhich "
+        r"[\w-]+ (revises|updates|amends|changes|rewrites|reissues) (\w+ ){0,2}(each|every|from "
+        r"time|periodically|regularly|annually|quarterly|yearly)",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",

@@ -30,7 +30,10 @@ USE_VETO = {
         r"(use|collect"
         r"|retain|store|train)\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
-        r"|store) (your|customer|user|outputs?|such)|no (rights?|ownership|claims?) (in"
+        r"|store) (your|customer|user|outputs?|such|prompts?|completions?|inputs?)|usable for "
+        r"(training )?any\b|\bnothing in (this|these|the) (licen|agreement|terms)\w*\b.{0,10}"
+        r"\b(restricts?|limits?)\b(?!.*\b(apart from|except|other than|save for|but)\b)"
+        r"|no (rights?|ownership|claims?) (in"
         r"|to|over) (the |any |their |its |your |such )?outputs"
         # an exception's permission: "propagate output ... even if that would otherwise violate"
         r"|would otherwise (violate|contravene|breach|infringe)"
@@ -58,6 +61,7 @@ USE_VETO = {
         r"|insignia|coats? of arms"
         # examples that illustrate: "such as surveillance, illustrate risks rather than list bans"
         r"|rather than (to )?(list|set out|impose|prohibit|restrict|ban|exclud)\w*"
+        r"|\bas risks\b|not as (prohibited|banned|excluded)\b"
         # no field left out: "does not exclude any field of endeavour, including military uses"
         r"|\b(does|do|shall|will|may) not (exclude|restrict|limit|discriminate)\w*\b"
         r"(?!.{0,40}\b(except|other than|but|unless)\b)"
@@ -82,10 +86,13 @@ USE_VETO = {
         r" use .{0,40}\b((submitted|provided|supplied|uploaded) by|received from) (the )?(other )?"
         r"(part(y|ies)|recipients?|licensees?|customers?|oem|participants?|members?)\b"
         r"|^(?!(you|licensee|recipient|users?|customers?|developers?)\b).{0,40}\b(shall|will) not"
-        r" use (the )?(recipient|licensee|customer|participant|member)'s\b"
+        r" use (the )?(recipient|licensee|customer|participant|member|operator|client"
+        r"|subscriber)'s\b"
+        r"|\b(will|shall) never use your\b|\buse (the|our|its|their) names?\b|masthead"
         # the grant's edge: "the Model must not be used in breach of this licence"
-        r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the) (licen[cs]e"
-        r"|agreement|terms)\b"
+        r"|(in breach of|in violation of|contrary to|inconsistent with) (this|the"
+        r"|these) (licen[cs]e"
+        r"|agreement|terms|conditions|rules)\b"
         r"|advertis"
         r"|publicity|trademarks?|trade names?|service marks?|logos?\b"
         # export-law compliance is left unlabelled (CLAUSES.md)
@@ -117,6 +124,7 @@ USE_VETO = {
         r"|permits? commercial|\bcommercial (and|or|and/or) non-?commercial"
         # "feel free to use the model in commercial products"
         r"|(?<!not )\b(feel free|free|welcome) to use\b.{0,40}\bcommercial"
+        r"|\ballowed: commercial|commercial (use|deployment)\W{1,5}(✔|allowed)"
     ),
     # A grant that covers internal business use is narrower than open, but not research-only.
     "research_only": re.compile(
@@ -127,5 +135,7 @@ USE_VETO = {
         # a research-only licence named as an example: "such as Apache-2.0 or a research-only
         # licence"
         r"|\b(such as|e\.g\.|for example|for instance)\b.{0,60}\bresearch[- ]only\b"
+        r"|\bresearch[- ]only (restriction|limit\w*|clause|terms?) (was|were|has been|is) (dropped"
+        r"|removed|lifted|deleted)|\bno research[- ]only (limit|restriction)"
     ),
 }

@@ -37,7 +37,13 @@ VETO = {
         # a change both parties sign is no unilateral change; a licence steward's numbered
         # revisions ("may revise this license from time to time") are GPL's "new versions"
         r"|(writing|written)( and)? signed by|signed by ([\w-]+ ){0,3}(of )?(both|all|each|the) "
-        r"(parties|affected)|signed by both\b"
+        r"(parties|affected)|signed by ([\w-]+ ){0,3}(of )?both\b|countersigned"
+        # revised licences for later releases only: "the weights you hold stay under the version"
+        r"|for (future|later|new) releases only|(stay|remain)s? under the version"
+        # what changes is no terms: "model versions served ... may change without notice"
+        r"|^(?!.*\b(terms|licen[cs]es?|agreements?|polic\w*|conditions|rules)\b).*\b(versions?"
+        r"|models?|engines?|endpoints?|datasets?|prices?|fees?|rates?)\b.{0,60}\b(may|can|will) "
+        r"(change|be (updated|changed|revised))\b"
         r"|mutual(ly)? (written )?(agree|consent)|amended in accordance with"
         # (unless the revisions bind: "revisions bind all licensees from the following month")
         r"|^(?!.*\b(bind|binding|automatically|existing licensees|all licensees|continued use)\b)"
@@ -61,7 +67,7 @@ VETO = {
         r".*(breach|violat|fail\w* to comply|non-?compliance|\bbreak\w* (the|these|this|any) )"
         # the licensee ending its own licence: "you may terminate this licence at any time"
         r"|\b(you|licensee|recipient|customer|user|subscriber|participant|entrant|member|student"
-        r"|team)s? (may|can)\b"
+        r"|team|client|operator|buyer|purchaser|researcher|reader)s? (may|can)\b"
         r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
         r"\b(terminate|end|cancel|withdraw|revoke|opt out)"
         r"|(will|does|shall) not (terminate|end)\b"
@@ -92,6 +98,9 @@ VETO = {
         r".{0,20}\bto (terminate|revoke|end)\b"
         # what outlives the licence: "this section shall survive termination for any reason"
         r"|surviv\w* .{0,40}terminat"
+        # datasets withdrawn end no licence: "may update, correct or withdraw datasets"
+        r"|\b(withdraw|remove|retire|deprecate)\w* (\w+ ){0,2}(datasets?|files?|versions?|engines?"
+        r"|listings?)\b"
     ),
     # A cap denied: "no user limit, no revenue threshold".
     "revenue_cap": re.compile(
@@ -121,7 +130,7 @@ VETO = {
         r"(revised|updated|amended|new|changed|modified) (licen[cs]e )?(version|terms|conditions"
         r"|agreement|licen[cs]e|polic\w*)\b.{0,40}\b(bind|appl(y|ies))"
         # terms you need not impose: "you shall not be required to impose these terms on users"
-        r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b"
+        r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b|\bnothing\b.{0,40}\bobliges\b"
     ),
     # Where to report a breach of the policy is no obligation to follow it.
     # A project's code of conduct for contributors binds no user of the model.
@@ -142,6 +151,7 @@ VETO = {
         r"|\bif you( would|'d)? (wish|like|want|choose|prefer)\b|\b(is|are) (entirely )?optional\b"
         r"|\b(you|licensee) (may|can) (\w+ ){0,2}(describe"
         r"|label|call|name|mention|identify|state)\b|\bnot (be )?(required|obliged)\b"
+        r"|never required|: optional\b"
     ),
 }
 VETO |= USE_VETO
