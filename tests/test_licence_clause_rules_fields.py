@@ -12,6 +12,14 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass, rounds 50-58
+        "Nothing in this licence authorises use of the Model within programmes for chemical"
+        " weapons.",
+        "Persons located in embargoed countries may not download the Model.",
+        "Entities on a sanctions list may not download the weights.",
+        "People who reside in one of the Excluded Countries may not register.",
+        "Persons ordinarily resident in a sanctioned region may not stream the Model.",
+        "No part of the imagery may be relied on to select military targets.",
         # eighth pass, rounds 41-49
         "The Software is offered to banks domiciled in Norway only.",
         "Running the Software on another vendor's accelerators falls outside what you have"
@@ -134,6 +142,8 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "field_of_use": [
+        # eighth pass, rounds 50-58
+        "Our embargo on press coverage lifts on 1 May.",
         # eighth pass, rounds 41-49
         "Hiring and lending appear in this card as risks to assess.",
         # eighth pass

@@ -32,6 +32,12 @@ FOUND: dict[str, list[str]] = {
         "Every deployment must be in conformity with the Orion Acceptable Use Policy.",
     ],
     "naming": [
+        # eighth pass, rounds 50-58
+        "Dataset cards must carry, near the title, the line 'Labelled on Tally'.",
+        "Every report is to carry in its footer the legend 'Drafted with Quill'.",
+        "The widget shall show 'Answers by Vela' under the input box.",
+        "Fine-tunes shall carry a designation that opens with 'vela-ft-'.",
+        "Community builds are designated by appending the suffix '-community' to the model name.",
         # eighth pass, rounds 41-49
         "Each derivative must be labelled 'Powered by Wren'.",
         "Apps must show the 'Built with Wren' splash screen at start-up.",
@@ -176,6 +182,8 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This project follows the Contributor Covenant code of conduct.",
     ],
     "naming": [
+        # eighth pass, rounds 50-58
+        "The widget shall show 'Loading...' while the model runs.",
         # eighth pass, rounds 41-49
         "A 'Built with Wren' badge: optional.",
         "Maps must carry the copyright line '(c) Orbwen 2025'.",

@@ -12,6 +12,15 @@ from tests.clause_cases import rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass, rounds 50-58
+        "Each addition to Schedule 2 binds every licensee from the day it is posted.",
+        "Revised terms, applying to all existing keyholders, take effect on notice.",
+        "The revised Charter binds all members from its date of circulation.",
+        "The Requester Rules may be revised by the platform whenever it sees fit.",
+        "The Conduct Policy, which Ironveil revises as new threats appear, binds every user.",
+        "The Ethics Annex, which the Council reviews each year and may amend, forms part of"
+        " this licence.",
+        "We may reword the Ethics Annex on notice.",
         # eighth pass, rounds 41-49
         "We reserve the right to vary the Data Access Terms at any time.",
         "The supplier may amend the Service Addendum by notice, and amendments bind the customer.",
@@ -138,6 +147,13 @@ FOUND: dict[str, list[str]] = {
         "The Licensor may from time to time issue further rules, which form part of this licence.",
     ],
     "termination": [
+        # eighth pass, rounds 50-58
+        "We may withdraw your access whether or not you have broken any term of this licence.",
+        "Access may be cut off by the licensor without waiting for the dispute to be resolved.",
+        "The licensor may suspend your key whenever a partner reports misuse.",
+        "On its own assessment of the risk, the Provider may revoke the licence.",
+        "We may end the licence if you publish head-to-head comparisons of the model.",
+        "Access lapses if our staff, in their sole judgement, doubt your research purpose.",
         # eighth pass, rounds 41-49
         "Access is at the vendor's discretion, and the vendor may pull it at any time.",
         "Seats may be suspended at the moderators' discretion.",
@@ -277,6 +293,9 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "terms_change": [
+        # eighth pass, rounds 50-58
+        "Changes take effect only when you accept them in the app.",
+        "A revision binds only those licensees who accept it in writing.",
         # eighth pass, rounds 41-49
         "The Change Date may vary for each version of the software.",
         "Model versions behind the endpoint may change without notice.",
@@ -324,6 +343,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Licensor may from time to time publish further tutorials for the Model.",
     ],
     "termination": [
+        # eighth pass, rounds 50-58
+        "The Supplier shall not be entitled to suspend the Services for any reason other than"
+        " non-payment.",
+        "Any beneficiary may withdraw consent to the use of their photographs at any time.",
+        "Workers may end their participation at any time.",
         # eighth pass, rounds 41-49
         "Clients may terminate this order for convenience on thirty days' notice.",
         "The Data Office may withdraw datasets at any time.",

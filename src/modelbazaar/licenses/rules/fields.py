@@ -16,7 +16,8 @@ _PLACE = (
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
     # "any person who resides in a region where ..."
-    r"|(resid|located|based|domiciled)\w* in (a|an|any) ([\w-]+ )?(region|countr|territor"
+    r"|(resid|located|based|domiciled)\w* in (a|an|any|one of the) ([\w-]+ )?(region|countr"
+    r"|territor"
     r"|jurisdiction|state)"
 )
 _REGION = (
@@ -38,8 +39,8 @@ FIELD_RULES: dict[str, Rule] = {
         + FIELD_WORDS
         # a grant that does not reach a field: "shall not ... authorise any use ... by any person
         # engaged in the manufacture of munitions"
-        + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)"
-        + r" any use\b.{0,160}"
+        + r"|\b(not|nothing)\b.{0,60}\b(authori[sz]e|permit|allow|cover|extend to|license)\w*"
+        + r" (any )?use\b.{0,160}"
         + FIELD_WORDS
         + r"|"
         # (the negation must be about the grant: "located in Germany and does not offer
@@ -47,7 +48,8 @@ FIELD_RULES: dict[str, Rule] = {
         + near(
             _PLACE,
             r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
-            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*)\b|exclud|void",
+            r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*|download\w*"
+            r"|run|query|stream|register)\b|exclud|void",
             120,
         )
         + r"|"

@@ -55,7 +55,8 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|change (in|of) (the )?ownership|substitut\w*|irrespective of|regardless of"
             r"|\brivals?\b"
             r"|criticis|disparag|with or without (cause|notice)|at will|no reason"
-            r"|(in|at) (its|our|the [\w-]+\W?s?|[\w-]+'s) (reasonable |sole )?(judge?ment|opinion"
+            r"|(in|at) (its|our|their|the [\w-]+\W?s?|[\w-]+'s) (reasonable |sole )?(judge?ment"
+            r"|opinion"
             r"|view)"
             r"|against (the|its|our) (\w+ )?interests?\b"
             # "inconsistent with the Foundation's mission, as the Foundation alone decides"
@@ -83,7 +84,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|suspects?|compet\w+ (product|service|model|offering|business)"
             r"|insolven|bankrupt|liquidat|sanction|without (any )?liability"
             # publishing benchmark comparisons (a criticism clause)
-            r"|(publish|disclos|releas)\w* (\w+ ){0,3}(benchmark|comparison)"
+            r"|(publish|disclos|releas)\w* ([\w-]+ ){0,3}(benchmark|comparison)"
+            # (rounds 50-58) "whether or not you have broken any term"; "need not wait until the
+            # allegation is resolved"; "whenever a partner notifies us"; "on its own assessment"
+            r"|whether or not (you|the licensee|licensee) (have |has )?(broken|breached|violated)"
+            r"|(broke|breached|violated) no (term|provision)|need not wait|without waiting for"
+            r"|whenever .{0,40}\b(notif|report|tells?|informs?|complain)"
+            r"|(its|our|their) own (assessment|judge?ment|view|opinion)"
             # a change of control: "should control of the Licensee pass to a third party"
             r"|control (of|over) (the licensee|licensee|you\b|your)"
             # defeating the licensor's safeguards ends the licence (safety_guardrail says what)

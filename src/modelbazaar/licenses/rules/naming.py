@@ -206,7 +206,16 @@ NAMING_RULES: dict[str, Rule] = {
         r"|" + _MUST + r".{0,80}\b(with|bearing|carrying) the (statement|words?|phrase|legend|line"
         r"|wording|caption) [\"']"
         r"|\bnames?\b( \w+){0,4} " + _MUST + r" (open|begin|start) with\b"
-        r"|(its|their|the) ([\w-]+ ){0,2}names? (must |shall )?ends? (in|with)\b",
+        r"|(its|their|the) ([\w-]+ ){0,2}names? (must |shall )?ends? (in|with)\b"
+        # (rounds 50-58) "must carry, near its title, the line 'Annotated on X'"; "is to carry in
+        # its footer the legend 'Prepared with X'"; "shall show 'Answers by X'"; "a designation
+        # that opens with 'x-ft-'"; "by appending the suffix '-community'"
+        r"|(" + _MUST + r"|(is|are) to) (\w+ ){0,2}(carry|bear|display|show|include)\w*,? .{0,40}"
+        r"\bthe (statement|words?|phrase|legend|line|wording|caption|text) [\"']"
+        r"|" + _MUST + r" (\w+ ){0,2}(show|display|print|carry|bear)\w* [\"'][^\"']{0,30}\b(by"
+        r"|with|on|powered|built|made|uses?|inside)\b[^\"']{0,30}[\"']"
+        r"|(designation|name|title) (that|which) (opens|begins|starts) with\b"
+        r"|(append|add|prefix)\w* (the |a )?(prefix|suffix)\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

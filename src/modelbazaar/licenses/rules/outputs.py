@@ -25,8 +25,14 @@ _OUTPUT = (
     r"|[\w-]+ (generated|produced|created|made|predicted|returned|yielded|synthesi[sz]ed|voiced"
     r"|delivered) (by|with|through) ((the|this|our|its|any|a|an) )?([\w'-]+ ){0,3}(model|software"
     r"|service|system|tool|simulator|engine|api|assistant|feature|generator|extension|endpoint|sdk"
-    r"|app"
-    r")s?\b"
+    r"|app|agent|bot|chatbot|widget|module)s?\b"
+    # (rounds 50-58) media made with a named tool: "tracks produced with Cadenzia"; "the
+    # structures, sequences or fitness scores the Model emits"; "generated molecular structures"
+    r"|\b(images?|tracks?|clips?|stems?|songs?|voices?|videos?|audio|melod(y|ies)|texts?|code)"
+    r" (generated|produced|created|made|separated) (with|by|using) [\w-]+\b"
+    r"|\b(it|the \w+) (emits|outputs)\b"
+    r"|\b(generated|synthetic) ([\w-]+ ){0,2}(structures?|sequences?|melod(y|ies)|tracks?"
+    r"|molecules?|designs?|stems?|voices?|clips?|avatars?)\b"
     # "signals from the Quarry Alpha engine"
     r"|\b(signals?|scores?|forecasts?|classifications?|embeddings?|transcripts?|captions?"
     r"|translations?|suggestions?) (from|of|by) (the )?([\w'-]+ ){0,3}(model|engine|api|service|sdk"
@@ -37,7 +43,8 @@ _OUTPUT = (
 # what may not happen to outputs: "... may not be sold on their own"
 _PASSED_ON = (
     r"(\w+ ){0,2}be (sold|resold|licen[cs]ed|published|shared|offered|entered|returned|exported"
-    r"|redistributed|packaged|relayed|compiled|harvested|gathered|collected)\b"
+    r"|redistributed|packaged|relayed|compiled|harvested|gathered|collected|submitted|registered"
+    r"|deposited|disclosed|supplied)\b"
 )
 
 OUTPUT_RULES: dict[str, Rule] = {
@@ -64,8 +71,14 @@ OUTPUT_RULES: dict[str, Rule] = {
         + r"|"
         + near(
             _OUTPUT,
-            r"((may|must|shall|can|will) ?not|can no longer|(is|are) not to|never) " + _PASSED_ON,
-            80,
+            r"((may|must|shall|can|will) ?not|can no longer|(is|are) not to|never) "
+            + _PASSED_ON
+            # "distributing them as a standalone sample pack is not permitted"
+            + r"|(distributing|selling|reselling|publishing|sharing|offering) (them|it|such \w+)\b"
+            r".{0,60}\bis not (permitted|allowed)"
+            # "... the sequences the model emits into another system's training set"
+            r"|\binto ([\w'-]+ ){0,4}training (data|sets?|corpus|corpora)\b",
+            120,
         )
         + r"|\bno ([\w-]+ )?(outputs?|predictions?|answers?|completions?|responses?|generations?"
         r"|summar(y|ies)|transcripts?|images?)\b.{0,80}\b(may|shall|can|will) "

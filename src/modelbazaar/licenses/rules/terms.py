@@ -10,7 +10,7 @@ from modelbazaar.licenses.rules.base import POLICY, Rule, rule
 
 _CHANGE = r"updat\w*|chang\w*|amend\w*|modif\w*|revis\w*|alter\w*|replac\w*|supplement\w*"
 _CHANGE += r"|adjust\w*|restat\w*|tighten\w*|narrow\w*|substitut\w*|rewrit\w*"
-_CHANGE += r"|reissu\w*|redraw\w*"
+_CHANGE += r"|reissu\w*|redraw\w*|reword\w*"
 _TERMS = r"these terms|this agreement|this licen[cs]e|the terms|the agreement|the licen[cs]e"
 _TERMS += r"|these rules"
 _TERMS += r"|(the|these) terms of (use|service)"
@@ -22,6 +22,8 @@ _TERMS += r" [a-z0-9]\b|(the )?list of (prohibited|restricted|banned|forbidden|d
 _TERMS += r"|blocked) ([\w-]+ ){0,2}(uses|activities|purposes|sources|models|applications)"
 # a named part of the terms: "the Model Governance Addendum", "the Model Use Annex"
 _TERMS += r"|\bthe ([\w-]+ ){1,3}(addend(um|a)|annex|schedule|appendix|exhibit|attachment)\b"
+# "the Requester Rules", "the Dual-Use Research Policy", "the Sharing Protocol"
+_TERMS += r"|\bthe ([\w-]+ ){1,3}(polic(y|ies)|charter|protocol|rules|standards|guidelines)\b"
 # a named document of the licensor's: "these Data Use Terms", "this EULA", "the Dataset Terms"
 _TERMS += r"|\b(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules|polic\w*"
 _TERMS += r"|guidelines)\b|\beula\b"
@@ -50,6 +52,20 @@ TERMS_RULES: dict[str, Rule] = {
         r"|licen[cs]e)\b.{0,60}\b(govern|bind|take effect|become effective|appl(y|ies) to (all"
         r"|any|every|each))"
         r"|(" + _TERMS + r").{0,40}(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
+        # a named policy further off: "the Dual-Use Research Policy referred to in Section 5 binds
+        # every keyholder and may be revised"
+        r"|\bthe ([\w-]+ ){1,3}(polic(y|ies)|charter|protocol|rules|standards|guidelines)\b.{0,80}"
+        r"(may|will|can) be (" + _CHANGE + r"|added to|expanded)"
+        # (rounds 50-58) "each addition binds every licensee"; "revised terms applying to all
+        # existing keyholders"; "the revised Protocol binds all Partners"
+        r"|\b(each|every|any|such) (addition|amendment|change|revision|update|modification)s?"
+        r"( (to|of) [\w ]{1,30}?)? (binds?|appl(y|ies) to) (every|all|each|any) (licensees?|users?"
+        r"|[\w-]*holders?|partners?"
+        r"|members?|customers?|parties)"
+        r"|\b(appl(y|ies|ying)|bind(s|ing)?) to (all|every) existing (licensees|users|customers"
+        r"|[\w-]*holders|partners|members)"
+        r"|(revised|updated|amended) (protocol|polic\w*|terms|rules|charter|conditions|licen[cs]e"
+        r"|agreement) binds? (all|every|each)"
         # "any such amendment, variation or supplement shall become binding ... on publication"
         r"|\b(any|each|every|such) (such )?(amendments?|variations?|changes?|modifications?"
         r"|revisions?|updates?)\b.{0,60}\b(shall|will) (become |be )?(binding|effective)\b.{0,60}"
@@ -160,7 +176,7 @@ TERMS_RULES: dict[str, Rule] = {
         r"|\bas (\w+ ){0,2}(may|can) (" + _CHANGE + r") (it|them)\b"
         # (eighth pass) terms that reach copies had before: "the version shown ... governs that
         # conversation, even where the account was opened under an earlier version"
-        r"|(?=.*\b(govern|appl(y|ies)|bind|accept|treated|deemed))"
+        r"|^(?=.*\b(govern|appl(y|ies)|bind|accept|treated|deemed))"
         r".*\b(even|including)\b.{0,60}\b(under|with|before) (an? |the )?(earlier|previous|prior"
         r"|older|last year's|original) (version|licen[cs]e|terms|agreement|release)"
         r"|(deemed (to have|to)|treated as having|taken (to have|as having)) (accept|agree)\w* "
@@ -169,7 +185,7 @@ TERMS_RULES: dict[str, Rule] = {
         r"|(licen[cs]e|terms|agreement|polic\w*|conditions) (most recently|last) (posted|published)"
         r"\b.{0,60}\b(govern|appl(y|ies)|bind)"
         # "which we'll keep revising"; "which we may update whenever we consider it necessary"
-        r"|(?=.*\b(guidelines|terms|polic\w*|licen[cs]e|rules|conditions|standards)\b)"
+        r"|^(?=.*\b(guidelines|terms|polic\w*|licen[cs]e|rules|conditions|standards)\b)"
         r".*\b(we|we'll|licensor)\b.{0,20}\b(keep|continue)\w* (to )?(revis|updat|chang|amend"
         r"|modif)"
         r"|(" + _TERMS + r"|standards|guidelines)[^.;]{0,80}\bwhich (we|the licensor|licensor) "
@@ -177,7 +193,9 @@ TERMS_RULES: dict[str, Rule] = {
         # "the Responsible Use Charter, which Nimbus revises each quarter"
         r"|\b(polic\w*|guidelines|charter|rules|standards|terms|licen[cs]e)\b[^.;]{0,40}\bwhich "
         r"[\w-]+ (revises|updates|amends|changes|rewrites|reissues) (\w+ ){0,2}(each|every|from "
-        r"time|periodically|regularly|annually|quarterly|yearly)",
+        r"time|periodically|regularly|annually|quarterly|yearly|as (new|needed|required))"
+        r"|\b(polic\w*|guidelines|charter|rules|standards|protocol|annex)\b[^.;]{0,60}\bwhich\b"
+        r"[^.;]{0,40}\b(may|can|will) (amend|revise|change|update|rewrite)",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",
