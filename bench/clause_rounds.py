@@ -3,7 +3,8 @@
 The fourth clause pass (bench/data/CLAUSES.md) added its 958 written train sentences in eleven
 rounds, one commit each, and changed the rules from each round only after the round was written;
 the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here), the seventh 438 in
-thirteen (rounds 22-34). So for round k the
+thirteen (rounds 22-34), the eighth 1,076 in twenty-four (rounds 35-58, in three batches of 6, 9
+and 9 rounds, the rules changed after each batch). So for round k the
 rules *before* round k (the source tree at the parent of the round's commit) and a classifier
 trained on the train rows present then had never seen the round's sentences: scoring them on the
 round is an honest estimate of how each does on the next licence's wording, from train data
@@ -53,8 +54,16 @@ ROUNDS = ["793717e", "0b37b45", "eeee009", "edff1c5", "a37f779", "5a9e243",
           "9d89ac6", "a331cf5", "a8e515a", "05d5bb1",
           # the seventh pass: thirteen more, in styles the set lacked (data agreements, FAQs, ...)
           "49367e1", "01776dd", "8f3460d", "4e2a564", "e1ef5b5", "8ffb61b", "0e6bbac",
-          "a247e9d", "ee4ba49", "07cfcd5", "630b76b", "f491604", "b00b510"]  # fmt: skip
-FOURTH = 11  # rounds 1-11 are the fourth pass's, 12-21 the sixth's, 22-34 the seventh's
+          "a247e9d", "ee4ba49", "07cfcd5", "630b76b", "f491604", "b00b510",
+          # the eighth pass: twenty-four more (consumer apps, OEM, healthcare, redlines, ...),
+          # written in three batches; the rules changed after each batch, not after each round
+          "cb20dd5", "326109e", "171611c", "87a2c98", "52d39f4", "7094fb8",
+          "b9080f2", "2526f90", "fad89f8", "07e6293", "3de0f89", "726937e", "1109255", "a3c8dcf",
+          "681aa26",
+          "d1381c0", "bb35437", "eb3f4bf", "b5c7a22", "92f7792", "44c4b05", "9de2216", "8266a9b",
+          "949b8a8"]  # fmt: skip
+FOURTH = 11  # rounds 1-11 are the fourth pass's, 12-21 the sixth's, 22-34 the seventh's, 35-58
+# the eighth's
 SIXTH = 21
 RULES_AT = """
 import json, sys

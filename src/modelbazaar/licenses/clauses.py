@@ -27,7 +27,7 @@ from modelbazaar.licenses.sections import Sentence, segments
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 _SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000}
 _SCALE |= {"billion": 1_000_000_000, "bn": 1_000_000_000}
-MIN_WORDS = 3  # words a sentence needs before the classifier judges it (see _learned)
+MIN_WORDS = 4  # words a sentence needs before the classifier judges it (see _learned)
 UPDATABLE = re.compile(
     r"most recent (copy|version)|latest version|may be updated|updated from time to time"
     r"|from time to time|may (modify|amend|change) (this|the) (policy|acceptable use)"
@@ -171,7 +171,9 @@ def _learned(
 
     A fragment of fewer than MIN_WORDS words is not judged: its TF-IDF vector is one or two
     terms, so a word that often opens a clause scores as the clause ("If" cut off before a
-    list, in TPL-1.0, came out a termination at 0.97)."""
+    list, in TPL-1.0, came out a termination at 0.97; after the eighth clause pass, OSET-PL's
+    heading "No Sovereign Immunity" came out a use restriction at 0.89, so three words are not
+    enough either)."""
     if model is None or not texts:
         return [{} for _ in texts], [set() for _ in texts]
     probs = model.probabilities(texts)
