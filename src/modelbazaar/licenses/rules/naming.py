@@ -62,7 +62,7 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(names?|logos?)\b.{0,40}(must|shall) (appear|be displayed|be shown|be printed) on (all"
         r"|every|each|the) .{0,20}(outer|front|cover|packag|product|box|splash|start)"
         r"|(its|their|the|whose) ([\w-]+ ){0,2}names? (must |shall )?(contains?|includes?"
-        r"|begins? with|starts? with)\b"
+        r"|begins? with|starts? with|ends? (in|with))\b"
         # (any name, with a modal: "a merged model's name needs to include"; "each file name
         # includes the date" describes)
         r"|\b(its|their|the|whose|a|an|each|every|any) ([\w'-]+ ){0,2}names? (must|shall|has to"
@@ -182,17 +182,16 @@ NAMING_RULES: dict[str, Rule] = {
         # statement 'Contains X Technology'"; "state that the device 'runs X'"
         r"|" + _MUST + r" (\w+ ){0,2}(print|carry|display|show|feature|include|bear|affix"
         r"|place)\w* (the |a |an )?[\"'][^\"']{1,40}[\"'] (badge|mark|seal|logo|label|legend"
-        r"|sticker|tag)"
+        r"|sticker|tag|splash|screen|banner|watermark|credit)"
         r"|" + _MUST + r".{0,80}\b(display|show|state|print|read|say|carry|bear|include)\w* (the )?"
         r"(words?|phrase|statement|legend|line|tag|caption|wording) [\"'][^\"']{2,60}[\"']"
         r"|" + _MUST_DECLARE + r"\bthat\b.{0,40}[\"'](runs|uses|contains|built|powered|based)\b"
-        # (rounds 41-49) "must be labelled 'Powered by X'"; "must show the 'Made with X' splash
-        # screen"; "must state, in the first line of the card, 'Built on X'"; "shall append the
-        # format to the original model name"; "uploaded under the pattern '<base>-lora-<task>'";
-        # "has to carry the word X somewhere in its name"; "released with the statement '...'"
+        # (rounds 41-49) "must be labelled 'Powered by X'" ("must show the 'Made with X' splash
+        # screen" is with the badges above); "must state, in the first line of the card, 'Built
+        # on X'"; "shall append the format to the original model name"; "uploaded under the
+        # pattern '<base>-lora-<task>'"; "has to carry the word X somewhere in its name";
+        # "released with the statement '...'"
         r"|(must|shall) be (labell?ed|marked|captioned|badged|branded) [\"']"
-        r"|" + _MUST + r" (\w+ ){0,2}(print|carry|display|show|feature|include|bear)\w* (the |a )?"
-        r"[\"'][^\"']{1,40}[\"'] (splash|screen|banner|watermark|credit)"
         r"|" + _MUST + r".{0,80}\b(state|display|show|say|read|carry|bear)\w*\b.{0,60}[\"'](built"
         r"|powered|made|based|derived|runs|trained) (with|on|by|using|from)\b"
         r"|" + _MUST + r".{0,60}\b(append|prefix|add)\w* .{0,40}\bto (the|its|their|each) ([\w-]+ )"
@@ -206,7 +205,6 @@ NAMING_RULES: dict[str, Rule] = {
         r"|" + _MUST + r".{0,80}\b(with|bearing|carrying) the (statement|words?|phrase|legend|line"
         r"|wording|caption) [\"']"
         r"|\bnames?\b( \w+){0,4} " + _MUST + r" (open|begin|start) with\b"
-        r"|(its|their|the) ([\w-]+ ){0,2}names? (must |shall )?ends? (in|with)\b"
         # (rounds 50-58) "must carry, near its title, the line 'Annotated on X'"; "is to carry in
         # its footer the legend 'Prepared with X'"; "shall show 'Answers by X'"; "a designation
         # that opens with 'x-ft-'"; "by appending the suffix '-community'"
