@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+
+from modelbazaar.licenses.rules.prefilter import Gated, gated
 
 NUMBER = r"[\d][\d,.]*\s*(?:thousand|million|billion|m|bn|k)?"
 MONEY = (
@@ -28,24 +31,36 @@ POLICY = (
 
 @dataclass(frozen=True)
 class Rule:
-    """One clause kind: `pattern` finds it; `also`, when set, must match the sentence too."""
+    """One clause kind: `pattern` finds it; `also`, when set, must match the sentence too.
 
-    pattern: re.Pattern[str]
+    `parts` are the pattern's top-level alternatives, each behind the literal words it needs
+    (prefilter.py): `matches` runs only those whose words the sentence holds, with the same
+    result as `pattern.search` and a fraction of its time.
+    """
+
+    source: str
     restrictive: bool
     why: str  # verdict reason: why it is not open source
     plain: str  # the obligation it puts on a derivative, in plain words
     also: re.Pattern[str] | None = None
+    parts: tuple[Gated, ...] = ()
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole pattern, compiled when first asked for (the audit runs `parts`)."""
+        return re.compile(self.source)
 
     def matches(self, sentence: str) -> bool:
         """True when a normalised sentence has this clause."""
-        if not self.pattern.search(sentence):
+        if not any(part.search(sentence) for part in self.parts):
             return False
         return self.also is None or bool(self.also.search(sentence))
 
 
 def rule(pattern: str, restrictive: bool, why: str, plain: str, also: str = "") -> Rule:
-    """A Rule from pattern strings (compiled once, at import)."""
-    return Rule(re.compile(pattern), restrictive, why, plain, re.compile(also) if also else None)
+    """A Rule from pattern strings (parsed and compiled once, at import)."""
+    also_pattern = re.compile(also) if also else None
+    return Rule(pattern, restrictive, why, plain, also_pattern, gated(pattern))
 
 
 def near(left: str, right: str, gap: int = 100) -> str:
