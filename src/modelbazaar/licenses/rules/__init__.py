@@ -20,6 +20,7 @@ One module per family of kinds:
     vetoes.py           per kind, wording that only looks like that clause (use_vetoes.py:
                         the use kinds')
     look_alikes.py      research descriptions, definitions, overlapping kinds: settle()
+    prefilter.py        the literal words each alternative of a pattern needs, checked first
 
 Example: `RULES["revenue_cap"].pattern.search("companies with annual revenue above eur 5
 million")` matches.
