@@ -16,6 +16,7 @@ from modelbazaar.audit import audit_folder, clause_encoder
 from modelbazaar.audit.clause_encoder import (
     ADDS_TO_RULES,
     DOUBT_BELOW,
+    NEVER_DOUBTED,
     ClauseEncoder,
     base_net,
     load_encoder,
@@ -49,6 +50,15 @@ def test_found_and_doubted_follow_the_policy() -> None:
     policy = model.with_policy(["terms_change"], 0.02)
     assert policy.found(probs) == [{}]  # naming is not one it adds
     assert policy.doubted(probs) == [{"terms_change"}]  # termination: not one it judges
+    trusting = model.with_policy(["terms_change", "termination"], 0.02, ["termination"])
+    assert trusting.doubted(probs) == [{"terms_change"}]  # added, never doubted: termination
+
+
+def test_the_shipped_policy_adds_use_policies_without_doubting_them() -> None:
+    model = shipped_deep_model()
+    assert "aup" in model.adds and "aup" in NEVER_DOUBTED
+    probs = np.zeros((1, len(model.categories)))  # every category scored 0
+    assert "aup" not in model.doubted(probs)[0] and "termination" in model.doubted(probs)[0]
 
 
 def test_a_doubted_rule_finding_is_dropped_and_a_found_one_added() -> None:
