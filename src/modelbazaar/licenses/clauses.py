@@ -121,8 +121,8 @@ def find_clauses(
     Works on any text: the rules read wording, not licence names. A `classifier`
     (clause_model.py) adds the categories it finds that no rule did (detail "classifier": its
     probability), quoted with their section like the rules' findings; the audit passes the
-    shipped one (`clause_model.shipped_model()`: termination, terms changes and use
-    restrictions only, at thresholds chosen for precision 0.9), the bench measures both ways.
+    shipped one (`clause_model.shipped_model()`: the categories in its ADDS_TO_RULES only,
+    at thresholds chosen for precision 0.9), the bench measures both ways.
     A classifier may also doubt a rule's finding (`doubted`: `--deep`'s encoder drops the rule
     findings it gives almost no chance, audit/clause_encoder.py).
     The items of a use-restriction list are quoted one by one (kind "use_restriction",
