@@ -15,7 +15,11 @@ sentence and on whole licence texts.
 
 The parser is CPython's own (`re._parser`, a private module since 3.11, public as `sre_parse`
 before): parsing once and compiling each alternative from its tree costs what one `re.compile`
-of the whole pattern did. Should that module go, `gated()` falls back to the ungated pattern.
+of the whole pattern did. Should that module go or change shape, `gated()` falls back to the
+ungated pattern. (A hostile review ran ~20,000 random patterns and ~59,000 mutated texts through
+gated and whole patterns and found them to agree, but for a CPython 3.11 bug: a possessive repeat
+around capture groups, `((a)(a)|)*+`, can raise SystemError in one order of trying the
+alternatives and not the other. No rule uses possessive repeats or atomic groups.)
 
 Example: `words(r"\b(?:may|can)\b.{0,40}(?:change|amend)")`
     -> ({'change', 'amend'}, {'may', 'can'}).
@@ -153,8 +157,10 @@ def _node(code: object, value: object) -> _Info:
 
 
 def words(pattern: str) -> Words:
-    """The literal requirements of a whole pattern (for tests and for reading a rule)."""
-    return _as_need(_sequence(_parser.parse(pattern)))
+    """The literal requirements of a whole pattern (for tests and for reading a rule); none for
+    a case-insensitive one, as `gated` asks."""
+    tree = _parser.parse(pattern)
+    return () if tree.state.flags & re.IGNORECASE else _as_need(_sequence(tree))
 
 
 @dataclass(frozen=True)
@@ -179,10 +185,16 @@ def gated(source: str) -> tuple[Gated, ...]:
     """
     if _parser is None:  # pragma: no cover
         return (Gated(re.compile(source), ()),)
-    tree = _parser.parse(source)
-    if tree.state.flags & re.IGNORECASE:  # the words are lower case; ask for none
+    try:
+        tree = _parser.parse(source)
+        if tree.state.flags & re.IGNORECASE:  # the words are lower case; ask for none
+            return (Gated(re.compile(source), ()),)
+        return tuple(
+            Gated(_compiler.compile(b), _as_need(_sequence(b))) for b in _alternatives(tree)
+        )
+    except (AttributeError, IndexError, TypeError, ValueError):  # pragma: no cover
+        # the private parser changed shape in some later Python: run the pattern ungated
         return (Gated(re.compile(source), ()),)
-    return tuple(Gated(_compiler.compile(b), _as_need(_sequence(b))) for b in _alternatives(tree))
 
 
 def _alternatives(tree: _parser.SubPattern) -> list[_parser.SubPattern]:
