@@ -17,6 +17,10 @@ from tests.clause_cases import found, rule_tests
 # Wording each rule must find, by kind.
 FOUND: dict[str, list[str]] = {
     "aup": [
+        # ninth pass: a use policy by any name, made binding
+        "Every deployment must conform to the Harbour Responsible Robotics Charter.",
+        "Use of the toolkit is governed by the Quayside Fair Use Principles.",
+        "Licensees shall honour the Fenwick Ethical Deployment Guidelines in every product.",
         "Your use of the Weights must not violate the Orbit AUP.",
         "Operators may deploy the Model only as permitted by the Usage Guidelines.",
         "We may revise this Acceptable Use Policy whenever we see fit.",
@@ -146,11 +150,20 @@ FOUND: dict[str, list[str]] = {
         "Each hosted service must name Cobalt as the base model on its landing page.",
     ],
     "safety_guardrail": [
+        # ninth pass: interlocks, provenance manifests, hooks that must stay on
+        "The overload interlock shipped with the planner may not be suppressed or patched out.",
+        "Every image carries a provenance manifest that no licensee may strip or forge.",
+        "The escalation hook, which routes self-harm messages on, must remain connected.",
         "If you disable any safety filter or digital rights management in the Model, this"
         " licence ends.",
         "You must not disable the safety classifier shipped with the Model.",
     ],
     "flow_down": [
+        # ninth pass: binding, passing on and flowing down to named downstream parties
+        "Each reseller must bind every school it supplies to the Usage Limits in Schedule 2.",
+        "Integrators shall pass the prohibitions in Clause 9 on to their own customers.",
+        "A distributor must flow down Sections 4 to 6 to each client.",
+        "You shall present end users with terms forbidding the uses banned by Section 8.",
         "Do not transfer the Images to anyone unless the recipient has signed the access terms.",
         "You may give the Corpus to a colleague only if that colleague has first agreed to"
         " this licence.",
@@ -178,6 +191,10 @@ FOUND: dict[str, list[str]] = {
 # Wording that looks like the clause but is not one (each a veto's or a narrowed pattern's case).
 LOOK_ALIKES: dict[str, list[str]] = {
     "aup": [
+        # ninth pass: a policy said not to bind; program code; industry standards
+        "Our Responsible Use Standard is guidance only, not a condition of this licence.",
+        "You must make the source code available under the terms of this License.",
+        "Products must comply with the relevant industry standards for electrical safety.",
         "Reporting violations of the Acceptable Use Policy: abuse@example.com",
         "This project follows the Contributor Covenant code of conduct.",
     ],
@@ -214,6 +231,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Do not use the Cobalt name in advertising without our permission.",
     ],
     "flow_down": [
+        # ninth pass: the licence accepted directly; 'binding on' as an adjective; a revised charter
+        "Commercial and hobby users alike must accept these terms before downloading.",
+        "Part 2 is only binding on each Recipient to the extent it sets out duties.",
+        "The revised Charter binds all Members from the date it is circulated.",
         "Amendments to these terms bind every licensee from the date they are posted.",
         "Amended licence conditions apply to all copies from the date we publish them.",
         "You may share the Corpus with colleagues, and they need not sign anything.",
@@ -228,6 +249,11 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Generated text is not subject to the restrictions that apply to derivatives.",
     ],
     "safety_guardrail": [
+        # ninth pass: safety features the user controls; a red-team invitation; 'crop science'
+        "The profanity filter can be turned off by administrators in the settings page.",
+        "Researchers are encouraged to try to bypass the classifier inside the sandbox.",
+        "The pipeline ships an optional NSFW checker that you can switch off.",
+        "Growers in crop science are encouraged to run their own biosafety review.",
         "You shall not use the Model to bypass the technical protection measures of any website.",
     ],
 }

@@ -278,6 +278,11 @@ FOUND: dict[str, list[str]] = {
         "terminate this licence.",
     ],
     "remote_update": [
+        # ninth pass: remote commands and updates that cannot be refused
+        "We may, by remote command, disable the voice-ordering feature on any speaker.",
+        "Model updates are installed automatically and cannot be postponed or refused.",
+        "The Customer shall not configure its firewall to block the update service.",
+        "The Vendor may remotely switch off the summary feature on any installation.",
         "Heron Labs may remotely disable any copy it believes is misused.",
         "Acme may push updates to the Model that change its behaviour without your consent.",
         "Nimbus Labs may remotely restrict access to the Model if it suspects misuse.",

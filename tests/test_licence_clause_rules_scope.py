@@ -16,10 +16,19 @@ FOUND: dict[str, list[str]] = {
         "The free licence is limited to companies with fewer than twenty employees.",
     ],
     "user_cap": [
+        # ninth pass: devices, named people, installations, members
+        "The Studio licence may be activated on up to five devices per household.",
+        "No more than twelve named analysts may hold credentials under this subscription.",
+        "This licence permits three installations of the desktop planner.",
+        "The number of project members invited shall at no time exceed sixty.",
         "If your product has more than 50 million users you need our permission.",
         "Services with more than 2 million daily active users need a separate licence.",
     ],
     "non_commercial": [
+        # ninth pass: paid services and work outside the grant
+        "Running the planner inside a paid travel-booking service falls outside this licence.",
+        "The Home Edition may not be used to deliver paid tutoring sessions to anyone.",
+        "It may not be used on any job from which a fee or salary is derived.",
         "The Weights may not be included in paid applications.",
         "Can we ship the Model inside a paid plan? No, paid tiers need their own licence.",
         "The Corpus may not be used in goods offered for sale.",
@@ -478,6 +487,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "Our team has grown to more than fifty engineers.",
     ],
     "user_cap": [
+        # ninth pass: a head count, a time, version numbers
+        "Applicants must employ fewer than 40 people and have raised under USD 2 million.",
+        "Warranty cover ends five years after installation of the scanner.",
+        "Version v2.0 covers v2 weights only; v1 users may stay on the old terms.",
         "Accounts of users under 13 are deleted on request.",
         "No seat limits apply to this licence.",
         "Users under 16 years of age need parental consent.",

@@ -9,8 +9,20 @@ from __future__ import annotations
 from modelbazaar.licenses.rules.base import MONEY, NUMBER, Rule, near, rule
 
 _USERS = (
-    r"(\d[\d,.]*\s*(thousand|million|billion|k|m)?|thousand|million|billion)\s+(\w+\s+){0,2}"
+    r"((?<!\w)\d[\d,.]*\s*(thousand|million|billion|k|m)?|thousand|million|billion)\s+"
+    r"(\w+\s+){0,2}"
     r"(users|accounts|subscribers|customers|seats|people|installations|mau)\b"
+)
+_COUNT = (  # a count, not a version ("v2") or a time ("five years after installation")
+    r"\b(\d[\d,.]*( million| thousand)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred)\b"
+    r"(?! (years?|months?|days?|weeks?)\b)"
+)
+_SEATS = (  # what a licence counts: seats, devices, installations, named people
+    r"(devices?|machines?|computers?|installations?|installs|seats?|accounts?|profiles?|members?"
+    r"|logins?|vehicles?|terminals?|tablets?|scanners?|gateways?|servers?|nodes?|hubs?"
+    r"|workstations?|laptops?|analysts?|engineers?|dispatchers?|learners?|travell?ers?"
+    r"|developers?|subscribers?)\b"
 )
 COMPARE = (
     r"more than|greater than|exceed|in excess of|\bover\b|above|at least|or more|less than"
@@ -20,7 +32,7 @@ COMPARE = (
 
 CAP_RULES: dict[str, Rule] = {
     "mau_cap": rule(
-        r"(monthly|daily|weekly) active users?|\b(mau|dau)\b",
+        r"(monthly|daily|weekly) active (users?|learners?|accounts?|customers?)|\b(mau|dau)\b",
         True,
         "a monthly-active-user cap limits who may use it",
         "ask the licensor for a licence above the monthly-active-user cap",
@@ -32,11 +44,23 @@ CAP_RULES: dict[str, Rule] = {
         + COMPARE
         + r") "
         + NUMBER
-        + r"(?!\d| ?(years?|yrs)\b|-year)",
+        + r"(?!\d| ?(years?|yrs)\b|-year)"
+        # (ninth pass) seats, devices, installations and named people, in figures or words
+        + r"|(up to|no more than|not more than|at most|a maximum of|limited to|capped at|more than"
+        r"|over) "
+        + _COUNT
+        + r"( [\w-]+){0,3} "
+        + _SEATS
+        + r"|(permits?|entitles?|allows?|covers?) (\w+ ){0,4}"
+        + _COUNT
+        + r" (\w+ ){0,2}(installations?|seats?|activations?|named users?)\b"
+        + r"|\bnumber of (\w+ ){0,3}"
+        + _SEATS
+        + r".{0,60}\b(exceed|more than|above)",
         True,
         "a user cap limits how widely it may be deployed",
         "ask the licensor for a licence above the user cap",
-        also=COMPARE,
+        also=COMPARE + r"|at most|maximum|capped at|\bpermits?|\bentitles?|\ballows?|\bcovers?",
     ),
     "revenue_cap": rule(
         near(

@@ -129,10 +129,19 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         + near(
             r"\bremotely\b",
             r"restrict|disabl|limit|throttl|shut|modif|alter|revok|suspend|deactivat|control"
-            r"|updat|terminat|delet|lock|block",
+            r"|updat|terminat|delet|lock|block|switch\w* off|replac|withdraw|degrad|roll\w* back",
             60,
         )
         + r"|connect to (our|the licensor\W?s?) servers?"
+        # (ninth pass) updates the licensee may not refuse, and switch-offs from afar
+        r"|\bby remote command|from (its|our|their) (own )?servers\b.{0,60}\b(suspend|degrad|disabl"
+        r"|restrict|switch\w* off)"
+        r"|(updates?|patch\w*)\b.{0,60}\b(cannot|can not|may not|shall not|must not) (be )?(postpon"
+        r"|refus|block|delay|defer|declin|held back|rolled back)"
+        r"|\b(may|shall|must|will) not (\w+ ){0,6}(block|delay|defer|refuse|postpone"
+        r"|hold)\w* (\w+ )"
+        r"{0,4}(updates?|patch\w*|check-?ins?|update service)"
+        r"|hold (those |these |the |such )?(updates?|patch\w*) back|mandatory (\w+ )?updates?\b"
         r"|(?<!you )(?<!licensee )(may|can|will|reserves the right to) (\w+ ){0,3}(push|deliver"
         r"|install|apply|force)\w* (\w+ ){0,3}updates?"
         r"|(throttle|shut off|shut down|alter).{0,60}(technical means|remotely|network)"

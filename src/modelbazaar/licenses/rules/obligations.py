@@ -19,15 +19,41 @@ _BIND = (
     r"|prohibited (by|under)|(set out|set forth|described|listed|specified|defined) in"
     r"|\b(must|shall) not\b|\bmay not\b|will not\b|agree\w* not"
 )
+# Who restrictions are passed on to: recipients, customers, contractors, resellers' clients, ...
+_DOWNSTREAM = (
+    r"(recipients?|users?|licensees?|sublicensees?|customers?|clients?|contractors?"
+    r"|subcontractors?|purchasers?|buyers?|resellers?|schools?|sites?|tutors?|integrators?"
+    r"|call centres?|third part(y|ies)|persons?|downloaders?|partners?|agenc(y|ies))"
+)
+# A named document of rules about use: "the Fair Writing Code", "the Lingowell Learner Safety
+# Standard". The name must say what it governs (use, conduct, ethics, safety, ...): "the source
+# code", "the Unicode Standard" and "the two main principles" of open licences are no policy.
+_NAMED_RULES = (
+    r"\b(the|our|its|their|this|these|such|[\w-]+'s) ([\w-]+ ){0,3}(use|usage|conduct|responsible"
+    r"|ethic\w*|fair|permitted|acceptable|safe|safety|deployment|behaviou?r|practice|stewardship"
+    r"|integrity)( [\w-]+){0,3} (code|charter|standards?|guidelines?|principles|protocols?|rulebook"
+    r"|rules)\b"
+)
 # "We may update this Policy": a policy the licensor can change is one it holds you to.
 _UPDATE = r"(updat|chang|amend|modif|revis)\w*"
 _GUARD = (
     r"safety|guardrail|safeguard|filter|moderation|protective|protection|harm[- ]prevention"
     r"|refusal|alignment|watermark|guard model|classifier|mitigation"
+    # (ninth pass) safety devices that are no content filter, and marks of machine-made output
+    r"|interlock|\bclamp\b|\bshield\b|cut-?out|safety (check|component|gate|hook)"
+    r"|(provenance|synthetic|ai[- ]generated|ai) (tag|manifest|label|mark|metadata)"
+    r"|(check|gate|screen|detector|monitor|limiter|hook)\b(, which|,? that) (\w+ ){0,3}(refuses"
+    r"|withholds|blocks|stops|flags|prevents|routes|rejects|stops)"
 )
 _DEFEAT = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
     r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
+    r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|\bmask|disconnect|retun"
+    r"|re-?encod|left out|leave out|\bomit|relax|\bforge|\bhide|hidden"
+)
+_KEEP = (  # "must remain enabled", "keep ... active", "locked on"
+    r"(remain|stay|kept|keep|be left|be kept)\w* (\w+ ){0,2}(active|enabled|switched on|turned on"
+    r"|connected|in place|running|locked on|on)\b|\blocked on\b|\bmust run before"
 )
 
 OBLIGATION_RULES: dict[str, Rule] = {
@@ -37,7 +63,13 @@ OBLIGATION_RULES: dict[str, Rule] = {
         + r"|(polic(y|ies)|rules|guidelines).{0,80}incorporated (herein )?(by reference|into)"
         + r"|incorporates .{0,60}(polic\w*|rules|guidelines)"
         + r"|"
-        + near(_UPDATE, POLICY, 60),
+        + near(_UPDATE, POLICY, 60)
+        # (ninth pass) a use policy by any name: "the Responsible Build Code", "the Permitted Use
+        # Charter", "the Site Imaging Ethics Guideline v2" made binding
+        + r"|"
+        + near(
+            _NAMED_RULES, _BIND + r"|\bhonou?r|within the limits of|otherwise than as|\bgovern", 120
+        ),
         True,
         "an acceptable-use policy restricts use",
         "follow the licensor's acceptable-use policy and pass it on to your users",
@@ -45,6 +77,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
     "notice": rule(r"attribution notice|\"notice\" text file|(must|shall) cite", False, "", ""),
     "safety_guardrail": rule(
         near(_DEFEAT, _GUARD, 80)
+        + r"|"
+        + near(_KEEP, _GUARD, 120)
         + r"|(keep|retain|maintain|must use|depends? on|be used to screen).{0,80}("
         + _GUARD
         + ")",
@@ -95,6 +129,26 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|customers?|third part\w*|persons?)\b.{0,60}\bto\b"
         r"|(terms|conditions|restrictions|provisions)\b.{0,60}\bapply to (all|any|every|each"
         r"|such) (copies|modifications|derivatives|derivative works|recipients|users)"
+        # (ninth pass) binding, obliging or holding a named downstream party to the restrictions
+        # ("binding on each Recipient ... to the extent": an adjective, no one is bound by you)
+        r"|\bbind\w* (?!on\b|upon\b)(\w+ ){0,3}" + _DOWNSTREAM + r"\b.{0,80}\bto\b"
+        r"|(require|oblige|cause)\w* (\w+ ){0,4}" + _DOWNSTREAM + r"\b.{0,100}\b(keep to|observe"
+        r"|accept|comply|abide|be bound)"
+        r"|\b(pass|carr|flow)\w* (\w+ ){0,4}(prohibitions?|restrictions|limits|rules"
+        r"|bans?)\b.{0,40}"
+        r"\b(on|through|down|over) to\b|\b(flow\w* down|carry\w* over) (sections?|clauses?|the|its"
+        r"|these|all)\b"
+        r"|impos\w* (them|it|these|those) on (whoever|anyone|everyone|each|every|all|any)"
+        r"|impos\w* on (its|their|your|each|every|all|any|the) (\w+ ){0,2}\w+ (terms|restrictions"
+        r"|conditions)"
+        # (not "users must accept these terms": the licence itself, accepted directly)
+        r"|" + _DOWNSTREAM + r"\b.{0,100}\b(must|shall|is to|are to) (first )?(accept|sign|agree to"
+        r"|be bound|be held)\b.{0,60}\b(?<!these )(?<!this )(terms|restrictions|prohibitions|limits"
+        r"|conditions|instrument|licen[cs]e)"
+        r"|(presents?|provid\w*) (\w+ ){0,3}with terms (that |which )?(forbid|prohibit|ban"
+        r"|restrict)"
+        r"|\btake (them|it) subject to the (restrictions|prohibitions|limits|conditions)"
+        r"|acceptance of the (restrictions|prohibitions|limits|terms)\b.{0,60}\bprecondition"
         r"|(terms|conditions|paragraphs|restrictions|provisions)\b.{0,80}(must|shall|will) (also )?"
         r"(be included with and |appear in and (shall )?)?(apply|be binding) (to|on|upon) (such|any"
         r"|all|each|every) (copy|copies|sublicen\w*|distributions?|derivatives?|recipients?"

@@ -112,6 +112,9 @@ VETO = {
     ),
     "user_cap": re.compile(
         r"\bno (\w+ )?(user|seat|customer) (thresholds?|caps?|limits?)"
+        # a head count is a company-size cap: "employ fewer than 25 people"
+        r"|\bemploy\w* (more|fewer|less|no more|over|under) (than )?[\w,]+ (people|persons|staff"
+        r"|employees)"
         # an age, not a count: "data from users under 16"
         r"|\b(users|customers|subscribers|people|persons|children) (under|below|over|above|aged)"
         r" \d{1,2}\b(?!\d|[,.]\d)"
@@ -124,6 +127,12 @@ VETO = {
     ),
     "safety_guardrail": re.compile(
         r"\byou (may|can) (remove|disable|turn off|switch off)"
+        # (ninth pass) a safety feature the user controls, or one red-teamers are asked to test
+        r"|\b(can|may) be (switched|turned) (off|down)\b|\bcan (disable|turn|switch) (it "
+        r"|them )?off"
+        r"|\b(users?|owners?|hosts?|admins?|administrators?) can (disable|turn|switch)\b"
+        r"|encouraged to (try to )?(bypass|circumvent|defeat)|\boptional (\w+ ){0,2}(checker|filter"
+        r"|classifier)"
         # someone else's protection: "circumvent the copy protection of any third-party work"
         r"|^(?!.*\b(safety|guardrails?|filters?|moderation)\b).*((copy|copyright|content|technical"
         r"|technological) protection|rights management|\bdrm\b)"
@@ -132,7 +141,8 @@ VETO = {
     "flow_down": re.compile(
         r"\b(revisions|amendments|changes|updates)\b.{0,20}\bbind|"
         r"(revised|updated|amended|new|changed|modified) (licen[cs]e )?(version|terms|conditions"
-        r"|agreement|licen[cs]e|polic\w*)\b.{0,40}\b(bind|appl(y|ies))"
+        r"|agreement|licen[cs]e|polic\w*|protocol|charter|rules|code|standards?)\b.{0,40}\b(bind"
+        r"|appl(y|ies))"
         # terms you need not impose: "you shall not be required to impose these terms on users"
         r"|\bnot (be )?(required|obliged|obligated)\b|\bneed not\b|\bnothing\b.{0,40}\bobliges\b"
     ),
@@ -143,6 +153,13 @@ VETO = {
         r"|contribut\w+ (guide|code of conduct)"
         # a policy for the licensor's marks governs its name, not uses of the work
         r"|trademark (usage |use )?(polic|guideline)|name and trademark"
+        # (ninth pass) a policy said not to bind; rules of another kind than use
+        r"|\b(does|do|shall|will) not (form part|bind|apply)|\bnot a condition of"
+        r"|\bnot (form(ing)? )?part of (these|this"
+        r"|the)\b|\bnon-binding|\bnot binding|for guidance only|offers? suggestions"
+        r"|\b(industry|applicable|accounting|technical|coding|style|contribut\w*|trademark|brand\w*"
+        r"|privacy|accessibility|export|legal|documentation|logo|attribution|data protection)"
+        r" (standards?|guidelines?|principles|rules|code)\b"
     ),
     # A disclaimer that must be displayed prominently is a notice, not a prescribed name.
     "naming": re.compile(
