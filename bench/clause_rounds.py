@@ -4,7 +4,8 @@ The fourth clause pass (bench/data/CLAUSES.md) added its 958 written train sente
 rounds, one commit each, and changed the rules from each round only after the round was written;
 the sixth pass added 408 more in ten rounds the same way (rounds 12-21 here), the seventh 438 in
 thirteen (rounds 22-34), the eighth 1,076 in twenty-four (rounds 35-58, in three batches of 6, 9
-and 9 rounds, the rules changed after each batch). So for round k the
+and 9 rounds, the rules changed after each batch), the ninth 390 in nine (rounds 59-67, one batch).
+So for round k the
 rules *before* round k (the source tree at the parent of the round's commit) and a classifier
 trained on the train rows present then had never seen the round's sentences: scoring them on the
 round is an honest estimate of how each does on the next licence's wording, from train data
@@ -61,9 +62,14 @@ ROUNDS = ["793717e", "0b37b45", "eeee009", "edff1c5", "a37f779", "5a9e243",
           "b9080f2", "2526f90", "fad89f8", "07e6293", "3de0f89", "726937e", "1109255", "a3c8dcf",
           "681aa26",
           "d1381c0", "bb35437", "eb3f4bf", "b5c7a22", "92f7792", "44c4b05", "9de2216", "8266a9b",
-          "949b8a8"]  # fmt: skip
+          "949b8a8",
+          # the ninth pass: nine more (logistics, smart home, bug bounties, travel, model hubs,
+          # browser extensions, construction, language learning, weather), aimed at the
+          # categories with least varied train wording (use policies, flow-down, guardrails, caps)
+          "1103dc9", "06129b8", "8c1ec3c", "13b334b", "b1908d3", "b714d44", "4396193", "334af4c",
+          "acde412"]  # fmt: skip
 FOURTH = 11  # rounds 1-11 are the fourth pass's, 12-21 the sixth's, 22-34 the seventh's, 35-58
-# the eighth's
+# the eighth's, 59-67 the ninth's
 SIXTH = 21
 RULES_AT = """
 import json, sys
