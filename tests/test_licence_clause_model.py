@@ -162,3 +162,6 @@ def test_classifier_does_not_judge_fragments() -> None:
     text = "1. If\n\n2. No Sovereign Immunity\n\n3. We decide everything here.\n"
     found = find_clauses(text, "x", classifier=Everything())
     assert [f.quote for f in found] == ["We decide everything here."]
+    # a sentence in a language the train part lacks: one known word ("person") of ten
+    german = "4. Lizenznehmer: Jede natürliche oder juristische Person, die die Lizenz annimmt.\n"
+    assert find_clauses(german, "x", classifier=Everything()) == []
