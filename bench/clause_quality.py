@@ -169,9 +169,9 @@ def main() -> None:
         found = find_clauses(text, "x", classifier=product)
         return {category(f.kind) for f in found if f.restrictive}
 
-    split = [r for r in rows if r["split"] == args.split]
-    if args.split == "fresh":
-        split = load_rows(FRESH)
+    split = (
+        load_rows(FRESH) if args.split == "fresh" else [r for r in rows if r["split"] == args.split]
+    )
     negatives = sum(not r["labels"] for r in split)
     print(f"{args.split}: {len(split)} sentences ({negatives} with no clause); "
           f"classifier trained on {len(train)} train sentences\n")  # fmt: skip

@@ -7,7 +7,7 @@ Each rule is a regular expression over one normalised sentence (lower case, stra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from modelbazaar.licenses.rules.prefilter import Gated, gated
@@ -43,7 +43,10 @@ class Rule:
     why: str  # verdict reason: why it is not open source
     plain: str  # the obligation it puts on a derivative, in plain words
     also: re.Pattern[str] | None = None
-    parts: tuple[Gated, ...] = ()
+    parts: tuple[Gated, ...] = field(init=False, repr=False)  # derived from `source`
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", gated(self.source))
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -59,8 +62,7 @@ class Rule:
 
 def rule(pattern: str, restrictive: bool, why: str, plain: str, also: str = "") -> Rule:
     """A Rule from pattern strings (parsed and compiled once, at import)."""
-    also_pattern = re.compile(also) if also else None
-    return Rule(pattern, restrictive, why, plain, also_pattern, gated(pattern))
+    return Rule(pattern, restrictive, why, plain, re.compile(also) if also else None)
 
 
 def near(left: str, right: str, gap: int = 100) -> str:

@@ -95,8 +95,8 @@ OBLIGATION_RULES: dict[str, Rule] = {
         r"|give notice to subsequent users|(pass|carry|flow)\w* (on |down |forward )?(these|the"
         r"|such|those|all)? ?(use |same )?(restrictions|conditions|terms|limitations)"
         r"|(require|ensure|make sure|procure|oblige|cause|bind|responsible for ensuring)\w*"
-        r".{0,100}(users?|customers?|recipients?|licensees?|third part\w*|persons?|anyone"
-        r"|everyone).{0,100}(comply|abide|bound|agree|accept|observe|follow|respect|impose)\w*"
+        r".{0,100}(" + _DOWNSTREAM + r"|anyone|everyone).{0,100}(comply|abide|bound|agree|accept"
+        r"|observe|follow|respect|impose|keep to)\w*"
         r"|\b(anyone|everyone|each|every|any|all|downstream|your|end) (\w+ ){0,3}(recipients?"
         r"|users?"
         r"|licensees?|persons?|third part\w*|customers?|to whom)\b.{0,80}\b(must|shall|will have to"
@@ -132,8 +132,6 @@ OBLIGATION_RULES: dict[str, Rule] = {
         # (ninth pass) binding, obliging or holding a named downstream party to the restrictions
         # ("binding on each Recipient ... to the extent": an adjective, no one is bound by you)
         r"|\bbind\w* (?!on\b|upon\b)(\w+ ){0,3}" + _DOWNSTREAM + r"\b.{0,80}\bto\b"
-        r"|(require|oblige|cause)\w* (\w+ ){0,4}" + _DOWNSTREAM + r"\b.{0,100}\b(keep to|observe"
-        r"|accept|comply|abide|be bound)"
         r"|\b(pass|carr|flow)\w* (\w+ ){0,4}(prohibitions?|restrictions|limits|rules"
         r"|bans?)\b.{0,40}"
         r"\b(on|through|down|over) to\b|\b(flow\w* down|carry\w* over) (sections?|clauses?|the|its"

@@ -102,7 +102,7 @@ def _sequence(items: Iterable[tuple]) -> _Info:
     if run:
         current = frozenset(a + run for a in current)
     if all_exact:
-        return _Info(current, _best(need) if need else ())
+        return _Info(current, _best(need))
     need.append(current)
     return _Info(None, _best(need))
 
