@@ -165,3 +165,34 @@ def test_classifier_does_not_judge_fragments() -> None:
     # a sentence in a language the train part lacks: one known word ("person") of ten
     german = "4. Lizenznehmer: Jede natürliche oder juristische Person, die die Lizenz annimmt.\n"
     assert find_clauses(german, "x", classifier=Everything()) == []
+
+
+class _Says:
+    """A classifier that finds the same categories in every sentence."""
+
+    def __init__(self, found: dict[str, float]) -> None:
+        self._found = found
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 1))
+
+    def found(self, probs: np.ndarray) -> list[dict[str, float]]:
+        return [dict(self._found) for _ in probs]
+
+    def doubted(self, probs: np.ndarray) -> list[set[str]]:
+        return [set() for _ in probs]
+
+
+def test_a_classifier_adds_kinds_and_never_takes_a_rule_finding_away() -> None:
+    """A field of use the classifier adds sits beside the rules' use restriction of the same
+    sentence (settled together, the more specific kind would have displaced it); an added use
+    restriction still gives way to the rules' more specific field of use."""
+    banned = "3. You shall not use the Model to stalk or harass any person.\n"
+    assert {f.kind for f in find_clauses(banned, "x")} == {"use_restriction"}
+    both = find_clauses(banned, "x", classifier=_Says({"field_of_use": 0.9}))
+    assert sorted(f.kind for f in both) == ["field_of_use", "use_restriction"]
+    assert [f.kind for f in both if "classifier" in f.detail] == ["field_of_use"]
+    field = "3. You may not use the Model for any military purpose.\n"
+    assert {f.kind for f in find_clauses(field, "x")} == {"field_of_use"}
+    kept = find_clauses(field, "x", classifier=_Says({"use_restriction": 0.9}))
+    assert [f.kind for f in kept] == ["field_of_use"]

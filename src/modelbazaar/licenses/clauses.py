@@ -109,12 +109,18 @@ def _kinds(
 ) -> list[str]:
     """The clause kinds one normalised sentence has: the rules' (but those of a category the
     classifier `doubted`), plus the categories the classifier found that no rule did
-    (`learned`: category -> probability)."""
+    (`learned`: category -> probability).
+
+    A classifier adds; it never takes a rule's finding away. Settling the rules' kinds and the
+    added ones together would let an added field of use displace the rules' use restriction of
+    the same sentence (a more specific kind wins, look_alikes.settle), so the rules' kinds are
+    settled first, and an added kind stays if it survives settling beside them."""
     found = [kind for kind, rule in RULES.items() if rule.matches(lowered)]
     found = [kind for kind in found if category(kind) not in (doubted or ())]
     have = {category(k) for k in found}
-    found += [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
-    return settle(found, lowered)
+    added = [KIND_OF_CATEGORY.get(c, c) for c in learned or {} if c not in have]
+    ruled = settle(found, lowered)
+    return ruled + [k for k in settle(ruled + added, lowered) if k in added]
 
 
 def find_clauses(
