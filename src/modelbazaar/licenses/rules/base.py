@@ -26,6 +26,10 @@ POLICY = (
     r"|standards)"
     r"|(conduct|content) (polic\w*|rules)"
     r"|\((acceptable|prohibited|permitted) uses?\)"
+    # (tenth pass) "the Restricted Businesses Policy"; "the Genomic Data Sharing Policy"; "the
+    # Menu Data API Policy"; "the Synthetic Voice Code of Practice"
+    r"|(restricted|prohibited|banned) [\w-]+ polic\w*|data (use|sharing|access) polic\w*"
+    r"|\b(api|platform) (usage |use )?polic\w*|code of practice"
 )
 
 

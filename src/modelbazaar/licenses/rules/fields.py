@@ -11,7 +11,8 @@ from modelbazaar.licenses.rules.base import Rule, near, rule
 from modelbazaar.licenses.rules.field_words import EXCLUSION_WORDS, FIELD_WORDS
 
 _PLACE = (
-    r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?)\w*"
+    r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?"
+    r"|situated|established)\w*"
     r" (in|of|outside( of)?)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
@@ -20,11 +21,16 @@ _PLACE = (
     r"|territor"
     r"|jurisdiction|state)"
 )
-_REGION = (
-    r"\b(in|within|from|into) (the )?(european union|european economic area|\beea\b|\beu\b"
+_REGION_NAME = (
+    r"(european union|european economic area|\beea\b|\beu\b"
     r"|united kingdom|\buk\b|united states|\busa?\b|south korea|north korea|(mainland )?china"
     r"|people\W?s republic of china|\bprc\b|russia\w*|iran|cuba|syria|crimea)"
 )
+# a grant for named places only: "cleared for transmission within the United Kingdom and the
+# Crown Dependencies only"; "issued to residents of the EEA only"
+_REGION_ONLY = r"\b(in|within|inside|of) (the )?" + _REGION_NAME + r"\b[\w ,]{0,60}\bonly\b"
+# ("any location outside the United Kingdom" leaves places out as "in" does)
+_REGION = r"\b(in|within|from|into|outside( of)?) (the )?" + _REGION_NAME
 FIELD_RULES: dict[str, Rule] = {
     "field_of_use": rule(
         near(FIELD_WORDS, EXCLUSION_WORDS, 100)
@@ -49,13 +55,17 @@ FIELD_RULES: dict[str, Rule] = {
             _PLACE,
             r"\b(not|no)\b.{0,40}\b(licen[cs]\w*|grant\w*|permit\w*|allow\w*|authori[sz]\w*|use"
             r"|used|using|available|appl(y|ies)|extend\w*|rights?|eligible|access\w*|download\w*"
-            r"|run|query|stream|register)\b|exclud|void",
+            r"|run|query|stream|register)\b|exclud|void"
+            # "licence covers residents of the EEA only; cardholders anywhere else fall outside it"
+            r"|\bfalls? outside\b",
             120,
         )
         + r"|"
         # named regions a grant leaves out: "does not apply in the European Union"
         + near(_REGION, EXCLUSION_WORDS, 80)
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
+        + r"|"
+        + _REGION_ONLY
         # (rounds 41-49) "offered to licensed insurers domiciled in Canada only"; "access by
         # private companies is not licensed"; "use of the model in ... is excluded from the licence"
         + r"|(offered|available|licen[cs]ed|granted|provided) (only )?to ([\w-]+ ){0,4}(domiciled"
@@ -81,9 +91,10 @@ FIELD_RULES: dict[str, Rule] = {
         r"|\belsewhere\b.{0,30}\b(is|are) not (licensed|permitted|allowed|authori[sz]ed|covered)"
         r"|not (licensed|permitted|allowed|authori[sz]ed) elsewhere\b"
         # kinds of people left out: "employees of the Sponsor ... may not participate"
+        # ("clinic staff may not use the Assistant for any of the following purposes:" bans uses)
         r"|^(\w+ ){0,2}(employees|staff|members|residents|citizens|nationals|officers|contractors"
         r"|relatives|family members)\b.{0,80}\b(may|shall|can|must) ?not (participate|enter|use"
-        r"|access|download|apply|register)\b"
+        r"|access|download|apply|register)\b(?!.*\bof the following\b)"
         # a licence FAQ read as a statement: "people in Belarus may not download it"
         r"|^(people|persons|users|anyone|companies|residents|entities|organi[sz]ations|individuals)"
         r" (in|from) [^;,]{1,40} (may|can|must|shall) ?not (use|access|download|run|licen[cs]e"
@@ -115,13 +126,50 @@ FIELD_RULES: dict[str, Rule] = {
         r"|deployment)s?) (for use )?(on|with) ([\w-]+ ){0,3}"
         r"(hardware|devices?|platforms?|gpus?|chips?|processors?|accelerators?|computers?|machines"
         r"|servers?|phones?|laptops?) (only|solely|exclusively)\b"
+        # one platform: "may be run solely inside the hosted ledger and on no other platform"
+        # (not a count of machines: "on one server and one standby node, and on no other machine")
+        r"|\bon no other ([\w-]+ ){0,3}(platforms?|hardware|chips?|processors?|accelerators?"
+        r"|clouds?|operating systems?)\b"
+        # a grant for one field only: "licensed for last-mile meal and grocery delivery only" (not
+        # "licensed for non-commercial use only", a scope of its own, nor the grant's term)
+        r"|\b(licen[cs]ed|authori[sz]ed|cleared|approved) for (?!(the )?(use|non-?commercial"
+        r"|research|evaluat|academic|personal|education|testing|non-?profit|not-for-profit|study"
+        r"|non-?production|experiment|benchmark"
+        r"|teaching|scientific|internal|private|lawful|legal|legitimate|a (period|term)|one|\d)"
+        r")([\w-]+ ){1,6}(only|solely|exclusively)\b"
+        # a field the licence does not reach: "not licensed for weather-modification operations";
+        # "not licensed to control any vehicle on a public road" (not "not licensed for further
+        # or production use", research-only; nor "unless you agree ..., you are not licensed to";
+        # nor NPL's marks "not licensed for use under this License")
+        r"|^(?!.*\b(unless|until|if) you\b).*\bnot (be |being )?licensed (for|to) (?!((use )?under"
+        r"|you|any"
+        r" (further|other) uses?|production|commercial|non-?commercial|redistribut|distribut"
+        r"|sublicens|resale|sale|copy|modify)\b)"
+        # a heading with the fields: "Excluded fields: meal-kit subscriptions and pharmacy ..."
+        r"|^(excluded|prohibited|restricted|forbidden) (fields?|sectors?|industries|territor\w+"
+        r"|countries|regions|licensees)( of (use|endeavou?r))? ?: ?\w"
+        # kinds of people refused a licence: "no ghost-kitchen aggregator and no rival marketplace
+        # may obtain a licence"; "no racing authority ... will be granted access"
+        r"|^no (?!(one|person|party|third|other|licen[cs]e|rights?|part|portion)\b)[\w ,-]{1,80}?"
+        r" (may|shall|will|can) (obtain|receive|be granted|be given|be issued|acquire) (a |any )?"
+        r"(licen[cs]e|access|sub-?licen[cs]e)"
+        # a field left out: "its use in commercial livestock production ... falls outside this
+        # licence" (not "use in breach of these terms", the grant's edge)
+        r"|\buse (in|for|by) (?!(any |a |the )?(way|manner|breach|violation|accordance|excess"
+        r"|compliance)\b).{0,100}\bfalls? outside (of )?(this|the|its|that) (licen[cs]e|grant"
+        r"|agreement|scope|permission)"
         # people and places a grant is limited to: "limited to individuals located in ..."; "to
         # accredited institutions ..., and to no one else"
         r"|(limited|restricted|available|open) (only )?to ([\w-]+ ){0,3}(individuals|persons|people"
         r"|users|entit\w+|organi[sz]ations|compan\w+|residents)( who are| that are)? (located"
-        r"|resident|based|domiciled)|\bto no (one|body|person|other (person|entit\w+|party)) else\b"
+        r"|resident|based|domiciled)"
+        # "... licensed by the Authority within the fare zone, and no one else"
+        r"|\b(to|and) no (one|body|person|other (person|entit\w+|party)) else\b"
         # a licence territory that leaves places out: "Territory means worldwide, excluding the EU"
         r"|territor(y|ies)\b.{0,80}\b(exclud\w*|except)\b|outside (of )?the territory"
+        # "'Licensed Territory' means the service area, and deploying it beyond it is not permitted"
+        r"|territor(y|ies)\b.{0,100}\b(beyond|outside) (it|them|its (borders|limits"
+        r"|boundaries))\b"
         r"|\bexclud\w* (territor\w+|countr\w+|regions?|jurisdictions?)\b"
         # a competing product or service is excluded (FSL, BUSL-style grants)
         r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"

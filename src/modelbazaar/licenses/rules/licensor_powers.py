@@ -14,6 +14,8 @@ _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
+# (tenth pass) "claims in any court that Tempo's software infringes"
+_SUE += r"|\b(assert|claim|alleg|contend|argu)\w* (in|before) (any |a )?(court|tribunal|arbitra)"
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b|\bexpir"
 # "shall lose its Access Rights from the date the proceedings are filed"
 _ENDS += r"|\blos(e|es|ing) (its|your|their|the|all) (\w+ )?(access|licen|rights?)"
@@ -44,7 +46,12 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             # (eighth pass) "may disqualify a team"; "we may lock it"; "shall lose its rights"
             r"|\bpull (it|them)\b"
             r"|disqualif\w*|\block (it|them|your|the)\b|\blos(e|es|ing) (its|your|their|the|all)"
-            r" (\w+ )?(access|licen|rights?)",
+            r" (\w+ )?(access|licen|rights?)"
+            # (tenth pass) "we may close your merchant account"; "may deactivate a courier
+            # account"; "developers who launch a competing service forfeit their access"
+            r"|\b(close|deactivat)\w* (your|the|its|their|a|an|any) ([\w-]+ )?(account|access"
+            r"|licen)"
+            r"|\bforfeit\w* (its|your|their|the|all) (\w+ )?(access|licen|rights?)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
             r"|their|[\w-]+'s|[\w-]+s') (discretion|election)|no (explanation|reasons?"
             r"|cause) (is )?"
@@ -61,6 +68,7 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|against (the|its|our) (\w+ )?interests?\b"
             # "inconsistent with the Foundation's mission, as the Foundation alone decides"
             r"|\b(alone|solely|exclusively) (decides?|determines?|judges?)\b"
+            r"|change (in|of) control|\bwe (judge|consider|deem)\b"
             r"|inconsistent with (its|our|the [\w-]+'s) (mission|values|principles|aims)"
             r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"
@@ -101,12 +109,22 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # defeating a safeguard ends the licence, however long the list between the two
         + r"|"
         + near(
-            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip)\w*\b.{0,80}\b(safety"
-            r"|guardrail|safeguard|filter|protection|moderation)"
+            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip|switch\w* off"
+            r"|turn\w* off)\w*\b.{0,80}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation"
+            # (tenth pass) safety devices that are no filter: "tampering with the fatigue cut-off
+            # ... ends this licence"; "disabling the toxicity interlock"; "the small-cell
+            # suppression"; "the plausibility gate"; "the health-screening questionnaire"
+            r"|interlock|fail-?safe|suppression|plausibility|cut-?off|screening|alarm)"
+            # "anyone who rewords prompts to slip a description past the classifier loses their
+            # licence"
+            r"|\bslip\w* .{0,60}\bpast the ([\w-]+ ){0,3}(classifier|filter|check|guard\w*)"
             # "keep the safety filter switched on; turning it off ends your licence"
             r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
             r" (it|them) off\b",
-            r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b",
+            r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b|\bvoids?\b"
+            r"|\blos(e|es|ing) (you |them |it )?(its|your|their|the|all) (\w+ )?(access|licen"
+            r"|rights?)",
             400,
         )
         # a list of the licensor's options: "Apple may, at its option: (a) ...; (b) ...; or (c)

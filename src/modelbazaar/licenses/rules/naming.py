@@ -111,7 +111,8 @@ NAMING_RULES: dict[str, Rule] = {
         r"|(must|shall) be (named|titled|branded|labell?ed) (in (compliance|accordance|conformity)"
         r" with|as (set out|specified|required|described) in)\b"
         r"|(must|shall|required)\b.{0,60}\bnames? (beginning|starting|ending) with\b"
-        r"|(must|shall) be (named|called|titled|labell?ed) (in a way that (identifies|shows"
+        r"|(must|shall|(is|are) to) be (named|called|titled|labell?ed|designated|branded) (in a way"
+        r" that (identifies|shows"
         r"|indicates|makes clear)|in the form|according to|following"
         r"|using the (format|pattern|scheme|convention))"
         # (a heading "Naming Conventions." or a ban on the licensor's names prescribes nothing)
@@ -164,7 +165,8 @@ NAMING_RULES: dict[str, Rule] = {
         r"(prefix|suffix)"
         # "obliged to name every model it derives ... in the format X-[purpose]"; "identified as
         # derivatives of X in their names"
-        r"|\bname (every|each|any|all|the|its|your) .{0,80}\b(in|using|following|according to) the "
+        r"|\bname (every|each|any|all|the|its|your|it|them)\b.{0,80}\b(in|using|following"
+        r"|according to) the "
         r"(format|form|pattern|scheme|convention)\b"
         r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
         r"names?\b"
@@ -213,7 +215,28 @@ NAMING_RULES: dict[str, Rule] = {
         r"|" + _MUST + r" (\w+ ){0,2}(show|display|print|carry|bear)\w* [\"'][^\"']{0,30}\b(by"
         r"|with|on|powered|built|made|uses?|inside)\b[^\"']{0,30}[\"']"
         r"|(designation|name|title) (that|which) (opens|begins|starts) with\b"
-        r"|(append|add|prefix)\w* (the |a )?(prefix|suffix)\b",
+        r"|(append|add|prefix)\w* (the |a )?(prefix|suffix)\b"
+        # (tenth pass) "are to describe the feature as 'Categorisation by X'"; "shall state
+        # 'Basecalling by X' in its documentation"; "published under a designation that includes
+        # the words 'X derivative'"; "are to be titled with the opening words 'X-based'"; "using
+        # the product names set out in the Fare Product Naming Guide"
+        r"|(" + _MUST + r"|(is|are) to) (\w+ ){0,2}(label|brand|name|call|title|describe|refer to"
+        r"|present|identify|designate)\w* .{0,60}\bas [\"'](?!copyright)"
+        r"|" + _MUST + r" (\w+ ){0,2}(state|say|read|mention|include)\w* [\"'](?!copyright)"
+        r"[^\"']{0,30}"
+        r"\b(by|with|on|powered|built|made|uses?|inside)\b[^\"']{0,30}[\"']"
+        r"|\bunder (a|the) ([\w-]+ )?(designation|title|name) (that|which) (\w+ ){0,2}(includes?"
+        r"|contains?|begins?|starts?|ends?|carries|bears)\b"
+        r"|(" + _MUST + r"|(is|are) to) be (titled|named|called|labell?ed|designated|branded"
+        r"|marked) (with|using) (the |a )?(opening|first|leading|initial|closing|final)? ?(words?"
+        r"|prefix|suffix|term|phrase)\b"
+        r"|(follow|comply with|adhere to|conform to|set out in|specified in|accordance with)\w*"
+        r".{0,40}\bnaming (guides?|standards?|manual|requirements|handbook)\b"
+        # "must ensure that anyone reading your model card can see that it was derived from X"
+        r"|(ensure|make sure)\w* .{0,60}\b(can see|can tell|knows?|(is|are) (made )?aware|(is|are)"
+        r" told)\b.{0,20}\b(is|was|are|were) (derived|based|built|made|powered) (from|on|with|by)\b"
+        r"|" + _MUST + r".{0,60}\b(using|use|with|under)\b,?( unchanged,)? the ([\w-]+ ){0,2}names?"
+        r" (set out|set forth|specified|prescribed|given|listed) in\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

@@ -31,8 +31,8 @@ _DOWNSTREAM = (
 _NAMED_RULES = (
     r"\b(the|our|its|their|this|these|such|[\w-]+'s) ([\w-]+ ){0,3}(use|usage|conduct|responsible"
     r"|ethic\w*|fair|permitted|acceptable|safe|safety|deployment|behaviou?r|practice|stewardship"
-    r"|integrity)( [\w-]+){0,3} (code|charter|standards?|guidelines?|principles|protocols?|rulebook"
-    r"|rules)\b"
+    r"|integrity|content)( [\w-]+){0,3} (code|charter|standards?|guidelines?|principles|protocols?"
+    r"|rulebook|rules)\b"
 )
 # "We may update this Policy": a policy the licensor can change is one it holds you to.
 _UPDATE = r"(updat|chang|amend|modif|revis)\w*"
@@ -44,16 +44,104 @@ _GUARD = (
     r"|(provenance|synthetic|ai[- ]generated|ai) (tag|manifest|label|mark|metadata)"
     r"|(check|gate|screen|detector|monitor|limiter|hook)\b(, which|,? that) (\w+ ){0,3}(refuses"
     r"|withholds|blocks|stops|flags|prevents|routes|rejects|stops)"
+    # (tenth pass) "the heat-stress limit, which stops offering orders"
+    r"|[\w-]+ (limit|ceiling|floor|threshold|cut-?off|guard)\b,? (which|that) (\w+ ){0,3}(refuses"
+    r"|withholds|blocks|stops|prevents|rejects|pauses|declines|halts|holds back)"
 )
 _DEFEAT = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
     r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
     r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|\bmask|disconnect|retun"
     r"|re-?encod|left out|leave out|\bomit|relax|\bforge|\bhide|hidden"
+    # (tenth pass) a visible mark: "may not crop, blur or paint over that mark"
+    r"|\bcrop(ped|ping)?\b(?=,| or| out| the| that| this| it| any| its)|\bblur|paint\w* over"
 )
 _KEEP = (  # "must remain enabled", "keep ... active", "locked on"
     r"(remain|stay|kept|keep|be left|be kept)\w* (\w+ ){0,2}(active|enabled|switched on|turned on"
     r"|connected|in place|running|locked on|on)\b|\blocked on\b|\bmust run before"
+)
+# (tenth pass) The wider verbs of hiding a warning the product shows: "crop, blur or paint over".
+_HIDE = (
+    r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|deactivat|strip|weaken"
+    r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|\bmask|\bomit|\bhid(e|den|ing)\b"
+    r"|\bcrop|\bblur|paint\w* over|\bobscur|\btrim|\boverla(y|id)|\bdelet|\bsilenc|\breroute"
+    r"|\blower(ed|ing)?\b|\bedit\w* out|\bcover\w* (up|over)\b|switch\w* off|turn\w* off"
+    r"|\bmix\w* (\w+ )?(below|under)"
+)
+# What the product shows or sounds to warn: "the 'Preliminary reading' banner", "the stale-data
+# warning", "the low-confidence flag", "the disclosure chime" ("without warning" is none).
+_SIGNAL = (
+    r"banners?|stamps?|chimes?|alerts?|alarms?|(?<!without )(?<!prior )warnings?\b(?! of)"
+    r"|(warning|caution|advisory|disclosure|allergen|confidence|uncertainty|risk) (tags?|labels?"
+    r"|flags?|pop-?ups?|overlays?|captions?|messages?|tones?)|(?<!feature )\b[\w-]+ flags?\b"
+)
+# A safety device named by its kind: "the utilisation gate", "the plausibility check", "the
+# overtraining guard", "the fatigue cut-off", "the collision-avoidance layer" (a guard "against"
+# is a verb; a "cut-off date" no device).
+_DEVICE_KIND = (
+    r"[\w-]+ (limit|ceiling|floor|threshold|cut-?off|guard)\b,? (which|that) (\w+ ){0,3}(refuses"
+    r"|withholds|blocks|stops|prevents|rejects|pauses|declines|halts|holds back)"
+    r"|[\w-]+ (suppression|redaction)|cut-?offs?\b(?! (date|time|point|period|day))"
+    r"|(\w+-)?(avoidance|prevention|escalation|screening) (layer|system|feature|module|logic"
+    r"|flow|check|step|mechanism|questionnaire|routine)|(health|safety|risk|medical)[- ]screening"
+)
+_DEVICE = (
+    r"gates?|checks?|checkers?|screens?|(?<!\bto )guards?\b(?! against)|limiters?|monitors?"
+    r"|detectors?|interlocks?|classifiers?|filters?|guardrails?|safeguards?|refusals?"
+    r"|escalations?|" + _DEVICE_KIND
+)
+# What a product is built to refuse: "the doses it is configured to withhold".
+_REFUSES = (
+    r"\b(built|configured|designed|set up|trained|programmed|meant|made) to (withhold|refuse"
+    r"|enforce|block|decline|reject|prevent|stop)"
+    r"|\b(would|will) otherwise (withhold|refuse|block|reject|prevent|stop|decline)"
+)
+_ON = r"(switched on|turned on|engaged|armed|enabled|active|in place|running|connected|intact)"
+# Notices, marks and licence keys kept or removed are no safety measure.
+_NO_NOTICE = (
+    r"^(?!.*\b(notices?|copyright|attribution|logos?|trademarks?|licen[cs]e keys?|drm"
+    r"|(powered|built|made) (by|with))\b)"
+)
+_WARNED = "(" + _SIGNAL + "|" + _DEVICE + ")"
+# (tenth pass) Guardrails named by what they do or show: hidden, switched off or prompted past.
+_SHOWN_OR_SHIPPED = "|".join(
+    (
+        # a device or warning, then may not be hidden: "the utilisation gate, which refuses ...,
+        # shall not be disabled"; "the stale-data warning ... must not be hidden or suppressed"
+        _NO_NOTICE + r".*\b" + _WARNED + r"\b.{0,160}\b(may|must|shall|can|is|are) (not|never)"
+        r"( to)? be (\w+,? ){0,4}?(or )?(" + _HIDE + ")",
+        # ... hidden, then the warning: "must not crop, hide or overlay the 'Preliminary' banner"
+        _NO_NOTICE + r".*\b(not|never|no \w+ may)\b.{0,30}(" + _HIDE + r")\w*,? ((\w+,? ){0,3}"
+        r"or \w+( over)? )?(the|that|this|these|any|its|their|each|every)\b.{0,60}\b("
+        + _SIGNAL
+        + ")",
+        # "tampering with the fatigue cut-off"; "disable the collision-avoidance layer"
+        "(" + _HIDE + r")\w*( with| around)?,? ((\w+,? ){0,3}or \w+ )?(the|that|this|any|its) "
+        r"([\w-]+ ){0,3}(" + _DEVICE_KIND + ")",
+        # kept on: "keep the profanity gate engaged"; "the plausibility check ... is to remain
+        # switched on"; "leave intact the allergen warning tag"
+        _NO_NOTICE + r".*\b(keep|leave|maintain)\w* (the|its|every|each|all|any|that) "
+        r"([\"'][^\"']{1,60}[\"'] )?([\w-]+ ){0,3}" + _WARNED + r"\b.{0,120}\b" + _ON + r"\b",
+        _NO_NOTICE + r".*\b" + _WARNED + r"\b.{0,160}\b(must|shall|is to|are to|has to|have to)"
+        r"( always)? ((remain|stay|be kept|be left)\w* (\w+ ){0,2}?" + _ON + r"|run (before"
+        r"|on (every|each)))\b",
+        _NO_NOTICE
+        + r".*\b(leave|keep)\w* intact (the|its|every|each|all|any) ([\"'][^\"']{1,60}[\"'] )?"
+        + r"([\w-]+ ){0,3}("
+        + _SIGNAL
+        + ")",
+        # prompted past: "craft prompts to slip health claims past the filter"; "coax the
+        # assistant into revealing what its privacy guard would otherwise withhold"
+        r"\b(prompt|quer(y|ies)|role-?play|jailbreak|reword|rephras)\w*.{0,120}\b(past|around"
+        r"|beyond)\b.{0,60}\b(" + _DEVICE + ")",
+        r"\b(coax|trick|manipulat|jailbreak|prompt|quer(y|ies)|role-?play)\w*.{0,160}("
+        + _REFUSES
+        + ")",
+        # "the offline mode may not be used as a way around the content filters"
+        r"\b(way|means|route|workaround) (a)?round (the|its|any|their) ([\w-]+ ){0,3}("
+        + _DEVICE
+        + ")",
+    )
 )
 
 OBLIGATION_RULES: dict[str, Rule] = {
@@ -81,7 +169,9 @@ OBLIGATION_RULES: dict[str, Rule] = {
         + near(_KEEP, _GUARD, 120)
         + r"|(keep|retain|maintain|must use|depends? on|be used to screen).{0,80}("
         + _GUARD
-        + ")",
+        + ")"
+        + r"|"
+        + _SHOWN_OR_SHIPPED,
         True,
         "the licence depends on keeping the licensor's safety guardrails",
         "keep the licensor's safety guardrails and filters in place",

@@ -195,7 +195,48 @@ TERMS_RULES: dict[str, Rule] = {
         r"[\w-]+ (revises|updates|amends|changes|rewrites|reissues) (\w+ ){0,2}(each|every|from "
         r"time|periodically|regularly|annually|quarterly|yearly|as (new|needed|required))"
         r"|\b(polic\w*|guidelines|charter|rules|standards|protocol|annex)\b[^.;]{0,60}\bwhich\b"
-        r"[^.;]{0,40}\b(may|can|will) (amend|revise|change|update|rewrite)",
+        r"[^.;]{0,40}\b(may|can|will) (amend|revise|change|update|rewrite)"
+        # (tenth pass) "the Standards, which Gablestone may rewrite whenever it sees fit"; "the
+        # Developer Code of Conduct, which the Authority may update from time to time"
+        r"|\b(code of (conduct|practice)|(conduct|practice|ethics|stewardship) code|standards)\b"
+        r"[^.;]{0,60}\bwhich (?!you\b)[\w'-]+( [\w'-]+)? (may|can|will)( \w+)? (" + _CHANGE + r")"
+        # "the Data Stewardship Code, as amended by the Exchange from time to time"
+        r"|\b(code|polic\w*|standards?|rules|guidelines|charter|terms|conditions|protocol)\b"
+        r"[^.;]{0,60}\bas (amended|revised|updated|modified|changed)( by [\w' ]{1,40}?)? "
+        r"(from time to time|periodically|regularly|annually|each year)"
+        r"|\bin (its|their) (revised|amended|updated|new|current|latest) (form|version|edition)\b"
+        # "constitutes your acceptance of the amended terms"; "if you keep syncing after we
+        # announce new terms, you will be treated as having accepted them"
+        r"|\b(constitutes?|signifies|means|amounts to) (your )?(acceptance|agreement|consent) (of"
+        r"|to) (the |any |such )?(amended|revised|updated|new|changed|modified) (terms|licen"
+        r"|agreement|polic|conditions|version|eula)"
+        r"|\b(new|revised|updated|amended|changed) (terms|licen\w*|polic\w*|agreement|conditions)"
+        r"\b.{0,80}\b(deemed|treated|taken) (as having|to have) (accept|agree)"
+        # terms that reach back: "supersede every earlier version and apply to each card already
+        # in circulation, whenever it was issued"; "prevail over any earlier version you agreed
+        # to"; "regardless of the version you first accepted"
+        r"|(supersedes?|prevails? over|replaces?) (all |every |any )?(earlier|prior|previous) "
+        r"(versions?|editions?)\b"
+        r"|\b(appl(y|ies)|govern\w*|bind\w*)\b.{0,80}\b(whenever (it|they) (was|were)"
+        r"|however long ago|already in circulation|before (its|the) effective date)"
+        r"|\bregardless of (the|which|any) (version|edition)\b.{0,40}\b(accepted|agreed|signed)"
+        r"|\b(under|with) an? (earlier|previous|prior|older) edition\b"
+        r"|\b(issue|publish|post)\w* an? superseding\b"
+        r"|\b(terms|licen[cs]e|agreement|eula)\b.{0,20}\bas (currently|presently|now) (posted"
+        r"|published|displayed)\b.{0,60}\b(prevail|govern|appl|bind)"
+        r"|\b(governed by|subject to) the ([\w-]+ ){0,4}(terms|licen[cs]e|schedule|polic\w*"
+        r"|agreement|conditions|eula|rules) (then )?in (force|effect) (on|at) the (date|time)\b"
+        # the licensor may lengthen the list of banned uses: "reserves the right to extend the
+        # list of prohibited diagnostic uses"; "we may add commodities to the excluded uses";
+        # "each addition binds all existing merchants"
+        r"|\b(may|can|will|reserves? the right to) (\w+ ){0,2}(add|extend|expand|lengthen)\w* "
+        r".{0,50}\b(list|schedule|prohibited uses|excluded uses|restricted uses|banned uses)\b"
+        r"|\b(each|every|any|such) (addition|amendment|change|revision|update)s? (binds?"
+        r"|appl(y|ies) to) (every|all|each|any) (existing |current )?[\w-]+"
+        # "may from time to time, and without the consent of any Institution, amend ... these
+        # Conditions"
+        r"|\b(may|can|will) (from time to time|at any time), [^,]{1,60}, (" + _CHANGE + r")"
+        r".{0,60}(" + _TERMS + r")",
         True,
         "the licensor may change the terms unilaterally",
         "watch for changed terms: the licensor may change them at any time",

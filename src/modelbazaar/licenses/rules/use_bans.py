@@ -98,7 +98,8 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
-        r"|prohibited from (using|deploying|employing|exploiting|utili[sz]ing|applying)"
+        r"|(prohibited|forbidden|barred|banned|precluded) from (using|deploying|employing"
+        r"|exploiting|utili[sz]ing|applying)"
         r"|\b(will|shall|must|may) not:"
         r"|\b(agree\w*|undertake\w*) not to:$"
         r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
@@ -228,7 +229,45 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|forbidden|not (permitted|allowed))"
         r"|(following|these) (uses|activities|purposes) (are|is) (strictly )?(prohibited|forbidden"
         r"|not (permitted|allowed))|prohibited (uses?|activities|purposes)\b.{0,40}\b(include|are"
-        r"|consist)",
+        r"|consist)"
+        # (tenth pass) acts against the people in the data: "shall neither contact nor try to
+        # trace any individual whose samples are held"
+        r"|\b(shall|will|must|may|agrees?|undertakes?)( not to| not| neither| never) (attempt to "
+        r"|try to |seek to )?(contact|re-?identify|identify|trace|track|locate|profile|follow"
+        r"|unmask|de-?anonymi[sz]e)\b.{0,60}\b(individuals?|persons?|people|participants?|donors?"
+        r"|patients?|data subjects?|subjects|passengers?|cardholders?|customers?|members of)\b"
+        # a role that may not use it to: "no merchant shall use the pricing model to coordinate
+        # prices"; "..., no developer, reseller or sub-licensee may use the feed or the API to"
+        r"|\bno ([\w-]+ )?(apps?|products?|services?|applications?|developers?|licensees?|users?"
+        r"|resellers?|customers?|partners?|merchants?|subscribers?|members?|operators?"
+        r"|researchers?|clinics?|recipients?|sub-?licensees?)\b[^.]{0,60}\b(shall|may|will|can) "
+        r"(use|employ|deploy|apply) (the|this|any|its|their) ([\w-]+ ){1,3}[^.]{0,40}\b(to"
+        r"|for|in order to)\b"
+        # a gerund banned: "automated bulk purchasing of tickets for resale is prohibited";
+        # "generating fake emergency alerts ... is prohibited" (not copying, selling or reverse
+        # engineering, which are a licence's terms; not removing safeguards, a guardrail)
+        r"|^(?!(copy|distribut|redistribut|sell|resell|sublicens|modify|reproduc|publish|rent"
+        r"|leas|lend|transfer|assign|disclos|reverse|decompil|disassembl|remov|circumvent|bypass"
+        r"|disabl|attempt|tamper)\w*\b)([\w-]+ ){0,2}[\w-]+ing\b.{0,160}\b(is|are) (strictly "
+        r"|expressly )?(prohibited|forbidden|not (permitted|allowed))\W*$"
+        # list headings: "among the uses the Authority prohibits are the following:"; "the
+        # following kinds of content may not be hosted on the service:"
+        r"|\b(uses|applications|purposes|activities) (that |which )?(the )?([\w-]+ ){0,2}"
+        r"(prohibits|forbids|bans|(does|do) not (allow|permit))\b"
+        r"|\bthe following( [\w-]+){0,5} (may|must|shall|can) not be\b.{0,60}:$"
+        # a score as the only ground of a decision: "no subscriber shall treat an estimate as the
+        # sole basis for"; "may never be the only grounds on which"; "shall not rest on the score
+        # alone"; "no person shall rely on the predictions alone when deciding"
+        # (advice is not a ban: "should not be used as the sole basis for medical decisions")
+        r"|(\bno|\b(may|must|shall|will|can) (not|never))\b.{0,100}\b(as|be|is|made|become) (the )?"
+        r"(sole|only|exclusive) (basis"
+        r"|grounds?|determinant|factor)\b"
+        r"|(\b(may|must|shall|should|can|will) not|^no\b.{0,60}\b(may|must|shall|should|can"
+        r"|will)) (\w+ ){0,2}(rely|rest|be based|depend)\w* (up)?on\b.{0,60}\b(alone|solely"
+        r"|exclusively|by (itself|themselves))\b"
+        # deceptive edits: "no archive recording shall be edited so as to misrepresent"
+        r"|\b(no|not|never)\b.{0,80}\b(so as to|in order to|in a way that|in such a way as to) "
+        r"(misrepresent|mislead|deceive|impersonate|defame|misattribute)\b",
         True,
         "use-based restrictions apply",
         "use-based restrictions apply and must flow down",

@@ -43,8 +43,21 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"\b(paid|fee-paying) ([\w-]+ ){0,3}(services?|engagements?|client work|classes|lessons"
         r"|tutoring|business)\b.{0,80}\b(requires?|falls? outside|not (licensed|permitted|covered"
         r"|allowed)|(licen[cs]e|permission) must)"
-        r"|\b(not|never|no part)\b.{0,80}\b(paid|fee-paying) ([\w-]+ ){0,3}(services?|engagements?"
-        r"|client work|classes|lessons|tutoring)\b"
+        r"|\b(not|never|no part)\b.{0,80}\b(paid|fee-paying) ([\w,-]+ ){0,4}(services?|engagements?"
+        r"|client work|class(es)?|lessons|tutoring)\b"
+        # (tenth pass) a free tier, and a paid plan for those who earn: "an app that charges users
+        # or carries paid advertising needs a commercial data licence"; "any station carrying
+        # paid advertising must move to a commercial licence"
+        r"|"
+        + near(
+            r"(?<!free of )\b(charg(e|es|ing)|paid|advertising|payments|fees?)\b|" + _COMMERCE,
+            r"\b(needs?|must (obtain|move to|buy|take out|purchase|apply for|switch to|upgrade to)"
+            r"|requires?|apply for)\b (a |an )?(separate |paid )?(commercial|paid) ([\w-]+ ){0,2}"
+            r"(licen[cs]e|plan|tier|subscription|agreement)",
+            120,
+        )
+        # "free for charity clinics but may not be used by any practice that charges clients"
+        + r"|\b(not|never)\b.{0,40}\bby (any|a|an) ([\w-]+ ){1,2}(that|which|who) charges?\b"
         r"|from which (a |any )?(fee|payment|salary|revenue|income)\b|only non-revenue use"
         r"|commercial (\w+ ){0,2}(service|authori[sz]ation)\b.{0,60}\brequires?|"
         r"(?<!non-)commercial (use|usage|purposes?|deployment|access)\b.{0,60}\b(requires?|needs?)"
@@ -104,7 +117,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # other purpose")
         r"|\b("
         + _RESEARCH
-        + r"|stud(y|ies))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
+        + r"|stud(y|ies|ied))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purposes?|uses?))\b"
         # "provided for internal evaluation ... and must not be included in shipping products"
         r"|(evaluat|test|experiment|trial|research|stud(y|ie)|pilot)\w*\b.{0,80}\b(must|shall|may"
@@ -120,9 +133,14 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
         # "no right is granted to use the Model in a live or customer-facing environment"
-        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into) (any |a |an )?(live|customer-facing"
-        r"|operational)\b|\b(not|never|no)\b.{0,80}\b(live|production|real[- ]world) (traffic|users"
-        r"|requests|workloads)"
+        # (tenth pass) "not for operating a live service"; "but not on live patients"; "no live
+        # orders may be placed"; "not to serve coaching to real users"
+        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into|on) (\w+ing )?(any |a |an )?(live"
+        r"|customer-facing|operational)\b|\b(not|never|no)\b.{0,80}\b(live|production"
+        r"|real[- ]world|real) (traffic|users|requests|workloads|patients|orders|customers)"
+        r"|\bno live [\w-]+ (may|can|shall|will|are to|is to)\b"
+        # "non-commercial academic research is the sole purpose for which the library is released"
+        r"|\b(" + _RESEARCH + r")\b (is|are|shall be|remains?) the (sole|only|exclusive) purpose"
         # "shipping the Model in a product is not covered"; "for study and not put into service"
         r"|(shipping|deploying|deployment|including|integrating|embedding)\b.{0,40}\b(products?"
         r"|services?|production)\b.{0,20}\b(is|are) not (covered|licensed|permitted|allowed)"

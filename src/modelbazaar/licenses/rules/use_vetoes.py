@@ -40,6 +40,10 @@ USE_VETO = {
         r"|would otherwise (violate|contravene|breach|infringe)"
         # outputs free to train anything: "may be used to train other models without restriction"
         r"|without (any )?(restrictions?|limitations?)\b"
+        # (tenth pass) outputs free of limits: "findings ... carry no restriction on their use";
+        # the host disclaiming them: "the Hub claims no rights in them and does not use them"
+        r"|\b(carry|carries|bear|bears|has|have|face|faces) no (\w+ )?(restrictions?|limitations?"
+        r"|limits)\b|\bclaims? no (rights?|ownership)\b"
         # "nothing in this Agreement restricts you from developing models independently of them"
         r"|^nothing (in|under) (this|these|the)\b.{0,30}\b(restricts?|limits?|prevents?|prohibits?)"
         r"(?!.*\b(apart from|except|other than|save for|but)\b)"
@@ -66,6 +70,15 @@ USE_VETO = {
         # no field left out: "does not exclude any field of endeavour, including military uses"
         r"|\b(does|do|shall|will|may) not (exclude|restrict|limit|discriminate)\w*\b"
         r"(?!.{0,40}\b(except|other than|but|unless)\b)"
+        # a label to keep intact: "the 'not for diagnosis' watermark, which you shall not remove"
+        r"|\b(watermark|banner|legend|disclaimer|caption)s?\b.{0,100}\bnot (\w+,? ){0,3}(or )?"
+        r"(remove|obscure|crop|hide|overlay|alter|strip|delete)\b"
+        r"|\bnot (\w+,? ){0,3}(or )?(remove|obscure|crop|hide|overlay|alter|strip|delete)\b.{0,100}"
+        r"\b(watermark|banner|legend|disclaimer|caption)s?\b"
+        # the power to add to the list: "reserves the right to extend the list of prohibited
+        # diagnostic uses by notice" changes the terms, it excludes nothing itself
+        r"|\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
+        r"|upon|on|with) (\w+ ){0,2}notice\b"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
@@ -118,6 +131,10 @@ USE_VETO = {
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
         r"|(after|once|when) (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*"
         r"|expire[sd]|lapsed)"
+        # the power to add to the list: "we may add commodities to the excluded uses in Schedule B
+        # by written notice" changes the terms, it bans nothing itself
+        r"|\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
+        r"|upon|on|with) (\w+ ){0,2}notice\b"
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(

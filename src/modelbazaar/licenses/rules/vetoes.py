@@ -72,7 +72,7 @@ VETO = {
         r"|team|client|operator|buyer|purchaser|researcher|reader|beneficiar(y|ie)|worker|creator"
         r"|author|contributor|employee)s? (may|can)\b"
         r"(?:(?!\bwe\b|licensor|\bus\b).){0,60}"
-        r"\b(terminate|end|cancel|withdraw|revoke|opt out)"
+        r"\b(terminate|end|cancel|withdraw|revoke|opt out|close|deactivate)"
         r"|(will|does|shall) not (terminate|end)\b"
         # what follows the end: "upon termination of this Agreement for any reason, you shall cease"
         r"|^(upon|on|after|following|in the event of) (any |the |such )?(terminat|expir)\w*\b"
@@ -104,7 +104,10 @@ VETO = {
         r"|(shall|will|may) not be entitled to (suspend|terminate|revoke|end)\b"
         # datasets withdrawn end no licence: "may update, correct or withdraw datasets"
         r"|\b(withdraw|remove|retire|deprecate)\w* (\w+ ){0,2}(datasets?|files?|versions?|engines?"
-        r"|listings?)\b"
+        r"|listings?)\b(?! and (\w+ )?(licen|access|rights))"
+        # (tenth pass) the licensee's own plan: "the Practice may cancel its subscription"
+        r"|\b(cancel|end|terminate)\w* (its|your|their|his|her) (own )?(subscription|plan"
+        r"|membership)\b"
     ),
     # A cap denied: "no user limit, no revenue threshold".
     "revenue_cap": re.compile(
@@ -136,6 +139,13 @@ VETO = {
         # someone else's protection: "circumvent the copy protection of any third-party work"
         r"|^(?!.*\b(safety|guardrails?|filters?|moderation)\b).*((copy|copyright|content|technical"
         r"|technological) protection|rights management|\bdrm\b)"
+        # (tenth pass) how training data was cleaned: "clusters filtered to remove pathogens"
+        r"|\b(filtered|screened|cleaned|curated|deduplicated) (\w+ ){0,2}to (remove|exclude|drop)\b"
+        # ... and a warning the user may switch off: "clinic administrators may turn off the
+        # dosage pop-ups" ("no user may mute its alerts" forbids it)
+        r"|(?<!\bno )\b(users?|owners?|admins?|administrators?|operators?|wearers?|clinicians?"
+        r"|drivers?|riders?|staff|clinics?|practices?) (may|can) (turn|switch|mute|silence|hide"
+        r"|dismiss|snooze)\b"
     ),
     # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
     "flow_down": re.compile(
