@@ -71,6 +71,14 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "This Agreement supersedes all prior agreements between the parties on its subject.",
         # the licensee's own additions
         "You may add your own notices to the NOTICE file you distribute.",
+        # (hostile review) documents that are no licence, third parties' rules, negations
+        "This printing of the handbook replaces all earlier editions.",
+        "We follow the industry's security standards, as revised by their authors each year.",
+        "Your silence does not constitute acceptance of any revised terms.",
+        "The archive in its current form holds two million files.",
+        "The seller may issue a superseding receipt if a refund is made.",
+        "We will add new currencies to the list of supported payment methods.",
+        "The warranty covers units already in circulation, whenever they were made.",
     ],
     "termination": [
         # the licensee's own account and plan
@@ -78,13 +86,27 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The Customer may cancel its subscription at the end of any billing month.",
         # ending on a plain breach
         "If you breach section 4, this licence terminates automatically.",
+        # (hostile review) devices switched off end a cycle, not the licence; claims for damages
+        "Turning off the smoke alarm ends the test cycle.",
+        "Tampering with the pressure cut-off voids the hardware warranty.",
+        "Any claim made before a tribunal must be filed within one year of the event.",
+        "Team owners can deactivate a member account at any time.",
     ],
     "research_only": [
         # a description of what was studied, and a grant that allows live use
         "Our team evaluated the model on archived calls before release.",
         "You may use the model for research and in live production services.",
+        # (hostile review) operations advice and release notes grant nothing
+        "Never run the load test on a live database.",
+        "This build has not been tried with real users yet.",
+        "No live operators will answer calls on public holidays.",
+        "The survey studied German speakers only.",
     ],
     "non_commercial": [
+        # (hostile review) pricing of plans and a third party's fees
+        "Teams that need single sign-on require a paid plan, billed monthly.",
+        "Card payments need a separate agreement with the payment processor, which charges fees.",
+        "You do not need a commercial licence to sell apps built with the kit.",
         # a revenue threshold: a cap, not a ban on commercial use
         "Free of charge for firms under EUR 5 million turnover; larger firms need a commercial "
         "subscription.",
@@ -92,6 +114,10 @@ LOOK_ALIKES: dict[str, list[str]] = {
     "aup": [
         # a policy about the licensor's own handling of data binds no use
         "Read our privacy policy to learn how we process account data.",
+        # (hostile review) the licensor's own practice, staff rules
+        "We share records with partners only as described in our Data Sharing Policy.",
+        "Staff must follow the Restricted Stock Policy before trading shares.",
+        "Our statisticians follow a code of practice for official statistics.",
     ],
 }
 

@@ -74,11 +74,41 @@ LOOK_ALIKES: dict[str, list[str]] = {
         # notices, marks and logos kept are no guardrail
         "Licensees may not remove or alter any copyright notice, banner or logo shown in the app.",
         "You must not hide or cover over the 'Powered by Lyra' banner on the home screen.",
+        # a warning no licensed product puts there, or no ban on the licensee
+        "Linter warnings are not to be silenced with inline comments in merge requests.",
+        "The consent banner must not be hidden behind the chat widget.",
+        "Never remove the 'Sold out' stamp by hand; the shop clears it at midnight.",
+        "The crate bears the CE stamp, and sellers may not remove that stamp.",
+        "Our design system says the alerts the dashboard shows when a job fails must not be "
+        "hidden.",
+        # a device switched off in a description, or not the product's
+        "Disabling the screening step makes the import run faster but lets more duplicates "
+        "through.",
+        "Switching off the junk-mail filter ends the quarantine of flagged messages.",
+        "Patients must not skip the medical-screening questionnaire before their first "
+        "appointment.",
+        # kept on with no ban, or no safeguard
+        "Keep the build monitor running while you profile the service.",
+        "The nightly check must always run before merge; it is set up in the CI settings.",
+        "Maintain the retry threshold, which pauses the queue on errors, at 5% in staging.",
+        # prompted past, or a way around, with nothing forbidden
+        "Our testers tried to rephrase queries past the rate limiter without success.",
+        "The desktop app is not a way around the sync conflict checks.",
     ],
     "naming": [
         "You may describe your product as 'compatible with Quillon' if you wish.",
         "Each invoice shall state 'Copyright by Nimbrel Ltd' at the foot of the page.",
         "The Naming Standard appendix lists the colours used in our product logos.",
+        # naming guides, designations and formats with no licensee bound
+        "Module names in this project follow the PEP 8 naming standards.",
+        "We make sure every visitor knows the site is built with Hugo.",
+        "Nightly builds ship under a title that includes the build date.",
+        "Please name it in the format YYYY-MM-DD so the exports sort by date.",
+        # a label or a statement that names no maker, a title for no derivative
+        "Triagers are to label the issue as 'needs-info' when details are missing.",
+        "Commit messages must state 'Closes #7 by renaming the flag' when they close an issue.",
+        "Test modules shall be titled with the prefix 'test_' so the runner finds them.",
+        "You must add columns using the names listed in the schema file.",
     ],
 }
 

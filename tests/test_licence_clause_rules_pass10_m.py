@@ -72,6 +72,26 @@ LOOK_ALIKES: dict[str, list[str]] = {
         # vetoes: a label kept intact; the power to add to the list
         "You must not remove the 'not for diagnosis' banner from the clinical reports.",
         "The Licensor reserves the right to add military uses to the excluded list by notice.",
+        # (tightening) discounts, liability, support scope and the reader's own data
+        "Charities engaged in betting research are not eligible for the conference discount.",
+        "Under no circumstances shall the Publisher be liable for losses in wagering.",
+        "No part of this mortgage quote is binding on the lender.",
+        "Questions about forensic audits fall outside the scope of our support desk.",
+        "Lenders are not authorised to see your data without your consent.",
+        "No member of our staff will use your records for political advertising.",
+        "Hikers may not camp in national parks without a permit.",
+        # (tightening) a profession's licence or a mark, not a grant's edge
+        "Our advisers are not licensed to give investment advice in Canada.",
+        "The Harbor logo is not licensed to resellers.",
+        # (tightening) clearance, support, testing and shipping, not a grant
+        "The printer driver is approved for macOS 14 only.",
+        "The charts were rendered on a laptop GPU and on no other hardware.",
+        "Excluded countries: none.",
+        "No trainee will be given access to payroll until the probation period ends.",
+        "Help with use in kiosks falls outside the scope of Premium Support.",
+        "Express delivery is offered within the UK only.",
+        "Our help desk is situated in Lisbon and is not available at weekends.",
+        "Shipping is not available outside the EU.",
     ],
     "use_restriction": [
         # a licence's terms on copies and reverse engineering, a guardrail, advice
@@ -80,6 +100,27 @@ LOOK_ALIKES: dict[str, list[str]] = {
         "The predictions should not be used as the sole basis for grading.",
         # veto: the power to add to the list
         "The Operator may add new excluded uses to Schedule 2 by notice to members.",
+        # (tightening) negation and a plain participle, not a ban
+        "Contractors are not barred from using their own laptops.",
+        "Members banned from using the chat may appeal to a moderator.",
+        "Shoppers are forbidden from using expired vouchers.",
+        # (tightening) people who are not in the licensed data; a pointer, not a list heading
+        "Nurses must not contact patients outside visiting hours.",
+        "Uses that the Regulator forbids are described in Annex 2.",
+        # (tightening) house rules and statements of law, not a use of the work
+        "Rebasing a shared branch is not allowed.",
+        "Smoking in the stairwell is prohibited.",
+        # (tightening) the licensor's promises and pointers to another channel
+        "We will not contact customers who have unsubscribed.",
+        "No engineer on our team will use the logs you send to build profiles.",
+        "No customer shall use the billing page to report outages; please phone us instead.",
+        "We never reorder ratings so as to mislead shoppers.",
+        # (tightening) descriptions and advice, not a ban on a sole basis
+        "Acme gives no assurance that the rating is the sole factor insurers weigh.",
+        "Drivers should not rely on the range estimate alone on long trips.",
+        # (tightening) lists of something other than uses
+        "Tools that the runner does not allow include sudo and docker.",
+        "The following boxes must not be left empty:",
     ],
 }
 

@@ -8,11 +8,18 @@ Example: `FIELD_RULES["field_of_use"].matches("no licence is granted to users lo
 from __future__ import annotations
 
 from modelbazaar.licenses.rules.base import Rule, near, rule
-from modelbazaar.licenses.rules.field_words import EXCLUSION_WORDS, FIELD_WORDS
+from modelbazaar.licenses.rules.field_words import (
+    EXCLUSION_WORDS,
+    FIELD_WORDS,
+    SETTLED_FIELD_WORDS,
+    TENTH_FIELD_WORDS,
+    USE_OR_GRANT,
+)
 
 _PLACE = (
     r"(resid\w*|located|domiciled|headquartered|based|incorporated|organi[sz]ed|citizens?"
-    r"|situated|established)\w*"
+    # (people situated somewhere: "clinics situated in Canada", not "the team is situated in")
+    r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(situated|established))\w*"
     r" (in|of|outside( of)?)\b(?! (contract|tort|equity|part|whole|law|accordance)\b)"
     r"(?! (a|an|any|such|this|that|its|your|their|the (work|collection|adaptation"
     r"|software|model|materials?|program|product)s?)\b)"
@@ -28,12 +35,24 @@ _REGION_NAME = (
 )
 # a grant for named places only: "cleared for transmission within the United Kingdom and the
 # Crown Dependencies only"; "issued to residents of the EEA only"
-_REGION_ONLY = r"\b(in|within|inside|of) (the )?" + _REGION_NAME + r"\b[\w ,]{0,60}\bonly\b"
-# ("any location outside the United Kingdom" leaves places out as "in" does)
-_REGION = r"\b(in|within|from|into|outside( of)?) (the )?" + _REGION_NAME
+# (a grant's word first: "free shipping applies within the EU only" grants nothing)
+_REGION_ONLY = (
+    r"\b(licen[cs]\w*|cleared|authori[sz]ed|granted|permitted|covers?)\b[^;]{0,80}"
+    r"\b(in|within|inside|of) (the )?" + _REGION_NAME + r"\b[\w ,]{0,60}\bonly\b"
+)
+_REGION = r"\b(in|within|from|into) (the )?" + _REGION_NAME
+# "any location outside the United Kingdom" leaves places out as "in" does, where something is
+# used or accessed ("shipping is not available outside the EU" is no grant's edge)
+_OUTSIDE_REGION = r"\boutside( of)? (the )?" + _REGION_NAME
 FIELD_RULES: dict[str, Rule] = {
     "field_of_use": rule(
-        near(FIELD_WORDS, EXCLUSION_WORDS, 100)
+        near(SETTLED_FIELD_WORDS, EXCLUSION_WORDS, 100)
+        # (the tenth pass's fields only where something is used, licensed or accessed)
+        + r"|^(?=.*"
+        + USE_OR_GRANT
+        + r").*?(?:"
+        + near(TENTH_FIELD_WORDS, EXCLUSION_WORDS, 100)
+        + r")"
         # a list item under "You shall not:" starts with the bare verb: "(iii) use the Model ...
         # in the operation of any weapons system"
         + r"|^(\(?[a-z0-9]{1,4}[.)] )?(use|deploy|employ|apply|operate) (the|this|any|it|them)\b"
@@ -63,6 +82,11 @@ FIELD_RULES: dict[str, Rule] = {
         + r"|"
         # named regions a grant leaves out: "does not apply in the European Union"
         + near(_REGION, EXCLUSION_WORDS, 80)
+        + r"|^(?=.*"
+        + USE_OR_GRANT
+        + r").*?(?:"
+        + near(_OUTSIDE_REGION, EXCLUSION_WORDS, 80)
+        + r")"
         + r"|not (being )?granted to you if you are .{0,80}(domiciled|located|resident)"
         + r"|"
         + _REGION_ONLY
@@ -128,36 +152,51 @@ FIELD_RULES: dict[str, Rule] = {
         r"|servers?|phones?|laptops?) (only|solely|exclusively)\b"
         # one platform: "may be run solely inside the hosted ledger and on no other platform"
         # (not a count of machines: "on one server and one standby node, and on no other machine")
-        r"|\bon no other ([\w-]+ ){0,3}(platforms?|hardware|chips?|processors?|accelerators?"
+        # (a permission first: "tested on Ubuntu and on no other operating system" reports)
+        r"|\b(may|shall|must|licen[cs]ed|permitted|authori[sz]ed|only|solely)\b.{0,100}"
+        r"\bon no other ([\w-]+ ){0,3}(platforms?|hardware|chips?|processors?|accelerators?"
         r"|clouds?|operating systems?)\b"
         # a grant for one field only: "licensed for last-mile meal and grocery delivery only" (not
         # "licensed for non-commercial use only", a scope of its own, nor the grant's term)
-        r"|\b(licen[cs]ed|authori[sz]ed|cleared|approved) for (?!(the )?(use|non-?commercial"
+        # (not "approved for Windows 11 only", "cleared for hospital use only by the FDA",
+        # "authorised for building access during business hours only": support and clearance)
+        r"|\blicen[cs]ed for (?!(the )?(use|non-?commercial"
         r"|research|evaluat|academic|personal|education|testing|non-?profit|not-for-profit|study"
-        r"|non-?production|experiment|benchmark"
+        r"|non-?production|production|experiment|benchmark"
         r"|teaching|scientific|internal|private|lawful|legal|legitimate|a (period|term)|one|\d)"
         r")([\w-]+ ){1,6}(only|solely|exclusively)\b"
         # a field the licence does not reach: "not licensed for weather-modification operations";
         # "not licensed to control any vehicle on a public road" (not "not licensed for further
         # or production use", research-only; nor "unless you agree ..., you are not licensed to";
         # nor NPL's marks "not licensed for use under this License")
-        r"|^(?!.*\b(unless|until|if) you\b).*\bnot (be |being )?licensed (for|to) (?!((use )?under"
-        r"|you|any"
-        r" (further|other) uses?|production|commercial|non-?commercial|redistribut|distribut"
-        r"|sublicens|resale|sale|copy|modify)\b)"
+        # (nor a profession's licence: "our pharmacists are not licensed to practise", "the agency
+        # is not licensed to sell insurance"; nor a mark "not licensed to third parties")
+        r"|^(?!.*\b(unless|until|if) you\b)(?!.*\b(our|we)\b.{0,40}\bnot (be )?licensed\b)"
+        r"(?!.*\b(engineers?|agen(cy|cies|ts?)|pharmacists?|advis[eo]rs?|brokers?|doctors?|nurses?"
+        r"|practitioners?|accountants?|lawyers?|attorneys?|professionals?|names?|marks?|logos?"
+        r"|brands?)\b[^.;]{0,30}\bnot (be )?licensed\b)"
+        r".*\bnot (be |being )?licensed (for (?!((use )?under|you|any (further|other) uses?"
+        r"|production|commercial|non-?commercial|redistribut|distribut|sublicens|resale|sale|copy"
+        r"|modify)\b)|to (use|control|operate|run|deploy|receive|access|process|power|drive|steer"
+        r"|inform|support|train|build|develop|generate|produce|decide|assess|score|screen|monitor"
+        r"|identify|track|target|analy[sz]e|evaluate|price|underwrite|make|serve|host|query)\b)"
         # a heading with the fields: "Excluded fields: meal-kit subscriptions and pharmacy ..."
         r"|^(excluded|prohibited|restricted|forbidden) (fields?|sectors?|industries|territor\w+"
-        r"|countries|regions|licensees)( of (use|endeavou?r))? ?: ?\w"
+        r"|countries|regions|licensees)( of (use|endeavou?r))? ?: ?(?!(none|n/?a|nil|not applicable"
+        r")\b)\w"
         # kinds of people refused a licence: "no ghost-kitchen aggregator and no rival marketplace
         # may obtain a licence"; "no racing authority ... will be granted access"
-        r"|^no (?!(one|person|party|third|other|licen[cs]e|rights?|part|portion)\b)[\w ,-]{1,80}?"
+        # (to the work, with no condition: "no student will be given access to grades before the
+        # release date"; "no sub-account can receive access until ...")
+        r"|^(?!.*\b(until|before|unless|pending)\b)no (?!(one|person|party|third|other|licen[cs]e"
+        r"|rights?|part|portion)\b)[\w ,-]{1,80}?"
         r" (may|shall|will|can) (obtain|receive|be granted|be given|be issued|acquire) (a |any )?"
-        r"(licen[cs]e|access|sub-?licen[cs]e)"
+        r"(licen[cs]e|access|sub-?licen[cs]e) (to|for|of) (the|this|these|its|our|any)\b"
         # a field left out: "its use in commercial livestock production ... falls outside this
         # licence" (not "use in breach of these terms", the grant's edge)
         r"|\buse (in|for|by) (?!(any |a |the )?(way|manner|breach|violation|accordance|excess"
         r"|compliance)\b).{0,100}\bfalls? outside (of )?(this|the|its|that) (licen[cs]e|grant"
-        r"|agreement|scope|permission)"
+        r"|agreement|permission|scope of (this|the|its|that) (licen[cs]e|grant|agreement))"
         # people and places a grant is limited to: "limited to individuals located in ..."; "to
         # accredited institutions ..., and to no one else"
         r"|(limited|restricted|available|open) (only )?to ([\w-]+ ){0,3}(individuals|persons|people"
@@ -170,7 +209,8 @@ FIELD_RULES: dict[str, Rule] = {
         # "'Licensed Territory' means the service area, and deploying it beyond it is not permitted"
         r"|territor(y|ies)\b.{0,100}\b(beyond|outside) (it|them|its (borders|limits"
         r"|boundaries))\b"
-        r"|\bexclud\w* (territor\w+|countr\w+|regions?|jurisdictions?)\b"
+        r"|\bexclud\w* (territor\w+|countr\w+|regions?|jurisdictions?)\b(?!: ?(none|n/?a|nil"
+        r"|not applicable)\b)"
         # a competing product or service is excluded (FSL, BUSL-style grants)
         r"|(other than|except|exclud\w*|not (for|including|to)|prohibit\w*|no) (a |any |for )?"
         r"compet\w+ (use|product|service|offering|business)"

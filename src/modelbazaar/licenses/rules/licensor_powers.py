@@ -14,11 +14,21 @@ _SUE += r"|start|launch|begin|lodge|raise|tak\w+ legal)\w*"
 _SUE += r" .{0,80}"
 _SUE += r"(litigation|lawsuit|proceeding|legal action|action|claim|suit)"
 _SUE += r"|\bsu(e|es|ing)\b"  # "if you sue any party alleging ..."
-# (tenth pass) "claims in any court that Tempo's software infringes"
-_SUE += r"|\b(assert|claim|alleg|contend|argu)\w* (in|before) (any |a )?(court|tribunal|arbitra)"
+# (tenth pass) "claims in any court that Tempo's software infringes" (a claim for damages or a
+# time limit on claims is no IP suit)
+_SUE += r"|\b(assert|claim|alleg|contend|argu)\w* (in|before) (any |a )?(court|tribunal|arbitra)\w*"
+_SUE += r"\b.{0,120}\binfring"
 _ENDS = r"terminat|\bend(s|ed)?\b|revok|revoc|ceases?|\blapses?\b|\bexpir"
 # "shall lose its Access Rights from the date the proceedings are filed"
 _ENDS += r"|\blos(e|es|ing) (its|your|their|the|all) (\w+ )?(access|licen|rights?)"
+# The licence (not a session, a sequence or a warranty) ends: "ends this licence", "revocation of
+# access", "the Licence comes to an end", "loses their licence".
+_LICENCE_ENDS = (
+    r"(terminat\w*|revo[kc]\w*|\bend(s|ed)?|\bceases?|\blapses?|\bvoids?)\b.{0,30}\b(licen"
+    r"|agreement|access|rights|permission)|\b(licen[cs]e|agreement|access|rights)\b.{0,50}"
+    r"\b(terminat|revo[kc]|end|ceas|laps|void)"
+    r"|\blos(e|es|ing) (you |them |it )?(its|your|their|the|all) (\w+ )?(access|licen|rights?)"
+)
 LICENSOR_POWER_RULES: dict[str, Rule] = {
     "litigation_termination": rule(
         near(_SUE, _ENDS, 400)
@@ -49,8 +59,9 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r" (\w+ )?(access|licen|rights?)"
             # (tenth pass) "we may close your merchant account"; "may deactivate a courier
             # account"; "developers who launch a competing service forfeit their access"
-            r"|\b(close|deactivat)\w* (your|the|its|their|a|an|any) ([\w-]+ )?(account|access"
-            r"|licen)"
+            r"|\b(we|the licensor|licensor|the company|the provider) (may|can|reserves? the right"
+            r" to) (\w+ ){0,3}(close|deactivate)\w* (your|the|its|their|a|an|any) ([\w-]+ )?"
+            r"(account|access|licen)"
             r"|\bforfeit\w* (its|your|their|the|all) (\w+ )?(access|licen|rights?)",
             r"at any time|\bany (reason|time)\b|without cause|(sole|absolute|its|our"
             r"|their|[\w-]+'s|[\w-]+s') (discretion|election)|no (explanation|reasons?"
@@ -68,11 +79,13 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|against (the|its|our) (\w+ )?interests?\b"
             # "inconsistent with the Foundation's mission, as the Foundation alone decides"
             r"|\b(alone|solely|exclusively) (decides?|determines?|judges?)\b"
-            r"|change (in|of) control|\bwe (judge|consider|deem)\b"
+            r"|\bon (any |a )?change in control\b.{0,60}\b(may|can|shall|will) (withdraw|terminat"
+            r"|revoke|end|cancel)"
             r"|inconsistent with (its|our|the [\w-]+'s) (mission|values|principles|aims)"
             r"|reflects? (poorly|badly|negatively)"
             r"|(reasonably )?believes?"
             r"|at any moment|whenever (we|it|they|the licensor) (wants?|wish\w*|choose\w*|decide\w*"
+            r"|judge"
             r"|sees? fit|thinks?|considers?|deems?|believes?|likes?|please)"
             # criticism in plain words: "if you say bad things about us in public"
             r"|(say|said|saying|post|make|publish)\w* (a |an )?(bad|negative|critical|disparaging"
@@ -109,22 +122,24 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
         # defeating a safeguard ends the licence, however long the list between the two
         + r"|"
         + near(
-            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip|switch\w* off"
-            r"|turn\w* off)\w*\b.{0,80}\b(safety"
-            r"|guardrail|safeguard|filter|protection|moderation"
-            # (tenth pass) safety devices that are no filter: "tampering with the fatigue cut-off
-            # ... ends this licence"; "disabling the toxicity interlock"; "the small-cell
-            # suppression"; "the plausibility gate"; "the health-screening questionnaire"
-            r"|interlock|fail-?safe|suppression|plausibility|cut-?off|screening|alarm)"
-            # "anyone who rewords prompts to slip a description past the classifier loses their
-            # licence"
-            r"|\bslip\w* .{0,60}\bpast the ([\w-]+ ){0,3}(classifier|filter|check|guard\w*)"
+            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip)\w*\b.{0,80}\b(safety"
+            r"|guardrail|safeguard|filter|protection|moderation)"
             # "keep the safety filter switched on; turning it off ends your licence"
             r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
             r" (it|them) off\b",
-            r"terminat\w*|revo[kc]\w*|\bend(s|ed)?\b|\bceases?\b|\blapses?\b|\bvoids?\b"
-            r"|\blos(e|es|ing) (you |them |it )?(its|your|their|the|all) (\w+ )?(access|licen"
-            r"|rights?)",
+            _LICENCE_ENDS,
+            400,
+        )
+        # (tenth pass) safety devices that are no filter, defeated: "tampering with the fatigue
+        # cut-off ... ends this licence"; the end must be the licence's ("switching off the alarm
+        # ends the alert sequence", "voids the manufacturer's warranty" end none)
+        + r"|"
+        + near(
+            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip|switch\w* off"
+            r"|turn\w* off)\w*\b.{0,80}\b(interlock|fail-?safe|suppression|plausibility|cut-?off"
+            r"|screening|alarm|safety|guardrail|safeguard|filter|protection|moderation)"
+            r"|\bslip\w* .{0,60}\bpast the ([\w-]+ ){0,3}(classifier|filter|check|guard\w*)",
+            _LICENCE_ENDS,
             400,
         )
         # a list of the licensor's options: "Apple may, at its option: (a) ...; (b) ...; or (c)

@@ -17,6 +17,17 @@ _MUST_DECLARE = (
 )
 
 _MUST = r"\b(must|shall|has to|have to|needs? to|(is|are) (required|obliged) to)\b"
+# (tenth pass) Quoted wording that names its maker: "'Categorisation by X'", "'Runs on X'" ("by
+# updating the parser" says how, not who).
+_BY_MAKER = (
+    r"[^\"']{0,40}\b(by|with|on|powered|built|made|uses?|inside|based|derived|derivative)\b"
+    r"(?! [\w-]+ing\b)[^\"']{0,40}[\"']"
+)
+# What a prescribed title is for: a derivative, product, model or work (not test files).
+_DERIVED = (
+    r"\b(deriv\w*|products?|models?|works?|versions?|variants?|fine-?tun\w*|retrain\w*|adapt\w*"
+    r"|forks?|modifi\w*|distill\w*|checkpoints?|weights|apps?|services?|maps?|datasets?)\b"
+)
 
 NAMING_RULES: dict[str, Rule] = {
     "naming": rule(
@@ -165,9 +176,12 @@ NAMING_RULES: dict[str, Rule] = {
         r"(prefix|suffix)"
         # "obliged to name every model it derives ... in the format X-[purpose]"; "identified as
         # derivatives of X in their names"
-        r"|\bname (every|each|any|all|the|its|your|it|them)\b.{0,80}\b(in|using|following"
-        r"|according to) the "
-        r"(format|form|pattern|scheme|convention)\b"
+        r"|\bname (every|each|any|all|the|its|your)\b.{0,80}\b(in|using|following|according to)"
+        r" the (format|form|pattern|scheme|convention)\b"
+        # (tenth pass) "are to name it in the format '<Clinic> Build of X'" ("please name it in
+        # the format YYYY-MM-DD" is advice)
+        r"|(" + _MUST + r"|(is|are) to) (\w+ ){0,2}name (it|them)\b.{0,80}\b(in|using|following"
+        r"|according to) the (format|form|pattern|scheme|convention)\b"
         r"|(identified|identify|marked|labell?ed|designated)\w* as .{0,60}\bin (its|their|the) "
         r"names?\b"
         # (eighth pass) a participle: "must be released under a name containing X", "a title
@@ -216,27 +230,35 @@ NAMING_RULES: dict[str, Rule] = {
         r"|with|on|powered|built|made|uses?|inside)\b[^\"']{0,30}[\"']"
         r"|(designation|name|title) (that|which) (opens|begins|starts) with\b"
         r"|(append|add|prefix)\w* (the |a )?(prefix|suffix)\b"
-        # (tenth pass) "are to describe the feature as 'Categorisation by X'"; "shall state
-        # 'Basecalling by X' in its documentation"; "published under a designation that includes
-        # the words 'X derivative'"; "are to be titled with the opening words 'X-based'"; "using
+        # (tenth pass) "are to describe the feature as 'Categorisation by X'" (a label that names
+        # its maker: "label the ticket as 'blocked'" is none); "shall state 'Basecalling by X' in
+        # its documentation" ("must state 'Fixes #12 by updating ...'" is a commit message);
+        # "may only be published under a designation that includes the words 'X derivative'";
+        # "products derived from ... are to be titled with the opening words 'X-based'"; "using
         # the product names set out in the Fare Product Naming Guide"
         r"|(" + _MUST + r"|(is|are) to) (\w+ ){0,2}(label|brand|name|call|title|describe|refer to"
         r"|present|identify|designate)\w* .{0,60}\bas [\"'](?!copyright)"
-        r"|" + _MUST + r" (\w+ ){0,2}(state|say|read|mention|include)\w* [\"'](?!copyright)"
-        r"[^\"']{0,30}"
-        r"\b(by|with|on|powered|built|made|uses?|inside)\b[^\"']{0,30}[\"']"
-        r"|\bunder (a|the) ([\w-]+ )?(designation|title|name) (that|which) (\w+ ){0,2}(includes?"
-        r"|contains?|begins?|starts?|ends?|carries|bears)\b"
-        r"|(" + _MUST + r"|(is|are) to) be (titled|named|called|labell?ed|designated|branded"
-        r"|marked) (with|using) (the |a )?(opening|first|leading|initial|closing|final)? ?(words?"
-        r"|prefix|suffix|term|phrase)\b"
-        r"|(follow|comply with|adhere to|conform to|set out in|specified in|accordance with)\w*"
-        r".{0,40}\bnaming (guides?|standards?|manual|requirements|handbook)\b"
+        + _BY_MAKER
+        + r"|"
+        + _MUST
+        + r" (\w+ ){0,2}(state|say|read|mention|include)\w* [\"'](?!copyright)"
+        + _BY_MAKER
+        + r"|\b(only|must|shall|(is|are) to)\b.{0,60}\bunder (a|the) ([\w-]+ )?(designation|title"
+        r"|name) (that|which) (\w+ ){0,2}(includes?|contains?|begins?|starts?|ends?|carries"
+        r"|bears)\b"
+        r"|^(?=.*" + _DERIVED + r").*(" + _MUST + r"|(is|are) to) be (titled|named|called"
+        r"|labell?ed|designated|branded|marked) (with|using) (the |a )?(opening|first|leading"
+        r"|initial|closing|final)? ?(words?|prefix|suffix|term|phrase)\b"
+        r"|(" + _MUST + r"|(is|are) to|agrees? to)\b.{0,40}\b(follow|comply with|adhere to"
+        r"|conform to|set out in|specified in|accordance with)\w*.{0,40}\bnaming (guides?"
+        r"|standards?|manual|requirements|handbook)\b"
         # "must ensure that anyone reading your model card can see that it was derived from X"
-        r"|(ensure|make sure)\w* .{0,60}\b(can see|can tell|knows?|(is|are) (made )?aware|(is|are)"
-        r" told)\b.{0,20}\b(is|was|are|were) (derived|based|built|made|powered) (from|on|with|by)\b"
-        r"|" + _MUST + r".{0,60}\b(using|use|with|under)\b,?( unchanged,)? the ([\w-]+ ){0,2}names?"
-        r" (set out|set forth|specified|prescribed|given|listed) in\b",
+        r"|" + _MUST + r" (\w+ ){0,2}?(ensure|make sure)\w* .{0,60}\b(can see|can tell|knows?|(is"
+        r"|are) (made )?aware|(is|are) told)\b.{0,20}\b(is|was|are|were) (derived|based|built"
+        r"|made|powered) (from|on|with|by)\b"
+        r"|" + _MUST + r".{0,60}\b(using|use|with|under)\b,?( unchanged,)? the ([\w-]+ )?(product"
+        r"|brand|model|trade|service)[- ]names? (set out|set forth|specified|prescribed|given"
+        r"|listed) in\b",
         True,
         "derivatives or products must carry a prescribed name or statement",
         'name derivatives or label products as the licence prescribes (e.g. "Built with X")',

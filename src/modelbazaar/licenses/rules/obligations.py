@@ -7,7 +7,7 @@ Example: `OBLIGATION_RULES["aup"].matches("you must comply with the acceptable u
 
 from __future__ import annotations
 
-from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
+from modelbazaar.licenses.rules.base import BOUND_POLICY, POLICY, Rule, near, rule
 
 _BIND = (
     r"comply|complian|adhere|abide|subject to|governed by|in accordance with|conform|agree to"
@@ -44,17 +44,12 @@ _GUARD = (
     r"|(provenance|synthetic|ai[- ]generated|ai) (tag|manifest|label|mark|metadata)"
     r"|(check|gate|screen|detector|monitor|limiter|hook)\b(, which|,? that) (\w+ ){0,3}(refuses"
     r"|withholds|blocks|stops|flags|prevents|routes|rejects|stops)"
-    # (tenth pass) "the heat-stress limit, which stops offering orders"
-    r"|[\w-]+ (limit|ceiling|floor|threshold|cut-?off|guard)\b,? (which|that) (\w+ ){0,3}(refuses"
-    r"|withholds|blocks|stops|prevents|rejects|pauses|declines|halts|holds back)"
 )
 _DEFEAT = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|jailbreak|deactivat|strip"
     r"|weaken|route around|routing around|switch\w* off|turn\w* off|abliterat"
     r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|\bmask|disconnect|retun"
     r"|re-?encod|left out|leave out|\bomit|relax|\bforge|\bhide|hidden"
-    # (tenth pass) a visible mark: "may not crop, blur or paint over that mark"
-    r"|\bcrop(ped|ping)?\b(?=,| or| out| the| that| this| it| any| its)|\bblur|paint\w* over"
 )
 _KEEP = (  # "must remain enabled", "keep ... active", "locked on"
     r"(remain|stay|kept|keep|be left|be kept)\w* (\w+ ){0,2}(active|enabled|switched on|turned on"
@@ -65,15 +60,34 @@ _HIDE = (
     r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|deactivat|strip|weaken"
     r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|\bmask|\bomit|\bhid(e|den|ing)\b"
     r"|\bcrop|\bblur|paint\w* over|\bobscur|\btrim|\boverla(y|id)|\bdelet|\bsilenc|\breroute"
-    r"|\blower(ed|ing)?\b|\bedit\w* out|\bcover\w* (up|over)\b|switch\w* off|turn\w* off"
-    r"|\bmix\w* (\w+ )?(below|under)"
+    r"|\bedit\w* out|\bcover\w* (up|over)\b|switch\w* off|turn\w* off|\bmix\w* (\w+ )?(below|under)"
+)
+# ... and of defeating a device ("painted over", "lowered", "deleted" are no way to defeat one).
+_STRONG = (
+    r"remov|disabl|circumvent|bypass|tamper|overrid|defeat|evad|deactivat|strip|weaken"
+    r"|suppress|\bmut(e|ed|ing)\b|patch\w* out|\bskip|switch\w* off|turn\w* off|\breroute"
 )
 # What the product shows or sounds to warn: "the 'Preliminary reading' banner", "the stale-data
 # warning", "the low-confidence flag", "the disclosure chime" ("without warning" is none).
 _SIGNAL = (
     r"banners?|stamps?|chimes?|alerts?|alarms?|(?<!without )(?<!prior )warnings?\b(?! of)"
     r"|(warning|caution|advisory|disclosure|allergen|confidence|uncertainty|risk) (tags?|labels?"
-    r"|flags?|pop-?ups?|overlays?|captions?|messages?|tones?)|(?<!feature )\b[\w-]+ flags?\b"
+    r"|flags?|pop-?ups?|overlays?|captions?|messages?|tones?)"
+)
+# Words naming a hazard: "the collision alarm", "the profanity gate", "the proximity guard".
+_QUAL = (
+    r"[\w-]*(safety|hazard|collision|danger|overdose|allergen|toxicity|profanity|self-harm"
+    r"|proximity|stability|abuse|nsfw)[\w-]*"
+)
+# ... one the licensed product puts somewhere ("the banner that RadiVet stamps on every
+# radiograph", "the alert the firmware raises when ...") or one for safety ("the collision
+# alarm"): a compiler's warnings, a cookie banner or a build flag is none.
+_SHOWN = (
+    r"(?:" + _SIGNAL + r")(?=,? ((that|which) )?(the )?([\w-]+ ){0,3}(displays|shows|overlays"
+    r"|places|prints|stamps|attaches|raises|adds|applies|inserts|plays|reads|sounds|issues"
+    r"|generates|puts|emits) (on|onto|to|at|before|beneath|below|above|under|over|when|whenever"
+    r"|in|into|with|after|across)\b)"
+    r"|\b" + _QUAL + r" ([\w-]+ )?(?:" + _SIGNAL + ")"
 )
 # A safety device named by its kind: "the utilisation gate", "the plausibility check", "the
 # overtraining guard", "the fatigue cut-off", "the collision-avoidance layer" (a guard "against"
@@ -86,9 +100,46 @@ _DEVICE_KIND = (
     r"|flow|check|step|mechanism|questionnaire|routine)|(health|safety|risk|medical)[- ]screening"
 )
 _DEVICE = (
-    r"gates?|checks?|checkers?|screens?|(?<!\bto )guards?\b(?! against)|limiters?|monitors?"
+    r"gates?|checks?|checkers?|screens?|(?<!\bto )guards?\b(?! against)|limiters?"
     r"|detectors?|interlocks?|classifiers?|filters?|guardrails?|safeguards?|refusals?"
     r"|escalations?|" + _DEVICE_KIND
+)
+# A device that is plainly a safeguard: one named so, or one "which refuses / halts ..."
+_SAFE_DEVICE = (
+    _GUARD + r"|\bautomatic escalations?\b|\b(check|gate|screen|detector|monitor|limiter"
+    r"|interlock|classifier|filter|guard|limit|ceiling|floor|threshold|cut-?off)\b( (in|of) the"
+    r" [\w-]+ [\w-]+)?,? (which|that) (\w+ ){0,3}(refuses|withholds|blocks|stops|prevents|rejects"
+    r"|pauses|declines|halts|holds back)"
+)
+# A device of the product: "the collision-avoidance layer that ships with the planner", "the
+# escalation flow that routes ...", "the screen built into the writer".
+_PRODUCT_CUE = (
+    r",? ((that|which) (\w+ )?(ships|comes|routes|pages|sends|stops|blocks|refuses|prevents"
+    r"|holds|pauses|halts|rejects|withholds|flags)|((that|which) (is|are) )?(shipped|built"
+    r"|fitted|included|bundled|provided|supplied) (with|into|in|to|by)|(in|of) the [\w-]+ (sdk"
+    r"|api|app|software|model|planner|platform|firmware))\b"
+)
+# A device kept on: a safeguard, a warning the product shows, a hazard's device or the product's.
+_KEPT = (
+    "("
+    + _SAFE_DEVICE
+    + "|"
+    + _SHOWN
+    + "|"
+    + _QUAL
+    + r" ([\w-]+ )?("
+    + _DEVICE
+    + r")\b|("
+    + _DEVICE
+    + ")"
+    + _PRODUCT_CUE
+    + ")"
+)
+# What may not be prompted past: "its refusal", "the toxicity filter" (a rate limiter or a
+# spelling checker is no safeguard).
+_BYPASSED = (
+    r"refusals?|classifiers?|filters?|guardrails?|safeguards?|guard\b|moderation|safety [\w-]+"
+    r"|screens?\b"
 )
 # What a product is built to refuse: "the doses it is configured to withhold".
 _REFUSES = (
@@ -103,46 +154,74 @@ _NO_NOTICE = (
     r"|(powered|built|made) (by|with))\b)"
 )
 _WARNED = "(" + _SIGNAL + "|" + _DEVICE + ")"
-# (tenth pass) Guardrails named by what they do or show: hidden, switched off or prompted past.
+# A ban put on the licensee: "must not", "is not to", "no rider may" ("can not be hidden on older
+# firmware" is a limit, "do not hide the banner" advice, "may not be shown" a "might not").
+_MUST_NOT = (
+    r"\b((must|shall|may) (not|never)|(is|are) (not|never) to|(will|agrees?) not|(nobody|no one"
+    r"|no [\w-]+) (may|shall|is to|are to))\b"
+)
+_BE_NOT = r"\b((must|shall|may) (not|never)|(is|are) (not|never) to) be (\w+,? ){0,4}?(or )?("
+_MUST_KEEP = r"\b(must|shall|(is|are|has|have) to|agrees? to|(is|are) (required|obliged) to)"
+# What follows the defeat: "ends this licence", "revocation of access", "loses their licence".
+_LOSS = (
+    r"\b(end|terminat|revo|forfeit|suspen|cancel|withdraw|void|los(e|es|ing|s)\b)\w*\b.{0,30}"
+    r"\b(licen[cs]e|access|agreement|subscription|rights)\b"
+)
+_MARK = r"watermark|(provenance|synthetic|ai[- ]generated|ai) (tag|manifest|label|mark|metadata)"
+_EACH_THE = r"\w*,? ((\w+,? ){0,3}or \w+( over)? )?(the|that|this|these|any|its|their|each|every)\b"
+# (tenth pass) Guardrails named by what they do or show, which the licensee may not hide, switch
+# off or prompt past, or must keep on. Each needs the licensee's modal, or a licence lost.
 _SHOWN_OR_SHIPPED = "|".join(
     (
-        # a device or warning, then may not be hidden: "the utilisation gate, which refuses ...,
-        # shall not be disabled"; "the stale-data warning ... must not be hidden or suppressed"
-        _NO_NOTICE + r".*\b" + _WARNED + r"\b.{0,160}\b(may|must|shall|can|is|are) (not|never)"
-        r"( to)? be (\w+,? ){0,4}?(or )?(" + _HIDE + ")",
-        # ... hidden, then the warning: "must not crop, hide or overlay the 'Preliminary' banner"
-        _NO_NOTICE + r".*\b(not|never|no \w+ may)\b.{0,30}(" + _HIDE + r")\w*,? ((\w+,? ){0,3}"
-        r"or \w+( over)? )?(the|that|this|these|any|its|their|each|every)\b.{0,60}\b("
-        + _SIGNAL
-        + ")",
-        # "tampering with the fatigue cut-off"; "disable the collision-avoidance layer"
-        "(" + _HIDE + r")\w*( with| around)?,? ((\w+,? ){0,3}or \w+ )?(the|that|this|any|its) "
-        r"([\w-]+ ){0,3}(" + _DEVICE_KIND + ")",
-        # kept on: "keep the profanity gate engaged"; "the plausibility check ... is to remain
-        # switched on"; "leave intact the allergen warning tag"
-        _NO_NOTICE + r".*\b(keep|leave|maintain)\w* (the|its|every|each|all|any|that) "
-        r"([\"'][^\"']{1,60}[\"'] )?([\w-]+ ){0,3}" + _WARNED + r"\b.{0,120}\b" + _ON + r"\b",
-        _NO_NOTICE + r".*\b" + _WARNED + r"\b.{0,160}\b(must|shall|is to|are to|has to|have to)"
-        r"( always)? ((remain|stay|be kept|be left)\w* (\w+ ){0,2}?" + _ON + r"|run (before"
-        r"|on (every|each)))\b",
-        _NO_NOTICE
-        + r".*\b(leave|keep)\w* intact (the|its|every|each|all|any) ([\"'][^\"']{1,60}[\"'] )?"
-        + r"([\w-]+ ){0,3}("
-        + _SIGNAL
-        + ")",
-        # prompted past: "craft prompts to slip health claims past the filter"; "coax the
-        # assistant into revealing what its privacy guard would otherwise withhold"
+        # a warning, then may not be hidden: "the stale-data warning that RouteLoom displays ...
+        # must not be hidden or suppressed"
+        _NO_NOTICE + r".*\b(" + _SHOWN + r")\b.{0,160}" + _BE_NOT + _HIDE + ")",
+        # a safeguard, then may not be disabled: "the utilisation gate, which refuses ..., shall
+        # not be disabled"
+        _NO_NOTICE + r".*\b(" + _SAFE_DEVICE + r")\b.{0,160}" + _BE_NOT + _STRONG + ")",
+        # ... hidden, then the warning: "must not crop, hide or overlay the 'Preliminary' banner
+        # that RadiVet stamps"; "every sheet it generates bears the stamp X, and the Licensee may
+        # not delete that stamp" (a CE stamp on a product is no output's)
+        _NO_NOTICE + r".*" + _MUST_NOT + r" (\w+ ){0,2}?(" + _HIDE + ")" + _EACH_THE + r".{0,60}\b("
+        + _SHOWN + ")",
+        r"\b(generates|generated|produces|produced|outputs?|renders?|rendered|creates|created)"
+        r" (\w+ ){0,2}?(bears?|carr(y|ies)|shows?|displays?|prints?) (the|a|an) ([\w-]+ )?("
+        + _SIGNAL + r")\b.{0,120}" + _MUST_NOT + r" (\w+ ){0,2}?(" + _HIDE + r")\w*,? ((\w+,? )"
+        r"{0,3}or \w+( over)? )?(that|this|such) (" + _SIGNAL + r")\b",
+        # a mark cropped: "a 'Virtually Staged' watermark; agents may not crop, blur or paint
+        # over that mark"
+        near(_MUST_NOT + r" ((\w+,? ){0,3}or )?(\w+ )?(crop|blur|paint\w* over)", _MARK, 80),
+        # the product's device defeated: "must not disable, bypass or retune the
+        # collision-avoidance layer that ships with ..."; "tampering with the fatigue cut-off ...
+        # ends this licence" ("patients must not skip the health-screening questionnaire" is
+        # neither)
+        _MUST_NOT + r" (\w+ ){0,3}?(" + _STRONG + r")\w*( with| around)?,? ((\w+,? ){0,3}or \w+ )?"
+        r"(the|that|this|any|its) ([\w-]+ ){0,3}(" + _DEVICE_KIND + ")" + _PRODUCT_CUE,
+        "(" + _STRONG + r")\w*( with| around)?,? ((\w+,? ){0,3}or \w+ )?(the|that|this|any|its) "
+        r"([\w-]+ ){0,3}(" + _DEVICE_KIND + r")\b.{0,160}" + _LOSS,
+        # kept on: "shall keep the profanity gate engaged"; "the plausibility check ... is to
+        # remain switched on at every workstation"; "must leave intact the allergen warning tag"
+        _NO_NOTICE + r".*" + _MUST_KEEP + r"( always)? (\w+ ){0,2}?(keep|leave|maintain)\w* (the"
+        r"|its|every|each|all|any|that) ([\"'][^\"']{1,60}[\"'] )?([\w-]+ ){0,3}" + _KEPT
+        + r".{0,120}\b" + _ON + r"\b",
+        _NO_NOTICE + r".*\b" + _KEPT + r".{0,160}" + _MUST_KEEP + r"( always)? ((remain|stay"
+        r"|be kept|be left)\w* (\w+ ){0,2}?" + _ON + r",? (whenever|(in|at|on|for|across|within)"
+        r" (every|each|any|all)\b(?! times))|run (before|on|for) (every|each|any))\b",
+        _NO_NOTICE + r".*" + _MUST_KEEP + r" (\w+ ){0,2}?(leave|keep)\w* intact (the|its|every|each"
+        r"|all|any) ([\"'][^\"']{1,60}[\"'] )?([\w-]+ ){0,3}(" + _SHOWN + ")",
+        # prompted past: "may not craft prompts to slip health claims past the filter"; "must
+        # not coax the assistant into revealing what its privacy guard would otherwise withhold"
+        _MUST_NOT + r".{0,60}\b(prompt|quer(y|ies)|role-?play|jailbreak|reword|rephras)\w*.{0,120}"
+        r"\b(past|around|beyond)\b.{0,60}\b(" + _BYPASSED + ")",
         r"\b(prompt|quer(y|ies)|role-?play|jailbreak|reword|rephras)\w*.{0,120}\b(past|around"
-        r"|beyond)\b.{0,60}\b(" + _DEVICE + ")",
-        r"\b(coax|trick|manipulat|jailbreak|prompt|quer(y|ies)|role-?play)\w*.{0,160}("
-        + _REFUSES
-        + ")",
+        r"|beyond)\b.{0,60}\b(" + _BYPASSED + r").{0,60}" + _LOSS,
+        _MUST_NOT + r".{0,60}\b(coax|trick|manipulat|jailbreak|prompt|quer(y|ies)|role-?play)\w*"
+        r".{0,160}(" + _REFUSES + ")",
         # "the offline mode may not be used as a way around the content filters"
-        r"\b(way|means|route|workaround) (a)?round (the|its|any|their) ([\w-]+ ){0,3}("
-        + _DEVICE
-        + ")",
+        r"\b(must|shall|may) not be used (\w+ ){0,2}?(as )?(a|an|any) (way|means|route|workaround)"
+        r" (a)?round (the|its|any|their) ([\w-]+ ){0,3}(" + _BYPASSED + ")",
     )
-)
+)  # fmt: skip
 
 OBLIGATION_RULES: dict[str, Rule] = {
     "aup": rule(
@@ -157,6 +236,17 @@ OBLIGATION_RULES: dict[str, Rule] = {
         + r"|"
         + near(
             _NAMED_RULES, _BIND + r"|\bhonou?r|within the limits of|otherwise than as|\bgovern", 120
+        )
+        # (tenth pass) "each merchant must comply with the Restricted Businesses Policy"; "is
+        # bound by the Synthetic Voice Code of Practice"; "compliance with the Data Sharing Policy
+        # is a condition of every release"
+        + r"|"
+        + near(
+            BOUND_POLICY,
+            r"\b(must|shall|agree to) (\w+ ){0,2}(comply|adhere|abide|follow|observe|conform)"
+            r"|\bbound by|\b(is|as) a condition\b|\bconditions? of (use|access|processing)"
+            r"|\b(depends?|conditional|conditioned) (up)?on (your )?compliance\b",
+            120,
         ),
         True,
         "an acceptable-use policy restricts use",

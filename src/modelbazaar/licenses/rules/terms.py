@@ -28,6 +28,13 @@ _TERMS += r"|\bthe ([\w-]+ ){1,3}(polic(y|ies)|charter|protocol|rules|standards|
 _TERMS += r"|\b(these|this|our) ([\w-]+ ){1,3}(terms|agreement|licen[cs]e|conditions|rules|polic\w*"
 _TERMS += r"|guidelines)\b|\beula\b"
 _TERMS += r"|\bthe ([\w-]+ ){1,2}(terms|conditions)\b"
+# (tenth pass) The licensee bound to something: a change to it is a change of its terms.
+_BOUND = (
+    r"^(?=.*\b(must|shall|bound by|binds?|subject to|comply|compliance|adhere|abide|conditions? of"
+    r"|conditional|agree\w*)\b)"
+)
+# The licence's own terms named as such (a manual's editions or an invoice are not).
+_TERMS_WORD = r"\b(terms|licen[cs]es?|agreement|eula|conditions|polic(y|ies)|rules)\b"
 TERMS_RULES: dict[str, Rule] = {
     "terms_change": rule(
         r"(reserves? the (right|power|authority)(, [^,]{1,80},)? to|(ha(s|ve)|retains?) the (right"
@@ -79,7 +86,6 @@ TERMS_RULES: dict[str, Rule] = {
         r"|(most recent|latest|current) (copy|version) of (this|these|the) (polic|terms|agreement"
         r"|licen)|(most recent|latest|up-to-date|current edition) (copy |version |edition )?of "
         r"(this|these|the|our) ([\w-]+ ){0,4}(polic|terms|agreement|licen|guidelines|rules|aup\b)"
-        r"|(supersedes?|prevails? over|replaces?) (all )?(earlier|prior|previous) versions"
         r"|the latest version from time to time"
         r"|(after|following) (an|any|the|such) (" + _CHANGE + r") (to|of) (" + _TERMS + r")"
         r"|bound by the (updated|amended|revised|new|changed) (" + _TERMS + r"|agreement|terms)"
@@ -194,45 +200,59 @@ TERMS_RULES: dict[str, Rule] = {
         r"|\b(polic\w*|guidelines|charter|rules|standards|terms|licen[cs]e)\b[^.;]{0,40}\bwhich "
         r"[\w-]+ (revises|updates|amends|changes|rewrites|reissues) (\w+ ){0,2}(each|every|from "
         r"time|periodically|regularly|annually|quarterly|yearly|as (new|needed|required))"
-        r"|\b(polic\w*|guidelines|charter|rules|standards|protocol|annex)\b[^.;]{0,60}\bwhich\b"
+        r"|" + _BOUND + r".*\b(polic\w*|guidelines|charter|rules|standards|protocol|annex)\b"
+        r"[^.;]{0,60}\bwhich\b"
         r"[^.;]{0,40}\b(may|can|will) (amend|revise|change|update|rewrite)"
-        # (tenth pass) "the Standards, which Gablestone may rewrite whenever it sees fit"; "the
-        # Developer Code of Conduct, which the Authority may update from time to time"
-        r"|\b(code of (conduct|practice)|(conduct|practice|ethics|stewardship) code|standards)\b"
-        r"[^.;]{0,60}\bwhich (?!you\b)[\w'-]+( [\w'-]+)? (may|can|will)( \w+)? (" + _CHANGE + r")"
+        # (tenth pass; each alternative needs the licensee bound, or the terms themselves as
+        # the subject: third parties' standards "as amended from time to time", a manual's
+        # "previous editions" or a superseding invoice change no licence)
+        # "the Standards, which Gablestone may rewrite whenever it sees fit"; "the Developer Code
+        # of Conduct, which the Authority may update from time to time"
+        r"|" + _BOUND + r".*\b(code of (conduct|practice)|(conduct|practice|ethics|stewardship) "
+        r"code|standards)\b[^.;]{0,60}\bwhich (?!you\b)[\w'-]+( [\w'-]+)? (may|can|will)( \w+)? ("
+        + _CHANGE
+        + r")"
         # "the Data Stewardship Code, as amended by the Exchange from time to time"
-        r"|\b(code|polic\w*|standards?|rules|guidelines|charter|terms|conditions|protocol)\b"
-        r"[^.;]{0,60}\bas (amended|revised|updated|modified|changed)( by [\w' ]{1,40}?)? "
-        r"(from time to time|periodically|regularly|annually|each year)"
-        r"|\bin (its|their) (revised|amended|updated|new|current|latest) (form|version|edition)\b"
-        # "constitutes your acceptance of the amended terms"; "if you keep syncing after we
-        # announce new terms, you will be treated as having accepted them"
-        r"|\b(constitutes?|signifies|means|amounts to) (your )?(acceptance|agreement|consent) (of"
-        r"|to) (the |any |such )?(amended|revised|updated|new|changed|modified) (terms|licen"
-        r"|agreement|polic|conditions|version|eula)"
+        r"|" + _BOUND + r".*\b(code|polic\w*|standards?|rules|guidelines|charter|terms|conditions"
+        r"|protocol)\b[^.;]{0,60}\bas (amended|revised|updated|modified|changed)"
+        r"( by [\w' ]{1,40}?)? (from time to time|periodically|regularly|annually|each year)"
+        # "binds users in its revised form"
+        r"|\b(binds?|appl(y|ies)|govern\w*)\b[^.;]{0,40}\bin (its|their) (revised|amended|updated"
+        r"|new|current|latest) (form|version|edition)\b"
+        # "constitutes your acceptance of the amended terms" (not "does not constitute"); "if you
+        # keep syncing after we announce new terms, you will be treated as having accepted them"
+        r"|(?<!not )(?<!never )\b(constitutes?|signifies|amounts to) (your )?(acceptance|agreement"
+        r"|consent) (of|to) (the |any |such )?(amended|revised|updated|new|changed|modified) (terms"
+        r"|licen|agreement|polic|conditions|version|eula)"
         r"|\b(new|revised|updated|amended|changed) (terms|licen\w*|polic\w*|agreement|conditions)"
         r"\b.{0,80}\b(deemed|treated|taken) (as having|to have) (accept|agree)"
-        # terms that reach back: "supersede every earlier version and apply to each card already
-        # in circulation, whenever it was issued"; "prevail over any earlier version you agreed
-        # to"; "regardless of the version you first accepted"
-        r"|(supersedes?|prevails? over|replaces?) (all |every |any )?(earlier|prior|previous) "
-        r"(versions?|editions?)\b"
-        r"|\b(appl(y|ies)|govern\w*|bind\w*)\b.{0,80}\b(whenever (it|they) (was|were)"
-        r"|however long ago|already in circulation|before (its|the) effective date)"
-        r"|\bregardless of (the|which|any) (version|edition)\b.{0,40}\b(accepted|agreed|signed)"
-        r"|\b(under|with) an? (earlier|previous|prior|older) edition\b"
-        r"|\b(issue|publish|post)\w* an? superseding\b"
+        # terms that reach back: "these terms supersede every earlier version and apply to each
+        # card already in circulation, whenever it was issued"; "prevail over any earlier version
+        # you agreed to"; "regardless of the version you first accepted"
+        r"|" + _TERMS_WORD + r"[^.;]{0,60}\b(supersedes?|prevails? over|replaces?) (all |every "
+        r"|any )?(earlier|prior|previous) (versions?|editions?)\b(?! of (?!(them\b|it\b|(this|these"
+        r"|the|our) ([\w-]+ ){0,3}(terms|licen|agreement|eula|conditions|polic))))"
+        r"|\b(supersedes?|prevails? over|replaces?) (all |every |any )?(earlier|prior|previous) "
+        r"([\w-]+ ){0,3}(licen[cs]es|eulas)\b"
+        r"|" + _TERMS_WORD + r"[^.;]{0,80}\b(appl(y|ies)|govern\w*|bind\w*)\b.{0,80}\b(whenever "
+        r"(it|they) (was|were)|however long ago|already in circulation|before (its|the) effective "
+        r"date)"
+        r"|\b(govern|appl|bind)\w*\b.{0,80}\bregardless of (the|which|any) (version|edition)\b"
+        r"|\b(licen[cs]ed|accepted|agreed|signed|admitted) (under|with) an? (earlier|previous|prior"
+        r"|older) edition\b"
+        r"|\b(issue|publish|post)\w* an? superseding (terms|licen[cs]e|agreement|eula|polic\w*"
+        r"|version|edition)\b"
         r"|\b(terms|licen[cs]e|agreement|eula)\b.{0,20}\bas (currently|presently|now) (posted"
         r"|published|displayed)\b.{0,60}\b(prevail|govern|appl|bind)"
-        r"|\b(governed by|subject to) the ([\w-]+ ){0,4}(terms|licen[cs]e|schedule|polic\w*"
-        r"|agreement|conditions|eula|rules) (then )?in (force|effect) (on|at) the (date|time)\b"
+        r"|\b(governed by|subject to) the ([\w-]+ ){0,4}(licen[cs]e|schedule|polic\w*|eula|rules) "
+        r"(then )?in (force|effect) (on|at) the (date|time)\b"
         # the licensor may lengthen the list of banned uses: "reserves the right to extend the
         # list of prohibited diagnostic uses"; "we may add commodities to the excluded uses";
         # "each addition binds all existing merchants"
         r"|\b(may|can|will|reserves? the right to) (\w+ ){0,2}(add|extend|expand|lengthen)\w* "
-        r".{0,50}\b(list|schedule|prohibited uses|excluded uses|restricted uses|banned uses)\b"
-        r"|\b(each|every|any|such) (addition|amendment|change|revision|update)s? (binds?"
-        r"|appl(y|ies) to) (every|all|each|any) (existing |current )?[\w-]+"
+        r".{0,60}\b(prohibit\w*|excluded|restricted|banned|forbidden|disallowed)\b"
+        r"|\b(each|every|any|such) (addition|amendment|revision)s? binds? (every|all|each|any) "
+        r"(existing |current )?[\w-]+"
         # "may from time to time, and without the consent of any Institution, amend ... these
         # Conditions"
         r"|\b(may|can|will) (from time to time|at any time), [^,]{1,60}, (" + _CHANGE + r")"

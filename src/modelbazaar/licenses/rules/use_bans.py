@@ -98,8 +98,11 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|^(you|licensee|the licensee|users?) (shall|will|must"
         r"|may) not:$"
         r"|\b(shall|will|must|may) not,? and (shall|will|must|may) not (permit|allow|authori[sz]e)"
-        r"|(prohibited|forbidden|barred|banned|precluded) from (using|deploying|employing"
-        r"|exploiting|utili[sz]ing|applying)"
+        # (the tenth pass's words only after "is/are", so not "are not barred from using personal
+        # devices" nor "users banned from using the forum can appeal")
+        r"|prohibited from (using|deploying|employing|exploiting|utili[sz]ing|applying)"
+        r"|(?:(?<=\bis )|(?<=\bare )|(?<=\bbe ))(forbidden|barred|banned|precluded) from (using"
+        r"|deploying|employing|exploiting|utili[sz]ing|applying) (the|this|these|its|any|our)\b"
         r"|\b(will|shall|must|may) not:"
         r"|\b(agree\w*|undertake\w*) not to:$"
         r"|(must|shall|may|will) never (be )?(used|employed|deployed|use|employ|deploy)\b"
@@ -152,7 +155,8 @@ USE_BAN_RULES: dict[str, Rule] = {
         r" (with|using|by)\b"
         r"|(^(no|never)\b.{0,60}\b(may|shall|can|must|will)|\b(may|shall|can|must|will) not) "
         r"(rest|be based|depend)\w* (solely|only|exclusively|entirely|wholly) (up)?on\b"
-        r"|\b(may|must|shall|should) not (\w+ ){0,2}rely (up)?on\b.{0,60}\b(alone|solely"
+        # (advice is no ban: "patients should not rely on the symptom checker alone")
+        r"|\b(may|must|shall) not (\w+ ){0,2}rely (up)?on\b.{0,60}\b(alone|solely"
         r"|exclusively|by itself)\b|\boff the table\b"
         r"|(shall|will|must|may) not engage in (any of )?(the )?(conduct|activities|acts"
         r"|behaviou?rs?|practices)( (listed|set out|described))? (below|in the following)"
@@ -196,7 +200,9 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|(shall|must|may) not be (ingested|fed|incorporated) into (any|a) (dataset|corpus"
         r"|training)"
         r"|(may|must|shall) not configure (the )?[\w-]+ ([\w-]+ )?to\b"
-        r"|\bno\b.{0,80}\b(made|be|is) the sole basis\b"
+        # (not a description: "no single metric is the sole basis of our ranking")
+        r"|\bno\b.{0,80}\b(made|be) the sole basis\b"
+        r"|\bensure\w* that no\b.{0,80}\bis the sole basis\b"
         r"|^no\b.{0,120}\b(used|mined|ingested) to (train|fine-tune|evaluate)\b"
         r"|(is|are) (strictly )?(forbidden|prohibited|not permitted|not allowed) to (use|exploit"
         r"|employ|deploy|apply|utili[sz]e)\b"
@@ -232,41 +238,65 @@ USE_BAN_RULES: dict[str, Rule] = {
         r"|consist)"
         # (tenth pass) acts against the people in the data: "shall neither contact nor try to
         # trace any individual whose samples are held"
-        r"|\b(shall|will|must|may|agrees?|undertakes?)( not to| not| neither| never) (attempt to "
+        # (not the licensor's promise: "we will not contact individuals who have opted out")
+        r"|(?<!\bwe )(?<!\bus )\b(shall|must|may|agrees?|undertakes?)( not to| not| neither| never)"
+        r" (attempt to "
         r"|try to |seek to )?(contact|re-?identify|identify|trace|track|locate|profile|follow"
         r"|unmask|de-?anonymi[sz]e)\b.{0,60}\b(individuals?|persons?|people|participants?|donors?"
         r"|patients?|data subjects?|subjects|passengers?|cardholders?|customers?|members of)\b"
+        # (people in the data: not "staff must not contact patients outside clinic hours")
+        r"[^.;]{0,80}\b(whose|held|contained|recorded|listed|included|represented|in|from|within"
+        r"|of)\b[^.;]{0,40}\b(data\w*|cohort|extract|records?|samples?|biobank|study|database|feed"
+        r"|corpus|registry|collection|files?|tables?)\b"
         # a role that may not use it to: "no merchant shall use the pricing model to coordinate
         # prices"; "..., no developer, reseller or sub-licensee may use the feed or the API to"
-        r"|\bno ([\w-]+ )?(apps?|products?|services?|applications?|developers?|licensees?|users?"
+        # (not a promise, "no member of our team will use the data you upload", nor a pointer to
+        # another channel, "no customer shall use the support portal to ...; please email")
+        r"|^(?!.*\b(please|instead)\b).*\bno ([\w-]+ )?(apps?|products?|services?|applications?"
+        r"|developers?|licensees?|users?"
         r"|resellers?|customers?|partners?|merchants?|subscribers?|members?|operators?"
-        r"|researchers?|clinics?|recipients?|sub-?licensees?)\b[^.]{0,60}\b(shall|may|will|can) "
+        r"|researchers?|clinics?|recipients?|sub-?licensees?)\b[^.]{0,60}\b(shall|may|can) "
         r"(use|employ|deploy|apply) (the|this|any|its|their) ([\w-]+ ){1,3}[^.]{0,40}\b(to"
         r"|for|in order to)\b"
         # a gerund banned: "automated bulk purchasing of tickets for resale is prohibited";
         # "generating fake emergency alerts ... is prohibited" (not copying, selling or reverse
         # engineering, which are a licence's terms; not removing safeguards, a guardrail)
-        r"|^(?!(copy|distribut|redistribut|sell|resell|sublicens|modify|reproduc|publish|rent"
-        r"|leas|lend|transfer|assign|disclos|reverse|decompil|disassembl|remov|circumvent|bypass"
-        r"|disabl|attempt|tamper)\w*\b)([\w-]+ ){0,2}[\w-]+ing\b.{0,160}\b(is|are) (strictly "
+        # (only gerunds of abuse or of using the work: "force-pushing to the main branch is not
+        # permitted" and "parking in the loading bay is prohibited" are house rules)
+        r"|(^|; )(([\w-]+ ){0,2}(scrap|harvest|impersonat|spoof|spamm|phish|stalk|harass|defraud"
+        r"|dox)\w*ing|((automated|bulk|mass|automatic|systematic) )+([\w-]+ )?[\w-]+ing"
+        r"|(generat|produc|creat|post|send|spread|circulat)\w*ing (\w+ ){0,2}(fake|false|fraudulent"
+        r"|deceptive|misleading|spam|malicious|abusive|hateful|defamatory|unsolicited)"
+        r"|(using|deploying|employing|running|applying) (the|this|these|its|any) [\w-]+"
+        r"|sending (it|them) to)\b.{0,160}\b(is|are) (strictly "
         r"|expressly )?(prohibited|forbidden|not (permitted|allowed))\W*$"
         # list headings: "among the uses the Authority prohibits are the following:"; "the
         # following kinds of content may not be hosted on the service:"
-        r"|\b(uses|applications|purposes|activities) (that |which )?(the )?([\w-]+ ){0,2}"
-        r"(prohibits|forbids|bans|(does|do) not (allow|permit))\b"
-        r"|\bthe following( [\w-]+){0,5} (may|must|shall|can) not be\b.{0,60}:$"
+        # (not "applications that the sandbox does not allow include ...", nor "the following
+        # fields must not be left blank:")
+        r"|\b(uses|purposes|activities) (that |which )?(the )?([\w-]+ ){0,2}"
+        r"(prohibits|forbids|bans)\b.{0,40}(\b(following|include|includes|including)\b|:$)"
+        r"|\bthe following ((kinds?|types?|categories|forms?|sorts?) of )?(content|uses?|material"
+        r"|media|activit\w+|purposes?|applications?|outputs?|works?|prompts?|requests?)"
+        r" (may|must|shall|can) not be (used|hosted|uploaded|posted|generated|shared|published"
+        r"|transmitted|stored|created|submitted|produced|made|offered)\b.{0,60}:$"
         # a score as the only ground of a decision: "no subscriber shall treat an estimate as the
         # sole basis for"; "may never be the only grounds on which"; "shall not rest on the score
         # alone"; "no person shall rely on the predictions alone when deciding"
         # (advice is not a ban: "should not be used as the sole basis for medical decisions")
-        r"|(\bno|\b(may|must|shall|will|can) (not|never))\b.{0,100}\b(as|be|is|made|become) (the )?"
+        # (a modal's ban: not "makes no representation that the score is the sole factor", nor
+        # the licensor's "we will never make a decision ... as the sole basis")
+        r"|(\bno\b[^.;]{0,60}\b(shall|may|must)\b|\b(may|must|shall) (not|never))\b.{0,100}"
+        r"\b(as|be|is|made|become) (the )?"
         r"(sole|only|exclusive) (basis"
         r"|grounds?|determinant|factor)\b"
-        r"|(\b(may|must|shall|should|can|will) not|^no\b.{0,60}\b(may|must|shall|should|can"
-        r"|will)) (\w+ ){0,2}(rely|rest|be based|depend)\w* (up)?on\b.{0,60}\b(alone|solely"
+        r"|(\b(may|must|shall) not|^no\b.{0,60}\b(may|must|shall)) (\w+ ){0,2}(rely|rest"
+        r"|be based|depend)\w* (up)?on\b.{0,60}\b(alone|solely"
         r"|exclusively|by (itself|themselves))\b"
         # deceptive edits: "no archive recording shall be edited so as to misrepresent"
-        r"|\b(no|not|never)\b.{0,80}\b(so as to|in order to|in a way that|in such a way as to) "
+        # (a ban with a modal: not "we never edit reviews so as to mislead customers")
+        r"|(\bno\b[^.;]{0,80}\b(shall|may|must)\b|\b(shall|may|must) (not|never)\b)[^.;]{0,80}"
+        r"\b(so as to|in order to|in a way that|in such a way as to) "
         r"(misrepresent|mislead|deceive|impersonate|defame|misattribute)\b",
         True,
         "use-based restrictions apply",

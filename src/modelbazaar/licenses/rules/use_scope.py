@@ -45,19 +45,21 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|allowed)|(licen[cs]e|permission) must)"
         r"|\b(not|never|no part)\b.{0,80}\b(paid|fee-paying) ([\w,-]+ ){0,4}(services?|engagements?"
         r"|client work|class(es)?|lessons|tutoring)\b"
-        # (tenth pass) a free tier, and a paid plan for those who earn: "an app that charges users
-        # or carries paid advertising needs a commercial data licence"; "any station carrying
-        # paid advertising must move to a commercial licence"
-        r"|"
-        + near(
-            r"(?<!free of )\b(charg(e|es|ing)|paid|advertising|payments|fees?)\b|" + _COMMERCE,
-            r"\b(needs?|must (obtain|move to|buy|take out|purchase|apply for|switch to|upgrade to)"
-            r"|requires?|apply for)\b (a |an )?(separate |paid )?(commercial|paid) ([\w-]+ ){0,2}"
-            r"(licen[cs]e|plan|tier|subscription|agreement)",
-            120,
-        )
+        # (tenth pass) a free tier, and a commercial licence for those who earn: "an app that
+        # charges users or carries paid advertising needs a commercial data licence"; "any
+        # station carrying paid advertising must move to a commercial licence"; "commercial
+        # organisations wishing to use the Dataset must apply for a commercial access licence"
+        # (a paid plan for more storage or SSO is pricing, not a ban on commercial use)
+        r"|(\b[\w-]+s? (that|which|who) (charges?|carr(y|ies) paid|sells?|takes? payments|shows?"
+        r" advertising)|\b(carrying|selling|charging|taking|showing) (paid )?(advertising"
+        r"|sponsorship|airtime|payments|fees)|\bcommercial (organi[sz]ations?|entities|users"
+        r"|companies|firms))\b"
+        r".{0,60}\b(needs?|must (obtain|move to|buy|take out|purchase|apply for|switch to|upgrade"
+        r" to)|requires?) (a |an )?(separate )?(paid )?commercial ([\w-]+ ){0,2}(licen[cs]e|plan"
+        r"|agreement)"
         # "free for charity clinics but may not be used by any practice that charges clients"
-        + r"|\b(not|never)\b.{0,40}\bby (any|a|an) ([\w-]+ ){1,2}(that|which|who) charges?\b"
+        r"|\b(may|must|shall|can) ?not be used by (any|a|an) ([\w-]+ ){1,2}(that|which|who)"
+        r" charges?\b"
         r"|from which (a |any )?(fee|payment|salary|revenue|income)\b|only non-revenue use"
         r"|commercial (\w+ ){0,2}(service|authori[sz]ation)\b.{0,60}\brequires?|"
         r"(?<!non-)commercial (use|usage|purposes?|deployment|access)\b.{0,60}\b(requires?|needs?)"
@@ -117,7 +119,7 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         # other purpose")
         r"|\b("
         + _RESEARCH
-        + r"|stud(y|ies|ied))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
+        + r"|stud(y|ies))\b.{0,80}\b(only|solely|alone|nothing (else|more)|no (other|commercial"
         r"|operational|production)( or (commercial|operational|production))? (purposes?|uses?))\b"
         # "provided for internal evaluation ... and must not be included in shipping products"
         r"|(evaluat|test|experiment|trial|research|stud(y|ie)|pilot)\w*\b.{0,80}\b(must|shall|may"
@@ -133,14 +135,22 @@ USE_SCOPE_RULES: dict[str, Rule] = {
         r"|production (use|deployment|systems?)? ?(is|are) not (licensed|permitted|allowed"
         r"|authori[sz]ed)|\b(not|never|no)\b.{0,40}\b(in|for|into) (any )?production\b"
         # "no right is granted to use the Model in a live or customer-facing environment"
-        # (tenth pass) "not for operating a live service"; "but not on live patients"; "no live
-        # orders may be placed"; "not to serve coaching to real users"
-        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into|on) (\w+ing )?(any |a |an )?(live"
-        r"|customer-facing|operational)\b|\b(not|never|no)\b.{0,80}\b(live|production"
-        r"|real[- ]world|real) (traffic|users|requests|workloads|patients|orders|customers)"
-        r"|\bno live [\w-]+ (may|can|shall|will|are to|is to)\b"
-        # "non-commercial academic research is the sole purpose for which the library is released"
+        r"|\b(not|never|no|nothing)\b.{0,60}\b(in|for|into) (any |a |an )?(live|customer-facing"
+        r"|operational)\b|\b(not|never|no)\b.{0,80}\b(live|production|real[- ]world) (traffic|users"
+        r"|requests|workloads)"
+        # (tenth pass; said of the grant, not of operations: "do not run migrations on a live
+        # database" and "not yet tested with real users" grant nothing) "not for operating a live
+        # service"; "but not on live patients"; "no live orders may be placed"; "not to serve
+        # coaching to real users"; "the sole purpose for which the library is released"
+        r"|\bnot for (operating|running|serving|powering|providing) (a |an |any )?(live|production"
+        r"|customer-facing)\b|\bnot (on|with|to) (live|real) (patients|users|customers)\b"
+        r"|\bnot to (serve|power|provide|offer)\w* .{0,40}\breal (users|customers|patients)\b"
+        r"|\bno live [\w-]+ (may|can|shall) be (placed|made|processed|served|run|submitted|booked"
+        r"|handled|taken)\b"
         r"|\b(" + _RESEARCH + r")\b (is|are|shall be|remains?) the (sole|only|exclusive) purpose"
+        r" for which\b.{0,60}\b(released|licensed|provided|made available|granted|may be used"
+        r"|supplied|shared)\b"
+        r"|\bmay (only )?be studied\b.{0,60}\b(no other purpose|only\b|solely)"
         # "shipping the Model in a product is not covered"; "for study and not put into service"
         r"|(shipping|deploying|deployment|including|integrating|embedding)\b.{0,40}\b(products?"
         r"|services?|production)\b.{0,20}\b(is|are) not (covered|licensed|permitted|allowed)"

@@ -29,6 +29,16 @@ USE_VETO = {
         r"|organi[sz]er|sponsor|curator|institution|hospital)s?)( \w+)? (do|does|will|shall) not "
         r"(use|collect"
         r"|retain|store|train)\b"
+        # (tenth pass) ... nor hands on what it holds: "we do not sell or share the predictions";
+        # "our staff will never share ..."; "Acme does not sell the responses you receive";
+        # "replies are stored for 30 days and are not used to train our models"
+        # (unless the licensee is barred too: "... and you must not use them to train models")
+        r"|^(?!.*\b(you|licensee|customer|user|developer|recipient)s? (will|do|shall|must|may"
+        r"|agrees?) not\b).*(\b(we|our [\w-]+)( \w+)? (do|does|will|shall) (not|never) (sell|share"
+        r"|disclose|pass|publish|release|transfer|supply|rent|trade)\b"
+        r"|\b(does|do|will) not (sell|share|disclose|rent|pass on)\b.{0,80}\byou (receive|generate"
+        r"|create|get|submit|provide|make)\b"
+        r"|\bnot (be )?used (to (train|improve)|for (training|improving)) our\b(?! competitors))"
         r"|\b(does|do|will) not (use|train)\b.{0,60}\b(its|our|their) (own )?(\w+ )?models\b"
         r"|(do|does|will) not claim (any )?(ownership|rights?)|(does|do) not (use|collect|retain"
         r"|store) (your|customer|user|outputs?|such|prompts?|completions?|inputs?)|usable for "
@@ -79,6 +89,9 @@ USE_VETO = {
         # diagnostic uses by notice" changes the terms, it excludes nothing itself
         r"|\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
         r"|upon|on|with) (\w+ ){0,2}notice\b"
+        # a privacy notice on the reader's own data: "insurers are not authorised to receive your
+        # data through our app" keeps data from them, it leaves no one out of a grant
+        r"|\byour (personal )?(data|information|details)\b"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.

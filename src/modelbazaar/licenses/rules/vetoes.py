@@ -146,6 +146,14 @@ VETO = {
         r"|(?<!\bno )\b(users?|owners?|admins?|administrators?|operators?|wearers?|clinicians?"
         r"|drivers?|riders?|staff|clinics?|practices?) (may|can) (turn|switch|mute|silence|hide"
         r"|dismiss|snooze)\b"
+        # what switching a device off does, told and forbidden by no one: "turning off the spam
+        # filter ends the quarantine" ("tampering with it ends this licence" is a clause)
+        r"|^((turning|switching) (off|down)|disabling|bypassing|removing|overriding|tampering"
+        r"|circumventing|skipping|deactivating|lowering|muting|stripping|weakening|defeating)\b"
+        r"(?!.*\b(licen[cs]|agreement|terms\b|prohibit|forbid|not (permitted|allowed)|breach"
+        r"|violat|terminat|revo|suspen|forfeit|must\b|shall\b|may not\b|entitl))"
+        # a house style for interfaces: "our style guide says chart warnings must not be obscured"
+        r"|\b(style guide|design system|ui guidelines|design guidelines)\b"
     ),
     # Revised terms that bind licensees are a terms change, not terms passed on to recipients.
     "flow_down": re.compile(
