@@ -82,7 +82,7 @@ def test_saved_model_loads_as_the_same_model() -> None:
 
 
 def test_a_classifier_finding_is_quoted_with_its_section_and_marked() -> None:
-    text = "4. Turnover of more than one million ends the free tier.\n\n5. Please rename the model."
+    text = "4. Turnover of more than one million ends the free tier.\n\n5. Please rename the model first."
     found = find_clauses(text, "LICENSE", classifier=_toy())
     learned = [f for f in found if "classifier" in f.detail]
     assert learned, found
@@ -110,13 +110,13 @@ def test_the_shipped_model_adds_only_the_chosen_categories() -> None:
 def test_the_audit_runs_the_shipped_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     from modelbazaar.licenses import identify
 
-    text = "Model Licence\n\n4. Please rename the model.\n"
+    text = "Model Licence\n\n4. Please rename the model first.\n"
     assert not any("classifier" in f.detail for f in identify.read_license(text, "LICENSE")[1])
     monkeypatch.setattr(identify, "shipped_model", _toy)
     findings = identify.read_license(text, "LICENSE")[1]
     learned = [f for f in findings if "classifier" in f.detail]
     assert [(f.kind, f.section, f.restrictive) for f in learned] == [("naming", "4", True)]
-    assert learned[0].quote == "Please rename the model."
+    assert learned[0].quote == "Please rename the model first."
 
 
 @pytest.mark.slow  # six scikit-learn fits (~5-60 s, as the machine is loaded)
@@ -145,9 +145,9 @@ def test_corpus_clauses_run_the_shipped_classifier(monkeypatch: pytest.MonkeyPat
 
 
 def test_classifier_does_not_judge_fragments() -> None:
-    """A fragment of one to three words ("If" cut off before a list, a heading such as "No
-    Sovereign Immunity") is never a classifier finding, however its few terms score; a sentence
-    of four words or more is judged."""
+    """A fragment of one to four words ("If" cut off before a list, headings such as "No
+    Sovereign Immunity" or "No Withholding User Data") is never a classifier finding, however its
+    few terms score; a sentence of five words or more is judged."""
 
     class Everything:
         def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -159,9 +159,10 @@ def test_classifier_does_not_judge_fragments() -> None:
         def doubted(self, probs: np.ndarray) -> list[set[str]]:
             return [set() for _ in probs]
 
-    text = "1. If\n\n2. No Sovereign Immunity\n\n3. We decide everything here.\n"
+    text = "1. If\n\n2. No Sovereign Immunity\n\n3. No Withholding User Data\n\n"
+    text += "4. We decide everything here alone.\n"
     found = find_clauses(text, "x", classifier=Everything())
-    assert [f.quote for f in found] == ["We decide everything here."]
+    assert [f.quote for f in found] == ["We decide everything here alone."]
     # a sentence in a language the train part lacks: one known word ("person") of ten
     german = "4. Lizenznehmer: Jede natürliche oder juristische Person, die die Lizenz annimmt.\n"
     assert find_clauses(german, "x", classifier=Everything()) == []
