@@ -82,7 +82,8 @@ def test_saved_model_loads_as_the_same_model() -> None:
 
 
 def test_a_classifier_finding_is_quoted_with_its_section_and_marked() -> None:
-    text = "4. Turnover of more than one million ends the free tier.\n\n5. Please rename the model first."
+    text = "4. Turnover of more than one million ends the free tier.\n\n"
+    text += "5. Please rename the model first."
     found = find_clauses(text, "LICENSE", classifier=_toy())
     learned = [f for f in found if "classifier" in f.detail]
     assert learned, found

@@ -188,10 +188,11 @@ def _learned(
     list, in TPL-1.0, came out a termination at 0.97; after the eighth clause pass, OSET-PL's
     heading "No Sovereign Immunity" came out a use restriction at 0.89, so three words are not
     enough either; after the tenth, CAL-1.0's heading "No Withholding User Data" did at four, and
-    of the train part's 111 four-word sentences 3 hold a clause, all three found by the rules). For the same reason a sentence most of whose words the train part never
-    had is not judged: after the ninth pass the German CC texts' "natürliche oder juristische
-    Person" definitions (one known word, "person") came out use restrictions at 0.84. Rules and
-    classifiers read English; other languages are left to the rules."""
+    of the train part's 111 four-word sentences 3 hold a clause, all three found by the rules).
+    For the same reason a sentence most of whose words the train part never had is not judged:
+    after the ninth pass the German CC texts' "natürliche oder juristische Person" definitions
+    (one known word, "person") came out use restrictions at 0.84. Rules and classifiers read
+    English; other languages are left to the rules."""
     if model is None or not texts:
         return [{} for _ in texts], [set() for _ in texts]
     probs = model.probabilities(texts)
