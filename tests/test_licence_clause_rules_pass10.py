@@ -11,6 +11,8 @@ from __future__ import annotations
 from tests.clause_cases import rule_tests
 
 FOUND: dict[str, list[str]] = {
+    # a field of use beside the user's own data (the privacy-notice veto reads "receive your data")
+    "field_of_use": ["You may not combine your data with the Model for any military purpose."],
     "terms_change": [
         "The Steering Board may at any time, and without asking any member, revise these Rules.",
         "This release of the Harbour Terms supersedes every prior edition of them.",
@@ -66,6 +68,7 @@ FOUND: dict[str, list[str]] = {
 }
 
 LOOK_ALIKES: dict[str, list[str]] = {
+    "field_of_use": ["Insurers are not authorised to receive your data through our app."],
     "terms_change": [
         # an entire-agreement clause supersedes earlier agreements, not earlier versions
         "This Agreement supersedes all prior agreements between the parties on its subject.",

@@ -91,7 +91,8 @@ USE_VETO = {
         r"|upon|on|with) (\w+ ){0,2}notice\b"
         # a privacy notice on the reader's own data: "insurers are not authorised to receive your
         # data through our app" keeps data from them, it leaves no one out of a grant
-        r"|\byour (personal )?(data|information|details)\b"
+        r"|\b(receiv|access|collect|process|obtain|see|view)\w* your (personal )?(data|information"
+        r"|details)\b"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
