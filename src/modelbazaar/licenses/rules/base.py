@@ -27,15 +27,6 @@ POLICY = (
     r"|(conduct|content) (polic\w*|rules)"
     r"|\((acceptable|prohibited|permitted) uses?\)"
 )
-# (tenth pass) Policies whose name alone does not say they bind the licensee ("our Data Sharing
-# Policy" may describe the licensor's own practice): a use policy only when the licensee must
-# comply (obligations.py, "aup"). "the Restricted Businesses Policy"; "the Genomic Data Sharing
-# Policy"; "the Menu Data API Policy"; "the Synthetic Voice Code of Practice".
-BOUND_POLICY = (
-    r"(restricted|prohibited|banned) (uses?|businesses|content|activities|products|merchants"
-    r"|categories|applications) polic\w*|data (use|sharing|access) polic\w*"
-    r"|\b(api|platform) (usage |use )?polic\w*|code of practice"
-)
 
 
 @dataclass(frozen=True)

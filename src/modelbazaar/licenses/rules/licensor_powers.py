@@ -119,25 +119,18 @@ LICENSOR_POWER_RULES: dict[str, Rule] = {
             r"|guardrail|safeguard|filter|protection|moderation)",
             100,
         )
-        # defeating a safeguard ends the licence, however long the list between the two
-        + r"|"
-        + near(
-            r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip)\w*\b.{0,80}\b(safety"
-            r"|guardrail|safeguard|filter|protection|moderation)"
-            # "keep the safety filter switched on; turning it off ends your licence"
-            r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
-            r" (it|them) off\b",
-            _LICENCE_ENDS,
-            400,
-        )
-        # (tenth pass) safety devices that are no filter, defeated: "tampering with the fatigue
-        # cut-off ... ends this licence"; the end must be the licence's ("switching off the alarm
-        # ends the alert sequence", "voids the manufacturer's warranty" end none)
+        # defeating a safeguard ends the licence, however long the list between the two; (tenth
+        # pass) safety devices that are no filter too: "tampering with the fatigue cut-off ...
+        # ends this licence"; the end must be the licence's ("switching off the alarm ends the
+        # alert sequence", "voids the manufacturer's warranty" end none)
         + r"|"
         + near(
             r"(bypass|circumvent|disabl|tamper\w* with|defeat|jailbreak|strip|switch\w* off"
             r"|turn\w* off)\w*\b.{0,80}\b(interlock|fail-?safe|suppression|plausibility|cut-?off"
             r"|screening|alarm|safety|guardrail|safeguard|filter|protection|moderation)"
+            # "keep the safety filter switched on; turning it off ends your licence"
+            r"|(safety|guardrail|safeguard|filter|protection|moderation)\b.{0,60}\b(turn|switch)\w*"
+            r" (it|them) off\b"
             r"|\bslip\w* .{0,60}\bpast the ([\w-]+ ){0,3}(classifier|filter|check|guard\w*)",
             _LICENCE_ENDS,
             400,

@@ -7,7 +7,7 @@ Example: `OBLIGATION_RULES["aup"].matches("you must comply with the acceptable u
 
 from __future__ import annotations
 
-from modelbazaar.licenses.rules.base import BOUND_POLICY, POLICY, Rule, near, rule
+from modelbazaar.licenses.rules.base import POLICY, Rule, near, rule
 
 _BIND = (
     r"comply|complian|adhere|abide|subject to|governed by|in accordance with|conform|agree to"
@@ -33,6 +33,15 @@ _NAMED_RULES = (
     r"|ethic\w*|fair|permitted|acceptable|safe|safety|deployment|behaviou?r|practice|stewardship"
     r"|integrity|content)( [\w-]+){0,3} (code|charter|standards?|guidelines?|principles|protocols?"
     r"|rulebook|rules)\b"
+)
+# (tenth pass) Policies whose name alone does not say they bind the licensee ("our Data Sharing
+# Policy" may describe the licensor's own practice): a use policy only when the licensee must
+# comply (the "aup" rule below). "the Restricted Businesses Policy"; "the Genomic Data Sharing
+# Policy"; "the Menu Data API Policy"; "the Synthetic Voice Code of Practice".
+_BOUND_POLICY = (
+    r"(restricted|prohibited|banned) (uses?|businesses|content|activities|products|merchants"
+    r"|categories|applications) polic\w*|data (use|sharing|access) polic\w*"
+    r"|\b(api|platform) (usage |use )?polic\w*|code of practice"
 )
 # "We may update this Policy": a policy the licensor can change is one it holds you to.
 _UPDATE = r"(updat|chang|amend|modif|revis)\w*"
@@ -242,7 +251,7 @@ OBLIGATION_RULES: dict[str, Rule] = {
         # is a condition of every release"
         + r"|"
         + near(
-            BOUND_POLICY,
+            _BOUND_POLICY,
             r"\b(must|shall|agree to) (\w+ ){0,2}(comply|adhere|abide|follow|observe|conform)"
             r"|\bbound by|\b(is|as) a condition\b|\bconditions? of (use|access|processing)"
             r"|\b(depends?|conditional|conditioned) (up)?on (your )?compliance\b",

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+# The power to add to the list of banned uses: "reserves the right to extend the list of
+# prohibited diagnostic uses by notice" changes the terms (terms_change); it bans nothing itself.
+_ADDS_BY_NOTICE = (
+    r"\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
+    r"|upon|on|with) (\w+ ){0,2}notice\b"
+)
 # Wording that looks like a use clause but restricts nothing (kind -> veto pattern).
 USE_VETO = {
     # Outputs free for any use, training included, are no output-use ban.
@@ -85,14 +91,12 @@ USE_VETO = {
         r"(remove|obscure|crop|hide|overlay|alter|strip|delete)\b"
         r"|\bnot (\w+,? ){0,3}(or )?(remove|obscure|crop|hide|overlay|alter|strip|delete)\b.{0,100}"
         r"\b(watermark|banner|legend|disclaimer|caption)s?\b"
-        # the power to add to the list: "reserves the right to extend the list of prohibited
-        # diagnostic uses by notice" changes the terms, it excludes nothing itself
-        r"|\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
-        r"|upon|on|with) (\w+ ){0,2}notice\b"
+        r"|"
+        + _ADDS_BY_NOTICE
         # a privacy notice on the reader's own data: "insurers are not authorised to receive your
         # data through our app" keeps data from them, it leaves no one out of a grant
-        r"|\b(receiv|access|collect|process|obtain|see|view)\w* your (personal )?(data|information"
-        r"|details)\b"
+        + r"|\b(receiv|access|collect|process|obtain|see|view)\w* your (personal )?(data"
+        r"|information|details)\b"
     ),
     # Names and marks that may not endorse products (BSD's third clause), the Apache notice
     # ("you may not use this file except in compliance"), rules of construction, patents.
@@ -145,10 +149,8 @@ USE_VETO = {
         r"|(in the (case|event) of|upon|after|following) (such |any |the )?(terminat|expir)"
         r"|(after|once|when) (this|the|such|your) \w+ (\w+ )?(has )?(ended|ends|terminat\w*"
         r"|expire[sd]|lapsed)"
-        # the power to add to the list: "we may add commodities to the excluded uses in Schedule B
-        # by written notice" changes the terms, it bans nothing itself
-        r"|\b(reserves? the right to|may) (add|extend|expand|amend|update|revise)\b.{0,80}\b(by"
-        r"|upon|on|with) (\w+ ){0,2}notice\b"
+        # "we may add commodities to the excluded uses in Schedule B by written notice"
+        r"|" + _ADDS_BY_NOTICE
     ),
     # Wording that welcomes commercial use (EPL's "intended to facilitate the commercial use").
     "non_commercial": re.compile(
