@@ -23,9 +23,13 @@ torch only inside functions, so importing it does not start torch.
     []
 """
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 # The caps every portable build runs under; recorded with each build (its "caps").
 CAPS: dict[str, str] = {
@@ -71,12 +75,52 @@ def caps_wanted(argv: list[str]) -> bool:
 def activate() -> None:
     """Put the portable caps in this process's environment (before torch starts, to take effect).
 
-    A cap the user set to another value is overridden: a portable build ignores the host.
+    A cap the user set to another value is overridden: a portable build ignores the host. The
+    exact matrix products (`train/exact_matmul.py`) are installed the moment torch is imported,
+    or now if it already is.
     """
     global _activated_before_torch
     os.environ.update(CAPS)
-    if "torch" not in sys.modules:
-        _activated_before_torch = True
+    if "torch" in sys.modules:
+        _install_exact_numerics()
+        return
+    _activated_before_torch = True
+    if not any(isinstance(finder, _AfterTorchImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterTorchImport())
+
+
+def _install_exact_numerics() -> None:
+    from modelbazaar.train import exact_math, exact_matmul  # noqa: PLC0415 (imports torch)
+
+    exact_matmul.install()
+    exact_math.install()
+
+
+class _AfterTorchImport(importlib.abc.MetaPathFinder):
+    """Installs the exact matrix products right after `import torch` finishes, once.
+
+    Commands import torch lazily, deep inside whatever they run; hooking the import itself is
+    the one place every portable computation passes through first.
+    """
+
+    def find_spec(
+        self, fullname: str, path: object = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "torch":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec("torch")
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        run_module = loader.exec_module
+
+        def exec_then_install(module: ModuleType) -> None:
+            run_module(module)
+            _install_exact_numerics()
+
+        loader.exec_module = exec_then_install  # type: ignore[method-assign]
+        return spec
 
 
 def _in_initial_environment() -> bool:
@@ -98,6 +142,11 @@ def problems() -> list[str]:
         found.append(f"the CPU caps are not set ({', '.join(wrong)})")
     elif not (_activated_before_torch or _in_initial_environment()):
         found.append("the CPU caps were set after torch started, so its libraries ignore them")
+    if not exact_numerics():
+        found.append(
+            "the exact matrix products and math functions are not installed "
+            "(train/exact_matmul.py, train/exact_math.py)"
+        )
     capability = torch.backends.cpu.get_cpu_capability()
     if not wrong and capability != "AVX2":
         found.append(
@@ -108,5 +157,20 @@ def problems() -> list[str]:
 
 
 def env_values() -> dict[str, str | None]:
-    """The caps as this process sees them (recorded with every build, portable or not)."""
-    return {name: os.environ.get(name) for name in (*CAPS, "MKL_ENABLE_INSTRUCTIONS")}
+    """The caps as this process sees them (recorded with every build, portable or not).
+
+    "exact" names the exact products and math functions when they are installed (their
+    versions decide the bits), else None: the CPU's MKL computes them.
+    """
+    values = {name: os.environ.get(name) for name in (*CAPS, "MKL_ENABLE_INSTRUCTIONS")}
+    values["exact"] = exact_numerics()
+    return values
+
+
+def exact_numerics() -> str | None:
+    """The versions of the exact products and math functions in force, or None (the CPU's)."""
+    from modelbazaar.train import exact_math, exact_matmul  # noqa: PLC0415 (imports torch)
+
+    if exact_matmul.installed() and exact_math.installed():
+        return f"{exact_matmul.VERSION}+{exact_math.VERSION}"
+    return None
