@@ -18,22 +18,6 @@ from tests.helpers import edit_recipe, tree_digest
 REFERENCE = json.loads((Path(__file__).parent / "reference_hashes.json").read_text())
 
 
-def _intel() -> bool:
-    try:
-        return "GenuineIntel" in Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-
-
-# A known failure, not a passing test: the references were built on AMD CPUs, and an Intel Xeon
-# (AVX-512, AMX) gives another hash under the same caps (README "Reproducibility": MKL's
-# COMPATIBLE branch is not vendor-neutral). Not strict: an Intel CPU that matches reports XPASS.
-INTEL_DIFFERS = pytest.mark.xfail(
-    _intel(), reason="portable builds differ between Intel and AMD CPUs (README)", strict=False
-)
-
-
-@INTEL_DIFFERS
 def test_tiny_portable_build_gives_the_reference_hash(tiny_built: tuple[Path, Store]) -> None:
     _, store = tiny_built
     record = store.version("main")
@@ -50,7 +34,6 @@ def test_portable_build_refuses_auto_precision(fresh_tiny: tuple[Path, Store]) -
     assert tree_digest(model_dir / ".bazaar") == before
 
 
-@INTEL_DIFFERS
 @pytest.mark.slow
 def test_shakespeare_portable_build_gives_the_reference_hash(tmp_path: Path) -> None:
     model_dir = templates.create(tmp_path / "shakespeare", "shakespeare")
@@ -81,9 +64,39 @@ def test_the_entry_point_sets_the_caps_before_torch(argv: list[str], caps: str |
     env = {k: v for k, v in os.environ.items() if k not in portable.CAPS}
     probe = (
         f"import sys; sys.argv = ['bazaar', *{argv!r}]; import modelbazaar.cli.main; "
-        "import os; print(os.environ.get('ATEN_CPU_CAPABILITY'))"
+        "import os; print(os.environ.get('ATEN_CPU_CAPABILITY')); import torch; "
+        "from modelbazaar.train import portable; print(portable.exact_numerics())"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
-    assert done.stdout.strip() == str(caps)
+    cap, exact = done.stdout.split()
+    assert cap == str(caps)
+    # The exact products and math functions come with the caps, installed by `import torch`.
+    assert (exact != "None") == (caps is not None)
+
+
+# Built in a fresh process with every library that used to decide the bits set otherwise: MKL's
+# AUTO branch (this CPU's fastest code) and numpy's OpenBLAS forced to its Sandybridge kernels
+# (AVX without FMA). Neither may matter any more: every product is exact, no VML function runs.
+BUILD_ELSEWHERE = """
+import sys, tempfile
+from pathlib import Path
+from modelbazaar.train import portable
+portable.CAPS["MKL_CBWR"] = "AUTO"
+portable.activate()
+from modelbazaar import templates
+from modelbazaar.workflows.build import build
+model_dir = templates.create(Path(tempfile.mkdtemp()) / "tiny", "tiny")
+print(build(model_dir, show_progress=False).version)
+"""
+
+
+def test_the_tiny_build_does_not_depend_on_mkl_or_openblas_kernels(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in portable.CAPS}
+    env |= {"OPENBLAS_CORETYPE": "Sandybridge", "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_ELSEWHERE], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == REFERENCE["tiny"]

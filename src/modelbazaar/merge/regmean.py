@@ -23,9 +23,11 @@ from exactly the input directions only one contributor's data uses. So ``DEFAULT
 Equal Grams give the plain mean of the deltas (the ``linear`` method): RegMean is a mean that
 knows which input directions each contributor's change is about.
 
-Numerics: sums and the solve are float64; ``torch.linalg.solve`` (an LU solve, never an
-explicit inverse), with a tiny ridge only when the summed Gram is singular (an input feature no
-contributor's data ever used). Deterministic: fixed order, no randomness.
+Numerics: sums and the solve are float64: an LU solve with partial pivoting, never an explicit
+inverse (``train/exact_solve.py``: LAPACK's algorithm written so that no library or CPU can
+reorder its sums), with a tiny ridge only when the summed Gram is singular (an input feature
+no contributor's data ever used). Under portable numerics the products are exact as well
+(``train/exact_matmul.py``), so a merge replays to the same bits on any CPU.
 
 Example::
 
@@ -38,6 +40,7 @@ from __future__ import annotations
 import torch
 
 from modelbazaar.errors import BazaarError, BundleError
+from modelbazaar.train.exact_solve import solve
 
 DEFAULT_ALPHA = 1.0
 LEGACY_ALPHA = 0.9  # the default before 1.0; only for merge records that predate recording α
@@ -61,10 +64,15 @@ def regmean_layer(
         g = weight * shrink(gram, alpha)
         lhs += g
         rhs += g @ delta.double().T
-    solution, info = torch.linalg.solve_ex(lhs, rhs)
-    if int(info) != 0 or not bool(torch.isfinite(solution).all()):
+    solution, singular = solve(lhs, rhs)
+    if singular:
         ridge = RIDGE * float(lhs.diagonal().mean()) * torch.eye(width, dtype=torch.float64)
-        solution = torch.linalg.solve(lhs + ridge, rhs)
+        solution, singular = solve(lhs + ridge, rhs)
+        if singular:
+            raise BazaarError(
+                "RegMean: the summed Gram matrix stays singular even with a ridge (its "
+                "statistics hold no usable input directions); merge with --method linear"
+            )
     return solution.T.float().contiguous()
 
 
