@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +102,42 @@ def test_the_tiny_build_does_not_depend_on_mkl_or_openblas_kernels(tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == REFERENCE["tiny"]
+
+
+def _perf_works(tmp_path: Path) -> bool:
+    if shutil.which("perf") is None:
+        return False
+    probe = ["perf", "record", "-q", "-o", str(tmp_path / "probe.data"), "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+# MKL's matrix (BLAS, LAPACK) and vector-math (VML) kernels, and oneDNN's CPU primitives: the
+# code that picks its instructions by CPU. Start-up and tear-down helpers (mkl_serv_*, oneDNN's
+# graph registry) run no arithmetic and are not matched.
+CPU_PICKED = re.compile(r"mkl_(blas|lapack|vml|sparse|dft)|mkl_.*gemm|dnnl::impl::cpu::")
+
+
+def test_a_portable_build_runs_no_mkl_or_onednn_arithmetic(tmp_path: Path) -> None:
+    """Sampled with `perf` (skipped where it is missing or not allowed): not one sample of the
+    build lands in a kernel whose code the CPU picks."""
+    if not _perf_works(tmp_path):
+        pytest.skip("perf is not installed or not allowed here (kernel.perf_event_paranoid)")
+    env = {k: v for k, v in os.environ.items() if k not in portable.CAPS}
+    env["TMPDIR"] = str(tmp_path)
+    data = tmp_path / "build.data"
+    build_command = [sys.executable, "-c", BUILD_ELSEWHERE]
+    done = subprocess.run(
+        ["perf", "record", "-q", "-F", "2000", "-o", str(data), *build_command],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = subprocess.run(
+        ["perf", "report", "-i", str(data), "--stdio", "--sort", "symbol"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Sleef_" in report or "at::native" in report  # the report does name torch's kernels
+    assert not [line for line in report.splitlines() if CPU_PICKED.search(line)]

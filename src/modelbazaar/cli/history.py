@@ -78,9 +78,9 @@ def _numerics(info: dict) -> str | None:
     if environment is None:
         return None if "recipe" not in info else "unknown (built before environments were kept)"
     if info.get("portable"):
-        # measured: one hash on AMD CPUs (AVX2 and AVX-512 alike), another on an Intel Xeon with
-        # AVX-512 and AMX (README: Reproducibility)
-        return "portable (the same bits on every x86-64 CPU of one vendor with AVX2)"
+        # AVX2 kernels, exact products and math functions: no library picks code by CPU vendor
+        # (README: Reproducibility)
+        return "portable (the same bits on every x86-64 CPU with AVX2)"
     return f"fast, non-portable (bits depend on this CPU: {environment.get('instruction_set')})"
 
 

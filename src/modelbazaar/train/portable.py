@@ -1,22 +1,25 @@
-"""Portable numerics: the CPU instruction-set caps that make a build give the same bits anywhere.
+"""Portable numerics: what makes a build give the same bits on every x86-64 CPU with AVX2.
 
 A float sum depends on the order of its terms, and the numerical libraries under PyTorch pick
-their summation order by CPU kind and thread count. Measured on an Intel AVX-512 CPU and an AMD
-EPYC AVX2-only CPU (torch 2.13, fp32; README "Reproducibility" has the tables), each of these
-changed the weights:
+their summation order, and even their formulas, by CPU. Measured (torch 2.13, fp32; README
+"Reproducibility" has the tables), each of these changed the weights:
 
-- ``ATEN_CPU_CAPABILITY`` picks PyTorch's own vectorised kernels (norms, softmax, AdamW, ...);
-  ``avx2`` runs on every x86-64 CPU since 2013 and gives the bits an AVX2-only CPU gives.
-- ``MKL_CBWR`` (MKL's conditional numerical reproducibility) pins MKL's matmul code path.
-  Only ``COMPATIBLE`` (SSE2 without the approximate rcpps/rsqrtps) exists on every vendor's CPU:
-  MKL documents that any other branch is "available only for Intel processors" and silently
-  becomes ``AUTO`` elsewhere. ``AVX2,STRICT`` gave one hash on the Intel machine and another on
-  the AMD one; ``STRICT`` keeps the bits independent of the thread count.
-- ``ONEDNN_MAX_CPU_ISA`` caps oneDNN, which runs the bf16 matmuls; fp32 never reached it here.
+- PyTorch's own vectorised kernels (norms, softmax, AdamW, SLEEF's exp/log1p/...): the
+  ``ATEN_CPU_CAPABILITY=avx2`` cap runs their AVX2 build, the same instructions on every
+  x86-64 CPU since 2013.
+- MKL's matrix products (BLAS) and vector math (VML: sqrt, exp, log, tanh, sin, cos, ...):
+  no setting makes them vendor-neutral. Its ``COMPATIBLE`` branch, documented as the one every
+  vendor's CPU runs alike, gave one ``tiny`` build on AMD CPUs and another on an Intel Xeon; and
+  VML's square root under ``COMPATIBLE`` is not even correctly rounded. So a portable process
+  computes them without MKL: exact products (``exact_matmul.py``) and float64 math functions
+  (``exact_math.py``), installed the moment torch is imported (:func:`activate`).
+- ``MKL_CBWR=COMPATIBLE,STRICT`` and ``ONEDNN_MAX_CPU_ISA=AVX2`` stay set as a second line for
+  any MKL or oneDNN call a future PyTorch might add (a test checks, with `perf`, that a build
+  runs none).
 
-They are read once, when each library starts, so they must be in the environment before torch
-is imported: the ``bazaar`` entry point calls :func:`activate` first thing. This module imports
-torch only inside functions, so importing it does not start torch.
+The caps are read once, when each library starts, so they must be in the environment before
+torch is imported: the ``bazaar`` entry point calls :func:`activate` first thing. This module
+imports torch only inside functions, so importing it does not start torch.
 
     >>> activate()          # before `import torch`
     >>> problems()          # after: [] when the caps are in force
@@ -34,7 +37,7 @@ from types import ModuleType
 # The caps every portable build runs under; recorded with each build (its "caps").
 CAPS: dict[str, str] = {
     "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch kernels: the AVX2 build of each
-    "MKL_CBWR": "COMPATIBLE,STRICT",  # MKL: the one code path every vendor's CPU runs alike
+    "MKL_CBWR": "COMPATIBLE,STRICT",  # MKL, if anything still reaches it: its most neutral path
     "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (bf16 matmuls, convolutions): AVX2 at most
 }
 
