@@ -27,7 +27,7 @@ import time
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from modelbazaar.train import exact_math, exact_matmul
+from modelbazaar.train import exact_kernels, exact_math, exact_matmul
 
 SHAPES = [(2048, 128, 128), (2048, 128, 344), (2048, 344, 128), (2048, 128, 1024), (128, 2048, 344)]
 
@@ -113,7 +113,7 @@ def main() -> None:
             big(tokens)
 
     fast = _train(copy.deepcopy(model), batch, steps), _seconds(forward, 3)
-    exact_matmul.install()
+    exact_kernels.install()
     exact_math.install()
     exact = _train(copy.deepcopy(model), batch, steps), _seconds(forward, 3)
     print(f"\nquick-sized training step ({steps} steps, 2 threads)")

@@ -5,13 +5,16 @@ and for VML's functions are the replacements here; these tests pin what they com
 """
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import scipy.special
 import torch
 
-from modelbazaar.train import exact_math, exact_matmul
+from modelbazaar.train import exact_kernels, exact_math, exact_matmul, portable
 from modelbazaar.train.exact_solve import solve
 
 
@@ -25,7 +28,7 @@ def _rows_of_mixed_scale(m: int, k: int, seed: int = 0) -> torch.Tensor:
 
 
 def test_the_replacements_are_in_force_in_a_portable_process() -> None:
-    assert exact_matmul.installed() and exact_math.installed()
+    assert exact_kernels.installed() and exact_math.installed()
     assert not torch.backends.cuda.flash_sdp_enabled()  # the fused CPU attention calls the BLAS
     a, b = _rows_of_mixed_scale(7, 33), _rows_of_mixed_scale(33, 5, seed=1)
     assert torch.equal(a @ b, exact_matmul.product(a, b))
@@ -114,6 +117,12 @@ def test_every_product_form_and_its_gradient() -> None:
     )
 
 
+def test_empty_products() -> None:
+    assert torch.equal(torch.mm(torch.ones(3, 0), torch.ones(0, 4)), torch.zeros(3, 4))
+    assert torch.mm(torch.ones(0, 5), torch.ones(5, 4)).shape == (0, 4)
+    assert torch.dot(torch.ones(0), torch.ones(0)).item() == 0.0
+
+
 def test_non_finite_inputs_give_non_finite_outputs() -> None:
     a = torch.tensor([[1.0, float("inf")], [1.0, 2.0]])
     got = a @ torch.tensor([[1.0], [1.0]])
@@ -188,3 +197,60 @@ def test_the_lu_solve_matches_lapack_and_is_refused_when_singular() -> None:
     assert solve(torch.zeros(3, 3, dtype=torch.float64), torch.ones(3, 1, dtype=torch.float64))[1]
     with pytest.raises(ValueError, match=r"\(n, n\)"):
         solve(torch.zeros(3, 2, dtype=torch.float64), torch.ones(3, 1, dtype=torch.float64))
+
+
+def test_a_non_finite_line_changes_no_other_entry() -> None:
+    g = _gen(10)
+    for dtype in (torch.float32, torch.float64):
+        a = torch.randn(64, 512, generator=g, dtype=dtype)
+        b = torch.randn(512, 64, generator=g, dtype=dtype)
+        a[0, 0], b[3, 5] = math.nan, math.inf
+        got = a @ b
+        clean_a, clean_b = a.clone(), b.clone()
+        clean_a[0, 0], clean_b[3, 5] = 0.0, 0.0
+        assert torch.equal(got[1:, :5], (clean_a @ clean_b)[1:, :5])
+        assert bool(got[0].isnan().all()) and not bool(got[1:, 5].isfinite().any())
+
+
+def test_kernels_keep_aten_checks_and_rules() -> None:
+    a = torch.randn(4, 6, generator=_gen(11))
+    with pytest.raises(RuntimeError, match="same dtype"):
+        torch.mm(a, torch.randn(6, 3, dtype=torch.float64))
+    with pytest.raises(RuntimeError, match="3-D"):
+        torch.bmm(a, a.T)
+    with pytest.raises(RuntimeError, match="cannot be multiplied"):
+        torch.mm(a, a)
+    with pytest.raises(RuntimeError, match="dtype"):
+        torch.mm(a, a.T, out=torch.empty(4, 4, dtype=torch.float64))
+    nan = torch.full((4, 6), math.nan)
+    assert torch.equal(torch.addmm(torch.ones(4, 4), nan, a.T, alpha=0), torch.ones(4, 4))
+    stock_gelu = torch.nn.functional.gelu(torch.addmm(torch.zeros(4), a, a.T))
+    assert torch.equal(torch._addmm_activation(torch.zeros(4), a, a.T, use_gelu=True), stock_gelu)
+    q = torch.randn(1, 2, 4, 8, generator=_gen(12))
+    with pytest.raises(RuntimeError, match="fused CPU attention"):
+        torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(q, q, q)
+
+
+def test_square_roots_by_any_route_and_math_edge_cases() -> None:
+    x = torch.rand(10_000, generator=_gen(13)) * 100
+    assert torch.equal(x**0.5, torch.sqrt(x)) and torch.equal(x.pow(2), x * x)
+    assert str(torch.erf(torch.tensor([-0.0])).item()) == "-0.0"
+    far = torch.sin(torch.tensor([1e20, 3.4e38, -2.5e30]))
+    assert bool((far.abs() <= 1).all())
+    near_one = torch.tensor([1 + 2**-30, 1 - 2**-40], dtype=torch.float64)
+    assert torch.log(near_one).tolist() == [math.log1p(2**-30), math.log1p(-(2**-40))]
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.tensor([1, 4]).sqrt_()
+
+
+def test_the_kernels_come_with_torch_even_after_a_spec_lookup() -> None:
+    """transformers and peft look torch's spec up before importing it."""
+    env = {k: v for k, v in os.environ.items() if k not in portable.CAPS}
+    probe = (
+        "from modelbazaar.train import portable; portable.activate(); import importlib.util; "
+        "importlib.util.find_spec('torch'); import transformers, torch; "
+        "print(portable.exact_numerics())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1].startswith(exact_matmul.VERSION)

@@ -29,6 +29,8 @@ import torch
 Fn = Callable[[torch.Tensor], torch.Tensor]
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
+_SQRT_HALF = math.sqrt(0.5)
+_REDUCE_EXACTLY = 2.0**19  # |x| below: the three-part reduction by pi/2 is exact
 _LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlibm's split
 _TWO_OVER_PI = 2.0 / math.pi
 # pi/2 in three parts of 33 bits (fdlibm's split): k * part is exact for |k| < 2**20.
@@ -69,11 +71,18 @@ def _exp64(x: torch.Tensor) -> torch.Tensor:
 
 
 def _log64(x: torch.Tensor) -> torch.Tensor:
-    mantissa, exponent = torch.frexp(x)  # x = m * 2**e, m in [0.5, 1): m - 1 is exact
-    return torch.log1p(mantissa - 1.0) + exponent.to(torch.float64) * _LN2
+    mantissa, exponent = torch.frexp(x)  # x = m * 2**e, m in [0.5, 1)
+    low = mantissa < _SQRT_HALF  # m in [sqrt(1/2), sqrt(2)): e = 0 near 1, no cancellation
+    mantissa = torch.where(low, mantissa * 2.0, mantissa)  # exact
+    power = exponent.to(torch.float64) - low.to(torch.float64)
+    return torch.log1p(mantissa - 1.0) + power * _LN2  # m - 1 is exact
 
 
 def _sin_cos64(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    # Far out, first take the exact remainder by float64's 2*pi (IEEE fmod is exact): the
+    # result is then only as good as that 2*pi, but it stays a sine in [-1, 1], the same bits
+    # everywhere.
+    x = torch.where(x.abs() < _REDUCE_EXACTLY, x, torch.fmod(x, 2 * math.pi))
     k = torch.floor(x * _TWO_OVER_PI + 0.5)
     r = ((x - k * _PIO2[0]) - k * _PIO2[1]) - k * _PIO2[2]  # in [-pi/4, pi/4]
     r2 = r * r
@@ -118,8 +127,9 @@ def _erf64(x: torch.Tensor) -> torch.Tensor:
     for n in range(20):  # |x| <= 0.5: the 20th term is below 1e-30
         series = series + term / (2 * n + 1)
         term = -term * x * x / (n + 1)
-    far = torch.copysign(1.0 - _erfc_positive(a), x)
-    return torch.where(a <= 0.5, series * (2.0 / math.sqrt(math.pi)), far)
+    far = 1.0 - _erfc_positive(a)
+    near = (series * (2.0 / math.sqrt(math.pi))).abs()
+    return torch.copysign(torch.where(a <= 0.5, near, far), x)  # odd, and erf(-0) = -0
 
 
 def _erfc64(x: torch.Tensor) -> torch.Tensor:
@@ -170,19 +180,46 @@ def apply(name: str, x: torch.Tensor) -> torch.Tensor:
     return FUNCTIONS[name](x.detach().to(torch.float64)).to(dtype)
 
 
+def _store(target: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    if value.is_floating_point() and not (target.is_floating_point() or target.is_complex()):
+        raise RuntimeError(f"result type {value.dtype} can't be cast to {target.dtype}")
+    if target.shape != value.shape:
+        target.resize_(value.shape)
+    return target.copy_(value)
+
+
 def _kernels(name: str) -> tuple[Fn, Callable[..., torch.Tensor], Fn]:
     def functional(x: torch.Tensor) -> torch.Tensor:
         return apply(name, x)
 
     def with_out(x: torch.Tensor, *, out: torch.Tensor) -> torch.Tensor:
-        value = apply(name, x)
-        out.resize_(value.shape)
-        return out.copy_(value)
+        return _store(out, apply(name, x))
 
     def in_place(x: torch.Tensor) -> torch.Tensor:
-        return x.copy_(apply(name, x))
+        return _store(x, apply(name, x))
 
     return functional, with_out, in_place
+
+
+def power(x: torch.Tensor, exponent: complex) -> torch.Tensor:
+    """x ** exponent (a number). ATen computes x ** 0.5 with VML's square root, so the
+    portable kernel takes that one here; the others keep ATen's own exact special cases or go
+    to ``pow(Tensor, Tensor)``, whose kernel is SLEEF's (not VML)."""
+    if exponent == 0.5 and not x.is_complex():
+        return apply("sqrt", x)
+    if exponent == 2:
+        return x * x
+    if exponent == 1:
+        return x.clone()
+    return torch.pow(x, torch.tensor(exponent))
+
+
+def _pow_out(x: torch.Tensor, exponent: complex, *, out: torch.Tensor) -> torch.Tensor:
+    return _store(out, power(x, exponent))
+
+
+def _pow_in_place(x: torch.Tensor, exponent: complex) -> torch.Tensor:
+    return _store(x, power(x, exponent))
 
 
 def install() -> None:
@@ -198,6 +235,9 @@ def install() -> None:
             library.impl(name, functional, "CPU")
             library.impl(f"{name}.out", with_out, "CPU")
             library.impl(f"{name}_", in_place, "CPU")
+        library.impl("pow.Tensor_Scalar", power, "CPU")
+        library.impl("pow.Tensor_Scalar_out", _pow_out, "CPU")
+        library.impl("pow_.Scalar", _pow_in_place, "CPU")
     _LIBRARY = library
 
 

@@ -15,27 +15,21 @@ keep fp32's precision and only entries far below it lose low bits (see ``FP32_SL
 portable build of the ``quick`` template trains 3.7x slower than with MKL's kernels
 (`bench/portable_numerics.py`); it runs only under the portable caps.
 
-:func:`install` replaces PyTorch's CPU kernels for every BLAS-backed product (``mm``, ``addmm``,
-``bmm``, ``baddbmm``, ``addbmm``, ``addmv``, ``dot`` and their ``out=``/in-place forms) with
-these, process-wide: autograd's backward products go through them too. It also turns off the
-fused CPU attention kernel, whose inner products call the BLAS directly, so attention runs as
-``softmax(q @ k.T) @ v`` on the exact products. ``portable.activate`` arranges it for the
-moment torch is imported.
+``exact_kernels.py`` puts this product in place of PyTorch's CPU kernels for every
+BLAS-backed product (``mm``, ``addmm``, ``bmm``, ``baddbmm``, ``addbmm``, ``addmv``, ``dot``),
+process-wide, when ``portable.activate`` has run and torch is imported.
 
-    >>> install(); a = torch.randn(3, 4); b = torch.randn(4, 2)
-    >>> torch.equal(a @ b, product(a, b))
-    True
+    >>> a, b = torch.randn(3, 4), torch.randn(4, 2)
+    >>> product(a, b).shape   # in a portable process `a @ b` is this very product
+    torch.Size([3, 2])
 """
 
 import math
-import warnings
 
 import numpy as np
-import threadpoolctl
 import torch
 
 VERSION = "ozaki-fp64-1-slice-v1"  # recorded with every portable build: the bits depend on it
-_LIBRARY: torch.library.Library | None = None
 # Slices per operand. fp32: one, so each entry is rounded to a multiple of 2**-s of its line's
 # largest entry (s = 21 to 26 bits for K <= 2048; an fp32 number has 24): fp32's precision for
 # a line's large entries, less for entries far below them. Two slices (hi + lo, three exact
@@ -44,7 +38,8 @@ _LIBRARY: torch.library.Library | None = None
 # slices, six exact products, equal to the exact product in tests.
 FP32_SLICES = 1
 FLOAT64_SLICES = 3
-_MAX_BLOCK = 1 << 19  # inner dimension per exact block: keeps >= 17 bits per slice
+_MAX_BLOCK = 1 << 19
+_F64_RANGE = 2.0**900  # inner dimension per exact block: keeps >= 17 bits per slice
 
 
 def _bits(inner: int) -> int:
@@ -81,8 +76,20 @@ def _slices(x: torch.Tensor, top: torch.Tensor, bits: int, count: int) -> list[n
 
 def _exact_block(a: torch.Tensor, b: torch.Tensor, count: int) -> torch.Tensor:
     a_top, b_top = _line_maxima(a, -1), _line_maxima(b, -2)
-    if not (bool(torch.isfinite(a_top).all()) and bool(torch.isfinite(b_top).all())):
-        return torch.from_numpy(np.matmul(a.numpy(), b.numpy()))  # inf/nan: no grid; inf/nan out
+    a_bad, b_bad = ~torch.isfinite(a_top), ~torch.isfinite(b_top)
+    if bool(a_bad.any()) or bool(b_bad.any()):
+        # Every entry of a row (column) holding inf or NaN is inf or NaN whatever the order of
+        # its sum (NaN if any term is, or if +inf meets -inf); the plain product gives those.
+        # The other entries must not change: they are computed exactly without the bad lines.
+        plain = torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+        zero = torch.zeros((), dtype=a.dtype)
+        exact = _exact_block(torch.where(a_bad, zero, a), torch.where(b_bad, zero, b), count)
+        return torch.where(a_bad | b_bad, plain, exact)
+    if a.dtype == torch.float64 and bool(((a_top > _F64_RANGE) | (b_top > _F64_RANGE)).any()):
+        raise ValueError(
+            "exact float64 product: an entry above 2**900 has no exact grid below 2**1024; "
+            "scale the inputs (portable numerics)"
+        )
     bits = _bits(a.shape[-1])
     a_parts, b_parts = _slices(a, a_top, bits, count), _slices(b, b_top, bits, count)
     # Every slice product is exact (so any BLAS, any order, gives its bits). They are added in
@@ -109,129 +116,14 @@ def product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """
     out_dtype = a.dtype
     if a.is_complex() or not a.is_floating_point():
-        return torch.from_numpy(np.matmul(a.detach().numpy(), b.detach().numpy())).to(out_dtype)
+        plain_a, plain_b = (t.detach().resolve_conj().resolve_neg().numpy() for t in (a, b))
+        return torch.from_numpy(np.matmul(plain_a, plain_b)).to(out_dtype)
     count = FLOAT64_SLICES if a.dtype == torch.float64 else FP32_SLICES
     a64, b64 = a.detach().to(torch.float64), b.detach().to(torch.float64)  # exact conversions
+    if a64.shape[-1] == 0:  # an empty sum: zeros (no line has a largest entry)
+        return torch.from_numpy(np.matmul(a64.numpy(), b64.numpy())).to(out_dtype)
     total = _exact_block(a64[..., :_MAX_BLOCK], b64[..., :_MAX_BLOCK, :], count)
     for start in range(_MAX_BLOCK, a64.shape[-1], _MAX_BLOCK):  # further blocks, in order
         end = start + _MAX_BLOCK
         total = total + _exact_block(a64[..., start:end], b64[..., start:end, :], count)
     return total.to(out_dtype)
-
-
-def _scaled_sum(base: torch.Tensor, made: torch.Tensor, beta: float, alpha: float) -> torch.Tensor:
-    """beta * base + alpha * made, with BLAS's rule that beta == 0 ignores base (even nan)."""
-    if alpha != 1:
-        made = made * alpha
-    if beta == 0:
-        return made.to(base.dtype) if made.dtype != base.dtype else made
-    return (base * beta if beta != 1 else base) + made
-
-
-def _into(out: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
-    out.resize_(value.shape)
-    out.copy_(value)
-    return out
-
-
-def _mm(self: torch.Tensor, mat2: torch.Tensor) -> torch.Tensor:
-    return product(self, mat2)
-
-
-def _addmm(
-    self: torch.Tensor, mat1: torch.Tensor, mat2: torch.Tensor, *, beta: float = 1, alpha: float = 1
-) -> torch.Tensor:
-    return _scaled_sum(self.expand(mat1.shape[0], mat2.shape[1]), product(mat1, mat2), beta, alpha)
-
-
-def _baddbmm(
-    self: torch.Tensor, b1: torch.Tensor, b2: torch.Tensor, *, beta: float = 1, alpha: float = 1
-) -> torch.Tensor:
-    shape = (b1.shape[0], b1.shape[1], b2.shape[2])
-    return _scaled_sum(self.expand(shape), product(b1, b2), beta, alpha)
-
-
-def _addbmm(
-    self: torch.Tensor, b1: torch.Tensor, b2: torch.Tensor, *, beta: float = 1, alpha: float = 1
-) -> torch.Tensor:
-    # sum_i b1[i] @ b2[i] is one product over the concatenated inner dimension: exact too.
-    a = b1.permute(1, 0, 2).reshape(b1.shape[1], -1)
-    b = b2.reshape(-1, b2.shape[2])
-    return _scaled_sum(self.expand(b1.shape[1], b2.shape[2]), product(a, b), beta, alpha)
-
-
-def _addmv(
-    self: torch.Tensor, mat: torch.Tensor, vec: torch.Tensor, *, beta: float = 1, alpha: float = 1
-) -> torch.Tensor:
-    made = product(mat, vec.unsqueeze(1)).squeeze(1)
-    return _scaled_sum(self.expand(mat.shape[0]), made, beta, alpha)
-
-
-def _dot(self: torch.Tensor, tensor: torch.Tensor) -> torch.Tensor:
-    return product(self.unsqueeze(0), tensor.unsqueeze(1)).reshape(())
-
-
-def _addmm_activation(
-    self: torch.Tensor,
-    mat1: torch.Tensor,
-    mat2: torch.Tensor,
-    *,
-    beta: float = 1,
-    alpha: float = 1,
-    use_gelu: bool = False,
-) -> torch.Tensor:
-    value = _addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-    return torch.nn.functional.gelu(value, approximate="tanh") if use_gelu else value.relu()
-
-
-def _out_form(fn):  # type: ignore[no-untyped-def]
-    def with_out(*args, out: torch.Tensor, **kwargs):  # type: ignore[no-untyped-def]
-        return _into(out, fn(*args, **kwargs))
-
-    return with_out
-
-
-def _in_place(fn):  # type: ignore[no-untyped-def]
-    def in_place(self: torch.Tensor, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return self.copy_(fn(self, *args, **kwargs))
-
-    return in_place
-
-
-KERNELS = {
-    "mm": _mm,
-    "addmm": _addmm,
-    "bmm": _mm,
-    "baddbmm": _baddbmm,
-    "addbmm": _addbmm,
-    "addmv": _addmv,
-    "dot": _dot,
-    "_addmm_activation": _addmm_activation,
-}
-IN_PLACE = ("addmm", "baddbmm", "addbmm", "addmv")
-
-
-def install() -> None:
-    """Route this process's CPU matrix products through :func:`product` (idempotent)."""
-    global _LIBRARY
-    if _LIBRARY is not None:
-        return
-    library = torch.library.Library("aten", "IMPL")
-    with warnings.catch_warnings():  # "overriding a previously registered kernel": we mean to
-        warnings.simplefilter("ignore")
-        for name, kernel in KERNELS.items():
-            library.impl(name, kernel, "CPU")
-            library.impl(f"{name}.out", _out_form(kernel), "CPU")
-        for name in IN_PLACE:
-            library.impl(f"{name}_", _in_place(KERNELS[name]), "CPU")
-    # One BLAS thread: numpy's OpenBLAS threads spin beside torch's and made a (512, 32, 512)
-    # product 6x slower on 2 cores; the bits do not depend on it (every product is exact).
-    threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-    # The fused CPU attention kernel calls the BLAS directly; the math form uses bmm (above).
-    torch.backends.cuda.enable_flash_sdp(False)
-    torch.backends.cuda.enable_mem_efficient_sdp(False)
-    _LIBRARY = library
-
-
-def installed() -> bool:
-    return _LIBRARY is not None

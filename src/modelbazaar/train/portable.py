@@ -93,17 +93,19 @@ def activate() -> None:
 
 
 def _install_exact_numerics() -> None:
-    from modelbazaar.train import exact_math, exact_matmul  # noqa: PLC0415 (imports torch)
+    from modelbazaar.train import exact_kernels, exact_math  # noqa: PLC0415 (imports torch)
 
-    exact_matmul.install()
+    exact_kernels.install()
     exact_math.install()
 
 
 class _AfterTorchImport(importlib.abc.MetaPathFinder):
-    """Installs the exact matrix products right after `import torch` finishes, once.
+    """Installs the exact kernels right after `import torch` has run, once.
 
     Commands import torch lazily, deep inside whatever they run; hooking the import itself is
-    the one place every portable computation passes through first.
+    the one place every portable computation passes through first. The hook stays until torch
+    has actually run: transformers, peft and accelerate look torch's spec up
+    (``importlib.util.find_spec("torch")``) without importing it.
     """
 
     def find_spec(
@@ -111,18 +113,19 @@ class _AfterTorchImport(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != "torch":
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("torch")
+        spec = importlib.machinery.PathFinder.find_spec(fullname, None)  # torch: on sys.path
         if spec is None or spec.loader is None:
             return spec
-        loader = spec.loader
-        run_module = loader.exec_module
+        run_module = spec.loader.exec_module
+        finder = self
 
         def exec_then_install(module: ModuleType) -> None:
             run_module(module)
+            if finder in sys.meta_path:
+                sys.meta_path.remove(finder)
             _install_exact_numerics()
 
-        loader.exec_module = exec_then_install  # type: ignore[method-assign]
+        spec.loader.exec_module = exec_then_install  # type: ignore[method-assign]
         return spec
 
 
@@ -172,8 +175,8 @@ def env_values() -> dict[str, str | None]:
 
 def exact_numerics() -> str | None:
     """The versions of the exact products and math functions in force, or None (the CPU's)."""
-    from modelbazaar.train import exact_math, exact_matmul  # noqa: PLC0415 (imports torch)
+    from modelbazaar.train import exact_kernels, exact_math, exact_matmul  # noqa: PLC0415
 
-    if exact_matmul.installed() and exact_math.installed():
+    if exact_kernels.installed() and exact_math.installed():
         return f"{exact_matmul.VERSION}+{exact_math.VERSION}"
     return None
