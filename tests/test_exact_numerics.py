@@ -234,6 +234,11 @@ def test_kernels_keep_aten_checks_and_rules() -> None:
 def test_square_roots_by_any_route_and_math_edge_cases() -> None:
     x = torch.rand(10_000, generator=_gen(13)) * 100
     assert torch.equal(x**0.5, torch.sqrt(x)) and torch.equal(x.pow(2), x * x)
+    assert torch.equal(x**3, x * x * x) and torch.equal(x**-1, torch.reciprocal(x))  # ATen's
+    assert torch.equal(x**-0.5, torch.rsqrt(x)) and torch.equal(x**1.0, x)  # special cases kept
+    assert (
+        torch.tensor([2, 3]).pow(2).dtype == torch.int64 and (torch.tensor([4]) ** 0.5).item() == 2
+    )
     assert str(torch.erf(torch.tensor([-0.0])).item()) == "-0.0"
     far = torch.sin(torch.tensor([1e20, 3.4e38, -2.5e30]))
     assert bool((far.abs() <= 1).all())

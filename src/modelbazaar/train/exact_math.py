@@ -202,15 +202,28 @@ def _kernels(name: str) -> tuple[Fn, Callable[..., torch.Tensor], Fn]:
 
 
 def power(x: torch.Tensor, exponent: complex) -> torch.Tensor:
-    """x ** exponent (a number). ATen computes x ** 0.5 with VML's square root, so the
-    portable kernel takes that one here; the others keep ATen's own exact special cases or go
-    to ``pow(Tensor, Tensor)``, whose kernel is SLEEF's (not VML)."""
-    if exponent == 0.5 and not x.is_complex():
+    """x ** exponent (a number), as ATen's kernel computes it, except x ** 0.5: ATen takes that
+    square root from VML, so it is taken here. ATen's other special cases are kept bit for bit
+    (x * x, x * x * x, reciprocals, rsqrt); the rest go to ``pow(Tensor, Tensor)``, whose kernel
+    is SLEEF's pow, as ATen's own general case."""
+    if x.is_complex() or isinstance(exponent, complex):
+        return torch.pow(x, torch.tensor(exponent))
+    if exponent == 0.5:
         return apply("sqrt", x)
+    if exponent == 0:
+        return torch.ones_like(x, dtype=torch.result_type(x, exponent))
+    if exponent == 1:
+        return x.to(torch.result_type(x, exponent), copy=True)
     if exponent == 2:
         return x * x
-    if exponent == 1:
-        return x.clone()
+    if exponent == 3:
+        return x * x * x
+    if x.is_floating_point() and exponent == -0.5:
+        return torch.rsqrt(x)
+    if x.is_floating_point() and exponent == -1:
+        return torch.reciprocal(x)
+    if x.is_floating_point() and exponent == -2:
+        return torch.reciprocal(x * x)
     return torch.pow(x, torch.tensor(exponent))
 
 
