@@ -9,6 +9,7 @@ if asked for, so attention runs as ``softmax(q @ k.T) @ v`` on exact products.
 """
 
 import warnings
+from collections.abc import Callable
 
 import threadpoolctl
 import torch
@@ -157,21 +158,29 @@ def _no_fused_attention(*args: object, **kwargs: object) -> tuple[torch.Tensor, 
     )
 
 
+def override_cpu_kernels(kernels: dict[str, Callable[..., object]]) -> torch.library.Library:
+    """Put each kernel in place of ATen's CPU kernel of the op (overload) it is named by.
+
+    The returned library must be kept alive: the overrides last as long as it does.
+    """
+    library = torch.library.Library("aten", "IMPL")
+    with warnings.catch_warnings():  # "overriding a previously registered kernel": we mean to
+        warnings.simplefilter("ignore")
+        for name, kernel in kernels.items():
+            library.impl(name, kernel, "CPU")
+    return library
+
+
 def install() -> None:
     """Route this process's CPU matrix products through :func:`product` (idempotent)."""
     global _LIBRARY
     if _LIBRARY is not None:
         return
-    library = torch.library.Library("aten", "IMPL")
-    with warnings.catch_warnings():  # "overriding a previously registered kernel": we mean to
-        warnings.simplefilter("ignore")
-        for name, kernel in KERNELS.items():
-            library.impl(name, kernel, "CPU")
-            library.impl(f"{name}.out", _out_form(kernel), "CPU")
-        for name in IN_PLACE:
-            library.impl(f"{name}_", _in_place(KERNELS[name]), "CPU")
-        for name in FUSED_ATTENTION:
-            library.impl(name, _no_fused_attention, "CPU")
+    kernels: dict[str, Callable[..., object]] = dict(KERNELS)
+    kernels |= {f"{name}.out": _out_form(kernel) for name, kernel in KERNELS.items()}
+    kernels |= {f"{name}_": _in_place(KERNELS[name]) for name in IN_PLACE}
+    kernels |= dict.fromkeys(FUSED_ATTENTION, _no_fused_attention)
+    library = override_cpu_kernels(kernels)
     # One BLAS thread: numpy's OpenBLAS threads spin beside torch's and made a (512, 32, 512)
     # product 6x slower on 2 cores; the bits do not depend on it (every product is exact).
     threadpoolctl.threadpool_limits(limits=1, user_api="blas")

@@ -21,10 +21,11 @@ arranges it). Complex inputs are refused there: nothing in a portable build uses
 """
 
 import math
-import warnings
 from collections.abc import Callable
 
 import torch
+
+from modelbazaar.train.exact_kernels import override_cpu_kernels
 
 Fn = Callable[[torch.Tensor], torch.Tensor]
 _LN2 = math.log(2.0)
@@ -240,18 +241,12 @@ def install() -> None:
     global _LIBRARY
     if _LIBRARY is not None:
         return
-    library = torch.library.Library("aten", "IMPL")
-    with warnings.catch_warnings():  # "overriding a previously registered kernel": we mean to
-        warnings.simplefilter("ignore")
-        for name in FUNCTIONS:
-            functional, with_out, in_place = _kernels(name)
-            library.impl(name, functional, "CPU")
-            library.impl(f"{name}.out", with_out, "CPU")
-            library.impl(f"{name}_", in_place, "CPU")
-        library.impl("pow.Tensor_Scalar", power, "CPU")
-        library.impl("pow.Tensor_Scalar_out", _pow_out, "CPU")
-        library.impl("pow_.Scalar", _pow_in_place, "CPU")
-    _LIBRARY = library
+    kernels: dict[str, Callable[..., object]] = {}
+    for name in FUNCTIONS:
+        kernels[name], kernels[f"{name}.out"], kernels[f"{name}_"] = _kernels(name)
+    kernels |= {"pow.Tensor_Scalar": power, "pow.Tensor_Scalar_out": _pow_out}
+    kernels["pow_.Scalar"] = _pow_in_place
+    _LIBRARY = override_cpu_kernels(kernels)
 
 
 def installed() -> bool:
